@@ -1,0 +1,59 @@
+# Tongyou: `make run` serves the demo, `make test` runs the whole suite.
+# Needs only Python 3.12+ (Django 6), pip and Node/npm on a fresh machine.
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+PYTHON    ?= $(shell sh scripts/find_python.sh)
+MANAGE    := $(PY) manage.py
+CHILDREN  ?= 75000
+HOST      ?= 127.0.0.1:8000
+STAMP     := $(VENV)/.installed
+
+.PHONY: run test test-browser lint messages makemessages assets install demo clean benchmark
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(STAMP) node_modules/.package-lock.json messages
+
+assets: node_modules/.package-lock.json
+
+# Compiled with Babel (pure Python), so GNU gettext is not needed.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -D django -d tongyou/locale --statistics 2>&1 | tail -n 2
+
+makemessages: $(STAMP)
+	cd tongyou && ../$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete
+
+demo: install
+	$(MANAGE) init_keys --if-missing
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) setup_demo --children $(CHILDREN)
+
+run: demo
+	@echo "Tongyou is at http://$(HOST)/  (demo accounts above; Ctrl-C stops it)"
+	$(MANAGE) runserver $(HOST)
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet .
+	$(MANAGE) makemigrations --check --dry-run -v 0
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+benchmark: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,1 @@
+"""Tongyou (童友): the child-friendly city platform."""

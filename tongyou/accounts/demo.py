@@ -1,0 +1,45 @@
+"""Demo accounts: one per role, with the units and jurisdictions a real deployment would give them."""
+
+from django.db import transaction
+
+from tongyou.regions.models import Region
+
+from .models import Unit, User
+from .roles import Role
+
+DEMO_PASSWORD = "Tongyou-demo-2026"  # noqa: S105 (printed by `make run`; demo only)
+DISTRICT = "150104000000"
+
+# username, role, unit code, jurisdiction code, family name, given name
+DEMO_ACCOUNTS = [
+    ("admin", Role.ADMIN, "dsj", DISTRICT, "管", "理员"),
+    ("coordinator", Role.COORDINATOR, "fegw", DISTRICT, "王", "协调"),
+    ("education", Role.UNIT_OFFICER, "jyj", DISTRICT, "李", "教育"),
+    ("health", Role.UNIT_OFFICER, "wjw", DISTRICT, "赵", "卫健"),
+    ("caseworker", Role.CASEWORKER, "mzj", DISTRICT, "张", "民政"),
+    ("street", Role.STREET_OFFICER, "office-150104001", "150104001000", "刘", "街道"),
+    ("director", Role.CHILD_DIRECTOR, "office-150104001", "150104001001", "陈", "主任"),
+    ("director2", Role.CHILD_DIRECTOR, "office-150104002", "150104002001", "杨", "主任"),
+    ("police", Role.POLICE, "gafj", DISTRICT, "孙", "警官"),
+    ("researcher", Role.RESEARCHER, "dsj", DISTRICT, "周", "研究"),
+]
+
+
+@transaction.atomic
+def create_demo_accounts(password=DEMO_PASSWORD):
+    """Create or reset the demo accounts. Returns [(username, role label, jurisdiction name)]."""
+    created = []
+    for username, role, unit_code, region_code, family, given in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.role = role
+        user.unit = Unit.objects.get(code=unit_code)
+        user.jurisdiction = Region.objects.get(code=region_code)
+        user.last_name, user.first_name = family, given
+        # The administrator manages accounts, units and regions through the admin site; not a
+        # superuser, so children's records stay closed to them (docs/security.md).
+        user.is_staff = role == Role.ADMIN
+        user.is_superuser = False
+        user.set_password(password)
+        user.save()
+        created.append((username, role.label, user.jurisdiction.name))
+    return created

@@ -1,0 +1,63 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class Unit(models.Model):
+    """A unit (单位) the plan names: a bureau, mass organisation, street office…"""
+
+    class Kind(models.TextChoices):
+        COORDINATION = "coordination", _("Coordination office")
+        GOVERNMENT = "government", _("Government department")
+        PARTY = "party", _("Party organ")
+        MASS_ORG = "mass_org", _("Mass organisation")
+        INSTITUTION = "institution", _("Public institution")
+        JUDICIAL = "judicial", _("Court or procuratorate")
+        STREET_OFFICE = "street_office", _("Street office or town government")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    aliases = models.JSONField(_("other names in the plan"), default=list, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region served"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("For street offices and town governments: their street or town."),
+    )
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT)
+    jurisdiction = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("The region subtree this user may see. District-wide roles hold the district."),
+    )
+    phone = models.CharField(_("work phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        if self.role and not self.is_superuser and self.jurisdiction_id is None:
+            raise ValidationError({"jurisdiction": _("Every staff account needs a jurisdiction.")})

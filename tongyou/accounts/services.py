@@ -1,0 +1,72 @@
+"""Units of the plan, and resolving the plan's way of naming them."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from tongyou.regions.models import Region
+
+from .models import Unit
+
+DATA_FILE = Path(__file__).parent / "data" / "units.json"
+ALL_STREET_OFFICES = ("各镇办", "各相关镇办")
+ALL_UNITS = ("全体相关单位",)
+
+
+def street_office_name(region):
+    return region.name + ("人民政府" if region.kind == Region.Kind.TOWN else "办事处")
+
+
+@transaction.atomic
+def load_units(data_file=DATA_FILE):
+    """Create or update every unit the plan names, and one office per street or town. Idempotent."""
+    data = json.loads(Path(data_file).read_text(encoding="utf-8"))
+    for entry in data["units"]:
+        Unit.objects.update_or_create(
+            code=entry["code"],
+            defaults={"name": entry["name"], "kind": entry["kind"], "aliases": entry["aliases"]},
+        )
+    for region in Region.objects.filter(level=Region.Level.STREET):
+        Unit.objects.update_or_create(
+            code=f"office-{region.code[:9]}",
+            defaults={
+                "name": street_office_name(region),
+                "kind": Unit.Kind.STREET_OFFICE,
+                "region": region,
+                "aliases": [region.name],
+            },
+        )
+    return Unit.objects.count()
+
+
+class UnknownUnit(ValueError):
+    pass
+
+
+def split_unit_list(text):
+    """The names in a line such as '区卫健委、医保局，各镇办。', in order."""
+    cleaned = text.strip().rstrip("。").replace("，", "、").replace(",", "、")
+    return [part.strip() for part in cleaned.split("、") if part.strip()]
+
+
+def resolve_unit_names(text):
+    """Units named by a line of the plan. Group words expand to the units they stand for;
+    an unknown name raises UnknownUnit naming it."""
+    by_name = {}
+    for unit in Unit.objects.all():
+        for name in [unit.name, *unit.aliases]:
+            by_name[name] = unit
+    units = []
+    for name in split_unit_list(text):
+        if name in ALL_UNITS:
+            found = list(Unit.objects.all())
+        elif name in ALL_STREET_OFFICES:
+            found = list(Unit.objects.filter(kind=Unit.Kind.STREET_OFFICE))
+        else:
+            unit = by_name.get(name) or by_name.get(name.removeprefix("区"))
+            if unit is None:
+                raise UnknownUnit(name)
+            found = [unit]
+        units.extend(u for u in found if u not in units)
+    return units

@@ -1,0 +1,95 @@
+import importlib
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tongyou.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+from tongyou.accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(make_user):
+    make_user(Role.CASEWORKER, username="li")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "li", "not-the-password")
+    response = login(client, "li", "correct-horse-battery-9")
+    assert response.status_code == 429
+    assert "账号已锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_weak_passwords_are_refused():
+    for weak in ["123456789012", "short1!", "password123"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+
+
+def test_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_production_settings_are_hardened(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    production = importlib.import_module("tongyou.settings.production")
+    assert production.SECURE_HSTS_SECONDS >= 31536000
+    assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
+    assert production.SECURE_SSL_REDIRECT and not production.DEBUG
+    assert production.TONGYOU_REQUIRE_OTP
+
+
+@override_settings(OTP_TOTP_THROTTLE_FACTOR=0)  # the retry delay after a wrong code is django-otp's own
+def test_coordinator_with_a_device_must_enter_a_code(make_user):
+    user = make_user(Role.COORDINATOR, username="wang")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    login(client, "wang", "correct-horse-battery-9")
+    response = client.get("/monitoring/plan/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/otp/verify/")
+    client.post("/accounts/otp/verify/", {"token": "000000" if totp(device.bin_key) != 0 else "111111"})
+    assert client.get("/monitoring/plan/").status_code == 302
+    client.post(
+        "/accounts/otp/verify/", {"token": f"{totp(device.bin_key):06d}", "next": "/monitoring/plan/"}
+    )
+    assert client.get("/monitoring/plan/").status_code == 200
+
+
+@override_settings(TONGYOU_REQUIRE_OTP=True)
+def test_required_second_factor_sends_coordinator_to_enrol(make_user):
+    make_user(Role.COORDINATOR, username="zhao")
+    client = Client()
+    login(client, "zhao", "correct-horse-battery-9")
+    assert client.get("/").url == "/accounts/otp/setup/"
+    assert "otp-secret" in client.get("/accounts/otp/setup/").content.decode()
+    device = TOTPDevice.objects.get(user__username="zhao")
+    client.post("/accounts/otp/setup/", {"token": f"{totp(device.bin_key):06d}"})
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+def test_other_roles_are_not_asked_for_a_code(make_user):
+    make_user(Role.CHILD_DIRECTOR, "150104001001", username="chen")
+    client = Client()
+    login(client, "chen", "correct-horse-battery-9")
+    assert client.get("/").status_code == 200
+
+
+def test_every_role_has_a_demo_account_that_logs_in():
+    create_demo_accounts()
+    assert {role for _, role, *_ in DEMO_ACCOUNTS} == set(Role)
+    for username, role, *_ in DEMO_ACCOUNTS:
+        client = Client()
+        assert login(client, username, DEMO_PASSWORD).status_code == 302, username
+        assert client.get("/").context["user"].role == role

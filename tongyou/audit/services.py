@@ -1,0 +1,120 @@
+"""Writing, verifying and pruning the audit log. Every app records through `record()`."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import GENESIS_HASH, AuditEntry
+
+_LOCK_KEY = 7_340_181  # any constant: the PostgreSQL advisory lock that orders appends
+
+
+def _client_ip(request):
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _lock_chain():
+    # Two appends must not both chain onto the same previous entry. PostgreSQL:
+    # an advisory lock for the transaction. SQLite: writers are serialised already.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def record(action, *, request=None, user=None, obj=None, object_type="", object_id="", details=None):
+    """Append one entry. `details` must never hold plaintext personal data or secrets."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor_id=user.pk if authenticated else None,
+            actor_username=user.get_username() if authenticated else (details or {}).get("username", ""),
+            actor_role=getattr(user, "role", "") if authenticated else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            details=details or {},
+            ip_address=_client_ip(request),
+            prev_hash=last or GENESIS_HASH,
+        )
+        entry.entry_hash = entry.compute_hash()
+        entry.save()
+    return entry
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_id: int | None = None
+    reason: str = ""
+
+
+def verify_chain():
+    """Walk the chain oldest first; report the first entry whose hash or link is wrong."""
+    previous_hash = None
+    checked = 0
+    anchors = _prune_anchors()
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if previous_hash is None:
+            if entry.prev_hash != GENESIS_HASH and entry.prev_hash not in anchors:
+                return VerifyResult(False, checked, entry.pk, "its link to the entry before it is unknown")
+        elif entry.prev_hash != previous_hash:
+            return VerifyResult(False, checked, entry.pk, "it does not link to the entry before it")
+        if entry.compute_hash() != entry.entry_hash:
+            return VerifyResult(False, checked, entry.pk, "its content does not match its hash")
+        previous_hash = entry.entry_hash
+        checked += 1
+    return VerifyResult(True, checked)
+
+
+def _prune_anchors():
+    """Hashes of the last entries removed by earlier prunes: the chain may start from them."""
+    details = AuditEntry.objects.filter(action=AuditEntry.Action.PRUNE).values_list("details", flat=True)
+    return {d["last_pruned_hash"] for d in details if isinstance(d, dict) and d.get("last_pruned_hash")}
+
+
+class RetentionError(ValueError):
+    pass
+
+
+def prune_before(cutoff: datetime.datetime, user=None):
+    """Delete entries older than `cutoff`. Refuses a cutoff inside the retention period."""
+    oldest_allowed = timezone.now() - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    if cutoff > oldest_allowed:
+        raise RetentionError(
+            f"Entries younger than {settings.AUDIT_RETENTION_DAYS} days are kept; "
+            f"the latest cutoff allowed now is {oldest_allowed:%Y-%m-%d %H:%M}."
+        )
+    with transaction.atomic():
+        _lock_chain()
+        doomed = AuditEntry.objects.filter(at__lt=cutoff)
+        last = doomed.order_by("-id").values("id", "entry_hash").first()
+        if last is None:
+            return 0
+        count = doomed.count()
+        # The queryset refuses delete(); pruning is the one sanctioned removal.
+        doomed._raw_delete(doomed.db)
+    record(
+        AuditEntry.Action.PRUNE,
+        user=user,
+        details={
+            "deleted": count,
+            "before": cutoff.isoformat(),
+            "last_pruned_id": last["id"],
+            "last_pruned_hash": last["entry_hash"],
+        },
+    )
+    return count

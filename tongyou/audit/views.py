@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from tongyou.core.scoping import require
+
+from .models import AuditEntry
+from .services import verify_chain
+
+
+@login_required
+def log(request):
+    require(request.user, "audit.view_auditentry")
+    entries = AuditEntry.objects.all()
+    if action := request.GET.get("action"):
+        entries = entries.filter(action=action)
+    if username := request.GET.get("user"):
+        entries = entries.filter(actor_username=username)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    verification = verify_chain() if request.GET.get("verify") else None
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "actions": AuditEntry.Action.choices, "verification": verification},
+    )

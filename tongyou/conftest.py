@@ -1,0 +1,68 @@
+"""Shared fixtures: the real region tree, units and plan are loaded once per test database;
+people come from factories in each test."""
+
+import pytest
+from django.test import Client
+
+from tongyou.accounts.services import load_units
+from tongyou.monitoring.services import load_plan
+from tongyou.privacy.keys import reset_keyring_cache
+from tongyou.regions.models import Region
+from tongyou.regions.services import load_regions
+
+from .factories import ChildFactory, UserFactory
+
+
+def load_reference_data():
+    load_regions()
+    load_units()
+    load_plan()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keyring():
+    reset_keyring_cache()
+    yield
+    reset_keyring_cache()
+
+
+@pytest.fixture
+def region():
+    """Look a region up by code: region('150104001001')."""
+    return lambda code: Region.objects.get(code=code)
+
+
+@pytest.fixture
+def make_user(db, region):
+    def make(role, jurisdiction="150104000000", **kwargs):
+        return UserFactory(role=role, jurisdiction=region(jurisdiction), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user):
+    """A logged-in test client for a new user of `role` with `jurisdiction`."""
+
+    def make(role, jurisdiction="150104000000", **kwargs):
+        user = make_user(role, jurisdiction, **kwargs)
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def two_communities(db, region):
+    """One child in community 150104001001 (小召前街) and one in 150104002001 (兴隆巷)."""
+    here = ChildFactory(residence_region=region("150104001001001"), name="王小明")
+    there = ChildFactory(residence_region=region("150104002001001"), name="李小红")
+    return here, there

@@ -1,0 +1,21 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import can
+
+
+def navigation(request):
+    """The menu a user sees: only what their role may open."""
+    user = request.user
+    items = [(_("Home"), reverse("core:home"))]
+    items.append((_("Plan"), reverse("monitoring:plan")))
+    if user.is_authenticated:
+        if can(user, "datahub.view_child"):
+            items.append((_("Children"), reverse("datahub:child_list")))
+        if can(user, "datahub.aggregate_child"):
+            items.append((_("Statistics"), reverse("datahub:statistics")))
+        if can(user, "audit.view_auditentry"):
+            items.append((_("Audit log"), reverse("audit:log")))
+        if user.is_staff:
+            items.append((_("Administration"), reverse("admin:index")))
+    return {"nav_items": items}

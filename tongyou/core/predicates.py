@@ -1,0 +1,32 @@
+"""`rules` predicates shared by every app's rules.py."""
+
+import rules
+
+from tongyou.accounts.roles import AGGREGATE_READERS, PERSON_EXPORTERS, PERSON_READERS, Role
+
+from . import scoping
+
+
+def has_role(*roles):
+    names = frozenset(str(r) for r in roles)
+
+    @rules.predicate(name=f"has_role({','.join(sorted(names))})")
+    def predicate(user):
+        return user.is_authenticated and user.is_active and getattr(user, "role", None) in names
+
+    return predicate
+
+
+@rules.predicate
+def in_jurisdiction(user, obj=None):
+    """Without an object: 'some records'; with one: that record's region is in the user's subtree."""
+    if obj is None:
+        return scoping.jurisdiction_path(user) is not None
+    return scoping.in_jurisdiction(user, obj)
+
+
+is_admin = has_role(Role.ADMIN)
+is_coordinator = has_role(Role.COORDINATOR)
+reads_persons = has_role(*PERSON_READERS)
+exports_persons = has_role(*PERSON_EXPORTERS)
+reads_aggregates = has_role(*AGGREGATE_READERS)

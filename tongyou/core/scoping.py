@@ -1,0 +1,82 @@
+"""Jurisdiction scoping: the one place that decides which records a user may see.
+
+Every queryset a view, API endpoint, export or statistic shows goes through
+`scoped()`. A model takes part by naming the path of its region field:
+
+    class Child(models.Model):
+        jurisdiction_field = "residence_region"
+
+A user sees a record when their role holds the permission asked for (checked
+through `rules` by `can()`, see each app's rules.py) and the record's region lies in the
+user's jurisdiction subtree. Anyone else gets an empty queryset, so a refused
+user learns nothing, not even that a record exists.
+"""
+
+import rules
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+
+
+def _region_path_lookup(model):
+    field = getattr(model, "jurisdiction_field", None)
+    if not field:
+        raise ImproperlyConfigured(f"{model.__name__} has no jurisdiction_field: it cannot be scoped.")
+    return f"{field}__path__startswith"
+
+
+def perm_name(model, action):
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def can(user, permission, obj=None):
+    """Whether the user's role grants `permission` (on `obj`). Decided by the `rules` registry
+    alone: being a Django superuser grants no access to children's data."""
+    return rules.has_perm(permission, user, obj)
+
+
+def jurisdiction_path(user):
+    """The path prefix of the user's jurisdiction, or None when they have none."""
+    if not user.is_authenticated or getattr(user, "jurisdiction_id", None) is None:
+        return None
+    return user.jurisdiction.path
+
+
+def scoped(queryset, user, action="view"):
+    """`queryset` narrowed to what `user` may `action` ('view', 'export', 'aggregate'…)."""
+    model = queryset.model
+    lookup = _region_path_lookup(model)
+    path = jurisdiction_path(user)
+    if path is None or not can(user, perm_name(model, action)):
+        return queryset.none()
+    return queryset.filter(**{lookup: path})
+
+
+def get_scoped_or_404(queryset, user, action="view", **lookup):
+    """One record the user may see, or 404 — the same answer whether it exists elsewhere or not."""
+    try:
+        return scoped(queryset, user, action).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def region_of(obj):
+    """The region a scoped object belongs to."""
+    value = obj
+    for part in type(obj).jurisdiction_field.split("__"):
+        value = getattr(value, part)
+        if value is None:
+            return None
+    return value
+
+
+def in_jurisdiction(user, obj):
+    """Object-level check with the same rule as scoped(); used by `rules` predicates."""
+    path = jurisdiction_path(user)
+    region = region_of(obj)
+    return path is not None and region is not None and region.path.startswith(path)
+
+
+def require(user, permission, obj=None):
+    """Raise PermissionDenied unless the user holds `permission` (on `obj`, if given)."""
+    if not can(user, permission, obj):
+        raise PermissionDenied

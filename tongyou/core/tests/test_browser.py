@@ -1,0 +1,133 @@
+"""Browser leg: headless Chromium (Debian's package) driven by Playwright, logging in as
+every demo role and checking what each one sees. Run with `make test-browser`."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tongyou.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+from tongyou.conftest import load_reference_data
+from tongyou.datahub.models import Child
+from tongyou.datahub.services.synthetic import generate
+
+pytestmark = pytest.mark.browser
+# Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("TONGYOU_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("TONGYOU_ARTIFACTS", "test-artifacts"))
+
+# What each role's menu must and must not show (zh-hans labels).
+MENUS = {
+    "admin": ({"审计日志", "系统管理", "工作方案"}, {"儿童信息"}),
+    "coordinator": ({"统计分析", "工作方案"}, {"儿童信息", "审计日志"}),
+    "education": ({"统计分析"}, {"儿童信息", "审计日志"}),
+    "health": ({"统计分析"}, {"儿童信息", "审计日志"}),
+    "caseworker": ({"儿童信息", "统计分析"}, {"审计日志"}),
+    "street": ({"儿童信息", "统计分析"}, {"审计日志"}),
+    "director": ({"儿童信息", "统计分析"}, {"审计日志", "系统管理"}),
+    "director2": ({"儿童信息"}, {"审计日志"}),
+    "police": ({"儿童信息", "统计分析"}, {"审计日志"}),
+    "researcher": ({"统计分析"}, {"儿童信息", "审计日志"}),
+}
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    load_reference_data()
+    create_demo_accounts()
+    generate(400, seed=5)
+    return live_server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(browser, base, username):
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 860})
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_every_demo_role_logs_in_and_sees_its_own_menu(demo_site, browser):
+    assert {u for u, *_ in DEMO_ACCOUNTS} == set(MENUS)
+    for username, role, *_ in DEMO_ACCOUNTS:
+        page = log_in(browser, demo_site, username)
+        assert page.locator(f".who[data-role='{role}']").is_visible()
+        menu = set(page.locator(".mainnav a").all_inner_texts())
+        must, must_not = MENUS[username]
+        assert must <= menu, (username, menu)
+        assert not (must_not & menu), (username, menu)
+        assert "玉泉区儿童友好城市建设平台" in page.content()
+        shot(page, f"home-{username}")
+        page.close()
+
+
+def test_child_director_sees_only_the_own_community(demo_site, browser):
+    page = log_in(browser, demo_site, "director")
+    page.click("text=儿童信息")
+    own = Child.objects.filter(residence_region__path__contains="/150104001001/").count()
+    assert own > 0
+    assert page.locator("h1 .badge").inner_text() == f"辖区内共 {own} 名"
+    residences = page.locator("table tbody tr td:nth-child(5)").all_inner_texts()
+    assert residences and all(r.startswith("小召前街第1社区") for r in residences)
+    assert re.fullmatch(r"150104\*{8}\d{3}[\dX]", page.locator("td.masked").first.inner_text())
+    shot(page, "children-director")
+    elsewhere = Child.objects.exclude(residence_region__path__contains="/150104001001/").first()
+    page.goto(f"{demo_site}/datahub/children/{elsewhere.pk}/")
+    assert "未找到" in page.locator("h1").inner_text()
+    page.close()
+
+
+def test_researcher_statistics_chart_draws_from_local_echarts(demo_site, browser):
+    page = log_in(browser, demo_site, "researcher")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{demo_site}/datahub/statistics/?rows=street&cols=age_band")
+    page.wait_for_selector("#chart[data-rendered='true']")
+    assert page.locator("#pivot tbody tr").count() >= 9
+    assert all(url.startswith(demo_site) for url in requests)
+    shot(page, "statistics-researcher")
+    page.close()
+
+
+def test_caseworker_reveals_an_id_number_and_switches_to_english(demo_site, browser):
+    page = log_in(browser, demo_site, "caseworker")
+    page.click("text=儿童信息")
+    page.locator("table tbody tr td a").first.click()
+    masked = page.locator("#field-id-number").inner_text()
+    assert "********" in masked
+    page.click("button[value=id_number]")
+    assert "*" not in page.locator("#field-id-number").inner_text()
+    page.click("button[value=en]")  # labelled "English" in any language
+    assert page.locator("h1").first.inner_text().startswith("Child record")
+    shot(page, "child-record-en")
+    page.close()

@@ -1,0 +1,62 @@
+"""The UI shell: Chinese first, English switch, local assets only, security headers."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from tongyou.accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+TEMPLATES = Path(settings.BASE_DIR) / "tongyou"
+
+
+def test_pages_are_in_chinese_by_default(client):
+    page = client.get("/").content.decode()
+    assert "玉泉区儿童友好城市建设平台" in page
+    assert 'lang="zh-hans"' in page
+
+
+def test_english_is_one_switch_away(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    page = response.content.decode()
+    assert "Yuquan District child-friendly city platform" in page
+    assert 'lang="en"' in page
+
+
+def test_menu_follows_the_role(client_for):
+    researcher = client_for(Role.RESEARCHER).get("/").content.decode()
+    assert "统计分析" in researcher and "儿童信息" not in researcher
+    director = client_for(Role.CHILD_DIRECTOR, "150104001001").get("/").content.decode()
+    assert "儿童信息" in director and "审计日志" not in director
+    admin = client_for(Role.ADMIN, is_staff=True).get("/").content.decode()
+    assert "审计日志" in admin and "儿童信息" not in admin
+
+
+def test_no_template_loads_anything_from_another_host():
+    pattern = re.compile(r"""(src|href)=["'](https?:)?//""")
+    offenders = [str(p) for p in TEMPLATES.rglob("*.html") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_echarts_and_leaflet_are_served_locally():
+    assert finders.find("vendor/echarts/echarts.min.js")
+    assert finders.find("vendor/leaflet/leaflet.js")
+    assert finders.find("vendor/leaflet/leaflet.css")
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert re.search(r"script-src 'self'[^;]*;", csp)
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_forms_carry_a_csrf_token(client):
+    assert "csrfmiddlewaretoken" in client.get("/accounts/login/").content.decode()

@@ -1,0 +1,29 @@
+"""Finding children: by name, or exactly by ID number through the blind index."""
+
+import re
+
+from django.db.models import Q
+
+from tongyou.core.scoping import scoped
+from tongyou.privacy.blind_index import blind_index
+
+from ..models import ID_INDEX_PURPOSE, Child
+
+ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+
+
+def search_children(user, query="", region_code=""):
+    """Children the user may see, matching `query` (a name fragment or a full ID number)."""
+    children = scoped(Child.objects.select_related("residence_region"), user)
+    query = (query or "").strip()
+    if ID_LIKE.match(query):
+        children = children.filter(id_number_index=blind_index(query, ID_INDEX_PURPOSE))
+    elif query:
+        children = children.filter(name__contains=query)
+    if region_code:
+        children = children.filter(Q(residence_region__path__contains=f"/{region_code}/"))
+    return children
+
+
+def is_id_query(query):
+    return bool(ID_LIKE.match((query or "").strip()))

@@ -1,0 +1,161 @@
+"""Thin views over the data hub services. Every queryset is scoped; every read is audited."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import can, get_scoped_or_404, require
+from tongyou.privacy import masking
+
+from .models import Child
+from .services.export import export_children_xlsx
+from .services.search import is_id_query, search_children
+from .services.statistics import DIMENSIONS, child_pivot
+
+REVEALABLE = {"id_number": masking.mask_id_number, "name": masking.mask_name}
+
+
+@login_required
+def child_list(request):
+    require(request.user, "datahub.view_child")
+    query = request.GET.get("q", "")
+    children = search_children(request.user, query, request.GET.get("region", "")).select_related(
+        "residence_region__parent"
+    )
+    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="datahub.Child",
+        details={
+            "query": "<id number>" if is_id_query(query) else query,
+            "count": page.paginator.count,
+            "page": page.number,
+            "shown": [c.pk for c in page],
+        },
+    )
+    rows = [
+        {"child": c, "name": masking.mask_name(c.name), "id_number": masking.mask_id_number(c.id_number)}
+        for c in page
+    ]
+    return render(
+        request,
+        "datahub/child_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "can_export": can(request.user, "datahub.export_child"),
+        },
+    )
+
+
+def _detail_context(child, revealed=()):
+    def show(field, value):
+        return value if field in revealed else REVEALABLE[field](value)
+
+    guardians = [
+        {
+            "name": masking.mask_name(g.name),
+            "relationship": g.get_relationship_display(),
+            "phone": masking.mask_phone(g.phone),
+        }
+        for g in child.guardians.all()
+    ]
+    return {
+        "child": child,
+        "name": show("name", child.name),
+        "id_number": show("id_number", child.id_number),
+        "guardians": guardians,
+        "revealed": revealed,
+    }
+
+
+@login_required
+def child_detail(request, pk):
+    child = get_scoped_or_404(Child.objects.select_related("residence_region"), request.user, pk=pk)
+    record(AuditEntry.Action.READ, request=request, obj=child)
+    context = _detail_context(child)
+    context["can_reveal"] = can(request.user, "datahub.reveal_child", child)
+    return render(request, "datahub/child_detail.html", context)
+
+
+@login_required
+@require_POST
+def child_reveal(request, pk):
+    child = get_scoped_or_404(Child.objects.select_related("residence_region"), request.user, pk=pk)
+    field = request.POST.get("field")
+    if field not in REVEALABLE:
+        raise PermissionDenied
+    require(request.user, "datahub.reveal_child", child)
+    record(AuditEntry.Action.REVEAL, request=request, obj=child, details={"field": field})
+    context = _detail_context(child, revealed=(field,))
+    context["can_reveal"] = True
+    # Switching language re-opens the record (masked again), not this POST-only URL.
+    context["lang_next"] = reverse("datahub:child_detail", args=[child.pk])
+    return render(request, "datahub/child_detail.html", context)
+
+
+@login_required
+def child_export(request):
+    require(request.user, "datahub.export_child")
+    query = request.GET.get("q", "")
+    content, count = export_children_xlsx(request.user, search_children(request.user, query))
+    record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        object_type="datahub.Child",
+        details={"format": "xlsx", "count": count, "query": "<id number>" if is_id_query(query) else query},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"children-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def statistics(request):
+    require(request.user, "datahub.aggregate_child")
+    rows = request.GET.get("rows", "street")
+    cols = request.GET.get("cols", "sex")
+    if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
+        rows, cols = "street", "sex"
+    pivot = child_pivot(request.user, rows, cols)
+    record(
+        AuditEntry.Action.STATISTICS,
+        request=request,
+        object_type="datahub.Child",
+        details={"rows": rows, "cols": cols, "suppressed": pivot.suppressed},
+    )
+    chart = {
+        "categories": [row["label"] for row in pivot.table()],
+        "series": [
+            {"name": str(pivot.col_labels.get(c, c)), "data": [pivot.cell(r, c) for r in pivot.rows]}
+            for c in pivot.cols
+        ],
+    }
+    return render(
+        request,
+        "datahub/statistics.html",
+        {
+            "pivot": pivot,
+            "table": pivot.table(),
+            "col_totals": [pivot.col_total(c) for c in pivot.cols],
+            "col_headers": [pivot.col_labels.get(c, c) for c in pivot.cols],
+            "chart": chart,
+            "dimensions": DIMENSIONS.items(),
+            "rows": rows,
+            "cols": cols,
+            "rows_label": DIMENSIONS[rows],
+            "cols_label": DIMENSIONS[cols],
+        },
+    )

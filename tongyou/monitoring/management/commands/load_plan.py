@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tongyou.accounts.services import UnknownUnit
+from tongyou.monitoring.services import DATA_FILE, load_plan
+
+
+class Command(BaseCommand):
+    help = "Load the work plan's areas and tasks with their lead and participating units."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(DATA_FILE))
+
+    def handle(self, *args, **options):
+        try:
+            count = load_plan(options["file"])
+        except UnknownUnit as exc:
+            raise CommandError(
+                f"The plan names a unit that is not loaded: '{exc}'. Run load_units first."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(f"{count} plan tasks loaded."))

@@ -1,0 +1,71 @@
+"""Resident identity numbers (居民身份证号码, GB 11643-1999), checked with python-stdnum.
+
+`validate_id_number` returns the normalised number or raises ValidationError
+whose message names the fault: length, characters, check digit (with the one
+expected), birth date or region code.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+
+def validate_id_number(value, today=None):
+    if value is None or not str(value).strip():
+        raise ValidationError(_("The ID number is empty."), code="empty")
+    number = ric.compact(str(value))
+    try:
+        ric.validate(number)
+    except InvalidLength:
+        raise ValidationError(
+            _("The ID number has %(length)d characters; it must have 18.") % {"length": len(number)},
+            code="length",
+        ) from None
+    except InvalidFormat:
+        raise ValidationError(
+            _("The ID number may contain only digits, with X allowed as the last character."), code="format"
+        ) from None
+    except InvalidChecksum:
+        raise ValidationError(
+            _("The check digit of the ID number is %(found)s but should be %(expected)s.")
+            % {"found": number[-1], "expected": ric.calc_check_digit(number)},
+            code="checksum",
+        ) from None
+    except InvalidComponent:
+        try:
+            ric.get_birth_date(number)
+        except InvalidComponent:
+            raise ValidationError(
+                _("The birth date %(date)s in the ID number is not a real date.") % {"date": number[6:14]},
+                code="birth_date",
+            ) from None
+        raise ValidationError(
+            _("The region code %(code)s in the ID number is not a valid GB/T 2260 code for the birth year.")
+            % {"code": number[:6]},
+            code="region",
+        ) from None
+    birth_date = ric.get_birth_date(number)
+    if birth_date > (today or datetime.date.today()):
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number is in the future.") % {"date": number[6:14]},
+            code="birth_date",
+        )
+    return number
+
+
+def birth_date_of(number):
+    return ric.get_birth_date(number)
+
+
+def sex_of(number):
+    """'M' or 'F' from the sequence digit (odd for men)."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def make_id_number(region_code, birth_date, sequence):
+    """A valid number from its parts (used by the synthetic district; `sequence` is 0-999)."""
+    body = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")  # the function skips the last character

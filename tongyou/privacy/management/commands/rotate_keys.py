@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from tongyou.privacy.keys import keyring
+from tongyou.privacy.services import rotate_all
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt every encrypted field under the active key. Add the new key to the key "
+        "ring and make it active first; remove the old key only after this has run."
+    )
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"Active key: {keyring().active_id} ({keyring().active.algorithm})")
+        report = rotate_all(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Done: {sum(report.values())} values re-encrypted."))

@@ -1,0 +1,121 @@
+"""Loading the district's region tree from the data shipped with Tongyou."""
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Region
+
+DATA_FILE = Path(__file__).parent / "data" / "yuquan.json"
+KM_PER_DEGREE_LAT = 110.574
+
+
+def _square(lat, lng, half_km):
+    """An approximate square boundary (GeoJSON Polygon) centred on a point."""
+    dlat = half_km / KM_PER_DEGREE_LAT
+    dlng = half_km / (111.320 * math.cos(math.radians(lat)))
+    ring = [
+        [round(lng - dlng, 6), round(lat - dlat, 6)],
+        [round(lng + dlng, 6), round(lat - dlat, 6)],
+        [round(lng + dlng, 6), round(lat + dlat, 6)],
+        [round(lng - dlng, 6), round(lat + dlat, 6)],
+        [round(lng - dlng, 6), round(lat - dlat, 6)],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _subdivide(lat, lng, half_km, count, index):
+    """Centre and half-size of cell `index` when a square is cut into a near-square grid of `count`."""
+    side = math.ceil(math.sqrt(count))
+    cell = 2 * half_km / side
+    row, col = divmod(index, side)
+    north = lat + (half_km - cell * (row + 0.5)) / KM_PER_DEGREE_LAT
+    east = lng + (-half_km + cell * (col + 0.5)) / (111.320 * math.cos(math.radians(lat)))
+    return north, east, cell / 2
+
+
+def _upsert(code, **fields):
+    lat, lng = fields.pop("lat"), fields.pop("lng")
+    half_km = fields.pop("half_km")
+    fields.update(
+        centroid_lat=Decimal(str(round(lat, 6))),
+        centroid_lng=Decimal(str(round(lng, 6))),
+        boundary=_square(lat, lng, half_km),
+        location_is_approximate=True,
+    )
+    region, _ = Region.objects.update_or_create(code=code, defaults=fields)
+    return region
+
+
+@transaction.atomic
+def load_regions(data_file=DATA_FILE):
+    """Create or update the district tree; returns the number of regions loaded. Idempotent."""
+    data = json.loads(Path(data_file).read_text(encoding="utf-8"))
+    source = data["sources"]["codes"]
+    placeholder_source = data["sources"]["counts"]
+    d = data["district"]
+    district = _upsert(
+        d["code"],
+        name=d["name"],
+        level=Region.Level.DISTRICT,
+        kind=Region.Kind.DISTRICT,
+        parent=None,
+        lat=d["lat"],
+        lng=d["lng"],
+        half_km=d["half_km"],
+        source=source,
+    )
+    loaded = 1
+    for s in data["streets"]:
+        street = _upsert(
+            s["code"],
+            name=s["name"],
+            level=Region.Level.STREET,
+            kind=s["kind"],
+            parent=district,
+            lat=s["lat"],
+            lng=s["lng"],
+            half_km=1.0,
+            source=source,
+        )
+        loaded += 1
+        units = [("community", n) for n in range(1, s["communities"] + 1)]
+        units += [("village", n) for n in range(1, s["villages"] + 1)]
+        short = s["name"].removesuffix("街道")
+        for index, (kind, n) in enumerate(units):
+            # Communities take 001-199 and villages 200-399, as the coding rules say.
+            code = s["code"][:9] + f"{n if kind == 'community' else 199 + n:03d}"
+            name = f"{short}第{n}社区（示意）" if kind == "community" else f"{short}第{n}村（示意）"
+            lat, lng, half = _subdivide(s["lat"], s["lng"], 1.0, len(units), index)
+            community = _upsert(
+                code,
+                name=name,
+                level=Region.Level.COMMUNITY,
+                kind=kind,
+                parent=street,
+                lat=lat,
+                lng=lng,
+                half_km=half,
+                name_is_official=False,
+                source=placeholder_source,
+            )
+            loaded += 1
+            for g in range(data["grids_per_community"]):
+                glat, glng, ghalf = _subdivide(lat, lng, half, data["grids_per_community"], g)
+                _upsert(
+                    code + f"{g + 1:03d}",
+                    name=f"第{g + 1}网格",
+                    level=Region.Level.GRID,
+                    kind=Region.Kind.GRID,
+                    parent=community,
+                    lat=glat,
+                    lng=glng,
+                    half_km=ghalf,
+                    name_is_official=False,
+                    source=placeholder_source,
+                )
+                loaded += 1
+    return loaded

@@ -1,0 +1,70 @@
+import pytest
+
+from tongyou.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_district_has_its_real_streets_and_town():
+    streets = dict(Region.objects.filter(level=Region.Level.STREET).values_list("code", "name"))
+    assert streets == {
+        "150104001000": "小召前街街道",
+        "150104002000": "兴隆巷街道",
+        "150104003000": "长和廊街道",
+        "150104004000": "石东路街道",
+        "150104005000": "大南街街道",
+        "150104006000": "鄂尔多斯路街道",
+        "150104007000": "西菜园街道",
+        "150104008000": "昭君路街道",
+        "150104100000": "小黑河镇",
+        "150104400000": "裕隆工业园区",
+    }
+
+
+def test_community_and_village_counts_match_the_district_profile():
+    communities = Region.objects.filter(level=Region.Level.COMMUNITY)
+    assert communities.filter(kind=Region.Kind.COMMUNITY).count() == 83
+    assert communities.filter(kind=Region.Kind.VILLAGE).count() == 50
+
+
+def test_codes_follow_the_statistical_coding_rules():
+    for region in Region.objects.exclude(level=Region.Level.GRID):
+        region.full_clean()
+        assert region.code.startswith("150104") and len(region.code) == 12
+    for village in Region.objects.filter(kind=Region.Kind.VILLAGE):
+        assert 200 <= int(village.code[9:]) <= 399
+    for community in Region.objects.filter(kind=Region.Kind.COMMUNITY):
+        assert 1 <= int(community.code[9:]) <= 199
+
+
+def test_placeholders_and_approximations_are_marked():
+    assert not Region.objects.filter(level=Region.Level.COMMUNITY, name_is_official=True).exists()
+    assert Region.objects.filter(level=Region.Level.STREET, name_is_official=True).count() == 10
+    assert not Region.objects.filter(location_is_approximate=False).exists()
+    assert all("（示意）" in n for n in Region.objects.filter(level=3).values_list("name", flat=True))
+
+
+def test_boundaries_are_closed_polygons_around_the_centroid():
+    for region in Region.objects.filter(level__lte=Region.Level.COMMUNITY):
+        ring = region.boundary["coordinates"][0]
+        assert region.boundary["type"] == "Polygon" and ring[0] == ring[-1]
+        lngs, lats = [p[0] for p in ring], [p[1] for p in ring]
+        assert min(lats) < region.centroid_lat < max(lats) and min(lngs) < region.centroid_lng < max(lngs)
+
+
+def test_subtree_is_a_path_prefix():
+    street = Region.objects.get(code="150104001000")
+    subtree = street.subtree()
+    assert subtree.filter(level=Region.Level.COMMUNITY).count() == 10
+    assert subtree.filter(level=Region.Level.GRID).count() == 30
+    assert street.contains(Region.objects.get(code="150104001001001"))
+    assert not street.contains(Region.objects.get(code="150104002001001"))
+    assert Region.objects.get(code="150104001001001").ancestor_at(Region.Level.STREET) == street
+
+
+def test_loading_twice_changes_nothing():
+    from tongyou.regions.services import load_regions
+
+    before = Region.objects.count()
+    load_regions()
+    assert Region.objects.count() == before

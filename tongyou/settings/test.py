@@ -1,0 +1,31 @@
+"""Settings for the test suite: fast hashing, a fixed throwaway key ring."""
+
+import base64
+import json
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+# Test keys live in the environment, never in the database; tests that rotate
+# keys replace this variable.
+os.environ.setdefault(
+    "TONGYOU_KEYS",
+    json.dumps(
+        {
+            "active": "test-aes",
+            "keys": {
+                "test-aes": {"alg": "aes-256-gcm", "key": base64.b64encode(b"A" * 32).decode()},
+                "test-sm4": {"alg": "sm4-gcm", "key": base64.b64encode(b"S" * 16).decode()},
+            },
+            "blind_index_key": base64.b64encode(b"B" * 32).decode(),
+        }
+    ),
+)
+TONGYOU_KEY_FILE = str(BASE_DIR / "var" / "no-such-key-file.json")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from tongyou.datahub.api import router as datahub_router
+
+api = NinjaAPI(
+    title="Tongyou API",
+    version="1",
+    description="Scoped, audited access to Tongyou data for other departments' systems.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/", datahub_router)
+
+urlpatterns = [
+    path("", include("tongyou.core.urls")),
+    path("accounts/", include("tongyou.accounts.urls")),
+    path("datahub/", include("tongyou.datahub.urls")),
+    path("monitoring/", include("tongyou.monitoring.urls")),
+    path("audit/", include("tongyou.audit.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
