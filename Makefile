@@ -21,6 +21,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 install: $(STAMP) node_modules/.package-lock.json messages
+	mkdir -p var
 
 assets: node_modules/.package-lock.json
 
@@ -43,7 +44,7 @@ run: demo
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check --quiet .
-	$(MANAGE) makemigrations --check --dry-run -v 0
+	DJANGO_SETTINGS_MODULE=tongyou.settings.test $(MANAGE) makemigrations --check --dry-run -v 0
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install

@@ -1,0 +1,49 @@
+"""Run every benchmark: `make benchmark` (or `python -m benchmarks [--children N]`).
+
+Each benchmark times Tongyou's way and a baseline on the same data in the same run
+and prints the ratio; docs/performance.md records the latest figures."""
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+
+def best_of(fn, repeat=5):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=50_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="tongyou-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongyou.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from . import audit_append, field_crypto, scoping
+
+    call_command("migrate", verbosity=0)
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}"
+    )
+    print(f"Database: SQLite file; synthetic children: {args.children}\n")
+    for module in (field_crypto, scoping, audit_append):
+        for line in module.run(best_of, children=args.children):
+            print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Jurisdiction scoping cost: the path-prefix filter against walking the region tree in Python
+and filtering by the collected ids (the obvious alternative)."""
+
+from tongyou.accounts.models import User
+from tongyou.accounts.roles import Role
+from tongyou.core.scoping import scoped
+from tongyou.datahub.models import Child
+from tongyou.datahub.services.synthetic import generate
+from tongyou.regions.models import Region
+from tongyou.regions.services import load_regions
+
+
+def subtree_ids(region):
+    ids, frontier = [region.pk], [region.pk]
+    while frontier:
+        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def run(best_of, children, **_):
+    load_regions()
+    if not Child.objects.exists():
+        generate(children, seed=1)
+    lines = [f"jurisdiction scoping ({Child.objects.count()} children), baseline = tree walk + id IN filter:"]
+    for code in ("150104001001", "150104001000", "150104000000"):
+        region = Region.objects.get(code=code)
+        user = User(username="bench", role=Role.STREET_OFFICER, jurisdiction=region)
+        scoped_count = scoped(Child.objects.all(), user).count()
+        baseline_count = Child.objects.filter(residence_region_id__in=subtree_ids(region)).count()
+        assert scoped_count == baseline_count
+        t_scoped = best_of(lambda u=user: scoped(Child.objects.all(), u).count())
+        t_base = best_of(
+            lambda r=region: Child.objects.filter(residence_region_id__in=subtree_ids(r)).count()
+        )
+        lines.append(
+            f"  {region.name:<14} {scoped_count:>7} children  baseline {t_base * 1e3:7.2f} ms  "
+            f"scoped {t_scoped * 1e3:7.2f} ms  {t_base / t_scoped:5.2f}× faster"
+        )
+    lines.append("")
+    return lines
