@@ -17,11 +17,19 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
 
-def _region_path_lookup(model):
+def _region_lookup(model):
     field = getattr(model, "jurisdiction_field", None)
     if not field:
         raise ImproperlyConfigured(f"{model.__name__} has no jurisdiction_field: it cannot be scoped.")
-    return f"{field}__path__startswith"
+    return f"{field}__in"
+
+
+def _subtree(path):
+    # A subquery over the small regions table; the records are then matched on their
+    # indexed region foreign key (benchmarks/scoping.py measures this against alternatives).
+    from tongyou.regions.models import Region
+
+    return Region.objects.filter(path__startswith=path).values("pk")
 
 
 def perm_name(model, action):
@@ -44,11 +52,11 @@ def jurisdiction_path(user):
 def scoped(queryset, user, action="view"):
     """`queryset` narrowed to what `user` may `action` ('view', 'export', 'aggregate'…)."""
     model = queryset.model
-    lookup = _region_path_lookup(model)
+    lookup = _region_lookup(model)
     path = jurisdiction_path(user)
     if path is None or not can(user, perm_name(model, action)):
         return queryset.none()
-    return queryset.filter(**{lookup: path})
+    return queryset.filter(**{lookup: _subtree(path)})
 
 
 def get_scoped_or_404(queryset, user, action="view", **lookup):
