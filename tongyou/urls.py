@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("tongyou.accounts.urls")),
     path("datahub/", include("tongyou.datahub.urls")),
     path("monitoring/", include("tongyou.monitoring.urls")),
+    path("regions/", include("tongyou.regions.urls")),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

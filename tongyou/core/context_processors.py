@@ -9,6 +9,7 @@ def navigation(request):
     user = request.user
     items = [(_("Home"), reverse("core:home"))]
     items.append((_("Plan"), reverse("monitoring:plan")))
+    items.append((_("Map"), reverse("regions:map")))
     if user.is_authenticated:
         if can(user, "datahub.view_child"):
             items.append((_("Children"), reverse("datahub:child_list")))

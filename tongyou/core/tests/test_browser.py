@@ -119,6 +119,21 @@ def test_researcher_statistics_chart_draws_from_local_echarts(demo_site, browser
     page.close()
 
 
+def test_map_draws_the_streets_without_a_tile_server(demo_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{demo_site}/regions/map/")
+    page.wait_for_selector("#map[data-rendered='true']")
+    assert page.locator("#map").get_attribute("data-features") == "10"
+    page.check("#show-communities")
+    page.wait_for_timeout(500)
+    assert page.locator("#map path").count() > 10
+    assert all(url.startswith(demo_site) for url in requests)
+    shot(page, "map-public")
+    page.close()
+
+
 def test_caseworker_reveals_an_id_number_and_switches_to_english(demo_site, browser):
     page = log_in(browser, demo_site, "caseworker")
     page.click("text=儿童信息")

@@ -60,3 +60,8 @@ def test_security_headers(client):
 
 def test_forms_carry_a_csrf_token(client):
     assert "csrfmiddlewaretoken" in client.get("/accounts/login/").content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "玉泉区儿童友好城市建设平台" in page

@@ -68,3 +68,16 @@ def test_loading_twice_changes_nothing():
     before = Region.objects.count()
     load_regions()
     assert Region.objects.count() == before
+
+
+def test_boundaries_are_served_as_geojson_without_login(client):
+    data = client.get("/regions/boundaries.geojson").json()
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 10
+    assert all(f["properties"]["approximate"] for f in data["features"])
+    communities = client.get("/regions/boundaries.geojson", {"level": 3}).json()["features"]
+    assert len(communities) == 133
+
+
+def test_map_page_uses_the_local_leaflet(client):
+    page = client.get("/regions/map/").content.decode()
+    assert "/static/vendor/leaflet/leaflet.js" in page and 'data-tiles=""' in page

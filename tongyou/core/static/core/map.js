@@ -1,0 +1,42 @@
+// District map: Leaflet with boundary layers from our own GeoJSON endpoint. A tile layer is
+// added only when the deployment names a tile server (an intranet one such as Tianditu);
+// without one the map works on boundaries alone.
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || !window.L) { return; }
+  var map = window.L.map(el, { zoomSnap: 0.25 });
+  if (el.dataset.tiles) {
+    window.L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
+  }
+  var approximate = el.dataset.labelApproximate;
+  function layer(level, style) {
+    return fetch(el.dataset.boundaries + "?level=" + level, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        return window.L.geoJSON(data, {
+          style: style,
+          onEachFeature: function (f, l) {
+            var p = f.properties;
+            l.bindTooltip(p.name + " " + p.code + (p.approximate ? " (" + approximate + ")" : ""));
+          }
+        });
+      });
+  }
+  var communities = null;
+  layer(2, { color: "#d9480f", weight: 2, fillOpacity: 0.08 }).then(function (streets) {
+    streets.addTo(map);
+    map.fitBounds(streets.getBounds());
+    el.dataset.rendered = "true";
+    el.dataset.features = String(streets.getLayers().length);
+  });
+  document.getElementById("show-communities").addEventListener("change", function (e) {
+    if (e.target.checked) {
+      layer(3, { color: "#1971c2", weight: 1, fillOpacity: 0.04 }).then(function (l) {
+        communities = l.addTo(map);
+      });
+    } else if (communities) {
+      map.removeLayer(communities);
+    }
+  });
+})();

@@ -1,0 +1,38 @@
+"""The district map: boundaries are public information, so no login is needed."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .models import Region
+
+
+@require_GET
+def region_map(request):
+    return render(request, "regions/map.html", {"tile_url": settings.TILE_URL})
+
+
+@require_GET
+def boundaries(request):
+    """GeoJSON FeatureCollection of the regions at one level (default: streets and towns)."""
+    try:
+        level = int(request.GET.get("level", Region.Level.STREET))
+    except ValueError:
+        level = Region.Level.STREET
+    regions = Region.objects.filter(level=level, boundary__isnull=False)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": r.boundary,
+            "properties": {
+                "code": r.code,
+                "name": r.name,
+                "kind": r.kind,
+                "approximate": r.location_is_approximate,
+                "official_name": r.name_is_official,
+            },
+        }
+        for r in regions
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
