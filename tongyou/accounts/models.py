@@ -57,6 +57,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self):
+        # Chinese order: family name first, no space (王协调).
+        return f"{self.last_name}{self.first_name}".strip()
+
     def clean(self):
         super().clean()
         if self.role and not self.is_superuser and self.jurisdiction_id is None:

@@ -93,3 +93,18 @@ def test_every_role_has_a_demo_account_that_logs_in():
         client = Client()
         assert login(client, username, DEMO_PASSWORD).status_code == 302, username
         assert client.get("/").context["user"].role == role
+
+
+def test_administrator_manages_accounts_in_the_admin_site_but_not_children(client_for):
+    admin = client_for(Role.ADMIN, is_staff=True)
+    assert admin.get("/admin/").status_code == 200
+    assert admin.get("/admin/accounts/user/").status_code == 200
+    assert admin.get("/admin/accounts/unit/").status_code == 200
+    assert admin.get("/admin/regions/region/").status_code == 200
+    assert admin.get("/admin/axes/accessattempt/").status_code == 200
+    assert "datahub" not in admin.get("/admin/").content.decode()
+
+
+def test_other_staff_cannot_enter_the_admin_site(client_for):
+    coordinator = client_for(Role.CASEWORKER, is_staff=True)
+    assert coordinator.get("/admin/accounts/user/").status_code == 403

@@ -65,3 +65,11 @@ def test_forms_carry_a_csrf_token(client):
 def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "玉泉区儿童友好城市建设平台" in page
+
+
+def test_api_schema_and_docs_are_served_locally(client_for):
+    c = client_for(Role.CASEWORKER)
+    schema = c.get("/api/openapi.json").json()
+    assert {"/api/children", "/api/children/{child_id}", "/api/statistics/children"} <= set(schema["paths"])
+    docs = c.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
