@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -14,6 +15,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", datahub_router)
+
+admin.site.site_header = _("Tongyou administration")
+admin.site.site_title = _("Tongyou administration")
 
 urlpatterns = [
     path("", include("tongyou.core.urls")),

@@ -15,7 +15,8 @@ ALL_UNITS = ("全体相关单位",)
 
 
 def street_office_name(region):
-    return region.name + ("人民政府" if region.kind == Region.Kind.TOWN else "办事处")
+    suffix = {Region.Kind.TOWN: "人民政府", Region.Kind.ZONE: "管理委员会"}.get(region.kind, "办事处")
+    return region.name + suffix
 
 
 @transaction.atomic

@@ -134,6 +134,16 @@ def test_map_draws_the_streets_without_a_tile_server(demo_site, browser):
     page.close()
 
 
+def test_administrator_manages_accounts_in_the_admin_site(demo_site, browser):
+    page = log_in(browser, demo_site, "admin")
+    page.click("text=系统管理")
+    page.goto(f"{demo_site}/admin/accounts/user/?role__exact=child_director")
+    assert page.locator("#result_list tbody tr").count() == 2
+    assert page.locator("#changelist-filter").is_visible()
+    shot(page, "admin-users")
+    page.close()
+
+
 def test_caseworker_reveals_an_id_number_and_switches_to_english(demo_site, browser):
     page = log_in(browser, demo_site, "caseworker")
     page.click("text=儿童信息")
