@@ -1,11 +1,15 @@
-"""Loading the district's region tree from the data shipped with Tongyou."""
+"""Loading the district's region tree from the data shipped with Tongyou, and applying an
+official community and village list when the district supplies one."""
 
+import csv
 import json
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Region
 
@@ -119,3 +123,99 @@ def load_regions(data_file=DATA_FILE):
                 )
                 loaded += 1
     return loaded
+
+
+@dataclass
+class RowError:
+    line: int
+    code: str
+    message: str
+
+
+class OfficialListError(ValueError):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(f"{len(errors)} rows refused; nothing was changed.")
+
+
+def _check_official_row(code, name, seen):
+    if not (code.isdigit() and len(code) == 12):
+        return _("The division code must have 12 digits.")
+    if not code.startswith("150104"):
+        return _("The code is not in Yuquan District (150104).")
+    if not Region.objects.filter(code=code[:9] + "000", level=Region.Level.STREET).exists():
+        return _("Its street or town %(code)s does not exist.") % {"code": code[:9] + "000"}
+    if not 1 <= int(code[9:]) <= 399:
+        return _("Digits 10-12 must be 001-199 (community) or 200-399 (village).")
+    if not name:
+        return _("The name is empty.")
+    if code in seen:
+        return _("The code appears twice (first on line %(line)d).") % {"line": seen[code]}
+    return None
+
+
+@transaction.atomic
+def load_official_communities(csv_file, grids_per_community=3):
+    """Apply an official community and village list (CSV with columns code,name, UTF-8).
+
+    All or nothing: any bad row raises OfficialListError with every fault, and nothing is
+    written. Listed codes get their official names (new ones are created with approximate
+    placement inside their street); returns (updated, created, unlisted placeholder codes)."""
+    with open(csv_file, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    errors, entries, seen = [], [], {}
+    for line, row in enumerate(rows[1:], start=2):
+        code = (row[0] if row else "").strip()
+        name = (row[1] if len(row) > 1 else "").strip()
+        message = _check_official_row(code, name, seen)
+        if message:
+            errors.append(RowError(line, code, str(message)))
+        else:
+            seen[code] = line
+            entries.append((code, name))
+    if errors:
+        raise OfficialListError(errors)
+    updated = created = 0
+    for code, name in entries:
+        kind = Region.Kind.COMMUNITY if int(code[9:]) < 200 else Region.Kind.VILLAGE
+        region = Region.objects.filter(code=code).first()
+        if region:
+            region.name, region.kind, region.name_is_official = name, kind, True
+            region.source = "official list loaded by load_regions --official-list"
+            region.save()
+            updated += 1
+            continue
+        street = Region.objects.get(code=code[:9] + "000")
+        community = _upsert(
+            code,
+            name=name,
+            level=Region.Level.COMMUNITY,
+            kind=kind,
+            parent=street,
+            lat=float(street.centroid_lat),
+            lng=float(street.centroid_lng),
+            half_km=0.3,
+            name_is_official=True,
+            source="official list loaded by load_regions --official-list",
+        )
+        for g in range(grids_per_community):
+            _upsert(
+                code + f"{g + 1:03d}",
+                name=f"第{g + 1}网格",
+                level=Region.Level.GRID,
+                kind=Region.Kind.GRID,
+                parent=community,
+                lat=float(street.centroid_lat),
+                lng=float(street.centroid_lng),
+                half_km=0.1,
+                name_is_official=False,
+                source="grid placeholder",
+            )
+        created += 1
+    listed = {code for code, _name in entries}
+    unlisted = list(
+        Region.objects.filter(level=Region.Level.COMMUNITY, name_is_official=False)
+        .exclude(code__in=listed)
+        .values_list("code", flat=True)
+    )
+    return updated, created, unlisted

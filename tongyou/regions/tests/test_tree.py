@@ -81,3 +81,39 @@ def test_boundaries_are_served_as_geojson_without_login(client):
 def test_map_page_uses_the_local_leaflet(client):
     page = client.get("/regions/map/").content.decode()
     assert "/static/vendor/leaflet/leaflet.js" in page and 'data-tiles=""' in page
+
+
+def write_csv(tmp_path, text):
+    path = tmp_path / "official.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_official_list_replaces_placeholder_names(tmp_path):
+    from tongyou.regions.services import load_official_communities
+
+    path = write_csv(
+        tmp_path, "code,name\n150104001001,大召社区\n150104100200,测试村\n150104001015,新建社区\n"
+    )
+    updated, created, unlisted = load_official_communities(path)
+    assert (updated, created) == (2, 1)
+    renamed = Region.objects.get(code="150104001001")
+    assert renamed.name == "大召社区" and renamed.name_is_official
+    assert Region.objects.get(code="150104001015").children.count() == 3
+    assert "150104001002" in unlisted and "150104001001" not in unlisted
+
+
+def test_a_bad_official_list_names_every_fault_and_changes_nothing(tmp_path):
+    from tongyou.regions.services import OfficialListError, load_official_communities
+
+    path = write_csv(
+        tmp_path,
+        "code,name\n150104001001,大召社区\n15010400100,短码\n150105001001,外区\n150104009001,无街道\n"
+        "150104001001,重复\n150104001002,\n",
+    )
+    with pytest.raises(OfficialListError) as info:
+        load_official_communities(path)
+    faults = {(e.line, e.message) for e in info.value.errors}
+    assert [line for line, _ in sorted(faults)] == [3, 4, 5, 6, 7]
+    assert any("12" in m for _, m in faults) and any("150104009000" in m for _, m in faults)
+    assert Region.objects.get(code="150104001001").name_is_official is False
