@@ -11,7 +11,7 @@ from tongyou.core.scoping import can, get_scoped_or_404
 from tongyou.privacy import masking
 
 from .models import Child
-from .services.search import is_id_query, search_children
+from .services.search import loggable_query, search_children
 from .services.statistics import DIMENSIONS, child_pivot
 
 router = Router(tags=["children"])
@@ -66,7 +66,7 @@ def list_children(request, q: str = "", limit: int = 50, offset: int = 0):
         object_type="datahub.Child",
         details={
             "api": True,
-            "query": "<id number>" if is_id_query(q) else q,
+            "query": loggable_query(q),
             "shown": [c.pk for c in children],
         },
     )

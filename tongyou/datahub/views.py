@@ -16,7 +16,7 @@ from tongyou.privacy import masking
 
 from .models import Child
 from .services.export import export_children_xlsx
-from .services.search import is_id_query, search_children
+from .services.search import loggable_query, search_children
 from .services.statistics import DIMENSIONS, child_pivot
 
 REVEALABLE = {"id_number": masking.mask_id_number, "name": masking.mask_name}
@@ -35,7 +35,7 @@ def child_list(request):
         request=request,
         object_type="datahub.Child",
         details={
-            "query": "<id number>" if is_id_query(query) else query,
+            "query": loggable_query(query),
             "count": page.paginator.count,
             "page": page.number,
             "shown": [c.pk for c in page],
@@ -112,7 +112,7 @@ def child_export(request):
         AuditEntry.Action.EXPORT,
         request=request,
         object_type="datahub.Child",
-        details={"format": "xlsx", "count": count, "query": "<id number>" if is_id_query(query) else query},
+        details={"format": "xlsx", "count": count, "query": loggable_query(query)},
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

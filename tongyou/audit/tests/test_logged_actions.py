@@ -69,6 +69,8 @@ def test_id_number_searches_are_logged_without_the_number(client_for, two_commun
     here, _ = two_communities
     client_for(Role.CASEWORKER).get("/datahub/children/", {"q": here.id_number})
     assert last("list").details["query"] == "<id number>"
+    client_for(Role.CASEWORKER).get("/datahub/children/", {"q": "王小明"})
+    assert last("list").details["query"] == "王*明"
 
 
 def test_refused_role_cannot_read_the_audit_log(client_for):

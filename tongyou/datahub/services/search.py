@@ -2,10 +2,9 @@
 
 import re
 
-from django.db.models import Q
-
 from tongyou.core.scoping import scoped
 from tongyou.privacy.blind_index import blind_index
+from tongyou.privacy.masking import mask_name
 
 from ..models import ID_INDEX_PURPOSE, Child
 
@@ -21,9 +20,13 @@ def search_children(user, query="", region_code=""):
     elif query:
         children = children.filter(name__contains=query)
     if region_code:
-        children = children.filter(Q(residence_region__path__contains=f"/{region_code}/"))
+        children = children.filter(residence_region__path__contains=f"/{region_code}/")
     return children
 
 
-def is_id_query(query):
-    return bool(ID_LIKE.match((query or "").strip()))
+def loggable_query(query):
+    """What the audit log keeps of a search: never an ID number, a name only masked."""
+    query = (query or "").strip()
+    if ID_LIKE.match(query):
+        return "<id number>"
+    return mask_name(query)
