@@ -54,6 +54,25 @@ def _upsert(code, **fields):
     return region
 
 
+def _make_grids(community, lat, lng, half_km, count, source):
+    """Placeholder grids (网格) filling a community's square; returns how many."""
+    for g in range(count):
+        glat, glng, ghalf = _subdivide(lat, lng, half_km, count, g)
+        _upsert(
+            community.code + f"{g + 1:03d}",
+            name=f"第{g + 1}网格",
+            level=Region.Level.GRID,
+            kind=Region.Kind.GRID,
+            parent=community,
+            lat=glat,
+            lng=glng,
+            half_km=ghalf,
+            name_is_official=False,
+            source=source,
+        )
+    return count
+
+
 @transaction.atomic
 def load_regions(data_file=DATA_FILE):
     """Create or update the district tree; returns the number of regions loaded. Idempotent."""
@@ -107,21 +126,7 @@ def load_regions(data_file=DATA_FILE):
                 source=placeholder_source,
             )
             loaded += 1
-            for g in range(data["grids_per_community"]):
-                glat, glng, ghalf = _subdivide(lat, lng, half, data["grids_per_community"], g)
-                _upsert(
-                    code + f"{g + 1:03d}",
-                    name=f"第{g + 1}网格",
-                    level=Region.Level.GRID,
-                    kind=Region.Kind.GRID,
-                    parent=community,
-                    lat=glat,
-                    lng=glng,
-                    half_km=ghalf,
-                    name_is_official=False,
-                    source=placeholder_source,
-                )
-                loaded += 1
+            loaded += _make_grids(community, lat, lng, half, data["grids_per_community"], placeholder_source)
     return loaded
 
 
@@ -198,19 +203,8 @@ def load_official_communities(csv_file, grids_per_community=3):
             name_is_official=True,
             source="official list loaded by load_regions --official-list",
         )
-        for g in range(grids_per_community):
-            _upsert(
-                code + f"{g + 1:03d}",
-                name=f"第{g + 1}网格",
-                level=Region.Level.GRID,
-                kind=Region.Kind.GRID,
-                parent=community,
-                lat=float(street.centroid_lat),
-                lng=float(street.centroid_lng),
-                half_km=0.1,
-                name_is_official=False,
-                source="grid placeholder",
-            )
+        lat, lng = float(street.centroid_lat), float(street.centroid_lng)
+        _make_grids(community, lat, lng, 0.3, grids_per_community, "grid placeholder")
         created += 1
     listed = {code for code, _name in entries}
     unlisted = list(
