@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from tongyou.accounts.services import load_units
+from tongyou.datahub.services.imports.sources import load_sources
 from tongyou.monitoring.services import load_plan
 from tongyou.privacy.keys import reset_keyring_cache
 from tongyou.regions.models import Region
@@ -17,6 +18,7 @@ def load_reference_data():
     load_regions()
     load_units()
     load_plan()
+    load_sources()
 
 
 @pytest.fixture(scope="session")

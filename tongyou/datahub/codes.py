@@ -50,3 +50,54 @@ AGE_BANDS = [
     ("12-14", 12, 14),
     ("15-17", 15, 17),
 ]
+
+
+class DisabilityType(models.TextChoices):
+    """GB/T 26341-2010 残疾人残疾分类和分级."""
+
+    VISUAL = "1", _("Visual")
+    HEARING = "2", _("Hearing")
+    SPEECH = "3", _("Speech")
+    PHYSICAL = "4", _("Physical")
+    INTELLECTUAL = "5", _("Intellectual")
+    MENTAL = "6", _("Mental")
+    MULTIPLE = "7", _("Multiple")
+
+
+class DisabilityGrade(models.TextChoices):
+    """GB/T 26341-2010: grade 1 is the most severe."""
+
+    ONE = "1", _("Grade 1")
+    TWO = "2", _("Grade 2")
+    THREE = "3", _("Grade 3")
+    FOUR = "4", _("Grade 4")
+
+
+class InstitutionKind(models.TextChoices):
+    NURSERY = "nursery", _("Nursery")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior middle school")
+    SENIOR = "senior", _("Senior middle school")
+    SPECIAL = "special", _("Special-education school")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INCLUSIVE = "inclusive", _("Inclusive private")
+    PRIVATE = "private", _("Private")
+
+
+class InsuranceScheme(models.TextChoices):
+    RESIDENT = "resident", _("Urban and rural residents' basic medical insurance")
+    EMPLOYEE = "employee", _("Employees' basic medical insurance")
+
+
+class ChildStatus(models.TextChoices):
+    LEFT_BEHIND = "left_behind", _("Left-behind")
+    FLOATING = "floating", _("Floating")
+    ORPHAN = "orphan", _("Orphan")
+    DE_FACTO_UNSUPPORTED = "unsupported", _("De-facto unsupported")
+    IN_DIFFICULTY = "difficulty", _("In difficulty")
+    LOW_INCOME = "low_income", _("Low-income (dibao) family")
+    EXTREMELY_POOR = "extremely_poor", _("Extremely poor (tekun) family")

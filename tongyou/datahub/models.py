@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.fields import EncryptedTextField
 
-from .codes import Ethnicity, GuardianRelationship, Sex
+from .codes import (
+    ChildStatus,
+    DisabilityGrade,
+    DisabilityType,
+    Ethnicity,
+    GuardianRelationship,
+    InstitutionKind,
+    InsuranceScheme,
+    Ownership,
+    Sex,
+)
 
 ID_INDEX_PURPOSE = "resident-id"
 
@@ -99,3 +109,135 @@ class Guardian(models.Model):
 
     def __str__(self):
         return f"Guardian #{self.pk}"
+
+
+class Source(models.Model):
+    """A departmental data source: what a unit sends and in which template."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: previewed, then committed whole or not at all."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        RUNNING = "running", _("Importing")
+        COMMITTED = "committed", _("Committed")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("file fingerprint"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    children_matched = models.PositiveIntegerField(_("children matched"), default=0)
+    children_created = models.PositiveIntegerField(_("children created"), default=0)
+    # The file itself and the problem report hold personal data: encrypted, and the file
+    # is dropped once committed.
+    payload = EncryptedTextField(_("file (encrypted)"), blank=True)
+    report = EncryptedTextField(_("problem report (encrypted JSON)"), blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.filename}"
+
+
+class Fact(models.Model):
+    """A time-bounded fact about a child, with its provenance: unit, batch and row."""
+
+    jurisdiction_field = "child__residence_region"
+    audit_personal = True
+
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE)
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("reporting unit"), on_delete=models.PROTECT)
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import batch"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    row_number = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["child", "valid_from"]
+
+    def is_current(self, day):
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class Enrolment(Fact):
+    institution = models.CharField(_("institution"), max_length=100)
+    institution_kind = models.CharField(
+        _("kind of institution"), max_length=12, choices=InstitutionKind.choices
+    )
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices)
+    grade = models.CharField(_("grade or class"), max_length=20, blank=True)
+
+    class Meta(Fact.Meta):
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+
+    def __str__(self):
+        return f"Enrolment #{self.pk}"
+
+
+class InsuranceEnrolment(Fact):
+    scheme = models.CharField(_("scheme"), max_length=10, choices=InsuranceScheme.choices)
+
+    class Meta(Fact.Meta):
+        verbose_name = _("medical insurance enrolment")
+        verbose_name_plural = _("medical insurance enrolments")
+
+    def __str__(self):
+        return f"Insurance #{self.pk}"
+
+
+class Disability(Fact):
+    disability_type = models.CharField(_("type (GB/T 26341)"), max_length=1, choices=DisabilityType.choices)
+    grade = models.CharField(_("grade"), max_length=1, choices=DisabilityGrade.choices)
+
+    class Meta(Fact.Meta):
+        verbose_name = _("disability")
+        verbose_name_plural = _("disabilities")
+
+    def __str__(self):
+        return f"Disability #{self.pk}"
+
+
+class StatusPeriod(Fact):
+    status = models.CharField(_("status"), max_length=16, choices=ChildStatus.choices)
+
+    class Meta(Fact.Meta):
+        verbose_name = _("status period")
+        verbose_name_plural = _("status periods")
+
+    def __str__(self):
+        return f"Status #{self.pk}"

@@ -2,10 +2,47 @@
 
 import rules
 
-from tongyou.core.predicates import exports_persons, in_jurisdiction, reads_aggregates, reads_persons
+from tongyou.accounts.roles import Role
+from tongyou.core import scoping
+from tongyou.core.predicates import (
+    exports_persons,
+    has_role,
+    in_jurisdiction,
+    reads_aggregates,
+    reads_persons,
+)
 
-for model in ("child", "guardian", "household"):
+PERSON_MODELS = (
+    "child",
+    "guardian",
+    "household",
+    "enrolment",
+    "insuranceenrolment",
+    "disability",
+    "statusperiod",
+)
+
+for model in PERSON_MODELS:
     rules.add_perm(f"datahub.view_{model}", reads_persons & in_jurisdiction)
     rules.add_perm(f"datahub.export_{model}", exports_persons & in_jurisdiction)
     rules.add_perm(f"datahub.aggregate_{model}", reads_aggregates & in_jurisdiction)
 rules.add_perm("datahub.reveal_child", exports_persons & in_jurisdiction)
+
+
+@rules.predicate
+def of_the_source_unit(user, source=None):
+    """A department imports its own source: the uploader's unit is the source's unit."""
+    return source is None or (user.unit_id is not None and user.unit_id == source.unit_id)
+
+
+@rules.predicate
+def has_jurisdiction(user):
+    return scoping.jurisdiction_path(user) is not None
+
+
+# Unit officers (education, insurance, disability federation), caseworkers (civil affairs) and
+# police (household registration) load their own department's data, inside their jurisdiction.
+rules.add_perm(
+    "datahub.import_source",
+    has_role(Role.UNIT_OFFICER, Role.CASEWORKER, Role.POLICE) & of_the_source_unit & has_jurisdiction,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "datahub"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("children/<int:pk>/", views.child_detail, name="child_detail"),
     path("children/<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
     path("statistics/", views.statistics, name="statistics"),
+    path("imports/", import_views.import_home, name="import_home"),
+    path("imports/templates/<slug:code>.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/progress.json", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/problems.xlsx", import_views.import_report, name="import_report"),
 ]

@@ -18,6 +18,7 @@ from .models import Child
 from .services.export import export_children_xlsx
 from .services.search import loggable_query, search_children
 from .services.statistics import DIMENSIONS, child_pivot
+from .services.timeline import timeline
 
 REVEALABLE = {"id_number": masking.mask_id_number, "name": masking.mask_name}
 
@@ -75,6 +76,7 @@ def _detail_context(child, revealed=()):
         "id_number": show("id_number", child.id_number),
         "guardians": guardians,
         "revealed": revealed,
+        "timeline": timeline(child),
     }
 
 

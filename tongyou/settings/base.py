@@ -174,6 +174,9 @@ OTP_ROLES = ("admin", "coordinator")
 TONGYOU_REQUIRE_OTP = os.environ.get("TONGYOU_REQUIRE_OTP", "0") == "1"
 OTP_TOTP_ISSUER = "Tongyou 童友"
 
+# Imports commit in a background thread so the page can show progress; tests run them inline.
+IMPORT_IN_BACKGROUND = os.environ.get("TONGYOU_IMPORT_IN_BACKGROUND", "1") == "1"
+
 # Researchers see aggregates only; cells under this count are suppressed.
 SMALL_CELL_THRESHOLD = 5
 

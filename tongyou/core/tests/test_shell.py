@@ -73,3 +73,22 @@ def test_api_schema_and_docs_are_served_locally(client_for):
     assert {"/api/children", "/api/children/{child_id}", "/api/statistics/children"} <= set(schema["paths"])
     docs = c.get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+
+
+def test_every_message_has_a_checked_chinese_translation():
+    from babel.messages.pofile import read_po
+
+    placeholder = re.compile(r"%\((\w+)\)")
+    path = Path(settings.BASE_DIR) / "tongyou" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    catalog = read_po(path.open("rb"))
+    faults = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            faults.append(f"untranslated or fuzzy: {ids[0]!r}")
+        elif set(placeholder.findall(ids[0])) != set(placeholder.findall(strings[0])):
+            faults.append(f"placeholders differ: {ids[0]!r}")
+    assert faults == []

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tongyou.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from tongyou.accounts.services import load_units
 from tongyou.datahub.models import Child
+from tongyou.datahub.services.imports.sources import load_sources
 from tongyou.datahub.services.synthetic import generate
 from tongyou.monitoring.services import load_plan
 from tongyou.regions.services import load_regions
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Regions: {load_regions()}")
         self.stdout.write(f"Units: {load_units()}")
         self.stdout.write(f"Plan tasks: {load_plan()}")
+        self.stdout.write(f"Data sources: {load_sources()}")
         accounts = create_demo_accounts()
         if Child.objects.exists() and not options["force"]:
             self.stdout.write(f"Children already loaded ({Child.objects.count()}); not generating more.")

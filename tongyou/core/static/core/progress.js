@@ -1,0 +1,18 @@
+// Polls an import's progress while it runs and reloads the page when it ends.
+(function () {
+  "use strict";
+  var bar = document.getElementById("progress");
+  if (!bar || bar.dataset.status !== "running") { return; }
+  var text = document.getElementById("progress-text");
+  function poll() {
+    fetch(bar.dataset.url, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (p) {
+        bar.max = p.total || 1;
+        bar.value = p.processed;
+        text.textContent = p.processed + " / " + p.total;
+        if (p.status === "running") { window.setTimeout(poll, 700); } else { window.location.reload(); }
+      });
+  }
+  poll();
+})();

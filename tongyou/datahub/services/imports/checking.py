@@ -1,0 +1,180 @@
+"""Checking every row of a file against its source's columns. Nothing is written here."""
+
+import datetime
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from tongyou.core.scoping import jurisdiction_path
+from tongyou.regions.models import Region
+
+from .cleaning import (
+    CellError,
+    check_against_id,
+    is_blank,
+    normalise_text,
+    parse_choice,
+    parse_date,
+    parse_id_number,
+)
+from .sources import SEX_NAMES
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+    severity: str = "error"  # or "warning"
+
+
+@dataclass
+class CheckedFile:
+    headers: list
+    rows: list  # [(row number, raw values)]
+    parsed: list = field(default_factory=list)  # [(row number, {key: value})]
+    problems: list = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def error_rows(self):
+        return {p.row for p in self.errors}
+
+
+def _header_key(text):
+    return unicodedata.normalize("NFKC", text or "").replace(" ", "").strip()
+
+
+class RegionLookup:
+    """Communities and grids of the district by code, and communities by unique name."""
+
+    def __init__(self):
+        regions = list(Region.objects.filter(level__gte=Region.Level.COMMUNITY))
+        self.by_code = {r.code: r for r in regions}
+        names = {}
+        for r in regions:
+            if r.level == Region.Level.COMMUNITY:
+                names.setdefault(r.name, []).append(r)
+        self.by_name = {n: rs[0] for n, rs in names.items() if len(rs) == 1}
+
+    def find(self, value):
+        text, _full = normalise_text(value)
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        region = self.by_code.get(text) or self.by_name.get(text)
+        if region is None:
+            raise CellError(
+                _("'%(value)s' is not a community, village or grid of the district.") % {"value": text}
+            )
+        return region
+
+
+def check_rows(spec, headers, rows, user, today=None):
+    """Parse every cell of every row; collect every fault with its row and column."""
+    today = today or datetime.date.today()
+    checked = CheckedFile(headers, rows)
+    wanted = {_header_key(c.header): c for c in spec.columns}
+    positions = {}
+    for index, header in enumerate(headers):
+        column = wanted.get(_header_key(header))
+        if column:
+            positions[column.key] = index
+        elif header:
+            checked.problems.append(
+                Problem(
+                    1,
+                    header,
+                    _("Column '%(name)s' is not in the template and was ignored.") % {"name": header},
+                    "warning",
+                )
+            )
+    missing = [c.header for c in spec.columns if c.required and c.key not in positions]
+    if missing:
+        checked.file_error = _("Columns missing from the file: %(names)s.") % {"names": "、".join(missing)}
+        return checked
+    regions = RegionLookup()
+    scope = jurisdiction_path(user) or "/nowhere/"
+    seen_ids = {}
+    for row_number, values in rows:
+        parsed, row_problems = {}, []
+        for column in spec.columns:
+            raw = (
+                values[positions[column.key]]
+                if column.key in positions and positions[column.key] < len(values)
+                else None
+            )
+            if is_blank(raw):
+                if column.required:
+                    row_problems.append(
+                        Problem(row_number, column.header, _("This column must not be empty."))
+                    )
+                parsed[column.key] = None
+                continue
+            try:
+                value, warnings = _parse(column, raw, regions, today)
+            except CellError as exc:
+                row_problems.append(Problem(row_number, column.header, str(exc)))
+                continue
+            parsed[column.key] = value
+            row_problems += [Problem(row_number, column.header, str(w), "warning") for w in warnings]
+        id_number = parsed.get("id_number")
+        if id_number:
+            for key, fault in check_against_id(id_number, parsed.get("birth_date"), parsed.get("sex")):
+                row_problems.append(Problem(row_number, spec.column(key).header, fault))
+            if id_number in seen_ids:
+                row_problems.append(
+                    Problem(
+                        row_number,
+                        spec.column("id_number").header,
+                        _("The same ID number is already on row %(row)d.") % {"row": seen_ids[id_number]},
+                    )
+                )
+            else:
+                seen_ids[id_number] = row_number
+        for key in ("residence", "household_region"):
+            region = parsed.get(key)
+            if region is not None and not region.path.startswith(scope):
+                row_problems.append(
+                    Problem(
+                        row_number,
+                        spec.column(key).header,
+                        _("%(region)s is outside your jurisdiction.") % {"region": region.name},
+                    )
+                )
+        if parsed.get("valid_from") and parsed.get("valid_to") and parsed["valid_to"] < parsed["valid_from"]:
+            row_problems.append(
+                Problem(row_number, spec.columns[-1].header, _("The end date is before the start date."))
+            )
+        checked.problems += row_problems
+        if not any(p.severity == "error" for p in row_problems):
+            checked.parsed.append((row_number, parsed))
+    return checked
+
+
+def _parse(column, raw, regions, today):
+    if column.kind == "text":
+        text, _full = normalise_text(raw)
+        return text, []
+    if column.kind == "id":
+        return parse_id_number(raw, today=today)
+    if column.kind == "date":
+        value, warnings = parse_date(raw)
+        if value > today:
+            raise CellError(_("The date %(date)s is in the future.") % {"date": value.isoformat()})
+        return value, warnings
+    if column.kind == "sex":
+        return parse_choice(raw, SEX_NAMES, _("sex"))
+    if column.kind == "choice":
+        return parse_choice(raw, column.choices, column.header)
+    if column.kind == "region":
+        return regions.find(raw), []
+    raise ValueError(column.kind)
