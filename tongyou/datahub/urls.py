@@ -9,6 +9,7 @@ urlpatterns = [
     path("children/<int:pk>/", views.child_detail, name="child_detail"),
     path("children/<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
     path("statistics/", views.statistics, name="statistics"),
+    path("statistics/export.xlsx", views.statistics_export, name="statistics_export"),
     path("imports/", import_views.import_home, name="import_home"),
     path("imports/templates/<slug:code>.xlsx", import_views.import_template, name="import_template"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),

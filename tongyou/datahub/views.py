@@ -14,8 +14,9 @@ from tongyou.audit.services import record
 from tongyou.core.scoping import can, get_scoped_or_404, require
 from tongyou.privacy import masking
 
+from .forms import ChildQueryForm
 from .models import Child
-from .services.export import export_children_xlsx
+from .services.export import export_children_xlsx, pivot_xlsx
 from .services.search import loggable_query, search_children
 from .services.statistics import DIMENSIONS, child_pivot
 from .services.timeline import timeline
@@ -23,11 +24,19 @@ from .services.timeline import timeline
 REVEALABLE = {"id_number": masking.mask_id_number, "name": masking.mask_name}
 
 
+def _without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 @login_required
 def child_list(request):
     require(request.user, "datahub.view_child")
     query = request.GET.get("q", "")
-    children = search_children(request.user, query, request.GET.get("region", "")).select_related(
+    form = ChildQueryForm(request.GET or None, user=request.user)
+    child_filter = form.child_filter()
+    children = child_filter.apply(search_children(request.user, query)).select_related(
         "residence_region__parent"
     )
     page = Paginator(children, 50).get_page(request.GET.get("page"))
@@ -37,6 +46,7 @@ def child_list(request):
         object_type="datahub.Child",
         details={
             "query": loggable_query(query),
+            "filters": child_filter.describe(),
             "count": page.paginator.count,
             "page": page.number,
             "shown": [c.pk for c in page],
@@ -53,6 +63,8 @@ def child_list(request):
             "page": page,
             "rows": rows,
             "query": query,
+            "form": form,
+            "params": _without_page(request),
             "can_export": can(request.user, "datahub.export_child"),
         },
     )
@@ -109,12 +121,20 @@ def child_reveal(request, pk):
 def child_export(request):
     require(request.user, "datahub.export_child")
     query = request.GET.get("q", "")
-    content, count = export_children_xlsx(request.user, search_children(request.user, query))
+    child_filter = ChildQueryForm(request.GET or None, user=request.user).child_filter()
+    content, count = export_children_xlsx(
+        request.user, child_filter.apply(search_children(request.user, query))
+    )
     record(
         AuditEntry.Action.EXPORT,
         request=request,
         object_type="datahub.Child",
-        details={"format": "xlsx", "count": count, "query": loggable_query(query)},
+        details={
+            "format": "xlsx",
+            "count": count,
+            "query": loggable_query(query),
+            "filters": child_filter.describe(),
+        },
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -124,19 +144,27 @@ def child_export(request):
     return response
 
 
+def _pivot_for(request):
+    form = ChildQueryForm(request.GET or None, user=request.user)
+    rows, cols = form.dimensions()
+    child_filter = form.child_filter()
+    return form, child_pivot(request.user, rows, cols, filters=child_filter), child_filter
+
+
 @login_required
 def statistics(request):
     require(request.user, "datahub.aggregate_child")
-    rows = request.GET.get("rows", "street")
-    cols = request.GET.get("cols", "sex")
-    if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
-        rows, cols = "street", "sex"
-    pivot = child_pivot(request.user, rows, cols)
+    form, pivot, child_filter = _pivot_for(request)
     record(
         AuditEntry.Action.STATISTICS,
         request=request,
         object_type="datahub.Child",
-        details={"rows": rows, "cols": cols, "suppressed": pivot.suppressed},
+        details={
+            "rows": pivot.row_dimension,
+            "cols": pivot.col_dimension,
+            "filters": child_filter.describe(),
+            "suppressed": pivot.suppressed,
+        },
     )
     chart = {
         "categories": [row["label"] for row in pivot.table()],
@@ -149,15 +177,42 @@ def statistics(request):
         request,
         "datahub/statistics.html",
         {
+            "form": form,
             "pivot": pivot,
             "table": pivot.table(),
             "col_totals": [pivot.col_total(c) for c in pivot.cols],
             "col_headers": [pivot.col_labels.get(c, c) for c in pivot.cols],
             "chart": chart,
-            "dimensions": DIMENSIONS.items(),
-            "rows": rows,
-            "cols": cols,
-            "rows_label": DIMENSIONS[rows],
-            "cols_label": DIMENSIONS[cols],
+            "rows_label": DIMENSIONS[pivot.row_dimension],
+            "cols_label": DIMENSIONS[pivot.col_dimension],
+            "query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def statistics_export(request):
+    require(request.user, "datahub.aggregate_child")
+    form, pivot, child_filter = _pivot_for(request)
+    record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        object_type="datahub.Child",
+        details={
+            "format": "xlsx",
+            "statistics": True,
+            "rows": pivot.row_dimension,
+            "cols": pivot.col_dimension,
+            "filters": child_filter.describe(),
+            "suppressed": pivot.suppressed,
+        },
+    )
+    title = f"{DIMENSIONS[pivot.row_dimension]} × {DIMENSIONS[pivot.col_dimension]}"
+    response = HttpResponse(
+        pivot_xlsx(pivot, request.user, title, child_filter.describe()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistics-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"'
+    )
+    return response

@@ -4,6 +4,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -50,3 +51,40 @@ def export_children_xlsx(user, queryset=None):
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), count
+
+
+SUPPRESSION_NOTE = gettext_lazy(
+    "Counts from 1 to 4 are shown as <5, with further cells hidden where a total would give them away."
+)
+
+
+SUPPRESSION_NOTE = gettext_lazy(
+    "Counts from 1 to 4 are shown as <5, with further cells hidden where a total would give them away."
+)
+
+
+def pivot_xlsx(pivot, user, title, filters):
+    """A statistics table as .xlsx, hidden cells kept hidden, with who, when and which filters."""
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Statistics")
+    sheet.append([str(title)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([_("Exported by %(user)s at %(time)s.") % {"user": user.get_username(), "time": stamp}])
+    sheet.append([_("Filters: %(filters)s") % {"filters": filters or "—"}])
+    if pivot.suppressed:
+        sheet.append([str(SUPPRESSION_NOTE)])
+    sheet.append(["", *[str(pivot.col_labels.get(c, c)) for c in pivot.cols], _("Total")])
+    for row in pivot.table():
+        sheet.append([str(row["label"]), *[_shown(n) for n in row["cells"]], _shown(row["total"])])
+    sheet.append(
+        [_("Total"), *[_shown(pivot.col_total(c)) for c in pivot.cols], _shown(pivot.grand_total_shown)]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _shown(value):
+    return "<5" if value is None else value

@@ -11,7 +11,7 @@ from ..models import ID_INDEX_PURPOSE, Child
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
 
-def search_children(user, query="", region_code=""):
+def search_children(user, query=""):
     """Children the user may see, matching `query` (a name fragment or a full ID number)."""
     children = scoped(Child.objects.select_related("residence_region"), user)
     query = (query or "").strip()
@@ -19,8 +19,6 @@ def search_children(user, query="", region_code=""):
         children = children.filter(id_number_index=blind_index(query, ID_INDEX_PURPOSE))
     elif query:
         children = children.filter(name__contains=query)
-    if region_code:
-        children = children.filter(residence_region__path__contains=f"/{region_code}/")
     return children
 
 

@@ -4,15 +4,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, CharField, Count, Exists, F, Subquery, Value, When
+from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.scoping import can, scoped
 from tongyou.regions.models import Region
 
-from ..codes import AGE_BANDS, Ethnicity, Sex
-from ..models import Child
+from ..codes import AGE_BANDS, Ethnicity, InstitutionKind, Sex
+from ..models import Child, Disability, Enrolment, InsuranceEnrolment
+from .filters import ChildFilter, current, years_before
 from .suppression import suppress
 
 # Path layout: "/<district 12>/<street 12>/<community 12>/…": 1-indexed offsets for Substr.
@@ -23,14 +24,11 @@ DIMENSIONS = {
     "sex": _("Sex"),
     "age_band": _("Age band"),
     "ethnicity": _("Ethnicity"),
+    "insured": _("Medical insurance"),
+    "enrolment": _("Enrolment"),
+    "disability": _("Disability"),
 }
-
-
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+YES_NO = {"yes": _("Yes"), "no": _("No")}
 
 
 def age_band_expression(as_of):
@@ -52,6 +50,16 @@ def _expression(dimension, as_of):
         return Substr("residence_region__path", COMMUNITY_OFFSET, CODE_LENGTH)
     if dimension == "age_band":
         return age_band_expression(as_of)
+    if dimension in ("insured", "disability"):
+        model = InsuranceEnrolment if dimension == "insured" else Disability
+        return Case(
+            When(Exists(current(model, as_of)), then=Value("yes")),
+            default=Value("no"),
+            output_field=CharField(),
+        )
+    if dimension == "enrolment":
+        kind = current(Enrolment, as_of).order_by("-valid_from").values("institution_kind")[:1]
+        return Coalesce(Subquery(kind), Value("none"), output_field=CharField())
     return F(dimension)  # sex, ethnicity: plain columns
 
 
@@ -63,6 +71,13 @@ def _labels(dimension, keys):
         return {k: str(Sex(k).label) for k in keys if k in Sex.values}
     if dimension == "ethnicity":
         return {k: str(Ethnicity(k).label) for k in keys if k in Ethnicity.values}
+    if dimension in ("insured", "disability"):
+        return {k: str(YES_NO[k]) for k in keys}
+    if dimension == "enrolment":
+        return {
+            k: str(InstitutionKind(k).label) if k in InstitutionKind.values else str(_("Not enrolled"))
+            for k in keys
+        }
     return {k: k for k in keys}
 
 
@@ -98,6 +113,12 @@ class Pivot:
     def grand_total(self):
         return sum(self.cells.values())
 
+    @property
+    def grand_total_shown(self):
+        """The grand total, hidden too when suppressing and the whole table is a small group."""
+        total = self.grand_total
+        return None if self.suppressed and 0 < total < settings.SMALL_CELL_THRESHOLD else total
+
     def table(self):
         """Rows of display values: counts, or None where hidden."""
         return [
@@ -111,7 +132,7 @@ class Pivot:
         ]
 
 
-def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None):
+def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
     """Counts of children in the user's jurisdiction by two dimensions.
 
     Roles that may not read named records get small cells suppressed."""
@@ -119,6 +140,7 @@ def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None):
         raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
     as_of = as_of or datetime.date.today()
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
+    base = (filters or ChildFilter()).apply(base, as_of)
     grouped = (
         base.annotate(r=_expression(rows, as_of), c=_expression(cols, as_of))
         .values("r", "c")

@@ -1,0 +1,134 @@
+"""A researcher answers 'how many children aged 0-3 in each street are not insured' without
+ever seeing a name; person readers filter their lists the same way."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tongyou.accounts.models import Unit
+from tongyou.accounts.roles import Role
+from tongyou.datahub.codes import ChildStatus, InsuranceScheme
+from tongyou.datahub.models import InsuranceEnrolment, StatusPeriod
+from tongyou.datahub.services.filters import ChildFilter
+from tongyou.datahub.services.statistics import child_pivot
+from tongyou.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+STREET_A, STREET_B = "150104001000", "150104002000"
+
+
+def born(years_ago):
+    return TODAY.replace(year=TODAY.year - years_ago) - datetime.timedelta(days=30)
+
+
+def insure(child, since=None, until=None):
+    InsuranceEnrolment.objects.create(
+        child=child,
+        unit=Unit.objects.get(code="ybj"),
+        scheme=InsuranceScheme.RESIDENT,
+        valid_from=since or born(1),
+        valid_to=until,
+    )
+
+
+@pytest.fixture
+def district(region):
+    """Street A: 6 toddlers uninsured, 2 insured, 3 insured until last year (lapsed), 4 aged 10 uninsured.
+    Street B: 7 toddlers uninsured."""
+    a, b = region("150104001001001"), region("150104002001001")
+    for _ in range(6):
+        ChildFactory(residence_region=a, birth_date=born(2))
+    for _ in range(2):
+        insure(ChildFactory(residence_region=a, birth_date=born(1)))
+    for _ in range(3):
+        insure(
+            ChildFactory(residence_region=a, birth_date=born(3)), until=TODAY - datetime.timedelta(days=365)
+        )
+    for _ in range(4):
+        ChildFactory(residence_region=a, birth_date=born(10))
+    for _ in range(7):
+        ChildFactory(residence_region=b, birth_date=born(0))
+
+
+def test_uninsured_children_aged_0_to_3_by_street(make_user, district):
+    researcher = make_user(Role.RESEARCHER)
+    pivot = child_pivot(
+        researcher, "street", "insured", filters=ChildFilter(age_min=0, age_max=3, insured="no")
+    )
+    assert pivot.cell(STREET_A, "no") == 9  # 6 never insured + 3 lapsed
+    assert pivot.cell(STREET_B, "no") == 7
+    assert pivot.cols == ["no"]
+
+
+def test_the_statistics_page_answers_it_for_a_researcher(client_for, district):
+    c = client_for(Role.RESEARCHER)
+    response = c.get(
+        "/datahub/statistics/",
+        {"rows": "street", "cols": "insured", "age_min": 0, "age_max": 3, "insured": "no"},
+    )
+    page = response.content.decode()
+    assert response.context["pivot"].grand_total == 16
+    assert "测试" not in page  # no child's name anywhere
+    sheet = load_workbook(
+        io.BytesIO(
+            c.get(
+                "/datahub/statistics/export.xlsx",
+                {"rows": "street", "cols": "insured", "age_min": 0, "age_max": 3, "insured": "no"},
+            ).content
+        )
+    ).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert ("小召前街街道", 9, 9) in values and ("兴隆巷街道", 7, 7) in values
+
+
+def test_small_filtered_groups_are_suppressed_down_to_the_grand_total(client_for, district):
+    pivot = (
+        client_for(Role.RESEARCHER)
+        .get("/datahub/statistics/", {"rows": "street", "cols": "sex", "insured": "yes"})
+        .context["pivot"]
+    )
+    assert pivot.grand_total == 2 and pivot.grand_total_shown is None
+    assert all(v is None for row in pivot.table() for v in row["cells"])
+
+
+def test_status_and_enrolment_filters_count_current_facts(make_user, region):
+    child = ChildFactory(residence_region=region("150104001001001"))
+    StatusPeriod.objects.create(
+        child=child,
+        unit=Unit.objects.get(code="mzj"),
+        status=ChildStatus.LEFT_BEHIND,
+        valid_from=TODAY - datetime.timedelta(days=100),
+    )
+    ended = ChildFactory(residence_region=region("150104001001001"))
+    StatusPeriod.objects.create(
+        child=ended,
+        unit=Unit.objects.get(code="mzj"),
+        status=ChildStatus.LEFT_BEHIND,
+        valid_from=TODAY - datetime.timedelta(days=400),
+        valid_to=TODAY - datetime.timedelta(days=1),
+    )
+    caseworker = make_user(Role.CASEWORKER)
+    pivot = child_pivot(
+        caseworker, "street", "enrolment", filters=ChildFilter(status=ChildStatus.LEFT_BEHIND)
+    )
+    assert pivot.grand_total == 1 and pivot.cols == ["none"]
+
+
+def test_person_readers_filter_their_list_and_export(client_for, district):
+    c = client_for(Role.STREET_OFFICER, STREET_A)
+    listed = c.get("/datahub/children/", {"age_max": 3, "insured": "no"}).context["page"].paginator.count
+    assert listed == 9  # street B is outside the jurisdiction
+    sheet = load_workbook(
+        io.BytesIO(c.get("/datahub/children/export.xlsx", {"age_max": 3, "insured": "no"}).content)
+    )
+    assert sheet.active.max_row == 2 + 9
+
+
+def test_a_region_filter_outside_the_jurisdiction_is_not_offered(client_for, district):
+    c = client_for(Role.STREET_OFFICER, STREET_A)
+    response = c.get("/datahub/statistics/", {"region": STREET_B})
+    assert "region" in response.context["form"].errors
+    assert STREET_B not in [code for code, _ in response.context["form"].fields["region"].choices]
