@@ -82,6 +82,11 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["residence_region__code", "birth_date", "id"]
+        indexes = [
+            # Covers the statistics group-by, so counting never reads the wide rows
+            # (1.4 s to 0.4 s for a million children; docs/performance.md).
+            models.Index(fields=["residence_region", "birth_date", "sex", "ethnicity"], name="child_stats_idx"),
+        ]
 
     def __str__(self):
         return f"Child #{self.pk}"

@@ -29,6 +29,7 @@ DIMENSIONS = {
     "disability": _("Disability"),
 }
 YES_NO = {"yes": _("Yes"), "no": _("No")}
+REGION_LEVELS = {"street": 1, "community": 2}  # position of the code in a region path
 
 
 def age_band_expression(as_of):
@@ -61,6 +62,26 @@ def _expression(dimension, as_of):
         kind = current(Enrolment, as_of).order_by("-valid_from").values("institution_kind")[:1]
         return Coalesce(Subquery(kind), Value("none"), output_field=CharField())
     return F(dimension)  # sex, ethnicity: plain columns
+
+
+def _group_expression(dimension, as_of):
+    # Region dimensions group on the residence key (no join, a few hundred groups) and are
+    # rolled up to streets or communities in Python: benchmarks/statistics.py measures why.
+    if dimension in REGION_LEVELS:
+        return F("residence_region_id")
+    return _expression(dimension, as_of)
+
+
+def _roll_up(dimension):
+    if dimension not in REGION_LEVELS:
+        return lambda key: key
+    depth = REGION_LEVELS[dimension]
+    code_of = {
+        pk: path.strip("/").split("/")[depth]
+        for pk, path in Region.objects.values_list("pk", "path")
+        if path.count("/") > depth + 1
+    }
+    return lambda key: code_of.get(key, "")
 
 
 def _labels(dimension, keys):
@@ -142,12 +163,16 @@ def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filt
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
     base = (filters or ChildFilter()).apply(base, as_of)
     grouped = (
-        base.annotate(r=_expression(rows, as_of), c=_expression(cols, as_of))
+        base.annotate(r=_group_expression(rows, as_of), c=_group_expression(cols, as_of))
         .values("r", "c")
         .annotate(n=Count("id"))
         .order_by()
     )
-    cells = {(g["r"], g["c"]): g["n"] for g in grouped}
+    roll_rows, roll_cols = _roll_up(rows), _roll_up(cols)
+    cells = {}
+    for g in grouped:
+        key = (roll_rows(g["r"]), roll_cols(g["c"]))
+        cells[key] = cells.get(key, 0) + g["n"]
     row_keys = _order(rows, {r for r, _ in cells})
     col_keys = _order(cols, {c for _, c in cells})
     pivot = Pivot(rows, cols, row_keys, col_keys, _labels(rows, row_keys), _labels(cols, col_keys), cells)
