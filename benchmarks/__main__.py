@@ -23,6 +23,8 @@ def best_of(fn, repeat=5):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=50_000)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--only", default="", help="comma-separated benchmark names")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="tongyou-bench-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -32,7 +34,7 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from . import audit_append, field_crypto, scoping
+    from . import audit_append, datahub_import, field_crypto, scoping, statistics
 
     call_command("migrate", verbosity=0)
     print(
@@ -40,9 +42,17 @@ def main():
         f"{platform.platform()}"
     )
     print(f"Database: SQLite file; synthetic children: {args.children}\n")
-    for module in (field_crypto, scoping, audit_append):
-        for line in module.run(best_of, children=args.children):
-            print(line)
+    modules = {
+        "crypto": field_crypto,
+        "scoping": scoping,
+        "statistics": statistics,
+        "audit": audit_append,
+        "import": datahub_import,
+    }
+    chosen = args.only.split(",") if args.only else list(modules)
+    for name in chosen:
+        for line in modules[name].run(best_of, children=args.children, import_rows=args.import_rows):
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,9 @@ class Child(models.Model):
         indexes = [
             # Covers the statistics group-by, so counting never reads the wide rows
             # (1.4 s to 0.4 s for a million children; docs/performance.md).
-            models.Index(fields=["residence_region", "birth_date", "sex", "ethnicity"], name="child_stats_idx"),
+            models.Index(
+                fields=["residence_region", "birth_date", "sex", "ethnicity"], name="child_stats_idx"
+            ),
         ]
 
     def __str__(self):

@@ -17,6 +17,7 @@ from tongyou.core.scoping import can
 from tongyou.privacy.blind_index import blind_index
 
 from ...models import ID_INDEX_PURPOSE, Child, ImportBatch, Source
+from .bulk import insert_rows
 from .checking import check_rows
 from .readers import FileError, read_table
 from .sources import FACT_FIELDS, SOURCES
@@ -209,7 +210,15 @@ def _write(batch, spec, parsed, on_progress):
                 child.ethnicity = p.get("ethnicity") or child.ethnicity
                 child.household_region = p.get("household_region") or child.household_region
                 updated.append(child)
-        Child.objects.bulk_create(new_children, batch_size=CHUNK)
+        insert_rows(Child, new_children)
+        if new_children:
+            pks = dict(
+                Child.objects.filter(
+                    id_number_index__in=[c.id_number_index for c in new_children]
+                ).values_list("id_number_index", "pk")
+            )
+            for child in new_children:
+                child.pk = child.id = pks[child.id_number_index]
         if updated:
             Child.objects.bulk_update(updated, ["name", "sex", "birth_date", "ethnicity", "household_region"])
         created += len(new_children)
@@ -246,7 +255,7 @@ def _write_facts(batch, unit, fact_model, fields, chunk, children, index_of):
                 **{f: p.get(f) or "" for f in fields},
             )
         )
-    fact_model.objects.bulk_create(facts, batch_size=CHUNK)
+    insert_rows(fact_model, facts)
 
 
 def sources_for(user):

@@ -1,0 +1,126 @@
+"""Import throughput: the import pipeline (check, preview, all-or-nothing commit) against
+saving the same rows one by one through the ORM (a child and its fact, each with save())."""
+
+import csv
+import datetime
+import io
+import random
+import resource
+import time
+
+from django.db import transaction
+
+from tongyou.accounts.models import Unit, User
+from tongyou.accounts.roles import Role
+from tongyou.accounts.services import load_units
+from tongyou.datahub.models import Child, Enrolment, ImportBatch, Source
+from tongyou.datahub.services.imports.pipeline import commit, preview
+from tongyou.datahub.services.imports.sources import SOURCES, load_sources
+from tongyou.privacy.idnumbers import make_id_number
+from tongyou.regions.models import Region
+from tongyou.regions.services import load_regions
+
+BASELINE_ROWS = 2_000
+
+
+def roster(rows, seed=11):
+    rng = random.Random(seed)
+    grids = list(Region.objects.filter(level=Region.Level.GRID).values_list("code", flat=True))
+    used = set()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in SOURCES["education"].columns])
+    n = 0
+    while n < rows:
+        birth = datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randint(0, 5000))
+        seq = rng.randint(0, 499) * 2
+        if (birth, seq) in used:
+            continue
+        used.add((birth, seq))
+        writer.writerow(
+            [
+                f"学生{n}",
+                make_id_number("150104", birth, seq),
+                "女",
+                birth.isoformat(),
+                "汉族",
+                rng.choice(grids),
+                "玉泉区实验小学",
+                "小学",
+                "公办",
+                "三年级",
+                "2023-09-01",
+                "",
+            ]
+        )
+        n += 1
+    return out.getvalue().encode("utf-8")
+
+
+def _orm_baseline(content, unit):
+    reader = csv.reader(io.StringIO(content.decode("utf-8")))
+    next(reader)
+    regions = {r.code: r for r in Region.objects.filter(level=Region.Level.GRID)}
+    with transaction.atomic():
+        for row in reader:
+            child = Child(
+                name=row[0],
+                sex="2",
+                birth_date=datetime.date.fromisoformat(row[3]),
+                id_number=row[1],
+                residence_region=regions[row[5]],
+            )
+            child.save()
+            Enrolment(
+                child=child,
+                unit=unit,
+                institution=row[6],
+                institution_kind="primary",
+                ownership="public",
+                grade=row[9],
+                valid_from=datetime.date.fromisoformat(row[10]),
+            ).save()
+        transaction.set_rollback(True)
+
+
+def run(best_of, import_rows=100_000, **_):
+    load_regions()
+    load_units()
+    load_sources()
+    unit = Unit.objects.get(code="jyj")
+    user, _ = User.objects.get_or_create(
+        username="bench-importer",
+        defaults={
+            "role": Role.UNIT_OFFICER,
+            "unit": unit,
+            "jurisdiction": Region.objects.get(code="150104000000"),
+        },
+    )
+    sample = roster(BASELINE_ROWS, seed=3)
+    start = time.perf_counter()
+    _orm_baseline(sample, unit)
+    baseline_rate = BASELINE_ROWS / (time.perf_counter() - start)
+
+    content = roster(import_rows)
+    source = Source.objects.get(code="education")
+    start = time.perf_counter()
+    batch = preview(source, user, "bench.csv", content, today=datetime.date(2026, 11, 28))
+    checked = time.perf_counter() - start
+    assert batch.error_count == 0, batch.message
+    start = time.perf_counter()
+    commit(batch, user, today=datetime.date(2026, 11, 28))
+    written = time.perf_counter() - start
+    rate = import_rows / (checked + written)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ImportBatch.objects.filter(pk=batch.pk).update(status="refused")  # allow re-runs of the same file
+    return [
+        f"import ({import_rows} CSV rows of the education roster), baseline = ORM save() per row "
+        f"on {BASELINE_ROWS} rows:",
+        f"  baseline ORM save()   {baseline_rate:10.0f} rows/s  1.00x",
+        f"  pipeline check        {import_rows / checked:10.0f} rows/s",
+        f"  pipeline commit       {import_rows / written:10.0f} rows/s",
+        f"  pipeline end to end   {rate:10.0f} rows/s  {rate / baseline_rate:.1f}x faster "
+        f"({checked + written:.1f} s in all)",
+        f"  peak memory of the benchmark process: {peak_mb:.0f} MB",
+        "",
+    ]
