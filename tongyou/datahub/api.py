@@ -10,9 +10,11 @@ from tongyou.audit.services import record
 from tongyou.core.scoping import can, get_scoped_or_404
 from tongyou.privacy import masking
 
+from .forms import ChildQueryForm
 from .models import Child
 from .services.search import loggable_query, search_children
-from .services.statistics import DIMENSIONS, child_pivot
+from .services.statistics import child_pivot
+from .services.timeline import timeline
 
 router = Router(tags=["children"])
 
@@ -39,7 +41,18 @@ class PivotOut(Schema):
     rows: str
     cols: str
     suppressed: bool
+    total: int | None
     cells: list[CellOut]
+
+
+class FactOut(Schema):
+    kind: str
+    summary: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    unit: str
+    batch: int | None
+    row: int | None
 
 
 def _out(child):
@@ -81,21 +94,52 @@ def get_child(request, child_id: int):
 
 
 @router.get(
+    "/children/{child_id}/facts", response=list[FactOut], summary="A child's timeline with provenance"
+)
+def get_child_facts(request, child_id: int):
+    child = get_scoped_or_404(Child.objects.all(), request.user, pk=child_id)
+    record(AuditEntry.Action.READ, request=request, obj=child, details={"api": True, "facts": True})
+    return [
+        FactOut(
+            kind=str(e["kind"]),
+            summary=e["summary"],
+            valid_from=e["valid_from"],
+            valid_to=e["valid_to"],
+            unit=e["unit"],
+            batch=e["batch"],
+            row=e["row"],
+        )
+        for e in timeline(child)
+    ]
+
+
+@router.get(
     "/statistics/children",
     response=PivotOut,
-    summary="Counts by two dimensions, suppressed for aggregate-only roles",
+    summary="Counts by two dimensions with optional filters, suppressed for aggregate-only roles",
+    description="Filters: region, age_min, age_max, sex, ethnicity, status, insured, enrolled, disability "
+    "(the same as the statistics page).",
 )
 def child_statistics(request, rows: str = "street", cols: str = "sex"):
     if not can(request.user, "datahub.aggregate_child"):
         raise HttpError(403, "Your role may not do this.")
-    if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
-        raise HttpError(400, f"rows and cols must be two different dimensions of: {', '.join(DIMENSIONS)}")
-    pivot = child_pivot(request.user, rows, cols)
+    form = ChildQueryForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    rows, cols = form.dimensions()
+    child_filter = form.child_filter()
+    pivot = child_pivot(request.user, rows, cols, filters=child_filter)
     record(
         AuditEntry.Action.STATISTICS,
         request=request,
         object_type="datahub.Child",
-        details={"api": True, "rows": rows, "cols": cols, "suppressed": pivot.suppressed},
+        details={
+            "api": True,
+            "rows": rows,
+            "cols": cols,
+            "filters": child_filter.describe(),
+            "suppressed": pivot.suppressed,
+        },
     )
     cells = [
         CellOut(
@@ -108,4 +152,6 @@ def child_statistics(request, rows: str = "street", cols: str = "sex"):
         for r in pivot.rows
         for c in pivot.cols
     ]
-    return PivotOut(rows=rows, cols=cols, suppressed=pivot.suppressed, cells=cells)
+    return PivotOut(
+        rows=rows, cols=cols, suppressed=pivot.suppressed, total=pivot.grand_total_shown, cells=cells
+    )

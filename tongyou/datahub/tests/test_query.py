@@ -132,3 +132,26 @@ def test_a_region_filter_outside_the_jurisdiction_is_not_offered(client_for, dis
     response = c.get("/datahub/statistics/", {"region": STREET_B})
     assert "region" in response.context["form"].errors
     assert STREET_B not in [code for code, _ in response.context["form"].fields["region"].choices]
+
+
+def test_the_api_answers_the_same_question_with_filters(client_for, district):
+    c = client_for(Role.RESEARCHER)
+    data = c.get(
+        "/api/statistics/children", {"rows": "street", "cols": "insured", "age_max": 3, "insured": "no"}
+    ).json()
+    assert data["suppressed"] and data["total"] == 16
+    assert {(cell["row"], cell["count"]) for cell in data["cells"]} == {(STREET_A, 9), (STREET_B, 7)}
+    bad = c.get("/api/statistics/children", {"rows": "street", "cols": "street"})
+    assert bad.status_code == 400 and "cols" in bad.json()["detail"]
+
+
+def test_the_api_gives_a_childs_timeline_only_inside_the_jurisdiction(client_for, region):
+    child = ChildFactory(residence_region=region("150104001001001"))
+    insure(child)
+    own = client_for(Role.CHILD_DIRECTOR, "150104001001").get(f"/api/children/{child.pk}/facts").json()
+    assert own[0]["unit"] == "区医保局" and own[0]["valid_to"] is None
+    assert (
+        client_for(Role.CHILD_DIRECTOR, "150104002001").get(f"/api/children/{child.pk}/facts").status_code
+        == 404
+    )
+    assert client_for(Role.RESEARCHER).get(f"/api/children/{child.pk}/facts").status_code == 404
