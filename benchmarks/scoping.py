@@ -6,9 +6,9 @@ from tongyou.accounts.models import User
 from tongyou.accounts.roles import Role
 from tongyou.core.scoping import scoped
 from tongyou.datahub.models import Child
-from tongyou.datahub.services.synthetic import generate
 from tongyou.regions.models import Region
-from tongyou.regions.services import load_regions
+
+from .common import ensure_district
 
 
 def subtree_ids(region):
@@ -20,9 +20,7 @@ def subtree_ids(region):
 
 
 def run(best_of, children, **_):
-    load_regions()
-    if not Child.objects.exists():
-        generate(children, seed=1)
+    ensure_district(children)
     lines = [f"jurisdiction scoping ({Child.objects.count()} children), baselines: tree walk, join prefix:"]
     for code in ("150104001001", "150104001000", "150104000000"):
         region = Region.objects.get(code=code)
