@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.fields import EncryptedTextField
+from tongyou.privacy.names import pinyin_key
 
 from .codes import (
     ChildStatus,
@@ -43,6 +44,9 @@ class Child(models.Model):
     audit_personal = True
 
     name = models.CharField(_("name"), max_length=50, db_index=True)
+    name_pinyin = models.CharField(
+        _("name in pinyin"), max_length=120, blank=True, db_index=True, editable=False
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), db_index=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
@@ -95,6 +99,7 @@ class Child(models.Model):
 
     def save(self, *args, **kwargs):
         self.id_number_index = blind_index(self.id_number, ID_INDEX_PURPOSE) if self.id_number else ""
+        self.name_pinyin = pinyin_key(self.name)
         super().save(*args, **kwargs)
 
 
@@ -108,6 +113,14 @@ class Guardian(models.Model):
     name = models.CharField(_("name"), max_length=50)
     relationship = models.CharField(_("relationship"), max_length=2, choices=GuardianRelationship.choices)
     phone = EncryptedTextField(_("phone"), blank=True)
+    batch = models.ForeignKey(
+        "ImportBatch",
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo) record"), default=False)
 
     class Meta:
@@ -160,6 +173,7 @@ class ImportBatch(models.Model):
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     children_matched = models.PositiveIntegerField(_("children matched"), default=0)
     children_created = models.PositiveIntegerField(_("children created"), default=0)
+    reviews_created = models.PositiveIntegerField(_("records sent for linkage review"), default=0)
     # The file itself and the problem report hold personal data: encrypted, and the file
     # is dropped once committed.
     payload = EncryptedTextField(_("file (encrypted)"), blank=True)
@@ -248,3 +262,59 @@ class StatusPeriod(Fact):
 
     def __str__(self):
         return f"Status #{self.pk}"
+
+
+class LinkReview(models.Model):
+    """A record without an ID number that may be a child already in the index: an authorised
+    user merges it into that child or keeps it apart; either can be undone."""
+
+    jurisdiction_field = "region"
+    audit_personal = True
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        MERGED = "merged", _("Merged")
+        KEPT_APART = "kept_apart", _("Kept apart")
+
+    batch = models.ForeignKey(ImportBatch, verbose_name=_("import batch"), on_delete=models.PROTECT)
+    row_number = models.PositiveIntegerField(_("row in the file"))
+    region = models.ForeignKey("regions.Region", verbose_name=_("residence"), on_delete=models.PROTECT)
+    record = EncryptedTextField(_("incoming record (encrypted JSON)"))
+    candidate = models.ForeignKey(
+        Child, verbose_name=_("possible match"), on_delete=models.CASCADE, related_name="link_reviews"
+    )
+    match_probability = models.FloatField(_("match probability"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_child = models.ForeignKey(
+        Child,
+        verbose_name=_("child created"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_guardian = models.ForeignKey(
+        Guardian,
+        verbose_name=_("guardian added"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("record awaiting linkage review")
+        verbose_name_plural = _("records awaiting linkage review")
+        ordering = ["status", "-match_probability"]
+
+    def __str__(self):
+        return f"Review #{self.pk}"

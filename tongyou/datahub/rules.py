@@ -46,3 +46,15 @@ rules.add_perm(
     "datahub.import_source",
     has_role(Role.UNIT_OFFICER, Role.CASEWORKER, Role.POLICE) & of_the_source_unit & has_jurisdiction,
 )
+
+
+@rules.predicate
+def candidate_in_jurisdiction(user, review=None):
+    return review is None or scoping.in_jurisdiction(user, review.candidate)
+
+
+# Merging identities is consequential: caseworkers and street officers decide, where they can
+# see both the incoming record and the child it may be.
+reviews_links = has_role(Role.CASEWORKER, Role.STREET_OFFICER) & in_jurisdiction & candidate_in_jurisdiction
+rules.add_perm("datahub.view_linkreview", reviews_links)
+rules.add_perm("datahub.review_linkreview", reviews_links)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, review_views, views
 
 app_name = "datahub"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("children/<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/export.xlsx", views.statistics_export, name="statistics_export"),
+    path("linkage/", review_views.review_list, name="review_list"),
+    path("linkage/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path("linkage/<int:pk>/merge/", review_views.review_merge, name="review_merge"),
+    path("linkage/<int:pk>/keep-apart/", review_views.review_keep_apart, name="review_keep_apart"),
+    path("linkage/<int:pk>/undo/", review_views.review_undo, name="review_undo"),
     path("imports/", import_views.import_home, name="import_home"),
     path("imports/templates/<slug:code>.xlsx", import_views.import_template, name="import_template"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),

@@ -8,6 +8,7 @@ import json
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,11 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can
 from tongyou.privacy.blind_index import blind_index
+from tongyou.privacy.names import pinyin_key
 
-from ...models import ID_INDEX_PURPOSE, Child, ImportBatch, Source
+from ...codes import GuardianRelationship
+from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
+from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_rows
 from .checking import check_rows
 from .readers import FileError, read_table
@@ -107,7 +111,7 @@ def preview(source, user, filename, content, today=None):
         batch.status, batch.message = ImportBatch.Status.REFUSED, checked.file_error
     else:
         batch.payload = base64.b64encode(content).decode()
-        ids = {p["id_number"] for _n, p in checked.parsed}
+        ids = {p["id_number"] for _n, p in checked.parsed if p.get("id_number")}
         matched = (
             Child.objects.filter(id_number_index__in=[blind_index(i, ID_INDEX_PURPOSE) for i in ids]).count()
             if len(ids) <= 50_000
@@ -153,9 +157,10 @@ def commit(batch, user, today=None, on_progress=None):
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     try:
         with transaction.atomic():
-            matched, created = _write(batch, spec, checked.parsed, on_progress)
+            matched, created, reviews = _write(batch, spec, checked.parsed, on_progress)
             batch.status = ImportBatch.Status.COMMITTED
             batch.children_matched, batch.children_created = matched, created
+            batch.reviews_created = reviews
             batch.processed_rows = len(checked.parsed)
             batch.committed_at = timezone.now()
             batch.payload = ""
@@ -180,33 +185,28 @@ def commit(batch, user, today=None, on_progress=None):
 
 
 def _write(batch, spec, parsed, on_progress):
+    """Rows with an ID number link exactly through the blind index; rows without one (births)
+    go through probabilistic linkage. Returns (matched, created, sent for review)."""
     unit = batch.source.unit
     fact_model = spec.fact_model
     fields = FACT_FIELDS[spec.code]
+    with_id = [(n, p) for n, p in parsed if p.get("id_number")]
     matched = created = 0
-    for start in range(0, len(parsed), CHUNK):
-        chunk = parsed[start : start + CHUNK]
+    for start in range(0, len(with_id), CHUNK):
+        chunk = with_id[start : start + CHUNK]
         index_of = {p["id_number"]: blind_index(p["id_number"], ID_INDEX_PURPOSE) for _n, p in chunk}
         existing = {c.id_number_index: c for c in Child.objects.filter(id_number_index__in=index_of.values())}
         new_children, updated = [], []
         for _row, p in chunk:
             child = existing.get(index_of[p["id_number"]])
             if child is None:
-                child = Child(
-                    name=p["name"],
-                    sex=p["sex"],
-                    birth_date=p["birth_date"],
-                    id_number=p["id_number"],
-                    id_number_index=index_of[p["id_number"]],
-                    ethnicity=p.get("ethnicity") or "01",
-                    residence_region=p["residence"],
-                    household_region=p.get("household_region"),
-                )
+                child = _new_child(p, index_of[p["id_number"]])
                 new_children.append(child)
                 existing[child.id_number_index] = child
             elif spec.code == "household":
                 # Household registration is the authority on a person's identity and registration.
                 child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
+                child.name_pinyin = pinyin_key(p["name"])
                 child.ethnicity = p.get("ethnicity") or child.ethnicity
                 child.household_region = p.get("household_region") or child.household_region
                 updated.append(child)
@@ -220,16 +220,120 @@ def _write(batch, spec, parsed, on_progress):
             for child in new_children:
                 child.pk = child.id = pks[child.id_number_index]
         if updated:
-            Child.objects.bulk_update(updated, ["name", "sex", "birth_date", "ethnicity", "household_region"])
+            Child.objects.bulk_update(
+                updated, ["name", "name_pinyin", "sex", "birth_date", "ethnicity", "household_region"]
+            )
         created += len(new_children)
         matched += len(chunk) - len(new_children)
         if fact_model is not None:
             _write_facts(batch, unit, fact_model, fields, chunk, existing, index_of)
-        done = start + len(chunk)
-        cache.set(progress_key(batch.pk), done, 3600)
-        if on_progress:
-            on_progress(done, len(parsed))
-    return matched, created
+        if spec.code == "births":
+            for _row, p in chunk:
+                add_mother(existing[index_of[p["id_number"]]], p, batch)
+        _report_progress(batch, start + len(chunk), len(parsed), on_progress)
+    without_id = [(n, p) for n, p in parsed if not p.get("id_number")]
+    linked, new, reviews = link_without_id(batch, without_id)
+    if without_id:
+        _report_progress(batch, len(parsed), len(parsed), on_progress)
+    return matched + linked, created + new, reviews
+
+
+def _report_progress(batch, done, total, on_progress):
+    cache.set(progress_key(batch.pk), done, 3600)
+    if on_progress:
+        on_progress(done, total)
+
+
+def _new_child(p, id_index=""):
+    return Child(
+        name=p["name"],
+        name_pinyin=pinyin_key(p["name"]),
+        sex=p["sex"],
+        birth_date=p["birth_date"],
+        id_number=p.get("id_number") or "",
+        id_number_index=id_index,
+        ethnicity=p.get("ethnicity") or "01",
+        residence_region=p["residence"],
+        household_region=p.get("household_region"),
+    )
+
+
+def add_mother(child, p, batch):
+    """The mother named in a birth record, unless the child already has a guardian of that name."""
+    if not p.get("guardian") or child.guardians.filter(name=p["guardian"]).exists():
+        return None
+    return Guardian.objects.create(
+        child=child,
+        name=p["guardian"],
+        relationship=GuardianRelationship.MOTHER,
+        phone=p.get("guardian_phone") or "",
+        batch=batch,
+    )
+
+
+def link_without_id(batch, rows):
+    """Records without an ID number: linked when Splink is sure, queued for a person when it is not,
+    new children otherwise. Returns (linked, created, queued)."""
+    if not rows:
+        return 0, 0, 0
+    dates = {p["birth_date"] for _n, p in rows}
+    names = {pinyin_key(p["name"]) for _n, p in rows}
+    candidates = list(
+        Child.objects.filter(Q(birth_date__in=dates) | Q(name_pinyin__in=names))
+        .select_related("residence_region")
+        .prefetch_related("guardians")
+    )
+    records = [
+        {
+            "name": p["name"],
+            "guardian": p.get("guardian"),
+            "sex": p["sex"],
+            "birth_date": p["birth_date"],
+            "community": _community_code(p["residence"]),
+        }
+        for _n, p in rows
+    ]
+    best = best_matches(records, candidates)
+    linked = created = queued = 0
+    for index, (row, p) in enumerate(rows):
+        match = best.get(index)
+        if match and match[1] >= AUTO_LINK:
+            add_mother(match[0], p, batch)
+            linked += 1
+        elif match:
+            LinkReview.objects.create(
+                batch=batch,
+                row_number=row,
+                region=p["residence"],
+                record=json.dumps(record_of(p), ensure_ascii=False),
+                candidate=match[0],
+                match_probability=match[1],
+            )
+            queued += 1
+        else:
+            child = _new_child(p)
+            child.save()
+            add_mother(child, p, batch)
+            created += 1
+    return linked, created, queued
+
+
+def record_of(p):
+    """A parsed row as JSON-ready values (for the review queue)."""
+    return {
+        "name": p["name"],
+        "sex": p["sex"],
+        "birth_date": p["birth_date"].isoformat(),
+        "ethnicity": p.get("ethnicity") or "",
+        "guardian": p.get("guardian") or "",
+        "guardian_phone": p.get("guardian_phone") or "",
+        "residence": p["residence"].code,
+    }
+
+
+def _community_code(region):
+    parts = region.path.strip("/").split("/")
+    return parts[2] if len(parts) > 2 else None
 
 
 def _write_facts(batch, unit, fact_model, fields, chunk, children, index_of):

@@ -199,6 +199,21 @@ SOURCES = {
             StatusPeriod,
         ),
         SourceSpec(
+            "births",
+            "卫健委出生登记",
+            "wjw",
+            (
+                Column("name", "姓名", "text"),
+                Column("id_number", "身份证号码", "id", required=False, help="已办理的填写；新生儿可空"),
+                Column("sex", "性别", "sex", help="男 / 女"),
+                Column("birth_date", "出生日期", "date", help="如 2025-03-02"),
+                Column("ethnicity", "民族", "choice", required=False, choices=ETHNICITY_NAMES),
+                Column("guardian", "母亲姓名", "text"),
+                Column("guardian_phone", "母亲电话", "text", required=False),
+                Column("residence", "居住地区划代码", "region", help="12位社区（村）代码或15位网格代码"),
+            ),
+        ),
+        SourceSpec(
             "household",
             "公安户籍登记",
             "gafj",
@@ -213,6 +228,7 @@ FACT_FIELDS = {
     "disability": ("disability_type", "grade"),
     "civil_affairs": ("status",),
     "household": (),
+    "births": (),
 }
 
 

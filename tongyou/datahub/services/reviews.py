@@ -1,0 +1,107 @@
+"""Deciding records that linkage could not settle: merge into the candidate, keep apart as a new
+child, or undo either. Every decision is audited."""
+
+import datetime
+import json
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import require
+from tongyou.regions.models import Region
+
+from ..models import LinkReview
+from .imports.pipeline import _new_child, add_mother
+
+
+class ReviewError(ValueError):
+    pass
+
+
+def incoming(review):
+    """The review's record with Python values again."""
+    data = json.loads(review.record)
+    data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
+    data["residence"] = Region.objects.get(code=data["residence"])
+    return data
+
+
+def _decide(review, user, status, **changes):
+    review.status = status
+    review.decided_by = user
+    review.decided_at = timezone.now()
+    for name, value in changes.items():
+        setattr(review, name, value)
+    review.save()
+
+
+@transaction.atomic
+def merge(review, user, request=None):
+    require(user, "datahub.review_linkreview", review)
+    if review.status != LinkReview.Status.PENDING:
+        raise ReviewError(_("This record has already been decided."))
+    guardian = add_mother(review.candidate, incoming(review), review.batch)
+    _decide(review, user, LinkReview.Status.MERGED, created_guardian=guardian)
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        user=user,
+        obj=review,
+        details={"decision": "merge", "child": review.candidate_id, "probability": review.match_probability},
+    )
+
+
+@transaction.atomic
+def keep_apart(review, user, request=None):
+    require(user, "datahub.review_linkreview", review)
+    if review.status != LinkReview.Status.PENDING:
+        raise ReviewError(_("This record has already been decided."))
+    data = incoming(review)
+    child = _new_child(data)
+    child.save()
+    add_mother(child, data, review.batch)
+    _decide(review, user, LinkReview.Status.KEPT_APART, created_child=child)
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        user=user,
+        obj=review,
+        details={"decision": "keep_apart", "child_created": child.pk},
+    )
+
+
+@transaction.atomic
+def undo(review, user, request=None):
+    """Take a decision back: what it added is removed and the record waits for review again."""
+    require(user, "datahub.review_linkreview", review)
+    if review.status == LinkReview.Status.PENDING:
+        raise ReviewError(_("There is no decision to undo."))
+    previous = review.status
+    if previous == LinkReview.Status.MERGED and review.created_guardian_id:
+        review.created_guardian.delete()
+    if previous == LinkReview.Status.KEPT_APART and review.created_child_id:
+        child = review.created_child
+        if _has_other_data(child):
+            raise ReviewError(
+                _("The child created by this decision has other records now; it cannot be undone.")
+            )
+        child.delete()
+    review.status = LinkReview.Status.PENDING
+    review.decided_by = review.decided_at = review.created_child = review.created_guardian = None
+    review.save()
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        user=user,
+        obj=review,
+        details={"decision": "undo", "undone": previous},
+    )
+
+
+def _has_other_data(child):
+    from .timeline import timeline
+
+    return bool(timeline(child)) or child.guardians.count() > 1
