@@ -196,3 +196,37 @@ def test_education_officer_fixes_a_messy_roster_and_imports_it(demo_site, browse
     assert page.locator("#progress").get_attribute("value") == "2"
     shot(page, "import-committed")
     page.close()
+
+
+def test_caseworker_settles_an_uncertain_match_and_undoes_it(demo_site, browser):
+    from tongyou.datahub.models import Child
+    from tongyou.datahub.tests.test_linkage import births_file
+
+    child = (
+        Child.objects.select_related("residence_region")
+        .exclude(residence_region__path__contains="/150104002")
+        .first()
+    )
+    sex = "男" if child.sex == "1" else "女"
+    row = [child.name, "", sex, child.birth_date.isoformat(), "汉族", "某某某", "", "150104002001"]
+    page = log_in(browser, demo_site, "health")
+    page.click("text=数据导入")
+    page.select_option("#id_source", label="卫健委出生登记")
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    page.set_input_files(
+        "#id_file", files=[{"name": "出生.xlsx", "mimeType": xlsx_type, "buffer": births_file([row])}]
+    )
+    page.click("#upload-form button[type=submit]")
+    page.click("#commit")
+    page.close()
+
+    page = log_in(browser, demo_site, "caseworker")
+    page.click("text=匹配复核")
+    page.locator("#reviews tbody a").first.click()
+    assert child.name in page.locator("#comparison").inner_text()
+    shot(page, "linkage-review")
+    page.click("#merge")
+    assert page.locator("#review-status").inner_text() == "已合并"
+    page.click("#undo")
+    assert page.locator("#review-status").inner_text() == "待复核"
+    page.close()
