@@ -44,7 +44,9 @@ def review_list(request):
 @login_required
 def review_detail(request, pk):
     review = get_scoped_or_404(
-        _reviews(request.user).select_related("candidate__residence_region", "region", "batch__source__unit"),
+        _reviews(request.user).select_related(
+            "candidate__residence_region__parent", "region", "batch__source__unit"
+        ),
         request.user,
         pk=pk,
     )
@@ -57,7 +59,7 @@ def review_detail(request, pk):
         (_("Sex"), Sex(data["sex"]).label, candidate.get_sex_display()),
         (_("Birth date"), data["birth_date"], candidate.birth_date),
         (_("Mother"), data["guardian"], "、".join(mothers)),
-        (_("Residence"), data["residence"].name, candidate.residence_region.name),
+        (_("Residence"), _place(data["residence"]), _place(candidate.residence_region)),
     ]
     return render(
         request,
@@ -69,6 +71,10 @@ def review_detail(request, pk):
             "percent": round(review.match_probability * 100, 1),
         },
     )
+
+
+def _place(region):
+    return f"{region.parent.name} {region.name}" if region.level == region.Level.GRID else region.name
 
 
 def _act(request, pk, action):
