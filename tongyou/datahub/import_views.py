@@ -20,11 +20,11 @@ from tongyou.audit.services import record
 from tongyou.core.scoping import can
 
 from .models import ImportBatch, Source
+from .services.export import XLSX
 from .services.imports.pipeline import ImportRefused, commit, preview, progress_of, sources_for
 from .services.imports.sources import SOURCES
 from .services.imports.workbooks import report_xlsx, template_xlsx
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 

@@ -16,7 +16,7 @@ from tongyou.privacy import masking
 
 from .forms import ChildQueryForm
 from .models import Child
-from .services.export import export_children_xlsx, pivot_xlsx
+from .services.export import XLSX, export_children_xlsx, pivot_xlsx
 from .services.search import loggable_query, search_children
 from .services.statistics import DIMENSIONS, child_pivot
 from .services.timeline import timeline
@@ -136,38 +136,30 @@ def child_export(request):
             "filters": child_filter.describe(),
         },
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=XLSX)
     filename = f"children-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def _pivot_for(request):
+    """The form, the pivot it asks for, and what the audit log records of it."""
     form = ChildQueryForm(request.GET or None, user=request.user)
     rows, cols = form.dimensions()
     child_filter = form.child_filter()
-    return form, child_pivot(request.user, rows, cols, filters=child_filter), child_filter
+    pivot = child_pivot(request.user, rows, cols, filters=child_filter)
+    logged = {"rows": rows, "cols": cols, "filters": child_filter.describe(), "suppressed": pivot.suppressed}
+    return form, pivot, logged
 
 
 @login_required
 def statistics(request):
     require(request.user, "datahub.aggregate_child")
-    form, pivot, child_filter = _pivot_for(request)
-    record(
-        AuditEntry.Action.STATISTICS,
-        request=request,
-        object_type="datahub.Child",
-        details={
-            "rows": pivot.row_dimension,
-            "cols": pivot.col_dimension,
-            "filters": child_filter.describe(),
-            "suppressed": pivot.suppressed,
-        },
-    )
+    form, pivot, logged = _pivot_for(request)
+    record(AuditEntry.Action.STATISTICS, request=request, object_type="datahub.Child", details=logged)
+    table = pivot.table()
     chart = {
-        "categories": [row["label"] for row in pivot.table()],
+        "categories": [row["label"] for row in table],
         "series": [
             {"name": str(pivot.col_labels.get(c, c)), "data": [pivot.cell(r, c) for r in pivot.rows]}
             for c in pivot.cols
@@ -179,7 +171,7 @@ def statistics(request):
         {
             "form": form,
             "pivot": pivot,
-            "table": pivot.table(),
+            "table": table,
             "col_totals": [pivot.col_total(c) for c in pivot.cols],
             "col_headers": [pivot.col_labels.get(c, c) for c in pivot.cols],
             "chart": chart,
@@ -193,25 +185,15 @@ def statistics(request):
 @login_required
 def statistics_export(request):
     require(request.user, "datahub.aggregate_child")
-    form, pivot, child_filter = _pivot_for(request)
+    _form, pivot, logged = _pivot_for(request)
     record(
         AuditEntry.Action.EXPORT,
         request=request,
         object_type="datahub.Child",
-        details={
-            "format": "xlsx",
-            "statistics": True,
-            "rows": pivot.row_dimension,
-            "cols": pivot.col_dimension,
-            "filters": child_filter.describe(),
-            "suppressed": pivot.suppressed,
-        },
+        details={"format": "xlsx", "statistics": True, **logged},
     )
     title = f"{DIMENSIONS[pivot.row_dimension]} × {DIMENSIONS[pivot.col_dimension]}"
-    response = HttpResponse(
-        pivot_xlsx(pivot, request.user, title, child_filter.describe()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(pivot_xlsx(pivot, request.user, title, logged["filters"]), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="statistics-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"'
     )

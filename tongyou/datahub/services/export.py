@@ -13,6 +13,8 @@ from tongyou.privacy.masking import mask_id_number
 
 from ..models import Child
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def export_children_xlsx(user, queryset=None):
     """(bytes, row count) of an .xlsx list of the children the user may export."""
