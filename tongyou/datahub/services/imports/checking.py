@@ -2,7 +2,7 @@
 
 import datetime
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -27,27 +27,6 @@ class Problem:
     column: str
     message: str
     severity: str = "error"  # or "warning"
-
-
-@dataclass
-class CheckedFile:
-    headers: list
-    rows: list  # [(row number, raw values)]
-    parsed: list = field(default_factory=list)  # [(row number, {key: value})]
-    problems: list = field(default_factory=list)
-    file_error: str = ""
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def error_rows(self):
-        return {p.row for p in self.errors}
 
 
 def _header_key(text):
@@ -78,86 +57,68 @@ class RegionLookup:
         return region
 
 
-def check_rows(spec, headers, rows, user, today=None):
-    """Parse every cell of every row; collect every fault with its row and column."""
-    today = today or datetime.date.today()
-    checked = CheckedFile(headers, rows)
-    wanted = {_header_key(c.header): c for c in spec.columns}
-    positions = {}
-    for index, header in enumerate(headers):
-        column = wanted.get(_header_key(header))
-        if column:
-            positions[column.key] = index
-        elif header:
-            checked.problems.append(
-                Problem(
-                    1,
-                    header,
-                    _("Column '%(name)s' is not in the template and was ignored.") % {"name": header},
-                    "warning",
-                )
-            )
-    missing = [c.header for c in spec.columns if c.required and c.key not in positions]
-    if missing:
-        checked.file_error = _("Columns missing from the file: %(names)s.") % {"names": "、".join(missing)}
-        return checked
-    regions = RegionLookup()
-    scope = jurisdiction_path(user) or "/nowhere/"
-    seen_ids = {}
-    for row_number, values in rows:
-        parsed, row_problems = {}, []
+class RowChecker:
+    """Checks one row at a time, so that a file of any length is checked in constant memory.
+    `file_error` and `header_problems` describe the header row; `check()` returns
+    (parsed values or None, problems) for one row."""
+
+    def __init__(self, spec, headers, user, today=None):
+        self.spec = spec
+        self.today = today or datetime.date.today()
+        self.header_problems = []
+        self.file_error = ""
+        wanted = {_header_key(c.header): c for c in spec.columns}
+        self.positions = {}
+        for index, header in enumerate(headers):
+            column = wanted.get(_header_key(header))
+            if column:
+                self.positions[column.key] = index
+            elif header:
+                message = _("Column '%(name)s' is not in the template and was ignored.") % {"name": header}
+                self.header_problems.append(Problem(1, header, message, "warning"))
+        missing = [c.header for c in spec.columns if c.required and c.key not in self.positions]
+        if missing:
+            self.file_error = _("Columns missing from the file: %(names)s.") % {"names": "、".join(missing)}
+        self.regions = RegionLookup()
+        self.scope = jurisdiction_path(user) or "/nowhere/"
+        self.seen_ids = {}
+
+    def check(self, row_number, values):
+        spec, parsed, problems = self.spec, {}, []
         for column in spec.columns:
-            raw = (
-                values[positions[column.key]]
-                if column.key in positions and positions[column.key] < len(values)
-                else None
-            )
+            position = self.positions.get(column.key)
+            raw = values[position] if position is not None and position < len(values) else None
             if is_blank(raw):
                 if column.required:
-                    row_problems.append(
-                        Problem(row_number, column.header, _("This column must not be empty."))
-                    )
+                    problems.append(Problem(row_number, column.header, _("This column must not be empty.")))
                 parsed[column.key] = None
                 continue
             try:
-                value, warnings = _parse(column, raw, regions, today)
+                value, warnings = _parse(column, raw, self.regions, self.today)
             except CellError as exc:
-                row_problems.append(Problem(row_number, column.header, str(exc)))
+                problems.append(Problem(row_number, column.header, str(exc)))
                 continue
             parsed[column.key] = value
-            row_problems += [Problem(row_number, column.header, str(w), "warning") for w in warnings]
+            problems += [Problem(row_number, column.header, str(w), "warning") for w in warnings]
         id_number = parsed.get("id_number")
         if id_number:
             for key, fault in check_against_id(id_number, parsed.get("birth_date"), parsed.get("sex")):
-                row_problems.append(Problem(row_number, spec.column(key).header, fault))
-            if id_number in seen_ids:
-                row_problems.append(
-                    Problem(
-                        row_number,
-                        spec.column("id_number").header,
-                        _("The same ID number is already on row %(row)d.") % {"row": seen_ids[id_number]},
-                    )
-                )
-            else:
-                seen_ids[id_number] = row_number
+                problems.append(Problem(row_number, spec.column(key).header, fault))
+            first = self.seen_ids.setdefault(id_number, row_number)
+            if first != row_number:
+                message = _("The same ID number is already on row %(row)d.") % {"row": first}
+                problems.append(Problem(row_number, spec.column("id_number").header, message))
         for key in ("residence", "household_region"):
             region = parsed.get(key)
-            if region is not None and not region.path.startswith(scope):
-                row_problems.append(
-                    Problem(
-                        row_number,
-                        spec.column(key).header,
-                        _("%(region)s is outside your jurisdiction.") % {"region": region.name},
-                    )
-                )
+            if region is not None and not region.path.startswith(self.scope):
+                message = _("%(region)s is outside your jurisdiction.") % {"region": region.name}
+                problems.append(Problem(row_number, spec.column(key).header, message))
         if parsed.get("valid_from") and parsed.get("valid_to") and parsed["valid_to"] < parsed["valid_from"]:
-            row_problems.append(
+            problems.append(
                 Problem(row_number, spec.columns[-1].header, _("The end date is before the start date."))
             )
-        checked.problems += row_problems
-        if not any(p.severity == "error" for p in row_problems):
-            checked.parsed.append((row_number, parsed))
-    return checked
+        has_error = any(p.severity == "error" for p in problems)
+        return (None if has_error else parsed), problems
 
 
 def _parse(column, raw, regions, today):

@@ -22,7 +22,7 @@ from ...codes import GuardianRelationship
 from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
 from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_rows
-from .checking import check_rows
+from .checking import RowChecker
 from .readers import FileError, read_table
 from .sources import FACT_FIELDS, SOURCES
 
@@ -63,24 +63,40 @@ def _duplicate_message(previous):
     }
 
 
-def _report(checked):
-    problem_rows = {}
-    for p in checked.problems[:PROBLEMS_KEPT]:
-        problem_rows.setdefault(p.row, []).append([p.column, p.message, p.severity])
-    values = {n: v for n, v in checked.rows}
-    rows = [
-        {"row": n, "values": [_cell(x) for x in values.get(n, [])], "problems": problems}
-        for n, problems in sorted(problem_rows.items())
-    ]
-    return json.dumps(
-        {"headers": checked.headers, "rows": rows, "file_error": checked.file_error}, ensure_ascii=False
-    )
+class _Report:
+    """The problems found, with the rows they are on as uploaded (the first PROBLEMS_KEPT)."""
+
+    def __init__(self, headers):
+        self.headers = headers
+        self.rows = {}
+        self.kept = 0
+
+    def add(self, row_number, values, problems):
+        for p in problems:
+            if self.kept >= PROBLEMS_KEPT:
+                return
+            entry = self.rows.setdefault(
+                p.row, {"row": p.row, "values": [_cell(x) for x in values], "problems": []}
+            )
+            entry["problems"].append([p.column, p.message, p.severity])
+            self.kept += 1
+
+    def json(self, file_error=""):
+        rows = [self.rows[n] for n in sorted(self.rows)]
+        return json.dumps(
+            {"headers": self.headers, "rows": rows, "file_error": file_error}, ensure_ascii=False
+        )
 
 
 def _cell(value):
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value if isinstance(value, (int, float, str)) or value is None else str(value)
+
+
+def _open(batch_or_name, content, spec, user, today):
+    headers, rows = read_table(batch_or_name, content)
+    return headers, rows, RowChecker(spec, headers, user, today=today)
 
 
 def preview(source, user, filename, content, today=None):
@@ -96,28 +112,41 @@ def preview(source, user, filename, content, today=None):
         return batch
     spec = SOURCES[source.code]
     try:
-        headers, rows = read_table(filename, content)
+        headers, rows, checker = _open(filename, content, spec, user, today)
     except FileError as exc:
         batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
         batch.save()
         return batch
-    checked = check_rows(spec, headers, rows, user, today=today)
-    batch.total_rows = len(rows)
-    batch.valid_rows = len(checked.parsed)
-    batch.error_count = len(checked.errors) + (1 if checked.file_error else 0)
-    batch.warning_count = len(checked.warnings)
-    batch.report = _report(checked)
-    if checked.file_error:
-        batch.status, batch.message = ImportBatch.Status.REFUSED, checked.file_error
+    report = _Report(headers)
+    report.add(1, headers, checker.header_problems)
+    errors = warnings = total = valid = matched = with_id = 0
+    pending = []
+    if not checker.file_error:
+        for row_number, values in rows:
+            parsed, problems = checker.check(row_number, values)
+            total += 1
+            report.add(row_number, values, problems)
+            errors += sum(p.severity == "error" for p in problems)
+            warnings += sum(p.severity == "warning" for p in problems)
+            if parsed is not None:
+                valid += 1
+                if parsed.get("id_number"):
+                    pending.append(blind_index(parsed["id_number"], ID_INDEX_PURPOSE))
+            if len(pending) >= CHUNK:
+                matched += Child.objects.filter(id_number_index__in=pending).count()
+                with_id += len(pending)
+                pending = []
+        matched += Child.objects.filter(id_number_index__in=pending).count()
+        with_id += len(pending)
+    batch.total_rows, batch.valid_rows = total, valid
+    batch.error_count = errors + (1 if checker.file_error else 0)
+    batch.warning_count = warnings + len(checker.header_problems)
+    batch.report = report.json(checker.file_error)
+    batch.children_matched, batch.children_created = matched, with_id - matched
+    if checker.file_error:
+        batch.status, batch.message = ImportBatch.Status.REFUSED, checker.file_error
     else:
         batch.payload = base64.b64encode(content).decode()
-        ids = {p["id_number"] for _n, p in checked.parsed if p.get("id_number")}
-        matched = (
-            Child.objects.filter(id_number_index__in=[blind_index(i, ID_INDEX_PURPOSE) for i in ids]).count()
-            if len(ids) <= 50_000
-            else 0
-        )
-        batch.children_matched, batch.children_created = matched, len(ids) - matched
     batch.save()
     record(
         AuditEntry.Action.CREATE,
@@ -133,8 +162,24 @@ def preview(source, user, filename, content, today=None):
     return batch
 
 
+def _chunks(rows, checker, size):
+    """Checked rows in chunks; any row that no longer passes stops the commit."""
+    chunk = []
+    for row_number, values in rows:
+        parsed, _problems = checker.check(row_number, values)
+        if parsed is None:
+            raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
+        chunk.append((row_number, parsed))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def commit(batch, user, today=None, on_progress=None):
-    """Write the previewed file: every row or none. Raises ImportRefused with the reason."""
+    """Write the previewed file: every row or none. Raises ImportRefused with the reason.
+    The file is checked again as it is written, chunk by chunk, inside one transaction."""
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused(
             _("Only a previewed file can be imported (this one is %(status)s).")
@@ -150,18 +195,25 @@ def commit(batch, user, today=None, on_progress=None):
     if previous:
         raise ImportRefused(_duplicate_message(previous))
     spec = SOURCES[batch.source.code]
-    headers, rows = read_table(batch.filename, base64.b64decode(batch.payload))
-    checked = check_rows(spec, headers, rows, user, today=today)
-    if checked.errors or checked.file_error:
+    _headers, rows, checker = _open(batch.filename, base64.b64decode(batch.payload), spec, user, today)
+    if checker.file_error:
         raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     try:
         with transaction.atomic():
-            matched, created, reviews = _write(batch, spec, checked.parsed, on_progress)
+            matched = created = done = 0
+            without_id = []
+            for chunk in _chunks(rows, checker, CHUNK):
+                with_id = [(n, p) for n, p in chunk if p.get("id_number")]
+                without_id += [(n, p) for n, p in chunk if not p.get("id_number")]
+                m, c = _write_chunk(batch, spec, with_id)
+                matched, created, done = matched + m, created + c, done + len(chunk)
+                _report_progress(batch, done, batch.valid_rows, on_progress)
+            linked, new, reviews = link_without_id(batch, without_id)
             batch.status = ImportBatch.Status.COMMITTED
-            batch.children_matched, batch.children_created = matched, created
+            batch.children_matched, batch.children_created = matched + linked, created + new
             batch.reviews_created = reviews
-            batch.processed_rows = len(checked.parsed)
+            batch.processed_rows = done
             batch.committed_at = timezone.now()
             batch.payload = ""
             batch.save()
@@ -171,11 +223,15 @@ def commit(batch, user, today=None, on_progress=None):
                 obj=batch,
                 details={
                     "source": batch.source.code,
-                    "rows": len(checked.parsed),
-                    "children_matched": matched,
-                    "children_created": created,
+                    "rows": done,
+                    "children_matched": batch.children_matched,
+                    "children_created": batch.children_created,
+                    "reviews": reviews,
                 },
             )
+    except ImportRefused:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
+        raise
     except Exception:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED)
         raise
@@ -184,58 +240,47 @@ def commit(batch, user, today=None, on_progress=None):
     return batch
 
 
-def _write(batch, spec, parsed, on_progress):
-    """Rows with an ID number link exactly through the blind index; rows without one (births)
-    go through probabilistic linkage. Returns (matched, created, sent for review)."""
-    unit = batch.source.unit
-    fact_model = spec.fact_model
-    fields = FACT_FIELDS[spec.code]
-    with_id = [(n, p) for n, p in parsed if p.get("id_number")]
-    matched = created = 0
-    for start in range(0, len(with_id), CHUNK):
-        chunk = with_id[start : start + CHUNK]
-        index_of = {p["id_number"]: blind_index(p["id_number"], ID_INDEX_PURPOSE) for _n, p in chunk}
-        existing = {c.id_number_index: c for c in Child.objects.filter(id_number_index__in=index_of.values())}
-        new_children, updated = [], []
+def _write_chunk(batch, spec, chunk):
+    """Rows with an ID number link exactly through the blind index. Returns (matched, created)."""
+    if not chunk:
+        return 0, 0
+    index_of = {p["id_number"]: blind_index(p["id_number"], ID_INDEX_PURPOSE) for _n, p in chunk}
+    existing = {c.id_number_index: c for c in Child.objects.filter(id_number_index__in=index_of.values())}
+    new_children, updated = [], []
+    for _row, p in chunk:
+        child = existing.get(index_of[p["id_number"]])
+        if child is None:
+            child = _new_child(p, index_of[p["id_number"]])
+            new_children.append(child)
+            existing[child.id_number_index] = child
+        elif spec.code == "household":
+            # Household registration is the authority on a person's identity and registration.
+            child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
+            child.name_pinyin = pinyin_key(p["name"])
+            child.ethnicity = p.get("ethnicity") or child.ethnicity
+            child.household_region = p.get("household_region") or child.household_region
+            updated.append(child)
+    insert_rows(Child, new_children)
+    if new_children:
+        pks = dict(
+            Child.objects.filter(id_number_index__in=[c.id_number_index for c in new_children]).values_list(
+                "id_number_index", "pk"
+            )
+        )
+        for child in new_children:
+            child.pk = child.id = pks[child.id_number_index]
+    if updated:
+        Child.objects.bulk_update(
+            updated, ["name", "name_pinyin", "sex", "birth_date", "ethnicity", "household_region"]
+        )
+    if spec.fact_model is not None:
+        _write_facts(
+            batch, batch.source.unit, spec.fact_model, FACT_FIELDS[spec.code], chunk, existing, index_of
+        )
+    if spec.code == "births":
         for _row, p in chunk:
-            child = existing.get(index_of[p["id_number"]])
-            if child is None:
-                child = _new_child(p, index_of[p["id_number"]])
-                new_children.append(child)
-                existing[child.id_number_index] = child
-            elif spec.code == "household":
-                # Household registration is the authority on a person's identity and registration.
-                child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
-                child.name_pinyin = pinyin_key(p["name"])
-                child.ethnicity = p.get("ethnicity") or child.ethnicity
-                child.household_region = p.get("household_region") or child.household_region
-                updated.append(child)
-        insert_rows(Child, new_children)
-        if new_children:
-            pks = dict(
-                Child.objects.filter(
-                    id_number_index__in=[c.id_number_index for c in new_children]
-                ).values_list("id_number_index", "pk")
-            )
-            for child in new_children:
-                child.pk = child.id = pks[child.id_number_index]
-        if updated:
-            Child.objects.bulk_update(
-                updated, ["name", "name_pinyin", "sex", "birth_date", "ethnicity", "household_region"]
-            )
-        created += len(new_children)
-        matched += len(chunk) - len(new_children)
-        if fact_model is not None:
-            _write_facts(batch, unit, fact_model, fields, chunk, existing, index_of)
-        if spec.code == "births":
-            for _row, p in chunk:
-                add_mother(existing[index_of[p["id_number"]]], p, batch)
-        _report_progress(batch, start + len(chunk), len(parsed), on_progress)
-    without_id = [(n, p) for n, p in parsed if not p.get("id_number")]
-    linked, new, reviews = link_without_id(batch, without_id)
-    if without_id:
-        _report_progress(batch, len(parsed), len(parsed), on_progress)
-    return matched + linked, created + new, reviews
+            add_mother(existing[index_of[p["id_number"]]], p, batch)
+    return len(chunk) - len(new_children), len(new_children)
 
 
 def _report_progress(batch, done, total, on_progress):

@@ -28,25 +28,29 @@ def decode_text(content: bytes):
 def _workbook_rows(content):
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = book.sheet_names
+        sheet = book.get_sheet_by_name(TEMPLATE_SHEET if TEMPLATE_SHEET in names else names[0])
+        # Rows before the sheet's first used row are not returned: keep spreadsheet numbering.
+        offset = sheet.start[0] if sheet.start else 0
+        return ((offset + n, row) for n, row in enumerate(sheet.iter_rows(), start=1))
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise FileError(_("The spreadsheet could not be opened: %(reason)s") % {"reason": exc}) from None
-    names = book.sheet_names
-    sheet = book.get_sheet_by_name(TEMPLATE_SHEET if TEMPLATE_SHEET in names else names[0])
-    return sheet.to_python(skip_empty_area=False)
 
 
 def read_table(filename, content):
-    """(headers, [(row number, [values])]): row numbers as the spreadsheet shows them."""
+    """(headers, iterator of (row number, [values])): read lazily, numbered as the spreadsheet
+    shows them, blank rows skipped."""
     lower = filename.lower()
     if lower.endswith((".xlsx", ".xls", ".xlsm")):
         rows = _workbook_rows(content)
     elif lower.endswith(".csv"):
         text, _encoding = decode_text(content)
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = enumerate(csv.reader(io.StringIO(text)), start=1)
     else:
         raise FileError(_("Upload an .xlsx, .xls or .csv file."))
-    numbered = [(n, list(r)) for n, r in enumerate(rows, start=1) if not all(is_blank(v) for v in r)]
-    if not numbered:
+    numbered = ((n, list(r)) for n, r in rows if not all(is_blank(v) for v in r))
+    first = next(numbered, None)
+    if first is None:
         raise FileError(_("The file is empty."))
-    (_header_row, headers), *body = numbered
-    return [str(h).strip() if h is not None else "" for h in headers], body
+    headers = [str(h).strip() if h is not None else "" for h in first[1]]
+    return headers, numbered
