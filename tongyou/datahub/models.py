@@ -318,3 +318,17 @@ class LinkReview(models.Model):
 
     def __str__(self):
         return f"Review #{self.pk}"
+
+
+class Vaccination(Fact):
+    """A dose given; valid_from is the day it was given."""
+
+    vaccine = models.CharField(_("vaccine"), max_length=60)
+    dose = models.CharField(_("dose"), max_length=10, blank=True)
+
+    class Meta(Fact.Meta):
+        verbose_name = _("vaccination")
+        verbose_name_plural = _("vaccinations")
+
+    def __str__(self):
+        return f"Vaccination #{self.pk}"

@@ -20,6 +20,7 @@ PERSON_MODELS = (
     "insuranceenrolment",
     "disability",
     "statusperiod",
+    "vaccination",
 )
 
 for model in PERSON_MODELS:

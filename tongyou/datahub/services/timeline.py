@@ -1,8 +1,8 @@
 """A child's facts from every department, newest first, with where each came from."""
 
-from ..models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod
+from ..models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod, Vaccination
 
-FACT_MODELS = (Enrolment, InsuranceEnrolment, Disability, StatusPeriod)
+FACT_MODELS = (Enrolment, InsuranceEnrolment, Disability, StatusPeriod, Vaccination)
 
 
 def _describe(fact):
@@ -15,6 +15,8 @@ def _describe(fact):
         ]
     elif isinstance(fact, InsuranceEnrolment):
         parts = [fact.get_scheme_display()]
+    elif isinstance(fact, Vaccination):
+        parts = [fact.vaccine, fact.dose]
     elif isinstance(fact, Disability):
         parts = [fact.get_disability_type_display(), fact.get_grade_display()]
     else:

@@ -287,3 +287,15 @@ def test_command_line_import_checks_then_commits(officer, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "3/3" in out and "created" in out
     assert Enrolment.objects.count() == 3
+
+
+def test_vaccinations_from_health_join_the_timeline(client_for, region):
+    health = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="wjw"))
+    day = datetime.date(2020, 6, 1)
+    child = ChildFactory(id_number=id_for(day, 4), birth_date=day, residence_region=region(GRID))
+    headers = [c.header for c in SOURCES["vaccination"].columns]
+    row = ["名", child.id_number, "女", "2020-06-01", "汉族", GRID, "麻腮风疫苗", "第1剂", "2021-06-01"]
+    batch = upload(health, xlsx([row], headers), source="vaccination")
+    health.post(f"/datahub/imports/{batch.pk}/commit/")
+    page = client_for(Role.CASEWORKER).get(f"/datahub/children/{child.pk}/").content.decode()
+    assert "麻腮风疫苗 · 第1剂" in page and "区卫健委" in page

@@ -16,7 +16,7 @@ from ...codes import (
     Ownership,
     Sex,
 )
-from ...models import Disability, Enrolment, InsuranceEnrolment, Source, StatusPeriod
+from ...models import Disability, Enrolment, InsuranceEnrolment, Source, StatusPeriod, Vaccination
 
 SEX_NAMES = {"男": Sex.MALE, "女": Sex.FEMALE, "1": Sex.MALE, "2": Sex.FEMALE, "M": Sex.MALE, "F": Sex.FEMALE}
 ETHNICITY_NAMES = {
@@ -214,6 +214,18 @@ SOURCES = {
             ),
         ),
         SourceSpec(
+            "vaccination",
+            "卫健委预防接种记录",
+            "wjw",
+            PERSON
+            + (
+                Column("vaccine", "疫苗名称", "text", help="如 麻腮风疫苗"),
+                Column("dose", "剂次", "text", required=False, help="如 第1剂"),
+                Column("valid_from", "接种日期", "date"),
+            ),
+            Vaccination,
+        ),
+        SourceSpec(
             "household",
             "公安户籍登记",
             "gafj",
@@ -229,6 +241,7 @@ FACT_FIELDS = {
     "civil_affairs": ("status",),
     "household": (),
     "births": (),
+    "vaccination": ("vaccine", "dose"),
 }
 
 
