@@ -155,3 +155,14 @@ def test_the_api_gives_a_childs_timeline_only_inside_the_jurisdiction(client_for
         == 404
     )
     assert client_for(Role.RESEARCHER).get(f"/api/children/{child.pk}/facts").status_code == 404
+
+
+def test_every_fact_model_has_scoping_rules():
+    import rules
+
+    from tongyou.datahub.services.timeline import FACT_MODELS
+
+    for model in FACT_MODELS:
+        for action in ("view", "export", "aggregate"):
+            assert rules.perm_exists(f"datahub.{action}_{model._meta.model_name}"), model
+        assert model.jurisdiction_field == "child__residence_region"
