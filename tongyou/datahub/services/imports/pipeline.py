@@ -21,7 +21,7 @@ from tongyou.privacy.names import pinyin_key
 from ...codes import GuardianRelationship
 from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
 from ..linkage import AUTO_LINK, best_matches
-from .bulk import insert_rows
+from .bulk import insert_values
 from .checking import RowChecker
 from .readers import FileError, read_table
 from .sources import FACT_FIELDS, SOURCES
@@ -241,46 +241,64 @@ def commit(batch, user, today=None, on_progress=None):
 
 
 def _write_chunk(batch, spec, chunk):
-    """Rows with an ID number link exactly through the blind index. Returns (matched, created)."""
+    """Rows with an ID number link exactly through the blind index. Returns (matched, created).
+    Rows go to the database as parameter lists, without model instances (benchmarks/datahub_import.py)."""
     if not chunk:
         return 0, 0
     index_of = {p["id_number"]: blind_index(p["id_number"], ID_INDEX_PURPOSE) for _n, p in chunk}
-    existing = {c.id_number_index: c for c in Child.objects.filter(id_number_index__in=index_of.values())}
-    new_children, updated = [], []
-    for _row, p in chunk:
-        child = existing.get(index_of[p["id_number"]])
-        if child is None:
-            child = _new_child(p, index_of[p["id_number"]])
-            new_children.append(child)
-            existing[child.id_number_index] = child
-        elif spec.code == "household":
-            # Household registration is the authority on a person's identity and registration.
-            child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
-            child.name_pinyin = pinyin_key(p["name"])
-            child.ethnicity = p.get("ethnicity") or child.ethnicity
-            child.household_region = p.get("household_region") or child.household_region
-            updated.append(child)
-    insert_rows(Child, new_children)
+    child_ids = dict(
+        Child.objects.filter(id_number_index__in=index_of.values()).values_list("id_number_index", "pk")
+    )
+    known = set(child_ids)
+    new_children = [
+        _child_values(p, index_of[p["id_number"]]) for _n, p in chunk if index_of[p["id_number"]] not in known
+    ]
+    insert_values(Child, new_children)
     if new_children:
-        pks = dict(
-            Child.objects.filter(id_number_index__in=[c.id_number_index for c in new_children]).values_list(
-                "id_number_index", "pk"
-            )
+        child_ids |= dict(
+            Child.objects.filter(
+                id_number_index__in=[c["id_number_index"] for c in new_children]
+            ).values_list("id_number_index", "pk")
         )
-        for child in new_children:
-            child.pk = child.id = pks[child.id_number_index]
-    if updated:
-        Child.objects.bulk_update(
-            updated, ["name", "name_pinyin", "sex", "birth_date", "ethnicity", "household_region"]
-        )
+    if spec.code == "household":
+        _correct_identities(chunk, index_of, known)
     if spec.fact_model is not None:
-        _write_facts(
-            batch, batch.source.unit, spec.fact_model, FACT_FIELDS[spec.code], chunk, existing, index_of
-        )
+        _write_facts(batch, spec.fact_model, FACT_FIELDS[spec.code], chunk, child_ids, index_of)
     if spec.code == "births":
         for _row, p in chunk:
-            add_mother(existing[index_of[p["id_number"]]], p, batch)
+            add_mother(Child.objects.get(pk=child_ids[index_of[p["id_number"]]]), p, batch)
     return len(chunk) - len(new_children), len(new_children)
+
+
+def _correct_identities(chunk, index_of, known):
+    """Household registration is the authority on a person's identity and registration."""
+    rows = {index_of[p["id_number"]]: p for _n, p in chunk if index_of[p["id_number"]] in known}
+    children = list(Child.objects.filter(id_number_index__in=rows))
+    for child in children:
+        p = rows[child.id_number_index]
+        child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
+        child.name_pinyin = pinyin_key(p["name"])
+        child.ethnicity = p.get("ethnicity") or child.ethnicity
+        child.household_region = p.get("household_region") or child.household_region
+    Child.objects.bulk_update(
+        children, ["name", "name_pinyin", "sex", "birth_date", "ethnicity", "household_region"]
+    )
+
+
+def _child_values(p, id_index=""):
+    household = p.get("household_region")
+    return {
+        "name": p["name"],
+        "name_pinyin": pinyin_key(p["name"]),
+        "sex": p["sex"],
+        "birth_date": p["birth_date"],
+        "id_number": p.get("id_number") or "",
+        "id_number_index": id_index,
+        "ethnicity": p.get("ethnicity") or "01",
+        "residence_region_id": p["residence"].pk,
+        "household_region_id": household.pk if household else None,
+        "is_synthetic": False,
+    }
 
 
 def _report_progress(batch, done, total, on_progress):
@@ -381,30 +399,31 @@ def _community_code(region):
     return parts[2] if len(parts) > 2 else None
 
 
-def _write_facts(batch, unit, fact_model, fields, chunk, children, index_of):
+def _write_facts(batch, fact_model, fields, chunk, child_ids, index_of):
     """Facts with their provenance; a fact identical to one already held is not added again."""
-    child_ids = [children[index_of[p["id_number"]]].pk for _n, p in chunk]
-    key_fields = ["child_id", "valid_from", "valid_to", *fields]
-    held = set(fact_model.objects.filter(child_id__in=child_ids).values_list(*key_fields))
+    ids = [child_ids[index_of[p["id_number"]]] for _n, p in chunk]
+    held = set(
+        fact_model.objects.filter(child_id__in=ids).values_list("child_id", "valid_from", "valid_to", *fields)
+    )
     facts = []
-    for row, p in chunk:
-        child = children[index_of[p["id_number"]]]
-        key = (child.pk, p["valid_from"], p.get("valid_to"), *[p.get(f) or "" for f in fields])
+    for (row, p), child_id in zip(chunk, ids, strict=True):
+        values = [p.get(f) or "" for f in fields]
+        key = (child_id, p["valid_from"], p.get("valid_to"), *values)
         if key in held:
             continue
         held.add(key)
         facts.append(
-            fact_model(
-                child=child,
-                unit=unit,
-                batch=batch,
-                row_number=row,
-                valid_from=p["valid_from"],
-                valid_to=p.get("valid_to"),
-                **{f: p.get(f) or "" for f in fields},
-            )
+            {
+                "child_id": child_id,
+                "unit_id": batch.source.unit_id,
+                "batch_id": batch.pk,
+                "row_number": row,
+                "valid_from": p["valid_from"],
+                "valid_to": p.get("valid_to"),
+                **dict(zip(fields, values, strict=True)),
+            }
         )
-    insert_rows(fact_model, facts)
+    insert_values(fact_model, facts)
 
 
 def sources_for(user):
