@@ -14,7 +14,7 @@ from tongyou.core.scoping import require
 from tongyou.regions.models import Region
 
 from ..models import LinkReview
-from .imports.pipeline import _new_child, add_mother
+from .imports.pipeline import add_mother, new_child
 
 
 class ReviewError(ValueError):
@@ -60,7 +60,7 @@ def keep_apart(review, user, request=None):
     if review.status != LinkReview.Status.PENDING:
         raise ReviewError(_("This record has already been decided."))
     data = incoming(review)
-    child = _new_child(data)
+    child = new_child(data)
     child.save()
     add_mother(child, data, review.batch)
     _decide(review, user, LinkReview.Status.KEPT_APART, created_child=child)

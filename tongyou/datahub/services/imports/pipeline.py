@@ -94,8 +94,8 @@ def _cell(value):
     return value if isinstance(value, (int, float, str)) or value is None else str(value)
 
 
-def _open(batch_or_name, content, spec, user, today):
-    headers, rows = read_table(batch_or_name, content)
+def _open(filename, content, spec, user, today):
+    headers, rows = read_table(filename, content)
     return headers, rows, RowChecker(spec, headers, user, today=today)
 
 
@@ -307,18 +307,9 @@ def _report_progress(batch, done, total, on_progress):
         on_progress(done, total)
 
 
-def _new_child(p, id_index=""):
-    return Child(
-        name=p["name"],
-        name_pinyin=pinyin_key(p["name"]),
-        sex=p["sex"],
-        birth_date=p["birth_date"],
-        id_number=p.get("id_number") or "",
-        id_number_index=id_index,
-        ethnicity=p.get("ethnicity") or "01",
-        residence_region=p["residence"],
-        household_region=p.get("household_region"),
-    )
+def new_child(p):
+    """An unsaved Child from a checked row (its save() derives the blind index and pinyin)."""
+    return Child(**_child_values(p))
 
 
 def add_mother(child, p, batch):
@@ -374,7 +365,7 @@ def link_without_id(batch, rows):
             )
             queued += 1
         else:
-            child = _new_child(p)
+            child = new_child(p)
             child.save()
             add_mother(child, p, batch)
             created += 1
