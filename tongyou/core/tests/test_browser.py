@@ -1,6 +1,7 @@
 """Browser leg: headless Chromium (Debian's package) driven by Playwright, logging in as
 every demo role and checking what each one sees. Run with `make test-browser`."""
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from tongyou.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 from tongyou.conftest import load_reference_data
 from tongyou.datahub.models import Child
+from tongyou.datahub.services.filters import years_before
 from tongyou.datahub.services.synthetic import generate
 
 pytestmark = pytest.mark.browser
@@ -116,6 +118,16 @@ def test_researcher_statistics_chart_draws_from_local_echarts(demo_site, browser
     assert page.locator("#pivot tbody tr").count() >= 9
     assert all(url.startswith(demo_site) for url in requests)
     shot(page, "statistics-researcher")
+    # "How many children aged 0-3 in each street are not insured?" (nobody is insured in the demo)
+    page.fill("#id_age_max", "3")
+    page.select_option("#id_insured", "no")
+    page.select_option("#id_cols", "insured")
+    page.click("#query-form button[type=submit]")
+    page.wait_for_selector("#chart[data-rendered='true']")
+    toddlers = Child.objects.filter(birth_date__gt=years_before(datetime.date.today(), 4)).count()
+    shown = page.locator("#grand-total").inner_text()
+    assert shown == str(toddlers) or (shown == "<5" and toddlers < 5)
+    assert "age_max=3" in page.locator("#export-statistics").get_attribute("href")
     page.close()
 
 
