@@ -191,3 +191,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers take the lock when their transaction starts, so the audit chain's
     # read-last-then-append cannot interleave.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # A long import holds the single SQLite writer lock; other writers (audit entries) wait
+    # for it rather than fail. Production runs PostgreSQL, where this does not arise.
+    DATABASES["default"]["OPTIONS"]["timeout"] = 60
