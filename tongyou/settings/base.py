@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     # Domains of the plan.
     "tongyou.datahub",
     "tongyou.monitoring",
+    "tongyou.welfare",
     # Django and well-kept third-party apps.
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,11 @@
+import rules
+
+from tongyou.accounts.roles import Role
+from tongyou.core.predicates import has_role, in_jurisdiction
+
+# Who may act on an application at all; which step each role may take is in workflow.STEPS.
+welfare_staff = has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER, Role.CASEWORKER)
+rules.add_perm("welfare.view_allowanceapplication", welfare_staff & in_jurisdiction)
+rules.add_perm("welfare.act_allowanceapplication", welfare_staff & in_jurisdiction)
+# Filing is checked against the child, whose region decides the jurisdiction.
+rules.add_perm("welfare.add_allowanceapplication", welfare_staff & in_jurisdiction)
