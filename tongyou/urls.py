@@ -25,6 +25,7 @@ urlpatterns = [
     path("datahub/", include("tongyou.datahub.urls")),
     path("monitoring/", include("tongyou.monitoring.urls")),
     path("regions/", include("tongyou.regions.urls")),
+    path("welfare/", include("tongyou.welfare.urls")),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

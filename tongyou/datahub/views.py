@@ -98,6 +98,7 @@ def child_detail(request, pk):
     record(AuditEntry.Action.READ, request=request, obj=child)
     context = _detail_context(child)
     context["can_reveal"] = can(request.user, "datahub.reveal_child", child)
+    context["can_apply"] = can(request.user, "welfare.add_allowanceapplication", child)
     return render(request, "datahub/child_detail.html", context)
 
 

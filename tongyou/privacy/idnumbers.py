@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -72,7 +73,7 @@ def validate_id_number(value, today=None):
             code="region",
         ) from None
     birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    if birth_date > (today or datetime.date.today()):
+    if birth_date > (today or timezone.localdate()):
         raise ValidationError(
             _("The birth date %(date)s in the ID number is in the future.") % {"date": number[6:14]},
             code="birth_date",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.accounts.roles import Role
@@ -88,7 +89,7 @@ def allowed_actions(application, user):
 
 
 def is_overdue(application, today=None):
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return (
         application.status in (Status.SUBMITTED, Status.TOWN_APPROVED, Status.APPEALED)
         and application.step_due is not None
@@ -99,7 +100,7 @@ def is_overdue(application, today=None):
 @transaction.atomic
 def transition(application, action, user, reason="", on=None, request=None):
     """Apply `action` by `user` on day `on`; refuse with a message naming why."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     step = STEPS.get(action)
     if step is None:
         raise TransitionRefused(_("Unknown action '%(action)s'.") % {"action": action})

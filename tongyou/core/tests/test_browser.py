@@ -242,3 +242,32 @@ def test_caseworker_settles_an_uncertain_match_and_undoes_it(demo_site, browser)
     page.click("#undo")
     assert page.locator("#review-status").inner_text() == "待复核"
     page.close()
+
+
+def test_an_allowance_application_goes_from_director_to_street_to_district(demo_site, browser):
+    child = Child.objects.filter(residence_region__path__contains="/150104001001/").first()
+    page = log_in(browser, demo_site, "director")
+    page.goto(f"{demo_site}/datahub/children/{child.pk}/")
+    page.click("#apply-allowance")
+    page.select_option("#id_category", "unsupported")
+    page.fill("#id_applicant_name", "祖母")
+    page.click("#application-form button[type=submit]")
+    page.click("#act-submit")
+    assert page.locator("#application-status").inner_text() == "已提交街道（镇）"
+    url = page.url
+    page.close()
+    for username, action in (
+        ("street", "town_approve"),
+        ("caseworker", "county_approve"),
+        ("caseworker", "sign_agreement"),
+    ):
+        page = log_in(browser, demo_site, username)
+        page.goto(url)
+        page.click(f"#act-{action}")
+        page.close()
+    page = log_in(browser, demo_site, "caseworker")
+    page.goto(url)
+    assert page.locator("#application-status").inner_text() == "保障中（按月发放）"
+    assert page.locator("#payment-start").inner_text().endswith("-01")
+    shot(page, "welfare-application")
+    page.close()

@@ -1,9 +1,9 @@
 """Filters for child queries: who counts, as of a day. Facts count when current on that day."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from ..models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod
 
@@ -38,7 +38,7 @@ class ChildFilter:
     disability: str = ""  # "yes" or "no"
 
     def apply(self, children, as_of=None):
-        as_of = as_of or datetime.date.today()
+        as_of = as_of or timezone.localdate()
         if self.region:
             children = children.filter(residence_region__path__contains=f"/{self.region}/")
         if self.age_min is not None:

@@ -1,11 +1,11 @@
 """Counts of children by dimension, scoped to the user and suppressed where the role needs it."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, F, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.scoping import can, scoped
@@ -159,7 +159,7 @@ def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filt
     Roles that may not read named records get small cells suppressed."""
     if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
         raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
     base = (filters or ChildFilter()).apply(base, as_of)
     grouped = (

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from stdnum.cn import ric
 
@@ -132,7 +133,7 @@ class _IdIssuer:
 def generate(children=75_000, seed=2023, as_of=None, stdout=None):
     """Create `children` synthetic children with households and guardians. Same seed and as_of,
     same district."""
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)

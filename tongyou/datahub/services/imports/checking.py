@@ -1,9 +1,9 @@
 """Checking every row of a file against its source's columns. Nothing is written here."""
 
-import datetime
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.core.scoping import jurisdiction_path
@@ -64,7 +64,7 @@ class RowChecker:
 
     def __init__(self, spec, headers, user, today=None):
         self.spec = spec
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.header_problems = []
         self.file_error = ""
         wanted = {_header_key(c.header): c for c in spec.columns}
