@@ -23,6 +23,7 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     APPEALED = "appealed", _("Appealed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    TERMINATED = "terminated", _("Terminated")
 
 
 class AllowanceApplication(models.Model):
@@ -38,6 +39,7 @@ class AllowanceApplication(models.Model):
     )
     step_due = models.DateField(_("current step due"), null=True, blank=True)
     payment_start = models.DateField(_("paid from"), null=True, blank=True)
+    payment_end = models.DateField(_("paid until (exclusive)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -69,3 +71,73 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} #{self.pk}"
+
+
+class AllowanceStandard(models.Model):
+    """A monthly amount per category from a date; it applies to payments for months from then on."""
+
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    monthly_amount = models.DecimalField(_("monthly amount (yuan)"), max_digits=8, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+    basis = models.CharField(_("basis (document)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("allowance standard")
+        verbose_name_plural = _("allowance standards")
+        ordering = ["category", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "effective_from"], name="one_standard_per_category_and_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.monthly_amount} ({self.effective_from})"
+
+
+class DisbursementRun(models.Model):
+    """Who is paid what for one month. A month has one run, and a run is paid once."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PAID = "paid", _("Paid")
+
+    month = models.DateField(_("month (first day)"), unique=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    paid_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disbursement run")
+        verbose_name_plural = _("disbursement runs")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class Payment(models.Model):
+    jurisdiction_field = "application__child__residence_region"
+
+    run = models.ForeignKey(DisbursementRun, on_delete=models.CASCADE, related_name="payments")
+    application = models.ForeignKey(AllowanceApplication, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=8, decimal_places=2)
+    standard = models.ForeignKey(AllowanceStandard, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.UniqueConstraint(fields=["run", "application"], name="one_payment_per_month")]
+
+    def __str__(self):
+        return f"Payment #{self.pk}"

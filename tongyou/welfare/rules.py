@@ -2,6 +2,7 @@ import rules
 
 from tongyou.accounts.roles import Role
 from tongyou.core.predicates import has_role, in_jurisdiction
+from tongyou.regions.models import Region
 
 # Who may act on an application at all; which step each role may take is in workflow.STEPS.
 welfare_staff = has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER, Role.CASEWORKER)
@@ -9,3 +10,14 @@ rules.add_perm("welfare.view_allowanceapplication", welfare_staff & in_jurisdict
 rules.add_perm("welfare.act_allowanceapplication", welfare_staff & in_jurisdiction)
 # Filing is checked against the child, whose region decides the jurisdiction.
 rules.add_perm("welfare.add_allowanceapplication", welfare_staff & in_jurisdiction)
+
+
+@rules.predicate
+def district_wide(user):
+    return (
+        getattr(user, "jurisdiction", None) is not None and user.jurisdiction.level == Region.Level.DISTRICT
+    )
+
+
+# The district civil-affairs bureau prepares and pays the monthly run for the whole district.
+rules.add_perm("welfare.pay_disbursementrun", has_role(Role.CASEWORKER) & district_wide)

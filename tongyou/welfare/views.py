@@ -122,4 +122,5 @@ ACTION_LABELS = {
     "end_notice": _("End the public notice"),
     "sign_agreement": _("Record the signed guardianship agreement"),
     "appeal": _("Appeal"),
+    "terminate": _("Stop payment (adoption, death, change of situation)"),
 }

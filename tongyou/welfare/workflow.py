@@ -62,8 +62,10 @@ STEPS = {
     "appeal": Step(
         (Status.REJECTED,), Status.APPEALED, (Role.CHILD_DIRECTOR, Role.CASEWORKER), needs_reason=True
     ),
+    # Adoption, death, a parent found, a change of category or residence: payment stops from the
+    # following month (turning 18 stops it by itself, see disbursement.py).
+    "terminate": Step((Status.ACTIVE,), Status.TERMINATED, (Role.CASEWORKER,), needs_reason=True),
 }
-OPEN_STEPS = (Status.SUBMITTED, Status.TOWN_APPROVED, Status.APPEALED, Status.IN_PUBLIC_NOTICE)
 
 
 class TransitionRefused(ValueError):
@@ -132,6 +134,8 @@ def transition(application, action, user, reason="", on=None, request=None):
         application.step_due = add_working_days(on, limits["notice"])
     elif target == Status.ACTIVE:
         application.payment_start = first_of_next_month(on)
+    elif target == Status.TERMINATED:
+        application.payment_end = first_of_next_month(on)
     application.status = target
     application.save()
     ApplicationEvent.objects.create(

@@ -1,0 +1,104 @@
+"""Monthly disbursement: who is paid what this month, at the standard in force that month.
+
+Starts, stops and age limits apply by themselves; a month's run is built once (rebuilding a
+draft gives the same payments) and paid once."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import require
+
+from .models import AllowanceApplication, AllowanceStandard, DisbursementRun, Payment, Status
+
+
+class RunRefused(ValueError):
+    pass
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def eighteenth_birthday(birth_date):
+    try:
+        return birth_date.replace(year=birth_date.year + 18)
+    except ValueError:  # born on 29 February
+        return birth_date.replace(year=birth_date.year + 18, day=28) + datetime.timedelta(days=1)
+
+
+def standard_for(category, month):
+    return (
+        AllowanceStandard.objects.filter(category=category, effective_from__lte=month)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def payable(month):
+    """Applications paid for `month`: active (or terminated after it began), started, and the
+    child not yet 18 on the first of the month (paid for the month of the birthday, not after)."""
+    candidates = AllowanceApplication.objects.filter(
+        Q(status=Status.ACTIVE) | Q(status=Status.TERMINATED, payment_end__gt=month),
+        payment_start__lte=month,
+    ).select_related("child")
+    return [a for a in candidates if month_start(eighteenth_birthday(a.child.birth_date)) >= month]
+
+
+@transaction.atomic
+def build_run(month, user):
+    """The draft run for `month` (created or rebuilt). Refused once the month is paid."""
+    require(user, "welfare.pay_disbursementrun")
+    month = month_start(month)
+    run, _created = DisbursementRun.objects.select_for_update().get_or_create(
+        month=month, defaults={"created_by": user}
+    )
+    if run.state == DisbursementRun.State.PAID:
+        raise RunRefused(
+            _("%(month)s was paid on %(day)s; it cannot be built again.")
+            % {"month": f"{month:%Y-%m}", "day": f"{timezone.localtime(run.paid_at):%Y-%m-%d}"}
+        )
+    run.payments.all().delete()
+    missing = set()
+    payments = []
+    for application in payable(month):
+        standard = standard_for(application.category, month)
+        if standard is None:
+            missing.add(application.get_category_display())
+            continue
+        payments.append(
+            Payment(run=run, application=application, amount=standard.monthly_amount, standard=standard)
+        )
+    if missing:
+        raise RunRefused(
+            _("No allowance standard is in force for %(categories)s in %(month)s.")
+            % {"categories": "、".join(sorted(missing)), "month": f"{month:%Y-%m}"}
+        )
+    Payment.objects.bulk_create(payments)
+    record(AuditEntry.Action.UPDATE, user=user, obj=run, details={"built": len(payments)})
+    return run
+
+
+@transaction.atomic
+def mark_paid(run, user):
+    require(user, "welfare.pay_disbursementrun")
+    run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
+    if run.state == DisbursementRun.State.PAID:
+        raise RunRefused(
+            _("%(month)s was already paid on %(day)s.")
+            % {"month": f"{run.month:%Y-%m}", "day": f"{timezone.localtime(run.paid_at):%Y-%m-%d}"}
+        )
+    run.state, run.paid_by, run.paid_at = DisbursementRun.State.PAID, user, timezone.now()
+    run.save()
+    record(
+        AuditEntry.Action.UPDATE,
+        user=user,
+        obj=run,
+        details={"paid": run.payments.count(), "total": str(sum(p.amount for p in run.payments.all()))},
+    )
+    return run
