@@ -15,6 +15,8 @@ def navigation(request):
             items.append((_("Children"), reverse("datahub:child_list")))
         if can(user, "welfare.view_allowanceapplication"):
             items.append((_("Allowance applications"), reverse("welfare:application_list")))
+        if can(user, "welfare.pay_disbursementrun"):
+            items.append((_("Monthly payments"), reverse("welfare:runs")))
         if can(user, "datahub.view_linkreview"):
             items.append((_("Linkage review"), reverse("datahub:review_list")))
         if can(user, "datahub.import_source"):

@@ -102,3 +102,25 @@ def mark_paid(run, user):
         details={"paid": run.payments.count(), "total": str(sum(p.amount for p in run.payments.all()))},
     )
     return run
+
+
+def budget_projection(year):
+    """Next year's cost: every child paid now, for each month of `year` before their 18th birthday
+    (or before the payment ends), at the standard in force on 1 January of that year."""
+    start = datetime.date(year, 1, 1)
+    totals = {}
+    for application in AllowanceApplication.objects.filter(status=Status.ACTIVE).select_related("child"):
+        standard = standard_for(application.category, start)
+        if standard is None:
+            continue
+        last = month_start(eighteenth_birthday(application.child.birth_date))
+        months = sum(
+            1
+            for m in range(1, 13)
+            if datetime.date(year, m, 1) <= last
+            and datetime.date(year, m, 1) >= month_start(application.payment_start)
+        )
+        entry = totals.setdefault(application.get_category_display(), {"children": 0, "amount": 0})
+        entry["children"] += 1
+        entry["amount"] += months * standard.monthly_amount
+    return totals

@@ -268,6 +268,22 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     page = log_in(browser, demo_site, "caseworker")
     page.goto(url)
     assert page.locator("#application-status").inner_text() == "保障中（按月发放）"
-    assert page.locator("#payment-start").inner_text().endswith("-01")
+    start = page.locator("#payment-start").inner_text()
+    assert start.endswith("-01")
     shot(page, "welfare-application")
+    # The district sets the standard and prepares the first month: the child is on the list.
+    page.click("text=按月发放")
+    page.select_option("#id_standard-category", "unsupported")
+    page.fill("#id_standard-monthly_amount", "1500")
+    page.fill("#id_standard-effective_from", "2026-01-01")
+    page.click("#standard-form button[type=submit]")
+    page.fill("#id_run-month", start[:7])
+    page.click("#run-form button[type=submit]")
+    assert "1500.00" in page.locator("#payments").inner_text()
+    with page.expect_download() as download:
+        page.click("text=发放名册（Excel）")
+    assert download.value.suggested_filename == f"payments-{start[:7]}.xlsx"
+    page.click("#mark-paid")
+    assert page.locator("#run-state").inner_text() == "已发放"
+    shot(page, "welfare-payments")
     page.close()
