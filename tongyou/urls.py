@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from tongyou.datahub.api import router as datahub_router
+from tongyou.welfare.harm_views import public_report
 
 api = NinjaAPI(
     title="Tongyou API",
@@ -26,6 +27,7 @@ urlpatterns = [
     path("monitoring/", include("tongyou.monitoring.urls")),
     path("regions/", include("tongyou.regions.urls")),
     path("welfare/", include("tongyou.welfare.urls")),
+    path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,11 +10,15 @@ def navigation(request):
     items = [(_("Home"), reverse("core:home"))]
     items.append((_("Plan"), reverse("monitoring:plan")))
     items.append((_("Map"), reverse("regions:map")))
+    if not user.is_authenticated:
+        items.append((_("Report harm to a child"), reverse("public_report")))
     if user.is_authenticated:
         if can(user, "datahub.view_child"):
             items.append((_("Children"), reverse("datahub:child_list")))
         if can(user, "welfare.view_allowanceapplication"):
             items.append((_("Allowance applications"), reverse("welfare:application_list")))
+        if can(user, "welfare.view_harmreport"):
+            items.append((_("Harm reports"), reverse("welfare:report_list")))
         if can(user, "welfare.pay_disbursementrun"):
             items.append((_("Monthly payments"), reverse("welfare:runs")))
         if can(user, "datahub.view_linkreview"):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,19 @@ OTP_TOTP_ISSUER = "Tongyou 童友"
 
 # Imports commit in a background thread so the page can show progress; tests run them inline.
 IMPORT_IN_BACKGROUND = os.environ.get("TONGYOU_IMPORT_IN_BACKGROUND", "1") == "1"
+
+# The public harm-report form is rate-limited per address (django-ratelimit). It needs a cache
+# shared by all server processes in production (Redis: TONGYOU_CACHE_URL); the embedded demo
+# runs in one process, where the local-memory cache is enough.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("TONGYOU_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["TONGYOU_CACHE_URL"],
+        }
+    }
+SILENCED_SYSTEM_CHECKS = [] if os.environ.get("TONGYOU_CACHE_URL") else ["django_ratelimit.E003"]
 
 # Researchers see aggregates only; cells under this count are suppressed.
 SMALL_CELL_THRESHOLD = 5

@@ -15,3 +15,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
 LANGUAGE_COOKIE_SECURE = True
 TONGYOU_REQUIRE_OTP = os.environ.get("TONGYOU_REQUIRE_OTP", "1") == "1"
+# Several server processes must share the rate-limit counters: production needs TONGYOU_CACHE_URL
+# (Redis); without it the ratelimit system check stops the server.
+SILENCED_SYSTEM_CHECKS = []

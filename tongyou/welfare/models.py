@@ -6,6 +6,8 @@ ApplicationEvent and an audit entry."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongyou.privacy.fields import EncryptedTextField
+
 
 class Category(models.TextChoices):
     ORPHAN = "orphan", _("Orphan (dispersed)")
@@ -141,3 +143,99 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"Payment #{self.pk}"
+
+
+class HarmSituation(models.TextChoices):
+    """The nine situations that oblige mandated reporters to report (强制报告, 2020 opinions)."""
+
+    INJURY_PRIVATE = "1", _("Abnormal injury to the genitals or private parts")
+    UNDER_14_SEXUAL = (
+        "2",
+        _("A girl under 14 sexually assaulted, pregnant or after an abortion (or suspected)"),
+    )
+    OVER_14_SEXUAL = (
+        "3",
+        _("A girl of 14 or over pregnant or after an abortion from sexual assault (or suspected)"),
+    )
+    VIOLENCE = (
+        "4",
+        _("Multiple injuries, severe malnutrition or unconsciousness suggesting violence or abuse"),
+    )
+    ABNORMAL_DEATH = "5", _("Disability or death from abnormal causes")
+    ABANDONED = "6", _("Abandoned, or left long-term without care")
+    MISSING = "7", _("Unknown origin, missing, trafficked or bought")
+    BEGGING = "8", _("Organised into begging")
+    OTHER = "9", _("Other serious harm, or imminent unlawful harm")
+
+
+class HarmReport(models.Model):
+    """A report of harm to a child, from the public or from staff; the reporter is protected."""
+
+    jurisdiction_field = "region"
+    audit_personal = True
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ASSIGNED = "assigned", _("Assigned")
+        ACTING = "acting", _("Being handled")
+        CLOSED = "closed", _("Closed")
+
+    class Urgency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediate danger")
+        URGENT = "urgent", _("Urgent")
+        NORMAL = "normal", _("Normal")
+
+    class Handler(models.TextChoices):
+        POLICE = "police", _("Police")
+        CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    situation = models.CharField(_("situation"), max_length=1, choices=HarmSituation.choices)
+    description = EncryptedTextField(_("what happened"))
+    region = models.ForeignKey("regions.Region", verbose_name=_("where"), on_delete=models.PROTECT)
+    place = EncryptedTextField(_("place"), blank=True)
+    child_name = EncryptedTextField(_("child's name, if known"), blank=True)
+    child = models.ForeignKey(
+        "datahub.Child",
+        verbose_name=_("registered child"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="harm_reports",
+    )
+    reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
+    reporter_phone = EncryptedTextField(_("reporter's phone"), blank=True)
+    from_public = models.BooleanField(_("reported by the public"), default=True)
+    received_at = models.DateTimeField(_("received"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RECEIVED)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True)
+    handler = models.CharField(_("handled by"), max_length=14, choices=Handler.choices, blank=True)
+    due_at = models.DateTimeField(_("response due"))
+    escalated = models.BooleanField(_("escalated for being overdue"), default=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("harm report")
+        verbose_name_plural = _("harm reports")
+        ordering = ["-escalated", "due_at"]
+
+    def __str__(self):
+        return self.reference
+
+
+class HarmAction(models.Model):
+    report = models.ForeignKey(HarmReport, on_delete=models.CASCADE, related_name="actions")
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("step"), max_length=20)
+    note = EncryptedTextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = _("action on a harm report")
+        verbose_name_plural = _("actions on harm reports")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

@@ -21,3 +21,13 @@ def district_wide(user):
 
 # The district civil-affairs bureau prepares and pays the monthly run for the whole district.
 rules.add_perm("welfare.pay_disbursementrun", has_role(Role.CASEWORKER) & district_wide)
+
+# Harm reports are handled by police and civil-affairs staff of the area, and street officers.
+rules.add_perm(
+    "welfare.handle_harmreport",
+    has_role(Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER) & in_jurisdiction,
+)
+rules.add_perm(
+    "welfare.view_harmreport",
+    has_role(Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER) & in_jurisdiction,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import run_views, views
+from . import harm_views, run_views, views
 
 app_name = "welfare"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("applications/new/<int:child_pk>/", views.application_new, name="application_new"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/act/", views.application_act, name="application_act"),
+    path("harm/", harm_views.report_list, name="report_list"),
+    path("harm/new/", harm_views.report_staff_new, name="report_staff_new"),
+    path("harm/<int:pk>/", harm_views.report_detail, name="report_detail"),
+    path("harm/<int:pk>/step/", harm_views.report_step, name="report_step"),
     path("payments/", run_views.runs, name="runs"),
     path("payments/<int:pk>/", run_views.run_detail, name="run_detail"),
     path("payments/<int:pk>/pay/", run_views.run_pay, name="run_pay"),

@@ -287,3 +287,27 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     assert page.locator("#run-state").inner_text() == "已发放"
     shot(page, "welfare-payments")
     page.close()
+
+
+def test_a_harm_report_from_the_public_reaches_a_caseworker_with_its_clock_running(demo_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{demo_site}/")
+    page.click("text=举报侵害儿童")
+    page.select_option("#id_situation", "6")
+    page.fill("#id_description", "楼下有个孩子连续几天没人照看")
+    page.select_option("#id_region", label="小召前街街道 小召前街第1社区（示意）")
+    page.click("#report-form button[type=submit]")
+    reference = page.locator("#reference").inner_text()
+    assert reference.startswith("BG")
+    page.close()
+    page = log_in(browser, demo_site, "caseworker")
+    page.click("text=强制报告")
+    assert reference in page.locator("#reports").inner_text()
+    page.click(f"text={reference}")
+    assert page.locator("#report-state").inner_text() == "已接收"
+    page.select_option("#urgency", "urgent")
+    page.select_option("#handler", "civil_affairs")
+    page.click("#triage-form button[type=submit]")
+    assert page.locator("#report-state").inner_text() == "已分派"
+    shot(page, "harm-report")
+    page.close()

@@ -1,0 +1,135 @@
+"""Harm reports: the public form (no login, rate-limited), the staff intake, the handling pages."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from tongyou.accounts.roles import Role
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.privacy.masking import mask_name, mask_phone
+from tongyou.regions.models import Region
+
+from . import harm
+from .models import HarmReport, HarmSituation
+
+
+class ReportForm(forms.Form):
+    situation = forms.ChoiceField(label=_("What kind of harm"), choices=HarmSituation.choices)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    region = forms.ModelChoiceField(label=_("Community or village"), queryset=Region.objects.none())
+    place = forms.CharField(label=_("Place (street, building, shop…)"), required=False, max_length=200)
+    child_name = forms.CharField(label=_("The child's name, if you know it"), required=False, max_length=50)
+    reporter_name = forms.CharField(
+        label=_("Your name (optional, kept confidential)"), required=False, max_length=50
+    )
+    reporter_phone = forms.CharField(
+        label=_("Your phone (optional, kept confidential)"), required=False, max_length=20
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(level=Region.Level.COMMUNITY).select_related(
+            "parent"
+        )
+        self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
+
+
+STEP_LABELS = {"triage": _("Triaged"), "action": _("Action"), "close": _("Closed")}
+
+
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+def public_report(request):
+    """Anyone may report, without an account. Five reports an hour from one address."""
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and getattr(request, "limited", False):
+        return render(request, "welfare/report_public.html", {"form": form, "limited": True}, status=429)
+    if request.method == "POST" and form.is_valid():
+        report = harm.receive(**form.cleaned_data, from_public=True, request=request)
+        return render(request, "welfare/report_thanks.html", {"reference": report.reference})
+    return render(request, "welfare/report_public.html", {"form": form})
+
+
+def _reports(user):
+    return scoped(HarmReport.objects.select_related("region__parent"), user)
+
+
+@login_required
+def report_list(request):
+    require(request.user, "welfare.view_harmreport")
+    now = timezone.now()
+    reports = _reports(request.user).exclude(state=HarmReport.State.CLOSED)
+    if request.GET.get("all"):
+        reports = _reports(request.user)
+    rows = [{"report": r, "overdue": harm.is_overdue(r, now)} for r in reports[:200]]
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="welfare.HarmReport",
+        details={"shown": [r["report"].pk for r in rows]},
+    )
+    return render(request, "welfare/report_list.html", {"rows": rows})
+
+
+@login_required
+def report_staff_new(request):
+    require(request.user, "welfare.view_harmreport")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = harm.receive(**form.cleaned_data, from_public=False, request=request)
+        return redirect("welfare:report_detail", pk=report.pk)
+    return render(request, "welfare/report_public.html", {"form": form, "staff": True})
+
+
+@login_required
+def report_detail(request, pk):
+    report = get_scoped_or_404(
+        HarmReport.objects.select_related("region__parent", "child"), request.user, pk=pk
+    )
+    record(AuditEntry.Action.READ, request=request, obj=report)
+    police = request.user.role == Role.POLICE
+    return render(
+        request,
+        "welfare/report_detail.html",
+        {
+            "report": report,
+            "overdue": harm.is_overdue(report),
+            "actions": [(a, STEP_LABELS.get(a.kind, a.kind)) for a in report.actions.select_related("actor")],
+            "reporter_name": report.reporter_name if police else mask_name(report.reporter_name),
+            "reporter_phone": report.reporter_phone if police else mask_phone(report.reporter_phone),
+            "child_name": mask_name(report.child_name),
+            "urgencies": HarmReport.Urgency.choices,
+            "handlers": HarmReport.Handler.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_step(request, pk):
+    report = get_scoped_or_404(HarmReport.objects.all(), request.user, pk=pk)
+    step = request.POST.get("step")
+    note = request.POST.get("note", "")
+    try:
+        if step == "triage":
+            urgency, handler = request.POST.get("urgency"), request.POST.get("handler")
+            if urgency not in HarmReport.Urgency.values or handler not in HarmReport.Handler.values:
+                raise harm.ReportRefused(_("Choose the urgency and who handles it."))
+            harm.triage(report, request.user, urgency, handler, note, request=request)
+        elif step == "action":
+            harm.act(report, request.user, note, request=request)
+        elif step == "close":
+            harm.close(report, request.user, note, request=request)
+        else:
+            raise harm.ReportRefused(_("Unknown step."))
+    except harm.ReportRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("welfare:report_detail", pk=report.pk)
