@@ -17,6 +17,8 @@ def navigation(request):
             items.append((_("Children"), reverse("datahub:child_list")))
         if can(user, "welfare.view_allowanceapplication"):
             items.append((_("Allowance applications"), reverse("welfare:application_list")))
+        if can(user, "welfare.view_visit"):
+            items.append((_("Ledger"), reverse("welfare:ledger")))
         if can(user, "welfare.view_harmreport"):
             items.append((_("Harm reports"), reverse("welfare:report_list")))
         if can(user, "welfare.pay_disbursementrun"):

@@ -99,6 +99,7 @@ def child_detail(request, pk):
     context = _detail_context(child)
     context["can_reveal"] = can(request.user, "datahub.reveal_child", child)
     context["can_apply"] = can(request.user, "welfare.add_allowanceapplication", child)
+    context["can_visit"] = can(request.user, "welfare.add_visit", child)
     return render(request, "datahub/child_detail.html", context)
 
 

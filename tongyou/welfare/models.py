@@ -239,3 +239,41 @@ class HarmAction(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+class Visit(models.Model):
+    """A home visit with its guardianship assessment (监护评估); a high risk refers the child on."""
+
+    jurisdiction_field = "child__residence_region"
+    audit_personal = True
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low: guardianship adequate")
+        MEDIUM = "medium", _("Medium: support needed")
+        HIGH = "high", _("High: guardianship missing or harmful")
+
+    child = models.ForeignKey(
+        "datahub.Child", verbose_name=_("child"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    visitor = models.ForeignKey(
+        "accounts.User", verbose_name=_("visitor"), on_delete=models.PROTECT, related_name="+"
+    )
+    risk = models.CharField(_("guardianship risk"), max_length=8, choices=Risk.choices)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    referral = models.ForeignKey(
+        HarmReport,
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self):
+        return f"Visit #{self.pk}"

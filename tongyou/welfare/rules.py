@@ -31,3 +31,7 @@ rules.add_perm(
     "welfare.view_harmreport",
     has_role(Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER) & in_jurisdiction,
 )
+
+# Visits and the ledger: community child directors, street officers and caseworkers of the area.
+rules.add_perm("welfare.add_visit", welfare_staff & in_jurisdiction)
+rules.add_perm("welfare.view_visit", welfare_staff & in_jurisdiction)

@@ -36,7 +36,7 @@ class StandardForm(forms.ModelForm):
     class Meta:
         model = AllowanceStandard
         fields = ["category", "monthly_amount", "effective_from", "basis"]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"effective_from": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def clean_effective_from(self):
         day = self.cleaned_data["effective_from"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import harm_views, run_views, views
+from . import harm_views, ledger_views, run_views, views
 
 app_name = "welfare"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("applications/new/<int:child_pk>/", views.application_new, name="application_new"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/act/", views.application_act, name="application_act"),
+    path("ledger/", ledger_views.dashboard, name="ledger"),
+    path("ledger.xlsx", ledger_views.ledger_xlsx, name="ledger_xlsx"),
+    path("visits/new/<int:child_pk>/", ledger_views.visit_new, name="visit_new"),
     path("harm/", harm_views.report_list, name="report_list"),
     path("harm/new/", harm_views.report_staff_new, name="report_staff_new"),
     path("harm/<int:pk>/", harm_views.report_detail, name="report_detail"),

@@ -311,3 +311,21 @@ def test_a_harm_report_from_the_public_reaches_a_caseworker_with_its_clock_runni
     assert page.locator("#report-state").inner_text() == "已分派"
     shot(page, "harm-report")
     page.close()
+
+
+def test_a_high_risk_visit_refers_the_child_to_the_police(demo_site, browser):
+    child = Child.objects.filter(residence_region__path__contains="/150104001001/").last()
+    page = log_in(browser, demo_site, "director")
+    page.goto(f"{demo_site}/datahub/children/{child.pk}/")
+    page.click("#record-visit")
+    page.select_option("#id_risk", "high")
+    page.fill("#id_notes", "父母均外出务工，祖母卧病在床")
+    page.click("#visit-form button[type=submit]")
+    message = page.locator(".messages li").first.inner_text()
+    assert "BG" in message
+    reference = "BG" + message.split("BG", 1)[1].rstrip("。").strip()
+    page.close()
+    page = log_in(browser, demo_site, "police")
+    page.click("text=强制报告")
+    assert reference in page.locator("#reports").inner_text()
+    page.close()

@@ -1,0 +1,143 @@
+"""The ledger dashboard, its Excel export, and recording a visit."""
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import get_scoped_or_404, require
+from tongyou.datahub.models import Child
+from tongyou.datahub.services.export import XLSX
+from tongyou.privacy.masking import mask_id_number, mask_name
+
+from . import ledger
+from .models import Visit
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(
+        label=gettext_lazy("Visited on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    risk = forms.ChoiceField(label=gettext_lazy("Guardianship risk"), choices=Visit.Risk.choices)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def _rows(user, today):
+    children = ledger.registered(user, today).select_related("residence_region__parent")
+    return [
+        {
+            "child": c,
+            "name": mask_name(c.name),
+            "id_number": mask_id_number(c.id_number),
+            "last_visit": c.last_visit,
+            "overdue": ledger.is_overdue(c.last_visit, today),
+        }
+        for c in children
+    ]
+
+
+@login_required
+def dashboard(request):
+    require(request.user, "welfare.view_visit")
+    today = timezone.localdate()
+    rows = _rows(request.user, today)
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="welfare.Ledger",
+        details={"registered": len(rows), "overdue": sum(r["overdue"] for r in rows)},
+    )
+    return render(
+        request,
+        "welfare/ledger.html",
+        {
+            "areas": ledger.overdue_by_area(request.user, today),
+            "overdue": [r for r in rows if r["overdue"]][:200],
+            "registered": len(rows),
+            "review_days": ledger.review_days(),
+        },
+    )
+
+
+@login_required
+def ledger_xlsx(request):
+    require(request.user, "welfare.view_visit")
+    today = timezone.localdate()
+    rows = _rows(request.user, today)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Ledger")
+    sheet.append(
+        [
+            _("Ledger of children in the registers, %(day)s, exported by %(user)s.")
+            % {"day": today.isoformat(), "user": request.user.get_username()}
+        ]
+    )
+    sheet.append([_("Name"), _("ID number (masked)"), _("Residence"), _("Last visit"), _("Overdue")])
+    for r in rows:
+        region = r["child"].residence_region
+        sheet.append(
+            [
+                r["name"],
+                r["id_number"],
+                f"{region.parent.name} {region.name}",
+                r["last_visit"].isoformat() if r["last_visit"] else "",
+                _("yes") if r["overdue"] else "",
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        object_type="welfare.Ledger",
+        details={"format": "xlsx", "rows": len(rows)},
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ledger-{today:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+def visit_new(request, child_pk):
+    child = get_scoped_or_404(
+        Child.objects.select_related("residence_region__parent"), request.user, pk=child_pk
+    )
+    require(request.user, "welfare.add_visit", child)
+    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = ledger.record_visit(
+                child,
+                request.user,
+                form.cleaned_data["visited_on"],
+                form.cleaned_data["risk"],
+                form.cleaned_data["notes"],
+                request=request,
+            )
+        except ValueError as exc:
+            form.add_error("visited_on", str(exc))
+        else:
+            if visit.referral:
+                messages.warning(
+                    request,
+                    _("High risk: referral %(reference)s was filed for the area's staff.")
+                    % {"reference": visit.referral.reference},
+                )
+            else:
+                messages.success(request, _("Visit recorded."))
+            return redirect("datahub:child_detail", pk=child.pk)
+    return render(
+        request, "welfare/visit_new.html", {"form": form, "child": child, "name": mask_name(child.name)}
+    )

@@ -1,0 +1,86 @@
+"""Every child in the registers is visited at least quarterly; a high-risk assessment refers on."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tongyou.accounts.models import Unit
+from tongyou.accounts.roles import Role
+from tongyou.datahub.codes import ChildStatus
+from tongyou.datahub.models import StatusPeriod
+from tongyou.factories import ChildFactory
+from tongyou.welfare.models import HarmReport, Visit
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def registered_child(region, grid="150104001001001", status=ChildStatus.LEFT_BEHIND):
+    child = ChildFactory(residence_region=region(grid))
+    StatusPeriod.objects.create(
+        child=child,
+        unit=Unit.objects.get(code="mzj"),
+        status=status,
+        valid_from=TODAY - datetime.timedelta(days=400),
+    )
+    return child
+
+
+def test_the_dashboard_counts_overdue_records_by_community(client_for, region):
+    fresh, stale = registered_child(region), registered_child(region)
+    registered_child(region, grid="150104002001001")  # another street
+    ChildFactory(residence_region=region("150104001001001"))  # not in the registers
+    director = client_for(Role.CHILD_DIRECTOR, "150104001001")
+    Visit.objects.create(
+        child=fresh, visited_on=TODAY - datetime.timedelta(days=10), visitor=director.user, risk="low"
+    )
+    Visit.objects.create(
+        child=stale, visited_on=TODAY - datetime.timedelta(days=120), visitor=director.user, risk="low"
+    )
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    context = street.get("/welfare/ledger/").context
+    assert context["registered"] == 2
+    assert context["areas"] == {("小召前街街道", "小召前街第1社区（示意）"): (2, 1)}
+    assert [r["child"] for r in context["overdue"]] == [stale]
+
+
+def test_the_ledger_exports_masked_and_watermarked(client_for, region):
+    registered_child(region)
+    c = client_for(Role.CASEWORKER)
+    sheet = load_workbook(io.BytesIO(c.get("/welfare/ledger.xlsx").content)).active
+    assert c.user.username in sheet["A1"].value
+    row = list(sheet.iter_rows(min_row=3, values_only=True))[0]
+    assert "*" in row[0] and "********" in row[1] and row[4] == "是"
+
+
+def test_a_visit_with_high_risk_files_a_referral(client_for, region):
+    child = registered_child(region)
+    director = client_for(Role.CHILD_DIRECTOR, "150104001001")
+    page = director.get(f"/datahub/children/{child.pk}/").content.decode()
+    assert 'id="record-visit"' in page
+    director.post(
+        f"/welfare/visits/new/{child.pk}/",
+        {"visited_on": TODAY.isoformat(), "risk": "high", "notes": "父母均外出，祖母卧病"},
+    )
+    visit = Visit.objects.get()
+    report = HarmReport.objects.get()
+    assert visit.referral == report and report.child == child and not report.from_public
+    assert "祖母卧病" in report.description
+    police = client_for(Role.POLICE)
+    assert report.reference in police.get("/welfare/harm/").content.decode()
+
+
+def test_visits_cannot_be_in_the_future_or_outside_the_area(client_for, region):
+    child = registered_child(region)
+    director = client_for(Role.CHILD_DIRECTOR, "150104001001")
+    response = director.post(
+        f"/welfare/visits/new/{child.pk}/",
+        {"visited_on": (TODAY + datetime.timedelta(days=1)).isoformat(), "risk": "low"},
+    )
+    assert response.status_code == 200 and not Visit.objects.exists()
+    other = client_for(Role.CHILD_DIRECTOR, "150104002001")
+    assert other.get(f"/welfare/visits/new/{child.pk}/").status_code == 404
+    assert client_for(Role.RESEARCHER).get("/welfare/ledger/").status_code == 403
