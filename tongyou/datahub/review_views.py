@@ -74,7 +74,8 @@ def review_detail(request, pk):
 
 
 def _place(region):
-    return f"{region.parent.name} {region.name}" if region.level == region.Level.GRID else region.name
+    community = region.community
+    return region.name if community == region else f"{community.name} {region.name}"
 
 
 def _act(request, pk, action):

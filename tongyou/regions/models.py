@@ -81,6 +81,17 @@ class Region(models.Model):
     def subtree(self):
         return Region.objects.filter(path__startswith=self.path)
 
+    @property
+    def community(self):
+        """The community or village a grid or community belongs to (itself for a community)."""
+        return self.parent if self.level == self.Level.GRID else self
+
+    @property
+    def community_code(self):
+        """The community-level code from the path, without a query; None above that level."""
+        codes = self.path.strip("/").split("/")
+        return codes[2] if len(codes) > 2 else None
+
     def ancestor_at(self, level):
         """The ancestor (or self) at `level`, found from the path without a query per level."""
         codes = self.path.strip("/").split("/")

@@ -48,7 +48,6 @@ def receive(
     reporter_phone="",
     from_public=True,
     child=None,
-    request=None,
 ):
     now = timezone.now()
     report = HarmReport.objects.create(

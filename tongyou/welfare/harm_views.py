@@ -53,7 +53,7 @@ def public_report(request):
     if request.method == "POST" and getattr(request, "limited", False):
         return render(request, "welfare/report_public.html", {"form": form, "limited": True}, status=429)
     if request.method == "POST" and form.is_valid():
-        report = harm.receive(**form.cleaned_data, from_public=True, request=request)
+        report = harm.receive(**form.cleaned_data, from_public=True)
         return render(request, "welfare/report_thanks.html", {"reference": report.reference})
     return render(request, "welfare/report_public.html", {"form": form})
 
@@ -84,7 +84,7 @@ def report_staff_new(request):
     require(request.user, "welfare.view_harmreport")
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report = harm.receive(**form.cleaned_data, from_public=False, request=request)
+        report = harm.receive(**form.cleaned_data, from_public=False)
         return redirect("welfare:report_detail", pk=report.pk)
     return render(request, "welfare/report_public.html", {"form": form, "staff": True})
 

@@ -47,13 +47,13 @@ def is_overdue(last_visit, today=None):
     return last_visit is None or (today - last_visit).days > review_days()
 
 
-def overdue_by_area(user, today=None):
-    """{(street name, community name): (registered, overdue)} for the dashboard."""
+def overdue_by_area(children, today=None):
+    """{(street name, community name): (registered, overdue)} for the dashboard, from the
+    children `registered()` gave (with their residence's parents selected)."""
     today = today or timezone.localdate()
     table = {}
-    for child in registered(user, today).select_related("residence_region__parent__parent"):
-        region = child.residence_region
-        community = region.parent if region.level == region.Level.GRID else region
+    for child in children:
+        community = child.residence_region.community
         key = (community.parent.name, community.name)
         total, late = table.get(key, (0, 0))
         table[key] = (total + 1, late + is_overdue(child.last_visit, today))
@@ -61,7 +61,7 @@ def overdue_by_area(user, today=None):
 
 
 @transaction.atomic
-def record_visit(child, user, visited_on, risk, notes="", request=None):
+def record_visit(child, user, visited_on, risk, notes=""):
     """Record a visit; a high guardianship risk files a staff harm report for the area at once."""
     require(user, "welfare.add_visit", child)
     if visited_on > timezone.localdate():
@@ -75,11 +75,10 @@ def record_visit(child, user, visited_on, risk, notes="", request=None):
         visit.referral = harm.receive(
             situation="9",
             description=description,
-            region=region.parent if region.level == region.Level.GRID else region,
+            region=region.community,
             child_name=child.name,
             child=child,
             from_public=False,
-            request=request,
         )
         visit.save()
     return visit

@@ -34,7 +34,7 @@ class VisitForm(forms.Form):
 
 
 def _rows(user, today):
-    children = ledger.registered(user, today).select_related("residence_region__parent")
+    children = ledger.registered(user, today).select_related("residence_region__parent__parent")
     return [
         {
             "child": c,
@@ -62,7 +62,7 @@ def dashboard(request):
         request,
         "welfare/ledger.html",
         {
-            "areas": ledger.overdue_by_area(request.user, today),
+            "areas": ledger.overdue_by_area([r["child"] for r in rows], today),
             "overdue": [r for r in rows if r["overdue"]][:200],
             "registered": len(rows),
             "review_days": ledger.review_days(),
@@ -124,7 +124,6 @@ def visit_new(request, child_pk):
                 form.cleaned_data["visited_on"],
                 form.cleaned_data["risk"],
                 form.cleaned_data["notes"],
-                request=request,
             )
         except ValueError as exc:
             form.add_error("visited_on", str(exc))

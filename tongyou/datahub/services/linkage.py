@@ -111,9 +111,7 @@ def best_matches(records, candidates):
     index = []
     for child in candidates:
         mother = next((g.name for g in child.guardians.all() if g.relationship == "52"), None)
-        community = (
-            child.residence_region.path.strip("/").split("/")[2] if child.residence_region_id else None
-        )
+        community = child.residence_region.community_code if child.residence_region_id else None
         index.append(_row(child.pk, child.name, mother, child.sex, child.birth_date, community))
         by_id[child.pk] = child
     db = DuckDBAPI()

@@ -343,7 +343,7 @@ def link_without_id(batch, rows):
             "guardian": p.get("guardian"),
             "sex": p["sex"],
             "birth_date": p["birth_date"],
-            "community": _community_code(p["residence"]),
+            "community": p["residence"].community_code,
         }
         for _n, p in rows
     ]
@@ -383,11 +383,6 @@ def record_of(p):
         "guardian_phone": p.get("guardian_phone") or "",
         "residence": p["residence"].code,
     }
-
-
-def _community_code(region):
-    parts = region.path.strip("/").split("/")
-    return parts[2] if len(parts) > 2 else None
 
 
 def _write_facts(batch, fact_model, fields, chunk, child_ids, index_of):
