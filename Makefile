@@ -48,7 +48,7 @@ test: install
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install
-	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+	TONGYOU_TEST_DB_FILE=var/test-browser.sqlite3 $(VENV)/bin/pytest -m browser --create-db $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -31,3 +31,9 @@ STORAGES = {
 }
 
 IMPORT_IN_BACKGROUND = False
+
+# The browser leg runs a live server whose background import thread writes while page requests
+# write sessions: an in-memory SQLite database refuses concurrent writers at once, a file waits
+# (as the embedded deployment does). `make test-browser` sets this.
+if os.environ.get("TONGYOU_TEST_DB_FILE") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TONGYOU_TEST_DB_FILE"]}  # noqa: F405

@@ -5,6 +5,7 @@ import base64
 import datetime
 import hashlib
 import json
+import logging
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,6 +27,7 @@ from .checking import RowChecker
 from .readers import FileError, read_table
 from .sources import FACT_FIELDS, SOURCES
 
+logger = logging.getLogger(__name__)
 CHUNK = 5000
 PROBLEMS_KEPT = 5000  # in the stored report; the counts are always complete
 
@@ -232,8 +234,15 @@ def commit(batch, user, today=None, on_progress=None):
     except ImportRefused:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
         raise
-    except Exception:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED)
+    except Exception as exc:
+        logger.exception("Import batch %s failed", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED,
+            message=_(
+                "The import failed and nothing was written (%(error)s). Try again, or ask the administrator."
+            )
+            % {"error": type(exc).__name__},
+        )
         raise
     finally:
         cache.delete(progress_key(batch.pk))
