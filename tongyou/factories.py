@@ -1,5 +1,6 @@
 """factory_boy factories for tests across apps."""
 
+import base64
 import datetime
 
 import factory
@@ -10,6 +11,7 @@ from tongyou.datahub.codes import Ethnicity, GuardianRelationship, Sex
 from tongyou.datahub.models import Child, Guardian
 from tongyou.privacy.idnumbers import make_id_number
 from tongyou.regions.models import Region
+from tongyou.welfare.models import Evidence, EvidenceKind
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,3 +48,29 @@ class GuardianFactory(factory.django.DjangoModelFactory):
     relationship = GuardianRelationship.FATHER
     phone = "13812345678"
     is_synthetic = True
+
+
+# The smallest valid PDF header is enough for the upload check, which reads the first bytes.
+PDF_BYTES = b"%PDF-1.4\n% Tongyou test document\n%%EOF\n"
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    kind = EvidenceKind.GUARDIANSHIP_AGREEMENT
+    filename = "agreement.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    content = base64.b64encode(PDF_BYTES).decode()
+
+
+def ready_to_pay(application, bank_name="中国农业银行呼和浩特玉泉支行", account_number="6228480012345678901"):
+    """Give an application what the agreement step requires: the signed agreement attached and
+    the bank account recorded."""
+    EvidenceFactory(application=application, uploaded_by=application.filed_by)
+    application.bank_name = bank_name
+    application.account_holder = application.applicant_name
+    application.account_number = account_number
+    application.save()
+    return application

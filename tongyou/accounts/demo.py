@@ -23,6 +23,14 @@ DEMO_ACCOUNTS = [
     ("police", Role.POLICE, "gafj", DISTRICT, "孙", "警官"),
     ("researcher", Role.RESEARCHER, "dsj", DISTRICT, "周", "研究"),
 ]
+# Who is told when a user's steps are overdue: the street's reviewer answers to the district
+# bureau, the bureau to the 妇儿工委 office; directors answer to their street.
+DEMO_SUPERVISORS = {
+    "director": "street",
+    "street": "caseworker",
+    "caseworker": "coordinator",
+    "police": "coordinator",
+}
 
 
 @transaction.atomic
@@ -42,4 +50,6 @@ def create_demo_accounts(password=DEMO_PASSWORD):
         user.set_password(password)
         user.save()
         created.append((username, role.label, user.jurisdiction.name))
+    for username, supervisor in DEMO_SUPERVISORS.items():
+        User.objects.filter(username=username).update(supervisor=User.objects.get(username=supervisor))
     return created

@@ -52,6 +52,15 @@ class User(AbstractUser):
         help_text=_("The region subtree this user may see. District-wide roles hold the district."),
     )
     phone = models.CharField(_("work phone"), max_length=20, blank=True)
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervisees",
+        help_text=_("Told when this user's steps are overdue."),
+    )
 
     class Meta:
         verbose_name = _("user")

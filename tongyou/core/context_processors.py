@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .notifications import unread_count
 from .scoping import can
 
 
@@ -19,10 +20,13 @@ def navigation(request):
             items.append((_("Allowance applications"), reverse("welfare:application_list")))
         if can(user, "welfare.view_visit"):
             items.append((_("Ledger"), reverse("welfare:ledger")))
+            items.append((_("Visit schedule"), reverse("welfare:visit_schedule")))
         if can(user, "welfare.view_harmreport"):
             items.append((_("Harm reports"), reverse("welfare:report_list")))
         if can(user, "welfare.pay_disbursementrun"):
             items.append((_("Monthly payments"), reverse("welfare:runs")))
+        if can(user, "welfare.view_spotcheckitem"):
+            items.append((_("Spot checks"), reverse("welfare:spot_check_items")))
         if can(user, "datahub.view_linkreview"):
             items.append((_("Linkage review"), reverse("datahub:review_list")))
         if can(user, "datahub.import_source"):
@@ -33,4 +37,5 @@ def navigation(request):
             items.append((_("Audit log"), reverse("audit:log")))
         if user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
-    return {"nav_items": items}
+    unread = unread_count(user) if user.is_authenticated else 0
+    return {"nav_items": items, "unread_notifications": unread}

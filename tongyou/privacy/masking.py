@@ -38,3 +38,11 @@ def mask_address(value: str) -> str:
     if not value:
         return ""
     return value[:6] + "****" if len(value) > 6 else "****"
+
+
+def mask_account(value: str) -> str:
+    """6222021234567890123 → ****0123: the last four digits, as banks print them."""
+    if not value:
+        return ""
+    value = value.strip()
+    return "****" + value[-4:] if len(value) > 4 else "****"

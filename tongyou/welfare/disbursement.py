@@ -1,9 +1,11 @@
 """Monthly disbursement: who is paid what this month, at the standard in force that month.
 
 Starts, stops and age limits apply by themselves; a month's run is built once (rebuilding a
-draft gives the same payments) and paid once."""
+draft gives the same payments) and paid once. A payment the bank returns is re-issued, once,
+in the next month's run, to the account on the application then (corrected in the meantime)."""
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -14,11 +16,18 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import require
 
+from .eligibility import allowance_categories
 from .models import AllowanceApplication, AllowanceStandard, DisbursementRun, Payment, Status
 
 
 class RunRefused(ValueError):
     pass
+
+
+class ReturnsRefused(ValueError):
+    def __init__(self, errors):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
 
 
 def month_start(day):
@@ -46,6 +55,7 @@ def payable(month):
     candidates = AllowanceApplication.objects.filter(
         Q(status=Status.ACTIVE) | Q(status=Status.TERMINATED, payment_end__gt=month),
         payment_start__lte=month,
+        category__in=allowance_categories(),
     ).select_related("child")
     return [a for a in candidates if month_start(eighteenth_birthday(a.child.birth_date)) >= month]
 
@@ -79,9 +89,88 @@ def build_run(month, user):
             _("No allowance standard is in force for %(categories)s in %(month)s.")
             % {"categories": "、".join(sorted(missing)), "month": f"{month:%Y-%m}"}
         )
-    Payment.objects.bulk_create(payments)
-    record(AuditEntry.Action.UPDATE, user=user, obj=run, details={"built": len(payments)})
+    reissues = [
+        Payment(
+            run=run,
+            application=returned.application,
+            amount=returned.amount,
+            standard=returned.standard,
+            reissue_of=returned,
+        )
+        for returned in Payment.objects.filter(
+            state=Payment.State.RETURNED, reissue__isnull=True, run__month__lt=month
+        ).select_related("application", "standard")
+    ]
+    Payment.objects.bulk_create(payments + reissues)
+    record(
+        AuditEntry.Action.UPDATE,
+        user=user,
+        obj=run,
+        details={"built": len(payments), "reissued": len(reissues)},
+    )
     return run
+
+
+@transaction.atomic
+def record_returns(run, user, rows, request=None):
+    """Mark payments the bank returned, from (row number, reference, reason, day) rows: all or
+    nothing. Returns the payments marked; raises ReturnsRefused with one message per bad row."""
+    require(user, "welfare.pay_disbursementrun")
+    run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != DisbursementRun.State.PAID:
+        raise ReturnsRefused([_("Returns can be recorded only for a paid month.")])
+    by_reference = {p.reference: p for p in run.payments.select_related("run")}
+    errors, marked, seen = [], [], set()
+    for number, reference, reason, day in rows:
+        reference = (reference or "").strip().upper()
+        payment = by_reference.get(reference)
+        where = _("Row %(row)s") % {"row": number}
+        if payment is None:
+            errors.append(
+                _("%(where)s: no payment %(reference)s in %(month)s.")
+                % {"where": where, "reference": reference or "—", "month": f"{run.month:%Y-%m}"}
+            )
+        elif reference in seen or payment.state == Payment.State.RETURNED:
+            errors.append(
+                _("%(where)s: payment %(reference)s is already marked returned.")
+                % {"where": where, "reference": reference}
+            )
+        elif not (reason or "").strip():
+            errors.append(_("%(where)s: give the bank's reason.") % {"where": where})
+        elif day is None:
+            errors.append(_("%(where)s: the return date is missing or not a date.") % {"where": where})
+        else:
+            seen.add(reference)
+            payment.state, payment.return_reason, payment.returned_on = (
+                Payment.State.RETURNED,
+                reason.strip(),
+                day,
+            )
+            marked.append(payment)
+    if errors:
+        raise ReturnsRefused(errors)
+    Payment.objects.bulk_update(marked, ["state", "return_reason", "returned_on"])
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        user=user,
+        obj=run,
+        details={"returned": [p.reference for p in marked]},
+    )
+    return marked
+
+
+def reconciliation(run):
+    """What the month sent, what came back, and where each return was re-issued."""
+    payments = list(run.payments.select_related("reissue__run"))
+    returned = [p for p in payments if p.state == Payment.State.RETURNED]
+    return {
+        "sent": len(payments),
+        "sent_amount": sum((p.amount for p in payments), Decimal(0)),
+        "returned": returned,
+        "returned_amount": sum((p.amount for p in returned), Decimal(0)),
+        "reissues": sum(1 for p in payments if p.reissue_of_id),
+    }
 
 
 @transaction.atomic
@@ -109,7 +198,8 @@ def budget_projection(year):
     (or before the payment ends), at the standard in force on 1 January of that year."""
     start = datetime.date(year, 1, 1)
     totals = {}
-    for application in AllowanceApplication.objects.filter(status=Status.ACTIVE).select_related("child"):
+    active = AllowanceApplication.objects.filter(status=Status.ACTIVE, category__in=allowance_categories())
+    for application in active.select_related("child"):
         standard = standard_for(application.category, start)
         if standard is None:
             continue

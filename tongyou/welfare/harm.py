@@ -11,15 +11,24 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import require
+from tongyou.core.notifications import notify, staff_covering, with_supervisors
+from tongyou.core.scoping import require, scoped
+from tongyou.datahub.models import ID_INDEX_PURPOSE, Child
+from tongyou.privacy.blind_index import blind_index
+from tongyou.privacy.idnumbers import validate_id_number
 
 from .models import HarmAction, HarmReport
+
+HANDLERS = (Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER)
 
 DEFAULT_CLOCKS = {"triage": 60, "immediate": 60, "urgent": 24 * 60, "normal": 3 * 24 * 60}  # minutes
 
@@ -65,7 +74,49 @@ def receive(
         due_at=now + clock("triage"),
     )
     # The model's audit signal records the creation (field names only, never the reporter).
+    transaction.on_commit(lambda: _tell_handlers(report))
     return report
+
+
+def registered_child(id_number, user=None):
+    """The registered child with this ID number: within `user`'s jurisdiction for staff, anywhere
+    in the district for the public intake (which shows the reporter nothing back)."""
+    children = Child.objects.all() if user is None else scoped(Child.objects.all(), user)
+    return children.filter(id_number_index=blind_index(id_number, ID_INDEX_PURPOSE)).first()
+
+
+@transaction.atomic
+def link_child(report, user, id_number, request=None):
+    require(user, "welfare.handle_harmreport", report)
+    try:
+        number = validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ReportRefused(exc.messages[0]) from None
+    child = registered_child(number, user)
+    if child is None:
+        raise ReportRefused(_("No registered child with this ID number is within your jurisdiction."))
+    report.child = child
+    report.save(update_fields=["child"])
+    _act(report, user, "link", "", request)
+    return report
+
+
+def _report_url(report):
+    return reverse("welfare:report_detail", args=[report.pk])
+
+
+def _tell_handlers(report):
+    notify(
+        staff_covering(report.region, HANDLERS),
+        f"harm.{report.reference}.received",
+        _("New harm report %(reference)s: %(situation)s. Triage by %(due)s.")
+        % {
+            "reference": report.reference,
+            "situation": report.get_situation_display(),
+            "due": f"{timezone.localtime(report.due_at):%H:%M}",
+        },
+        _report_url(report),
+    )
 
 
 @transaction.atomic
@@ -125,16 +176,26 @@ def escalate_overdue(now=None):
     overdue = HarmReport.objects.filter(
         state__in=[HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED], due_at__lt=now, escalated=False
     )
-    references = list(overdue.values_list("reference", flat=True))
+    reports = list(overdue.select_related("region"))
     overdue.update(escalated=True)
-    for reference in references:
+    for report in reports:
         record(
             AuditEntry.Action.UPDATE,
             object_type="welfare.HarmReport",
-            object_id=reference,
+            object_id=report.reference,
             details={"escalated": True},
         )
-    return len(references)
+        notify(
+            with_supervisors(staff_covering(report.region, HANDLERS)),
+            f"harm.{report.reference}.overdue.{report.due_at:%Y%m%d%H%M}",
+            _("Overdue: harm report %(reference)s was due at %(due)s.")
+            % {
+                "reference": report.reference,
+                "due": f"{timezone.localtime(report.due_at):%Y-%m-%d %H:%M}",
+            },
+            _report_url(report),
+        )
+    return len(reports)
 
 
 def _act(report, user, kind, note, request):

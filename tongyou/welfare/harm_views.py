@@ -13,6 +13,7 @@ from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_name, mask_phone
 from tongyou.regions.models import Region
 
@@ -28,6 +29,9 @@ class ReportForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Community or village"), queryset=Region.objects.none())
     place = forms.CharField(label=_("Place (street, building, shop…)"), required=False, max_length=200)
     child_name = forms.CharField(label=_("The child's name, if you know it"), required=False, max_length=50)
+    child_id_number = forms.CharField(
+        label=_("The child's ID number, if you know it"), required=False, max_length=20
+    )
     reporter_name = forms.CharField(
         label=_("Your name (optional, kept confidential)"), required=False, max_length=50
     )
@@ -42,8 +46,26 @@ class ReportForm(forms.Form):
         )
         self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
 
+    def clean_child_id_number(self):
+        value = self.cleaned_data["child_id_number"].strip()
+        return validate_id_number(value) if value else ""
 
-STEP_LABELS = {"triage": _("Triaged"), "action": _("Action"), "close": _("Closed")}
+
+def _receive(form, user=None):
+    """File the report; an ID number links it to the registered child (for staff: if within their
+    jurisdiction). The reporter is told nothing about the child either way."""
+    data = dict(form.cleaned_data)
+    id_number = data.pop("child_id_number")
+    child = harm.registered_child(id_number, user) if id_number else None
+    return harm.receive(**data, child=child, from_public=user is None)
+
+
+STEP_LABELS = {
+    "triage": _("Triaged"),
+    "action": _("Action"),
+    "close": _("Closed"),
+    "link": _("Linked to the registered child"),
+}
 
 
 @ratelimit(key="ip", rate="5/h", method="POST", block=False)
@@ -53,7 +75,7 @@ def public_report(request):
     if request.method == "POST" and getattr(request, "limited", False):
         return render(request, "welfare/report_public.html", {"form": form, "limited": True}, status=429)
     if request.method == "POST" and form.is_valid():
-        report = harm.receive(**form.cleaned_data, from_public=True)
+        report = _receive(form)
         return render(request, "welfare/report_thanks.html", {"reference": report.reference})
     return render(request, "welfare/report_public.html", {"form": form})
 
@@ -84,7 +106,7 @@ def report_staff_new(request):
     require(request.user, "welfare.view_harmreport")
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report = harm.receive(**form.cleaned_data, from_public=False)
+        report = _receive(form, request.user)
         return redirect("welfare:report_detail", pk=report.pk)
     return render(request, "welfare/report_public.html", {"form": form, "staff": True})
 
@@ -130,6 +152,17 @@ def report_step(request, pk):
             harm.close(report, request.user, note, request=request)
         else:
             raise harm.ReportRefused(_("Unknown step."))
+    except harm.ReportRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("welfare:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_link(request, pk):
+    report = get_scoped_or_404(HarmReport.objects.all(), request.user, pk=pk)
+    try:
+        harm.link_child(report, request.user, request.POST.get("id_number", ""), request=request)
     except harm.ReportRefused as exc:
         messages.error(request, str(exc))
     return redirect("welfare:report_detail", pk=report.pk)

@@ -1,8 +1,18 @@
 """The ledger (台账) of children in the registers, kept fresh by visits at least every quarter.
 
 A child is in the registers while a category (orphan, de-facto unsupported, in difficulty,
-left-behind) holds for them, or an allowance is being paid. A record is overdue when its last
-visit is older than LEDGER_REVIEW_DAYS (default 92, a quarter)."""
+left-behind) holds for them, or an application of theirs is active. A record is overdue when
+its last visit is older than LEDGER_REVIEW_DAYS (default 92, a quarter).
+
+Visit schedules: each category has its own interval (WELFARE_VISIT_INTERVALS, in days), a child
+in several categories is visited at the shortest, a medium or high guardianship risk at the last
+visit shortens it further, and a newly registered child is first visited within
+WELFARE_FIRST_VISIT_WORKING_DAYS (default 5, after Hangzhou's DB3301/T 0460-2024). National rules
+say only "定期走访"; the defaults below are [G] and documented in docs/architecture.md."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -11,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.core.scoping import require, scoped
+from tongyou.core.workdays import add_working_days
 from tongyou.datahub.codes import ChildStatus
 from tongyou.datahub.models import Child, StatusPeriod
-from tongyou.datahub.services.filters import current
+from tongyou.datahub.services.filters import current, holding
 
 from . import harm
-from .models import AllowanceApplication, Status, Visit
+from .models import AllowanceApplication, Category, Status, Visit
 
 REGISTER_CATEGORIES = (
     ChildStatus.ORPHAN,
@@ -24,6 +35,89 @@ REGISTER_CATEGORIES = (
     ChildStatus.IN_DIFFICULTY,
     ChildStatus.LEFT_BEHIND,
 )
+
+
+DEFAULT_VISIT_INTERVALS = {
+    "orphan": 90,
+    "orphan_institution": 180,
+    "unsupported": 30,
+    "difficulty": 60,
+    "difficulty_poverty": 60,
+    "difficulty_disability": 60,
+    "difficulty_guardianship": 30,
+    "left_behind": 90,
+    "low_income": 90,
+    "extremely_poor": 60,
+}
+RISK_INTERVALS = {Visit.Risk.MEDIUM: 30, Visit.Risk.HIGH: 14}
+
+
+@dataclass
+class ScheduledVisit:
+    child: Child
+    categories: list
+    interval: int
+    registered_on: datetime.date
+    last_visit: datetime.date | None
+    last_risk: str
+    due: datetime.date
+
+    @property
+    def overdue(self):
+        return self.due < timezone.localdate()
+
+
+def visit_intervals():
+    return {**DEFAULT_VISIT_INTERVALS, **getattr(settings, "WELFARE_VISIT_INTERVALS", {})}
+
+
+def visit_schedule(user, today=None):
+    """Every registered child the user may see, with the next visit due, soonest first."""
+    today = today or timezone.localdate()
+    children = {c.pk: c for c in registered(user, today).select_related("residence_region__parent")}
+    in_scope = registered(user, today).values("pk")
+    categories, since = defaultdict(set), {}
+    periods = holding(StatusPeriod, today, child__in=in_scope, status__in=REGISTER_CATEGORIES)
+    for child_id, status, valid_from in periods.values_list("child_id", "status", "valid_from"):
+        categories[child_id].add(status)
+        since[child_id] = min(since.get(child_id, valid_from), valid_from)
+    active = AllowanceApplication.objects.filter(child__in=in_scope, status=Status.ACTIVE)
+    for child_id, category, start in active.values_list("child_id", "category", "payment_start"):
+        categories[child_id].add(category)
+        if start:
+            since[child_id] = min(since.get(child_id, start), start)
+    last_risk = dict(
+        Visit.objects.filter(child__in=in_scope)
+        .order_by("child_id", "visited_on", "id")
+        .values_list("child_id", "risk")
+    )
+    intervals = visit_intervals()
+    first_visit = getattr(settings, "WELFARE_FIRST_VISIT_WORKING_DAYS", 5)
+    labels = {**dict(ChildStatus.choices), **dict(Category.choices)}
+    schedule = []
+    for child_id, child in children.items():
+        kinds = sorted(categories[child_id]) or [ChildStatus.IN_DIFFICULTY]
+        interval = min(intervals.get(kind, review_days()) for kind in kinds)
+        risk = last_risk.get(child_id, "")
+        interval = min(interval, RISK_INTERVALS.get(risk, interval))
+        registered_on = since.get(child_id, today)
+        if child.last_visit is None or child.last_visit < registered_on:
+            due = add_working_days(registered_on, first_visit)
+        else:
+            due = child.last_visit + datetime.timedelta(days=interval)
+        schedule.append(
+            ScheduledVisit(
+                child=child,
+                categories=[labels.get(kind, kind) for kind in kinds],
+                interval=interval,
+                registered_on=registered_on,
+                last_visit=child.last_visit,
+                last_risk=risk,
+                due=due,
+            )
+        )
+    schedule.sort(key=lambda s: (s.due, s.child.pk))
+    return schedule
 
 
 def review_days():

@@ -5,6 +5,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -139,4 +140,33 @@ def visit_new(request, child_pk):
             return redirect("datahub:child_detail", pk=child.pk)
     return render(
         request, "welfare/visit_new.html", {"form": form, "child": child, "name": mask_name(child.name)}
+    )
+
+
+@login_required
+def visit_schedule(request):
+    """Who to visit next: every registered child in the user's area, soonest due first."""
+    require(request.user, "welfare.view_visit")
+    schedule = ledger.visit_schedule(request.user)
+    page = Paginator(schedule, 100).get_page(request.GET.get("page"))
+    rows = [
+        {"visit": v, "name": mask_name(v.child.name), "id_number": mask_id_number(v.child.id_number)}
+        for v in page
+    ]
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="welfare.VisitSchedule",
+        details={"shown": [v.child.pk for v in page]},
+    )
+    return render(
+        request,
+        "welfare/visit_schedule.html",
+        {
+            "page": page,
+            "rows": rows,
+            "overdue": sum(1 for v in schedule if v.overdue),
+            "total": len(schedule),
+            "risks": dict(Visit.Risk.choices),
+        },
     )

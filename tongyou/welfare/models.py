@@ -10,8 +10,37 @@ from tongyou.privacy.fields import EncryptedTextField
 
 
 class Category(models.TextChoices):
-    ORPHAN = "orphan", _("Orphan (dispersed)")
+    """What a child is identified as (认定). The first three carry a monthly allowance; the
+    others are registered for protection and services (setting WELFARE_ALLOWANCE_CATEGORIES)."""
+
+    ORPHAN = "orphan", _("Orphan in family-based (dispersed) care")
+    ORPHAN_INSTITUTION = "orphan_institution", _("Orphan in institutional care")
     UNSUPPORTED = "unsupported", _("De-facto unsupported child")
+    DIFFICULTY_POVERTY = "difficulty_poverty", _("Child in difficulty: family poverty")
+    DIFFICULTY_DISABILITY = "difficulty_disability", _("Child in difficulty: own disability")
+    DIFFICULTY_GUARDIANSHIP = (
+        "difficulty_guardianship",
+        _("Child in difficulty: guardianship missing or improper"),
+    )
+    LEFT_BEHIND = "left_behind", _("Rural left-behind child")
+    LOW_INCOME = "low_income", _("Child of a low-income (dibao) family")
+    EXTREMELY_POOR = "extremely_poor", _("Child supported as extremely poor (tekun)")
+
+
+class ParentSituation(models.TextChoices):
+    """A parent's situation as the identification rules name it (民发〔2019〕62号 for 事实无人抚养
+    儿童; 国发〔2016〕13号 for left-behind children)."""
+
+    ABLE = "able", _("Present and able to care")
+    DEAD = "dead", _("Dead (or declared dead)")
+    DECLARED_MISSING = "declared_missing", _("Declared missing by a court")
+    LOST_CONTACT = "lost_contact", _("Out of contact for six months or more")
+    SEVERE_DISABILITY = "severe_disability", _("Severely disabled")
+    SERIOUS_ILLNESS = "serious_illness", _("Seriously ill")
+    DEPRIVED_OF_LIBERTY = "deprived_of_liberty", _("Imprisoned or in compulsory detox, six months or more")
+    GUARDIANSHIP_REVOKED = "guardianship_revoked", _("Guardianship revoked by a court")
+    DEPORTED = "deported", _("Deported or expelled")
+    AWAY_FOR_WORK = "away_for_work", _("Away for work")
 
 
 class Status(models.TextChoices):
@@ -33,9 +62,18 @@ class AllowanceApplication(models.Model):
     audit_personal = True
 
     child = models.ForeignKey("datahub.Child", verbose_name=_("child"), on_delete=models.PROTECT)
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     applicant_name = models.CharField(_("applicant (guardian or relative)"), max_length=50)
+    father_situation = models.CharField(
+        _("father's situation"), max_length=24, choices=ParentSituation.choices, blank=True
+    )
+    mother_situation = models.CharField(
+        _("mother's situation"), max_length=24, choices=ParentSituation.choices, blank=True
+    )
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=50, blank=True)
+    account_number = EncryptedTextField(_("account number"), blank=True)
     filed_by = models.ForeignKey(
         "accounts.User", verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -75,10 +113,53 @@ class ApplicationEvent(models.Model):
         return f"{self.action} #{self.pk}"
 
 
+class EvidenceKind(models.TextChoices):
+    HOUSEHOLD_REGISTER = "household_register", _("Household register (户口簿) or birth certificate")
+    DEATH_CERTIFICATE = "death_certificate", _("Death certificate or court declaration of death")
+    COURT_DECLARATION = "court_declaration", _("Court declaration of disappearance")
+    POLICE_REPORT = "police_report", _("Police record of an unsuccessful search")
+    DISABILITY_CARD = "disability_card", _("Disability card (残疾人证)")
+    DIAGNOSIS = "diagnosis", _("Hospital diagnosis of serious illness")
+    DETENTION_DOCUMENT = "detention_document", _("Judgment or detention decision")
+    COURT_JUDGMENT = "court_judgment", _("Court judgment revoking guardianship")
+    DEPORTATION_DOCUMENT = "deportation_document", _("Deportation or expulsion document")
+    WORK_CERTIFICATE = "work_certificate", _("Proof of work away from home")
+    LOW_INCOME_CERTIFICATE = "low_income_certificate", _("Dibao or tekun certificate")
+    GUARDIANSHIP_AGREEMENT = "guardianship_agreement", _("Signed guardianship agreement")
+    OTHER = "other", _("Other")
+
+
+class Evidence(models.Model):
+    """A document attached to an application. The file is encrypted in the database, like every
+    other personal field, and reading it is an audited action."""
+
+    jurisdiction_field = "application__child__residence_region"
+    audit_personal = True
+
+    application = models.ForeignKey(AllowanceApplication, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind of evidence"), max_length=24, choices=EvidenceKind.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content = EncryptedTextField(_("content (encrypted)"))
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["application", "id"]
+
+    def __str__(self):
+        return f"Evidence #{self.pk}"
+
+
 class AllowanceStandard(models.Model):
     """A monthly amount per category from a date; it applies to payments for months from then on."""
 
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     monthly_amount = models.DecimalField(_("monthly amount (yuan)"), max_digits=8, decimal_places=2)
     effective_from = models.DateField(_("effective from"))
     basis = models.CharField(_("basis (document)"), max_length=200, blank=True)
@@ -129,20 +210,106 @@ class DisbursementRun(models.Model):
 
 
 class Payment(models.Model):
+    """One transfer: the month's allowance, or the re-issue of a payment the bank returned."""
+
     jurisdiction_field = "application__child__residence_region"
+
+    class State(models.TextChoices):
+        SENT = "sent", _("Sent to the bank")
+        RETURNED = "returned", _("Returned by the bank")
 
     run = models.ForeignKey(DisbursementRun, on_delete=models.CASCADE, related_name="payments")
     application = models.ForeignKey(AllowanceApplication, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(_("amount (yuan)"), max_digits=8, decimal_places=2)
     standard = models.ForeignKey(AllowanceStandard, on_delete=models.PROTECT, related_name="+")
+    reissue_of = models.OneToOneField(
+        "self",
+        verbose_name=_("re-issue of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reissue",
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.SENT)
+    return_reason = models.CharField(_("reason returned"), max_length=200, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        constraints = [models.UniqueConstraint(fields=["run", "application"], name="one_payment_per_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "application"],
+                condition=models.Q(reissue_of__isnull=True),
+                name="one_payment_per_month",
+            )
+        ]
 
     def __str__(self):
-        return f"Payment #{self.pk}"
+        return self.reference
+
+    @property
+    def reference(self):
+        """The reference printed in the bank file and quoted back in the bank's return file."""
+        return f"TY{self.run.month:%Y%m}{self.pk:07d}"
+
+
+class SpotCheck(models.Model):
+    """A reproducible random sample of a paid month, stratified by street (抽查): the same seed
+    and rate always draw the same payments."""
+
+    run = models.ForeignKey(DisbursementRun, on_delete=models.PROTECT, related_name="spot_checks")
+    rate = models.DecimalField(_("sampling rate"), max_digits=4, decimal_places=3)
+    seed = models.PositiveBigIntegerField(_("random seed"))
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("drawn by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("drawn"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spot check")
+        verbose_name_plural = _("spot checks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Spot check #{self.pk}"
+
+
+class SpotCheckItem(models.Model):
+    jurisdiction_field = "payment__application__child__residence_region"
+    audit_personal = True
+
+    class Finding(models.TextChoices):
+        PENDING = "pending", _("Not yet checked")
+        CONFIRMED = "confirmed", _("Confirmed: paid, received and used for the child")
+        PROBLEM = "problem", _("Problem found")
+
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey("regions.Region", verbose_name=_("street or town"), on_delete=models.PROTECT)
+    finding = models.CharField(_("finding"), max_length=10, choices=Finding.choices, default=Finding.PENDING)
+    note = EncryptedTextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = EncryptedTextField(_("how it was resolved"), blank=True)
+
+    class Meta:
+        verbose_name = _("spot-check item")
+        verbose_name_plural = _("spot-check items")
+        ordering = ["spot_check", "street", "id"]
+        constraints = [models.UniqueConstraint(fields=["spot_check", "payment"], name="one_item_per_payment")]
+
+    def __str__(self):
+        return f"Spot-check item #{self.pk}"
 
 
 class HarmSituation(models.TextChoices):

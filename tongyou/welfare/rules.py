@@ -35,3 +35,9 @@ rules.add_perm(
 # Visits and the ledger: community child directors, street officers and caseworkers of the area.
 rules.add_perm("welfare.add_visit", welfare_staff & in_jurisdiction)
 rules.add_perm("welfare.view_visit", welfare_staff & in_jurisdiction)
+
+# Spot-check findings are recorded by the welfare staff of the child's area.
+rules.add_perm("welfare.check_spotcheckitem", welfare_staff & in_jurisdiction)
+rules.add_perm("welfare.view_spotcheckitem", welfare_staff & in_jurisdiction)
+# Evidence is read by whoever may see the application.
+rules.add_perm("welfare.view_evidence", welfare_staff & in_jurisdiction)

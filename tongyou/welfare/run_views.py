@@ -1,7 +1,9 @@
 """Monthly disbursement pages for the district civil-affairs bureau: standards, runs, payment files."""
 
+import csv
 import datetime
 import io
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -16,12 +18,14 @@ from openpyxl import Workbook
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import require
+from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.datahub.services.export import XLSX
+from tongyou.datahub.services.imports.cleaning import CellError, parse_date
+from tongyou.datahub.services.imports.readers import FileError, read_table
 from tongyou.privacy.masking import mask_id_number, mask_name
 
-from . import disbursement
-from .models import AllowanceStandard, DisbursementRun
+from . import disbursement, spotchecks
+from .models import AllowanceStandard, DisbursementRun, Payment, SpotCheck, SpotCheckItem
 
 
 class MonthForm(forms.Form):
@@ -91,11 +95,14 @@ def runs(request):
 def run_detail(request, pk):
     require(request.user, "welfare.pay_disbursementrun")
     run = get_object_or_404(DisbursementRun, pk=pk)
-    payments = run.payments.select_related("application__child").order_by(
-        "application__child__residence_region"
+    payments = run.payments.select_related("application__child", "run").order_by(
+        "application__child__residence_region", "pk"
     )
     rows = [
         {
+            "reference": p.reference,
+            "reissue": p.reissue_of_id is not None,
+            "returned": p.state == Payment.State.RETURNED,
             "name": mask_name(p.application.child.name),
             "id_number": mask_id_number(p.application.child.id_number),
             "applicant": p.application.applicant_name,
@@ -108,7 +115,15 @@ def run_detail(request, pk):
     return render(
         request,
         "welfare/run_detail.html",
-        {"run": run, "rows": rows, "total": sum(r["amount"] for r in rows)},
+        {
+            "run": run,
+            "rows": rows,
+            "total": sum(r["amount"] for r in rows),
+            "reconciliation": disbursement.reconciliation(run),
+            "returns_form": ReturnsForm(),
+            "spot_checks": run.spot_checks.all(),
+            "default_rate": spotchecks.default_rate(),
+        },
     )
 
 
@@ -160,3 +175,179 @@ def run_file(request, pk):
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="payments-{run.month:%Y-%m}.xlsx"'
     return response
+
+
+BANK_FILE_COLUMNS = ["序号", "户名", "账号", "开户行", "金额", "摘要", "业务参考号"]
+
+
+@login_required
+def bank_file(request, pk):
+    """The bank's batch-payment file (CSV, UTF-8 with BOM so Excel opens it): one row per transfer,
+    full account numbers, the reference the bank quotes back in its return file. Downloading it
+    is logged."""
+    require(request.user, "welfare.pay_disbursementrun")
+    run = get_object_or_404(DisbursementRun, pk=pk)
+    payments = run.payments.select_related("application", "run").order_by("pk")
+    missing = [p.application_id for p in payments if not p.application.account_number]
+    if missing:
+        messages.error(
+            request,
+            _("No bank account is recorded for applications %(numbers)s.")
+            % {"numbers": "、".join(f"#{n}" for n in missing)},
+        )
+        return redirect("welfare:run_detail", pk=run.pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(BANK_FILE_COLUMNS)
+    for number, p in enumerate(payments, start=1):
+        summary = _("Allowance %(month)s") % {"month": f"{run.month:%Y-%m}"}
+        if p.reissue_of_id:
+            summary = _("Re-issue of %(reference)s") % {"reference": p.reissue_of.reference}
+        writer.writerow(
+            [
+                number,
+                p.application.account_holder,
+                p.application.account_number,
+                p.application.bank_name,
+                f"{p.amount:.2f}",
+                summary,
+                p.reference,
+            ]
+        )
+    record(AuditEntry.Action.EXPORT, request=request, obj=run, details={"format": "bank-csv"})
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="bank-{run.month:%Y-%m}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ReturnsForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Bank return file"),
+        help_text=gettext_lazy("Excel or CSV with the columns 业务参考号, 退回原因 and 退回日期."),
+    )
+
+
+RETURN_COLUMNS = {"reference": "业务参考号", "reason": "退回原因", "day": "退回日期"}
+
+
+@login_required
+@require_POST
+def run_returns(request, pk):
+    """Reconcile the bank's return file: every row names a payment of this month; all or nothing."""
+    require(request.user, "welfare.pay_disbursementrun")
+    run = get_object_or_404(DisbursementRun, pk=pk)
+    form = ReturnsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the bank's return file."))
+        return redirect("welfare:run_detail", pk=run.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        headers, rows = read_table(upload.name, upload.read())
+        missing = [name for name in RETURN_COLUMNS.values() if name not in headers]
+        if missing:
+            raise FileError(_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)})
+        index = {key: headers.index(name) for key, name in RETURN_COLUMNS.items()}
+        parsed = []
+        for number, values in rows:
+            values = values + [""] * (len(headers) - len(values))
+            try:
+                day = parse_date(values[index["day"]])[0]
+            except CellError:
+                day = None  # record_returns names the row
+            parsed.append(
+                (number, str(values[index["reference"]] or ""), str(values[index["reason"]] or ""), day)
+            )
+        marked = disbursement.record_returns(run, request.user, parsed, request=request)
+    except FileError as exc:
+        messages.error(request, str(exc))
+    except disbursement.ReturnsRefused as exc:
+        messages.error(request, _("Nothing was recorded. %(errors)s") % {"errors": "；".join(exc.errors)})
+    else:
+        messages.success(
+            request,
+            _("%(count)s returned payments recorded; they will be re-issued in the next month's run.")
+            % {"count": len(marked)},
+        )
+    return redirect("welfare:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def spot_check_draw(request, pk):
+    require(request.user, "welfare.pay_disbursementrun")
+    run = get_object_or_404(DisbursementRun, pk=pk)
+    try:
+        rate = Decimal(request.POST.get("rate") or spotchecks.default_rate())
+        seed = int(request.POST["seed"]) if request.POST.get("seed") else None
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("The sampling rate and the seed must be numbers."))
+        return redirect("welfare:run_detail", pk=run.pk)
+    try:
+        check = spotchecks.draw(run, request.user, rate=rate, seed=seed, request=request)
+    except spotchecks.SpotCheckRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("welfare:run_detail", pk=run.pk)
+    return redirect("welfare:spot_check_detail", pk=check.pk)
+
+
+@login_required
+def spot_check_detail(request, pk):
+    """One draw: its seed (so anyone can redraw it), its items by street, and their findings."""
+    require(request.user, "welfare.pay_disbursementrun")
+    check = get_object_or_404(SpotCheck.objects.select_related("run", "created_by"), pk=pk)
+    items = check.items.select_related("street", "payment__application__child", "payment__run")
+    record(AuditEntry.Action.READ, request=request, obj=check)
+    return render(request, "welfare/spot_check_detail.html", _items_context(check, items))
+
+
+@login_required
+def spot_check_items(request):
+    """The items a street or community must check, and open problems, within the user's area."""
+    require(request.user, "welfare.view_spotcheckitem")
+    items = scoped(
+        SpotCheckItem.objects.select_related("street", "payment__application__child", "payment__run"),
+        request.user,
+    ).exclude(resolved_on__isnull=False)
+    items = items.filter(finding__in=[SpotCheckItem.Finding.PENDING, SpotCheckItem.Finding.PROBLEM])
+    record(AuditEntry.Action.LIST, request=request, object_type="welfare.SpotCheckItem")
+    return render(request, "welfare/spot_check_detail.html", _items_context(None, items[:500]))
+
+
+def _items_context(check, items):
+    today = timezone.localdate()
+    rows = [
+        {
+            "item": item,
+            "name": mask_name(item.payment.application.child.name),
+            "reference": item.payment.reference,
+            "overdue": item.follow_up_due is not None
+            and item.resolved_on is None
+            and item.follow_up_due < today,
+        }
+        for item in items
+    ]
+    return {"check": check, "rows": rows, "findings": SpotCheckItem.Finding.choices[1:]}
+
+
+@login_required
+@require_POST
+def spot_check_item(request, pk):
+    item = get_scoped_or_404(SpotCheckItem.objects.select_related("spot_check"), request.user, pk=pk)
+    try:
+        if request.POST.get("resolution") is not None:
+            spotchecks.resolve(item, request.user, request.POST["resolution"], request=request)
+        else:
+            spotchecks.record_finding(
+                item,
+                request.user,
+                request.POST.get("finding", ""),
+                request.POST.get("note", ""),
+                request=request,
+            )
+    except spotchecks.SpotCheckRefused as exc:
+        messages.error(request, str(exc))
+    back = request.POST.get("back") or ""
+    if back == "detail" and can(request.user, "welfare.pay_disbursementrun"):
+        return redirect("welfare:spot_check_detail", pk=item.spot_check_id)
+    return redirect("welfare:spot_check_items")

@@ -4,24 +4,48 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.datahub.models import Child
-from tongyou.privacy.masking import mask_id_number, mask_name
+from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
-from . import workflow
-from .models import AllowanceApplication, Category, Status
+from . import eligibility, workflow
+from .models import AllowanceApplication, Category, Evidence, EvidenceKind, ParentSituation, Status
+
+SITUATIONS = [("", "—"), *ParentSituation.choices]
 
 
 class ApplicationForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     applicant_name = forms.CharField(label=_("Applicant (guardian or relative)"), max_length=50)
+    father_situation = forms.ChoiceField(label=_("Father's situation"), choices=SITUATIONS, required=False)
+    mother_situation = forms.ChoiceField(label=_("Mother's situation"), choices=SITUATIONS, required=False)
+
+
+class DetailsForm(forms.Form):
+    father_situation = forms.ChoiceField(label=_("Father's situation"), choices=SITUATIONS, required=False)
+    mother_situation = forms.ChoiceField(label=_("Mother's situation"), choices=SITUATIONS, required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    account_holder = forms.CharField(label=_("Account holder"), max_length=50, required=False)
+    account_number = forms.CharField(
+        label=_("Account number"),
+        max_length=25,
+        required=False,
+        help_text=_("Leave empty to keep the number on file."),
+    )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of evidence"), choices=EvidenceKind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 5 MB)"))
 
 
 def _applications(user):
@@ -64,6 +88,8 @@ def application_new(request, child_pk):
             form.cleaned_data["applicant_name"],
             request.user,
             request=request,
+            father_situation=form.cleaned_data["father_situation"],
+            mother_situation=form.cleaned_data["mother_situation"],
         )
         return redirect("welfare:application_detail", pk=app.pk)
     return render(
@@ -78,6 +104,19 @@ def application_detail(request, pk):
     actions = [
         (name, workflow.STEPS[name].needs_reason) for name in workflow.allowed_actions(app, request.user)
     ]
+    findings = eligibility.assess(app)
+    may_edit = can(request.user, "welfare.act_allowanceapplication", app)
+    details = DetailsForm(
+        initial={
+            "father_situation": app.father_situation,
+            "mother_situation": app.mother_situation,
+            "bank_name": app.bank_name,
+            "account_holder": app.account_holder,
+        }
+    )
+    if app.status not in (Status.DRAFT, Status.RETURNED):
+        for field in ("father_situation", "mother_situation"):
+            details.fields[field].disabled = True
     return render(
         request,
         "welfare/application_detail.html",
@@ -85,12 +124,70 @@ def application_detail(request, pk):
             "app": app,
             "name": mask_name(app.child.name),
             "id_number": mask_id_number(app.child.id_number),
+            "account_number": mask_account(app.account_number),
             "events": app.events.select_related("actor"),
             "actions": actions,
             "overdue": workflow.is_overdue(app),
             "labels": ACTION_LABELS,
+            "findings": findings,
+            "summary": eligibility.summary(findings),
+            "evidence": app.evidence.select_related("uploaded_by").defer("content"),
+            "may_edit": may_edit,
+            "details_form": details,
+            "evidence_form": EvidenceForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def application_details(request, pk):
+    app = get_scoped_or_404(AllowanceApplication.objects.select_related("child"), request.user, pk=pk)
+    form = DetailsForm(request.POST)
+    if form.is_valid():
+        values = dict(form.cleaned_data)
+        if app.status not in (Status.DRAFT, Status.RETURNED):
+            values.pop("father_situation"), values.pop("mother_situation")
+        if not values["account_number"]:
+            values.pop("account_number")  # an empty box keeps the number on file
+        try:
+            changed = workflow.update_details(app, request.user, request=request, **values)
+        except workflow.TransitionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            if changed:
+                messages.success(request, gettext("Saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("welfare:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk):
+    app = get_scoped_or_404(AllowanceApplication.objects.select_related("child"), request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("welfare:application_detail", pk=app.pk)
+    try:
+        workflow.attach_evidence(
+            app, request.user, form.cleaned_data["kind"], form.cleaned_data["file"], request=request
+        )
+    except workflow.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("welfare:application_detail", pk=app.pk)
+
+
+@login_required
+def evidence_file(request, pk):
+    """Open an attached document: scoped like its application, and logged as a read."""
+    evidence = get_scoped_or_404(Evidence.objects.select_related("application"), request.user, pk=pk)
+    record(AuditEntry.Action.READ, request=request, obj=evidence, details={"kind": evidence.kind})
+    response = HttpResponse(workflow.evidence_bytes(evidence), content_type=evidence.content_type)
+    response["Content-Disposition"] = f'inline; filename="evidence-{evidence.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -7,27 +7,46 @@ and 国办发〔2010〕54号 as restated in local guides; Inner Mongolia's own a
 the setting WELFARE_TIME_LIMITS; the defaults are in docs/architecture.md.
 """
 
+import base64
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
 
-from .models import AllowanceApplication, ApplicationEvent, Status
+from . import eligibility
+from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, Status
 
 DEFAULT_TIME_LIMITS = {
-    # working days for the street/town review and the district decision; days of public notice
+    # working days for the street/town review and the district decision; days of public notice.
+    # "default" covers the categories registered without an allowance (a [G] choice, see docs).
     "orphan": {"town": 10, "county": 10, "notice": 5},
+    "orphan_institution": {"town": 10, "county": 10, "notice": 5},
     "unsupported": {"town": 15, "county": 15, "notice": 0},
+    "default": {"town": 10, "county": 10, "notice": 0},
 }
+# Who takes the next step while an application waits in each state.
+WAITING_ON = {
+    Status.SUBMITTED: (Role.STREET_OFFICER,),
+    Status.TOWN_APPROVED: (Role.CASEWORKER,),
+    Status.APPEALED: (Role.CASEWORKER,),
+    Status.IN_PUBLIC_NOTICE: (Role.CASEWORKER,),
+    Status.APPROVED: (Role.CASEWORKER,),
+    Status.RETURNED: (Role.CHILD_DIRECTOR, Role.CASEWORKER),
+}
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# The formats a scanner or a phone produces, recognised by their first bytes, not their names.
+EVIDENCE_SIGNATURES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 FILERS = (Role.CHILD_DIRECTOR, Role.CASEWORKER, Role.STREET_OFFICER)
 
 
@@ -73,7 +92,8 @@ class TransitionRefused(ValueError):
 
 
 def time_limits(category):
-    return getattr(settings, "WELFARE_TIME_LIMITS", DEFAULT_TIME_LIMITS)[category]
+    limits = getattr(settings, "WELFARE_TIME_LIMITS", DEFAULT_TIME_LIMITS)
+    return limits.get(category) or limits["default"]
 
 
 def first_of_next_month(day):
@@ -117,6 +137,15 @@ def transition(application, action, user, reason="", on=None, request=None):
         )
     if step.needs_reason and not reason.strip():
         raise TransitionRefused(_("A reason is required for '%(action)s'.") % {"action": action})
+    if action == "county_approve" and not reason.strip():
+        contradicted = [f for f in eligibility.assess(application, on) if f.state == eligibility.CONTRADICTED]
+        if contradicted:
+            raise TransitionRefused(
+                _("Criteria are contradicted (%(criteria)s): give the reason for approving.")
+                % {"criteria": "、".join(str(f.criterion) for f in contradicted)}
+            )
+    if action == "sign_agreement":
+        _check_ready_to_pay(application)
     limits = time_limits(application.category)
     target = step.target
     if action == "end_notice" and application.step_due and on < application.step_due:
@@ -154,14 +183,140 @@ def transition(application, action, user, reason="", on=None, request=None):
         obj=application,
         details={"action": action, "from": previous, "to": target},
     )
+    if target in WAITING_ON:
+        transaction.on_commit(lambda: _tell_next(application, event_key=f"{previous}-{target}-{on}"))
     return application
 
 
-def file_application(child, category, applicant_name, user, request=None):
+def _check_ready_to_pay(application):
+    kinds = set(application.evidence.values_list("kind", flat=True))
+    if EvidenceKind.GUARDIANSHIP_AGREEMENT not in kinds:
+        raise TransitionRefused(_("Attach the signed guardianship agreement first."))
+    if application.category in eligibility.allowance_categories() and not (
+        application.bank_name and application.account_holder and application.account_number
+    ):
+        raise TransitionRefused(_("Record the bank account the allowance is paid into first."))
+
+
+def _application_url(application):
+    return reverse("welfare:application_detail", args=[application.pk])
+
+
+def _tell_next(application, event_key):
+    """Tell whoever takes the next step that the application waits for them."""
+    roles = WAITING_ON[application.status]
+    notify(
+        staff_covering(application.child.residence_region, roles),
+        f"welfare.application.{application.pk}.{event_key}",
+        _("Application #%(number)s waits for you: %(status)s.")
+        % {"number": application.pk, "status": application.get_status_display()},
+        _application_url(application),
+    )
+
+
+def notify_overdue(today=None):
+    """Tell the people responsible for every overdue step, and their supervisors, once per step.
+    Returns the number of overdue applications."""
+    today = today or timezone.localdate()
+    overdue = AllowanceApplication.objects.filter(
+        status__in=(Status.SUBMITTED, Status.TOWN_APPROVED, Status.APPEALED), step_due__lt=today
+    ).select_related("child__residence_region")
+    count = 0
+    for application in overdue:
+        count += 1
+        responsible = staff_covering(application.child.residence_region, WAITING_ON[application.status])
+        notify(
+            with_supervisors(responsible),
+            f"welfare.application.{application.pk}.{application.status}.{application.step_due}.overdue",
+            _("Overdue: application #%(number)s (%(status)s) was due on %(day)s.")
+            % {
+                "number": application.pk,
+                "status": application.get_status_display(),
+                "day": application.step_due.isoformat(),
+            },
+            _application_url(application),
+        )
+    return count
+
+
+PARENT_AND_BANK_FIELDS = (
+    "father_situation",
+    "mother_situation",
+    "bank_name",
+    "account_holder",
+    "account_number",
+)
+
+
+@transaction.atomic
+def update_details(application, user, request=None, **values):
+    """Record parents' situations (while the application can still change) and the bank account."""
+    if not can(user, "welfare.act_allowanceapplication", application):
+        raise TransitionRefused(_("This application is outside your jurisdiction or role."))
+    editable = application.status in (Status.DRAFT, Status.RETURNED)
+    changed = []
+    for field, value in values.items():
+        if field not in PARENT_AND_BANK_FIELDS or getattr(application, field) == value:
+            continue
+        if field.endswith("_situation") and not editable:
+            raise TransitionRefused(
+                _("Parents' situations can change only while the application is a draft.")
+            )
+        if field == "account_number" and value and not (value.isdigit() and 12 <= len(value) <= 25):
+            raise TransitionRefused(_("An account number is 12 to 25 digits."))
+        setattr(application, field, value)
+        changed.append(field)
+    if changed:
+        application.save(update_fields=[*changed, "updated_at"])
+        record(
+            AuditEntry.Action.UPDATE, request=request, user=user, obj=application, details={"fields": changed}
+        )
+    return changed
+
+
+@transaction.atomic
+def attach_evidence(application, user, kind, uploaded, request=None):
+    """Attach a PDF, JPEG or PNG of at most 5 MB; it is stored encrypted."""
+    if not can(user, "welfare.act_allowanceapplication", application):
+        raise TransitionRefused(_("This application is outside your jurisdiction or role."))
+    if application.status in (Status.ACTIVE, Status.TERMINATED, Status.WITHDRAWN):
+        raise TransitionRefused(_("This application is closed to new evidence."))
+    if kind not in EvidenceKind.values:
+        raise TransitionRefused(_("Choose the kind of evidence."))
+    if uploaded.size > EVIDENCE_MAX_BYTES:
+        raise TransitionRefused(_("The file is larger than 5 MB; scan it at a lower resolution."))
+    content = uploaded.read()
+    content_type = next((t for sig, t in EVIDENCE_SIGNATURES.items() if content.startswith(sig)), None)
+    if content_type is None:
+        raise TransitionRefused(_("Upload a PDF, JPEG or PNG file."))
+    evidence = Evidence.objects.create(
+        application=application,
+        kind=kind,
+        filename=uploaded.name[-200:],
+        content_type=content_type,
+        size=len(content),
+        content=base64.b64encode(content).decode(),
+        uploaded_by=user,
+    )
+    return evidence
+
+
+def evidence_bytes(evidence):
+    return base64.b64decode(evidence.content)
+
+
+def file_application(
+    child, category, applicant_name, user, request=None, father_situation="", mother_situation=""
+):
     """A draft application for a child the user may see."""
     if not can(user, "welfare.add_allowanceapplication", child):
         raise TransitionRefused(_("You may not file an application for this child."))
     application = AllowanceApplication.objects.create(
-        child=child, category=category, applicant_name=applicant_name, filed_by=user
+        child=child,
+        category=category,
+        applicant_name=applicant_name,
+        filed_by=user,
+        father_situation=father_situation,
+        mother_situation=mother_situation,
     )
     return application

@@ -252,19 +252,35 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     page.select_option("#id_category", "unsupported")
     page.fill("#id_applicant_name", "祖母")
     page.click("#application-form button[type=submit]")
+    assert page.locator("#criteria").is_visible()  # the identification criteria, met or not
     page.click("#act-submit")
     assert page.locator("#application-status").inner_text() == "已提交街道（镇）"
     url = page.url
     page.close()
-    for username, action in (
-        ("street", "town_approve"),
-        ("caseworker", "county_approve"),
-        ("caseworker", "sign_agreement"),
-    ):
-        page = log_in(browser, demo_site, username)
-        page.goto(url)
-        page.click(f"#act-{action}")
-        page.close()
+    page = log_in(browser, demo_site, "street")
+    assert page.locator("#notices .badge").is_visible()  # told that the application waits
+    page.goto(url)
+    page.click("#act-town_approve")
+    page.close()
+    page = log_in(browser, demo_site, "caseworker")
+    page.goto(url)
+    page.click("#act-county_approve")
+    page.click("#act-sign_agreement")
+    assert "请先上传已签订的监护协议" in page.locator(".messages").inner_text()
+    page.select_option("#id_kind", "guardianship_agreement")
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "监护协议.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}],
+    )
+    page.click("#evidence-form button[type=submit]")
+    assert "监护协议.pdf" in page.locator("#evidence").inner_text()
+    page.fill("#id_bank_name", "中国农业银行呼和浩特玉泉支行")
+    page.fill("#id_account_holder", "李桂兰")
+    page.fill("#id_account_number", "6228480012345678901")
+    page.click("#details-form button[type=submit]")
+    assert "****8901" in page.locator("#bank-account").inner_text()
+    page.click("#act-sign_agreement")
+    page.close()
     page = log_in(browser, demo_site, "caseworker")
     page.goto(url)
     assert page.locator("#application-status").inner_text() == "保障中（按月发放）"
@@ -283,9 +299,15 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     with page.expect_download() as download:
         page.click("text=发放名册（Excel）")
     assert download.value.suggested_filename == f"payments-{start[:7]}.xlsx"
+    with page.expect_download() as download:
+        page.click("#bank-file")
+    assert "6228480012345678901" in Path(download.value.path()).read_text(encoding="utf-8-sig")
     page.click("#mark-paid")
     assert page.locator("#run-state").inner_text() == "已发放"
-    shot(page, "welfare-payments")
+    page.fill("#rate", "1")
+    page.click("#spot-check-form button[type=submit]")
+    assert "随机种子" in page.locator("#draw").inner_text()
+    shot(page, "welfare-spot-check")
     page.close()
 
 

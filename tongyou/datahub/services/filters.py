@@ -15,14 +15,16 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
+def holding(model, as_of, **conditions):
+    """The `model` facts that hold on `as_of`."""
+    return model.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=as_of), valid_from__lte=as_of, **conditions
+    )
+
+
 def current(model, as_of, **conditions):
     """The `model` facts of the outer child that hold on `as_of`."""
-    return model.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=as_of),
-        child=OuterRef("pk"),
-        valid_from__lte=as_of,
-        **conditions,
-    )
+    return holding(model, as_of, child=OuterRef("pk"), **conditions)
 
 
 @dataclass

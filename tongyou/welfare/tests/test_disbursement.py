@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
-from tongyou.factories import ChildFactory
+from tongyou.factories import ChildFactory, ready_to_pay
 from tongyou.welfare.disbursement import RunRefused, build_run, mark_paid
 from tongyou.welfare.models import AllowanceStandard, Category, Payment
 from tongyou.welfare.workflow import file_application, transition
@@ -31,6 +31,7 @@ def active(people, child, signed_on, category=Category.UNSUPPORTED):
     transition(app, "submit", people["director"], on=signed_on - datetime.timedelta(days=20))
     transition(app, "town_approve", people["street"], on=signed_on - datetime.timedelta(days=10))
     transition(app, "county_approve", people["district"], on=signed_on - datetime.timedelta(days=5))
+    ready_to_pay(app)
     transition(app, "sign_agreement", people["district"], on=signed_on)
     return app
 

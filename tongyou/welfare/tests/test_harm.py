@@ -119,3 +119,30 @@ def test_staff_outside_the_area_or_role_see_nothing(client, client_for):
     for role in (Role.RESEARCHER, Role.UNIT_OFFICER, Role.CHILD_DIRECTOR):
         assert client_for(role, COMMUNITY).get("/welfare/harm/").status_code == 403
     assert Client().get("/welfare/harm/").status_code == 302
+
+
+def test_a_report_links_to_the_registered_child_within_the_handlers_jurisdiction(client_for, region):
+    from tongyou.factories import ChildFactory
+
+    child = ChildFactory(residence_region=region("150104001001001"))
+    elsewhere = ChildFactory(residence_region=region("150104002001001"))
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    public_report(Client())
+    report = HarmReport.objects.get()
+    refused = street.post(f"/welfare/harm/{report.pk}/link/", {"id_number": elsewhere.id_number}, follow=True)
+    assert "您的辖区内没有该身份证号码的登记儿童" in refused.content.decode()
+    wrong_check_digit = child.id_number[:-1] + ("1" if child.id_number[-1] == "0" else "0")
+    bad = street.post(f"/welfare/harm/{report.pk}/link/", {"id_number": wrong_check_digit}, follow=True)
+    assert "校验码" in bad.content.decode()
+    street.post(f"/welfare/harm/{report.pk}/link/", {"id_number": child.id_number})
+    report.refresh_from_db()
+    assert report.child == child
+
+
+def test_a_public_report_with_the_childs_id_number_is_linked_and_says_nothing_back(region):
+    from tongyou.factories import ChildFactory
+
+    child = ChildFactory(residence_region=region("150104001001001"))
+    page = public_report(Client(), child_id_number=child.id_number).content.decode()
+    assert HarmReport.objects.get().child == child
+    assert child.name not in page

@@ -84,3 +84,32 @@ def test_visits_cannot_be_in_the_future_or_outside_the_area(client_for, region):
     other = client_for(Role.CHILD_DIRECTOR, "150104002001")
     assert other.get(f"/welfare/visits/new/{child.pk}/").status_code == 404
     assert client_for(Role.RESEARCHER).get("/welfare/ledger/").status_code == 403
+
+
+def test_the_visit_schedule_follows_category_risk_and_first_visit_rules(region, make_user):
+    from tongyou.core.workdays import add_working_days
+    from tongyou.welfare.ledger import visit_schedule
+
+    director = make_user(Role.CHILD_DIRECTOR, "150104001001")
+    unsupported = registered_child(region, status=ChildStatus.DE_FACTO_UNSUPPORTED)
+    left_behind = registered_child(region, status=ChildStatus.LEFT_BEHIND)
+    new = ChildFactory(residence_region=region("150104001001001"))
+    StatusPeriod.objects.create(
+        child=new, unit=Unit.objects.get(code="mzj"), status=ChildStatus.ORPHAN, valid_from=TODAY
+    )
+    registered_child(region, grid="150104002001001")  # another community: not in this schedule
+    visit = TODAY - datetime.timedelta(days=10)
+    Visit.objects.create(child=unsupported, visited_on=visit, visitor=director, risk="low")
+    Visit.objects.create(child=left_behind, visited_on=visit, visitor=director, risk="high")
+    due = {s.child.pk: s.due for s in visit_schedule(director, TODAY)}
+    assert due == {
+        unsupported.pk: visit + datetime.timedelta(days=30),  # monthly for de-facto unsupported
+        left_behind.pk: visit + datetime.timedelta(days=14),  # quarterly, but high risk: fortnightly
+        new.pk: add_working_days(TODAY, 5),  # first visit within five working days
+    }
+
+
+def test_the_visit_schedule_page_lists_only_the_directors_community(client_for, region):
+    mine, theirs = registered_child(region), registered_child(region, grid="150104002001001")
+    page = client_for(Role.CHILD_DIRECTOR, "150104001001").get("/welfare/visits/").content.decode()
+    assert f"/welfare/visits/new/{mine.pk}/" in page and f"/welfare/visits/new/{theirs.pk}/" not in page

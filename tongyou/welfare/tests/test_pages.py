@@ -1,7 +1,8 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tongyou.accounts.roles import Role
-from tongyou.factories import ChildFactory
+from tongyou.factories import PDF_BYTES, ChildFactory
 from tongyou.welfare.models import AllowanceApplication
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,17 @@ def test_director_files_street_reviews_district_approves(client_for, child):
     street.post(f"/welfare/applications/{app.pk}/act/", {"action": "town_approve"})
     district = client_for(Role.CASEWORKER)
     district.post(f"/welfare/applications/{app.pk}/act/", {"action": "county_approve"})
+    district.post(f"/welfare/applications/{app.pk}/act/", {"action": "sign_agreement"})
+    app.refresh_from_db()
+    assert app.status == "approved", "no agreement and no bank account yet"
+    agreement = SimpleUploadedFile("协议.pdf", PDF_BYTES, content_type="application/pdf")
+    district.post(
+        f"/welfare/applications/{app.pk}/evidence/", {"kind": "guardianship_agreement", "file": agreement}
+    )
+    district.post(
+        f"/welfare/applications/{app.pk}/details/",
+        {"bank_name": "中国农业银行", "account_holder": "李桂兰", "account_number": "6228480012345678901"},
+    )
     district.post(f"/welfare/applications/{app.pk}/act/", {"action": "sign_agreement"})
     app.refresh_from_db()
     assert app.status == "active" and app.payment_start is not None

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
-from tongyou.factories import ChildFactory
+from tongyou.factories import ChildFactory, ready_to_pay
 from tongyou.welfare.models import ApplicationEvent, Category, Status
 from tongyou.welfare.workflow import STEPS, TransitionRefused, file_application, is_overdue, transition
 
@@ -40,6 +40,9 @@ def test_orphan_application_runs_to_payment_from_the_next_month(people, child):
     with pytest.raises(TransitionRefused, match="公示期至"):
         transition(app, "end_notice", people["district"], on=datetime.date(2026, 3, 24))
     transition(app, "end_notice", people["district"], on=app.step_due)
+    with pytest.raises(TransitionRefused, match="监护协议"):
+        transition(app, "sign_agreement", people["district"], on=datetime.date(2026, 3, 30))
+    ready_to_pay(app)
     transition(app, "sign_agreement", people["district"], on=datetime.date(2026, 3, 30))
     assert app.status == Status.ACTIVE and app.payment_start == datetime.date(2026, 4, 1)
     assert ApplicationEvent.objects.filter(application=app).count() == 5  # the refused step left no trace
@@ -102,7 +105,7 @@ ROLES = ["director", "street", "district"]
 def test_no_sequence_of_moves_breaks_the_machine(people, child, moves):
     """Whatever is tried, only listed transitions happen, and nobody is paid without approval
     and an agreement."""
-    app = file_application(child, Category.ORPHAN, "外祖母", people["director"])
+    app = ready_to_pay(file_application(child, Category.ORPHAN, "外祖母", people["director"]))
     day = datetime.date(2026, 1, 5)
     for action, who in moves:
         before = app.status

@@ -9,6 +9,7 @@ from tongyou.datahub.services.imports.sources import load_sources
 from tongyou.datahub.services.synthetic import generate
 from tongyou.monitoring.services import load_plan
 from tongyou.regions.services import load_regions
+from tongyou.welfare.demo import load_demo_standards
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Plan tasks: {load_plan()}")
         self.stdout.write(f"Data sources: {load_sources()}")
         accounts = create_demo_accounts()
+        self.stdout.write(f"Demo allowance standards added: {load_demo_standards()}")
         if Child.objects.exists() and not options["force"]:
             self.stdout.write(f"Children already loaded ({Child.objects.count()}); not generating more.")
         else:
