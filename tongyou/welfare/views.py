@@ -135,6 +135,7 @@ def application_detail(request, pk):
             "may_edit": may_edit,
             "details_form": details,
             "evidence_form": EvidenceForm(),
+            "evidence_open": app.status not in workflow.CLOSED_TO_EVIDENCE,
         },
     )
 

@@ -45,6 +45,7 @@ WAITING_ON = {
     Status.RETURNED: (Role.CHILD_DIRECTOR, Role.CASEWORKER),
 }
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+CLOSED_TO_EVIDENCE = (Status.ACTIVE, Status.TERMINATED, Status.WITHDRAWN)
 # The formats a scanner or a phone produces, recognised by their first bytes, not their names.
 EVIDENCE_SIGNATURES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 FILERS = (Role.CHILD_DIRECTOR, Role.CASEWORKER, Role.STREET_OFFICER)
@@ -279,7 +280,7 @@ def attach_evidence(application, user, kind, uploaded, request=None):
     """Attach a PDF, JPEG or PNG of at most 5 MB; it is stored encrypted."""
     if not can(user, "welfare.act_allowanceapplication", application):
         raise TransitionRefused(_("This application is outside your jurisdiction or role."))
-    if application.status in (Status.ACTIVE, Status.TERMINATED, Status.WITHDRAWN):
+    if application.status in CLOSED_TO_EVIDENCE:
         raise TransitionRefused(_("This application is closed to new evidence."))
     if kind not in EvidenceKind.values:
         raise TransitionRefused(_("Choose the kind of evidence."))
