@@ -58,6 +58,7 @@ LIVE_STATUSES = {
     Status.IN_PUBLIC_NOTICE,
     Status.APPROVED,
     Status.ACTIVE,
+    Status.SUSPENDED,
     Status.APPEALED,
 }
 

@@ -49,6 +49,8 @@ DEFAULT_VISIT_INTERVALS = {
     "low_income": 90,
     "extremely_poor": 60,
 }
+# Applications that keep a child in the registers: paid, or paused while a change is verified.
+IN_REGISTER = (Status.ACTIVE, Status.SUSPENDED)
 RISK_INTERVALS = {Visit.Risk.MEDIUM: 30, Visit.Risk.HIGH: 14}
 
 
@@ -81,7 +83,7 @@ def visit_schedule(user, today=None):
     for child_id, status, valid_from in periods.values_list("child_id", "status", "valid_from"):
         categories[child_id].add(status)
         since[child_id] = min(since.get(child_id, valid_from), valid_from)
-    active = AllowanceApplication.objects.filter(child__in=in_scope, status=Status.ACTIVE)
+    active = AllowanceApplication.objects.filter(child__in=in_scope, status__in=IN_REGISTER)
     for child_id, category, start in active.values_list("child_id", "category", "payment_start"):
         categories[child_id].add(category)
         if start:
@@ -128,7 +130,7 @@ def registered(user, today=None):
     """Children in the registers that the user may see, with their last visit date."""
     today = today or timezone.localdate()
     in_category = Exists(current(StatusPeriod, today, status__in=REGISTER_CATEGORIES))
-    paid = Exists(AllowanceApplication.objects.filter(child=OuterRef("pk"), status=Status.ACTIVE))
+    paid = Exists(AllowanceApplication.objects.filter(child=OuterRef("pk"), status__in=IN_REGISTER))
     return (
         scoped(Child.objects.all(), user)
         .filter(Q(in_category) | Q(paid))

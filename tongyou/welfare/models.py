@@ -51,6 +51,7 @@ class Status(models.TextChoices):
     IN_PUBLIC_NOTICE = "in_public_notice", _("In public notice")
     APPROVED = "approved", _("Approved by the district")
     ACTIVE = "active", _("Active: paid monthly")
+    SUSPENDED = "suspended", _("Suspended: not paid until resumed")
     REJECTED = "rejected", _("Rejected")
     APPEALED = "appealed", _("Appealed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

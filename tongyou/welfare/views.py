@@ -220,5 +220,7 @@ ACTION_LABELS = {
     "end_notice": _("End the public notice"),
     "sign_agreement": _("Record the signed guardianship agreement"),
     "appeal": _("Appeal"),
+    "suspend": _("Suspend payment while a change is verified"),
+    "resume": _("Resume payment"),
     "terminate": _("Stop payment (adoption, death, change of situation)"),
 }

@@ -45,7 +45,7 @@ WAITING_ON = {
     Status.RETURNED: (Role.CHILD_DIRECTOR, Role.CASEWORKER),
 }
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-CLOSED_TO_EVIDENCE = (Status.ACTIVE, Status.TERMINATED, Status.WITHDRAWN)
+CLOSED_TO_EVIDENCE = (Status.ACTIVE, Status.SUSPENDED, Status.TERMINATED, Status.WITHDRAWN)
 # The formats a scanner or a phone produces, recognised by their first bytes, not their names.
 EVIDENCE_SIGNATURES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 FILERS = (Role.CHILD_DIRECTOR, Role.CASEWORKER, Role.STREET_OFFICER)
@@ -82,9 +82,15 @@ STEPS = {
     "appeal": Step(
         (Status.REJECTED,), Status.APPEALED, (Role.CHILD_DIRECTOR, Role.CASEWORKER), needs_reason=True
     ),
+    # While a change is verified (a parent released, a move reported): no payment from the next
+    # run until resumed; months missed are not paid back (our choice, see docs/architecture.md).
+    "suspend": Step((Status.ACTIVE,), Status.SUSPENDED, (Role.CASEWORKER,), needs_reason=True),
+    "resume": Step((Status.SUSPENDED,), Status.ACTIVE, (Role.CASEWORKER,), needs_reason=True),
     # Adoption, death, a parent found, a change of category or residence: payment stops from the
     # following month (turning 18 stops it by itself, see disbursement.py).
-    "terminate": Step((Status.ACTIVE,), Status.TERMINATED, (Role.CASEWORKER,), needs_reason=True),
+    "terminate": Step(
+        (Status.ACTIVE, Status.SUSPENDED), Status.TERMINATED, (Role.CASEWORKER,), needs_reason=True
+    ),
 }
 
 
@@ -162,7 +168,7 @@ def transition(application, action, user, reason="", on=None, request=None):
     elif target == Status.APPROVED and action == "county_approve" and limits["notice"]:
         target = Status.IN_PUBLIC_NOTICE
         application.step_due = add_working_days(on, limits["notice"])
-    elif target == Status.ACTIVE:
+    elif target == Status.ACTIVE and action == "sign_agreement":
         application.payment_start = first_of_next_month(on)
     elif target == Status.TERMINATED:
         application.payment_end = first_of_next_month(on)

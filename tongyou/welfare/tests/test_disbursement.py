@@ -90,6 +90,16 @@ def test_termination_stops_payment_from_the_next_month(people, region, standards
     assert app.pk not in amounts(build_run(datetime.date(2026, 5, 1), district))
 
 
+def test_a_suspended_allowance_is_not_paid_until_resumed(people, region, standards):
+    app = active(people, ChildFactory(residence_region=region("150104001001001")), datetime.date(2026, 2, 10))
+    district = people["district"]
+    transition(app, "suspend", district, reason="父亲刑满释放，核实中", on=datetime.date(2026, 4, 20))
+    assert app.pk not in amounts(build_run(datetime.date(2026, 5, 1), district))
+    transition(app, "resume", district, reason="父亲重残，仍符合条件", on=datetime.date(2026, 5, 15))
+    assert app.pk in amounts(build_run(datetime.date(2026, 6, 1), district))
+    assert app.payment_start == datetime.date(2026, 3, 1)
+
+
 def test_a_run_is_paid_once_and_only_by_the_district(people, region, standards, make_user):
     active(people, ChildFactory(residence_region=region("150104001001001")), datetime.date(2026, 2, 10))
     run = build_run(datetime.date(2026, 3, 1), people["district"])
