@@ -6,7 +6,7 @@ from django.test import Client
 
 from tongyou.accounts.services import load_units
 from tongyou.datahub.services.imports.sources import load_sources
-from tongyou.monitoring.services import load_plan
+from tongyou.monitoring.services import load_indicators, load_plan
 from tongyou.privacy.keys import reset_keyring_cache
 from tongyou.regions.models import Region
 from tongyou.regions.services import load_regions
@@ -18,6 +18,7 @@ def load_reference_data():
     load_regions()
     load_units()
     load_plan()
+    load_indicators()
     load_sources()
 
 

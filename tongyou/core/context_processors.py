@@ -10,6 +10,7 @@ def navigation(request):
     user = request.user
     items = [(_("Home"), reverse("core:home"))]
     items.append((_("Plan"), reverse("monitoring:plan")))
+    items.append((_("Progress"), reverse("monitoring:public_column")))
     items.append((_("Map"), reverse("regions:map")))
     if not user.is_authenticated:
         items.append((_("Report harm to a child"), reverse("public_report")))
@@ -33,6 +34,12 @@ def navigation(request):
             items.append((_("Imports"), reverse("datahub:import_home")))
         if can(user, "datahub.aggregate_child"):
             items.append((_("Statistics"), reverse("datahub:statistics")))
+        if can(user, "monitoring.report_for_unit") or can(user, "monitoring.review_progressreport"):
+            items.append((_("Progress reports"), reverse("monitoring:my_reports")))
+        if can(user, "monitoring.view_indicatorvalue"):
+            items.append((_("Indicators"), reverse("monitoring:dashboard")))
+        if can(user, "monitoring.add_newsitem"):
+            items.append((_("Publish news"), reverse("monitoring:news_new")))
         if can(user, "audit.view_auditentry"):
             items.append((_("Audit log"), reverse("audit:log")))
         if user.is_staff:

@@ -126,16 +126,16 @@ def review_days():
     return getattr(settings, "LEDGER_REVIEW_DAYS", 92)
 
 
-def registered(user, today=None):
-    """Children in the registers that the user may see, with their last visit date."""
-    today = today or timezone.localdate()
+def in_registers(children, today):
+    """The children of `children` in the registers on `today`, with their last visit date."""
     in_category = Exists(current(StatusPeriod, today, status__in=REGISTER_CATEGORIES))
     paid = Exists(AllowanceApplication.objects.filter(child=OuterRef("pk"), status__in=IN_REGISTER))
-    return (
-        scoped(Child.objects.all(), user)
-        .filter(Q(in_category) | Q(paid))
-        .annotate(last_visit=Max("visits__visited_on"))
-    )
+    return children.filter(Q(in_category) | Q(paid)).annotate(last_visit=Max("visits__visited_on"))
+
+
+def registered(user, today=None):
+    """Children in the registers that the user may see, with their last visit date."""
+    return in_registers(scoped(Child.objects.all(), user), today or timezone.localdate())
 
 
 def is_overdue(last_visit, today=None):

@@ -7,12 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db.models import Exists
 
 from tongyou.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 from tongyou.conftest import load_reference_data
-from tongyou.datahub.models import Child
-from tongyou.datahub.services.filters import years_before
-from tongyou.datahub.services.synthetic import generate
+from tongyou.datahub.models import Child, InsuranceEnrolment
+from tongyou.datahub.services.filters import current, years_before
+from tongyou.datahub.services.synthetic import generate, generate_facts
+from tongyou.monitoring.demo import open_demo_round
+from tongyou.monitoring.models import PlanTask
 
 pytestmark = pytest.mark.browser
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe here.
@@ -23,9 +26,10 @@ ARTIFACTS = Path(os.environ.get("TONGYOU_ARTIFACTS", "test-artifacts"))
 # What each role's menu must and must not show (zh-hans labels).
 MENUS = {
     "admin": ({"审计日志", "系统管理", "工作方案"}, {"儿童信息"}),
-    "coordinator": ({"统计分析", "工作方案"}, {"儿童信息", "审计日志"}),
+    "coordinator": ({"统计分析", "工作方案", "进展报告", "监测指标", "发布动态"}, {"儿童信息", "审计日志"}),
     "education": ({"统计分析", "数据导入"}, {"儿童信息", "审计日志"}),
-    "health": ({"统计分析"}, {"儿童信息", "审计日志"}),
+    "health": ({"统计分析", "进展报告", "监测指标"}, {"儿童信息", "审计日志"}),
+    "publicity": ({"发布动态", "进展报告"}, {"儿童信息", "审计日志"}),
     "caseworker": ({"儿童信息", "统计分析", "数据导入"}, {"审计日志"}),
     "street": ({"儿童信息", "统计分析"}, {"审计日志"}),
     "director": ({"儿童信息", "统计分析"}, {"审计日志", "系统管理", "数据导入"}),
@@ -40,6 +44,8 @@ def demo_site(live_server, transactional_db):
     load_reference_data()
     create_demo_accounts()
     generate(400, seed=5)
+    generate_facts(seed=5)
+    open_demo_round()
     return live_server.url
 
 
@@ -118,13 +124,18 @@ def test_researcher_statistics_chart_draws_from_local_echarts(demo_site, browser
     assert page.locator("#pivot tbody tr").count() >= 9
     assert all(url.startswith(demo_site) for url in requests)
     shot(page, "statistics-researcher")
-    # "How many children aged 0-3 in each street are not insured?" (nobody is insured in the demo)
+    # "How many children aged 0-3 in each street are not insured?"
     page.fill("#id_age_max", "3")
     page.select_option("#id_insured", "no")
     page.select_option("#id_cols", "insured")
     page.click("#query-form button[type=submit]")
     page.wait_for_selector("#chart[data-rendered='true']")
-    toddlers = Child.objects.filter(birth_date__gt=years_before(datetime.date.today(), 4)).count()
+    today = datetime.date.today()
+    toddlers = (
+        Child.objects.filter(birth_date__gt=years_before(today, 4))
+        .exclude(Exists(current(InsuranceEnrolment, today)))
+        .count()
+    )
     shown = page.locator("#grand-total").inner_text()
     assert shown == str(toddlers) or (shown == "<5" and toddlers < 5)
     assert "age_max=3" in page.locator("#export-statistics").get_attribute("href")
@@ -351,3 +362,82 @@ def test_a_high_risk_visit_refers_the_child_to_the_police(demo_site, browser):
     page.click("text=强制报告")
     assert reference in page.locator("#reports").inner_text()
     page.close()
+
+
+def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_updates(demo_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{demo_site}/monitoring/plan/")
+    for task in PlanTask.objects.filter(area__plan__is_current=True).select_related("area"):
+        row = page.locator(f"tr[data-task='{task.area.number}-{task.number}']")
+        assert row.locator(".lead").inner_text() == task.lead_units_text
+        assert row.locator(".participating").inner_text() == task.participating_units_text.strip()
+    page.close()
+
+    page = log_in(browser, demo_site, "education")
+    page.click("text=进展报告")
+    page.click("#open-2-2")
+    page.select_option("#id_progress", "on_track")
+    page.fill("#id_narrative", "新增公办幼儿园2所")
+    page.click("#report-form button[name=save]")
+    page.fill("#id_caption", "新园开园照片")
+    page.set_input_files("#id_file", files=[{"name": "开园.png", "mimeType": "image/png", "buffer": PNG}])
+    page.click("#evidence-form button[type=submit]")
+    assert "新园开园照片" in page.locator("#report-evidence").inner_text()
+    page.select_option("#id_indicator", label="PS-05 学前三年毛入园率")
+    page.fill("#id_numerator", "5000")
+    page.fill("#id_denominator", "4500")
+    page.click("#value-form button[type=submit]")
+    assert "分子（5000）大于分母（4500）" in page.locator(".messages").inner_text()
+    page.fill("#id_numerator", "4100")
+    page.fill("#id_denominator", "4500")
+    page.click("#value-form button[type=submit]")
+    assert "91.11" in page.locator("#report-values").inner_text()
+    page.click("#submit-report")
+    assert page.locator("#report-state").inner_text() == "已报送"
+    url = page.url
+    page.close()
+
+    page = log_in(browser, demo_site, "coordinator")
+    page.goto(url)
+    page.fill("#comment", "请补充新增学位数")
+    page.click("#return")
+    assert page.locator("#report-state").inner_text() == "退回修改"
+    page.close()
+
+    page = log_in(browser, demo_site, "education")
+    assert page.locator("#notices .badge").is_visible()
+    page.goto(url)
+    assert page.locator("#review-comment").inner_text() == "请补充新增学位数"
+    page.fill("#id_narrative", "新增公办幼儿园2所，新增学位540个")
+    page.click("#submit-report")
+    page.close()
+
+    page = log_in(browser, demo_site, "coordinator")
+    page.goto(url)
+    page.click("#accept")
+    assert page.locator("#report-state").inner_text() == "已审核通过"
+    page.click("text=监测指标")
+    assert "91.11" in page.locator("tr[data-code='PS-05']").inner_text()
+    assert page.locator("#attainment-chart[data-rendered]").count() == 1
+    shot(page, "monitoring-dashboard")
+    page.click("text=进展报告")
+    with page.expect_download() as word:
+        page.click("#annual-docx")
+    assert word.value.suggested_filename.endswith(".docx")
+    with page.expect_download() as pdf:
+        page.click("#annual-pdf")
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+    page.close()
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(f"{demo_site}/monitoring/column/")
+    assert "91.11" in page.locator("tr[data-code='PS-05']").inner_text()
+    assert "按计划推进：1" in page.locator("#task-progress").inner_text()
+    shot(page, "public-column-phone")
+    page.close()
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4cb0000000049454e44ae426082"
+)

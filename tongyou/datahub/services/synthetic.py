@@ -20,6 +20,7 @@ from django.utils import timezone
 from faker import Faker
 from stdnum.cn import ric
 
+from tongyou.accounts.models import Unit
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.privacy.blind_index import blind_index
@@ -27,8 +28,26 @@ from tongyou.privacy.idnumbers import make_id_number
 from tongyou.privacy.names import pinyin_key
 from tongyou.regions.models import Region
 
-from ..codes import Ethnicity, GuardianRelationship, Sex
-from ..models import ID_INDEX_PURPOSE, Child, Guardian, Household
+from ..codes import (
+    ChildStatus,
+    DisabilityGrade,
+    DisabilityType,
+    Ethnicity,
+    GuardianRelationship,
+    InstitutionKind,
+    Ownership,
+    Sex,
+)
+from ..models import (
+    ID_INDEX_PURPOSE,
+    Child,
+    Disability,
+    Enrolment,
+    Guardian,
+    Household,
+    InsuranceEnrolment,
+    StatusPeriod,
+)
 
 # Births in China by year, millions (NBS communiqués; 2025 provisional).
 BIRTHS_BY_YEAR = {
@@ -232,3 +251,98 @@ def generate(children=75_000, seed=2023, as_of=None, stdout=None):
         },
     )
     return summary
+
+
+# Shares for the synthetic facts (demo only, round figures near national and regional levels):
+# 96% insured; kindergarten 3-5 88% enrolled, ownership public/inclusive/private 55/35/10 (Inner
+# Mongolia's public share was 49% in 2019); school 6-17 97% enrolled; categories per 10,000.
+INSURED = 0.96
+KINDERGARTEN_ENROLLED = 0.88
+KINDERGARTEN_OWNERSHIP = {Ownership.PUBLIC: 55, Ownership.INCLUSIVE: 35, Ownership.PRIVATE: 10}
+SCHOOL_ENROLLED = 0.97
+STATUS_PER_10000 = {
+    ChildStatus.LOW_INCOME: 200,
+    ChildStatus.IN_DIFFICULTY: 50,
+    ChildStatus.DE_FACTO_UNSUPPORTED: 10,
+    ChildStatus.ORPHAN: 5,
+}
+LEFT_BEHIND_IN_VILLAGES_PER_10000 = 600
+DISABLED_PER_10000 = 80
+
+
+def _school(age):
+    if age < 3:
+        return None
+    if age <= 5:
+        return InstitutionKind.KINDERGARTEN
+    if age <= 11:
+        return InstitutionKind.PRIMARY
+    return InstitutionKind.JUNIOR if age <= 14 else InstitutionKind.SENIOR
+
+
+@transaction.atomic
+def generate_facts(seed=2023, as_of=None):
+    """Departmental facts for the synthetic children: insurance, enrolment, categories and
+    disability, each from the unit that would report it. Same seed, same facts. Returns the count."""
+    as_of = as_of or timezone.localdate()
+    rng = random.Random(f"facts:{seed}")
+    units = {code: Unit.objects.get(code=code) for code in ("ybj", "jyj", "mzj", "cl")}
+    start = as_of.replace(month=1, day=1) - datetime.timedelta(days=365)
+    insurance, enrolments, statuses, disabilities = [], [], [], []
+    children = Child.objects.filter(is_synthetic=True).order_by("pk")
+    for pk, birth_date, kind in children.values_list("pk", "birth_date", "residence_region__parent__kind"):
+        age = as_of.year - birth_date.year - ((as_of.month, as_of.day) < (birth_date.month, birth_date.day))
+        if age > 17:
+            continue
+        since = max(birth_date, start)
+        if rng.random() < INSURED:
+            insurance.append(
+                InsuranceEnrolment(child_id=pk, unit=units["ybj"], scheme="resident", valid_from=since)
+            )
+        school = _school(age)
+        enrolled = KINDERGARTEN_ENROLLED if school == InstitutionKind.KINDERGARTEN else SCHOOL_ENROLLED
+        if school and rng.random() < enrolled:
+            ownership = (
+                _weighted(rng, KINDERGARTEN_OWNERSHIP)
+                if school == InstitutionKind.KINDERGARTEN
+                else Ownership.PUBLIC
+            )
+            enrolments.append(
+                Enrolment(
+                    child_id=pk,
+                    unit=units["jyj"],
+                    institution=f"示意{school.label}",
+                    institution_kind=school,
+                    ownership=ownership,
+                    valid_from=since,
+                )
+            )
+        for status, per in STATUS_PER_10000.items():
+            if rng.random() * 10_000 < per:
+                statuses.append(StatusPeriod(child_id=pk, unit=units["mzj"], status=status, valid_from=since))
+        if (
+            kind == Region.Kind.VILLAGE
+            and age < 16
+            and rng.random() * 10_000 < LEFT_BEHIND_IN_VILLAGES_PER_10000
+        ):
+            statuses.append(
+                StatusPeriod(child_id=pk, unit=units["mzj"], status=ChildStatus.LEFT_BEHIND, valid_from=since)
+            )
+        if rng.random() * 10_000 < DISABLED_PER_10000:
+            disabilities.append(
+                Disability(
+                    child_id=pk,
+                    unit=units["cl"],
+                    disability_type=rng.choice(DisabilityType.values),
+                    grade=rng.choice(DisabilityGrade.values),
+                    valid_from=since,
+                )
+            )
+    for model, rows in (
+        (InsuranceEnrolment, insurance),
+        (Enrolment, enrolments),
+        (StatusPeriod, statuses),
+        (Disability, disabilities),
+    ):
+        model.objects.bulk_create(rows, batch_size=BATCH)
+    return len(insurance) + len(enrolments) + len(statuses) + len(disabilities)

@@ -66,3 +66,20 @@ def test_children_live_in_grids_across_the_district():
     }
     assert len(streets) == 9  # every street and the town; the industrial park has no residents
     assert not Child.objects.exclude(residence_region__level=4).exists()
+
+
+def test_synthetic_facts_come_from_the_right_units_in_plausible_shares():
+    from tongyou.datahub.models import Enrolment, InsuranceEnrolment, StatusPeriod
+    from tongyou.datahub.services.synthetic import generate_facts
+
+    generate(3000, seed=11, as_of=AS_OF)
+    generate_facts(seed=11, as_of=AS_OF)
+    children = Child.objects.count()
+    assert 0.93 < InsuranceEnrolment.objects.count() / children < 0.99
+    assert set(InsuranceEnrolment.objects.values_list("unit__code", flat=True)) == {"ybj"}
+    kindergartens = Enrolment.objects.filter(institution_kind="kindergarten")
+    public = kindergartens.filter(ownership="public").count() / kindergartens.count()
+    assert 0.45 < public < 0.65
+    assert StatusPeriod.objects.filter(
+        status="left_behind", child__residence_region__parent__kind="village"
+    ).count() == (StatusPeriod.objects.filter(status="left_behind").count())

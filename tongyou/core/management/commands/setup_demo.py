@@ -6,8 +6,9 @@ from tongyou.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from tongyou.accounts.services import load_units
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.imports.sources import load_sources
-from tongyou.datahub.services.synthetic import generate
-from tongyou.monitoring.services import load_plan
+from tongyou.datahub.services.synthetic import generate, generate_facts
+from tongyou.monitoring.demo import open_demo_round
+from tongyou.monitoring.services import load_indicators, load_plan
 from tongyou.regions.services import load_regions
 from tongyou.welfare.demo import load_demo_standards
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Regions: {load_regions()}")
         self.stdout.write(f"Units: {load_units()}")
         self.stdout.write(f"Plan tasks: {load_plan()}")
+        self.stdout.write(f"Indicators: {load_indicators()}")
         self.stdout.write(f"Data sources: {load_sources()}")
         accounts = create_demo_accounts()
         self.stdout.write(f"Demo allowance standards added: {load_demo_standards()}")
@@ -39,6 +41,11 @@ class Command(BaseCommand):
                 f"Synthetic district: {summary.children} children, {summary.households} households, "
                 f"{summary.guardians} guardians (all flagged synthetic)."
             )
+            facts = generate_facts(seed=options["seed"], as_of=as_of)
+            self.stdout.write(
+                f"Synthetic departmental facts (insurance, enrolment, categories, disability): {facts}"
+            )
+        self.stdout.write(f"Reporting round and computed indicators: {open_demo_round()}")
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (password for all: " + DEMO_PASSWORD + "):"))
         for username, role, region in accounts:
             self.stdout.write(f"  {username:<12} {role} — {region}")

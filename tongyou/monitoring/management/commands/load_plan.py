@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tongyou.accounts.services import UnknownUnit
-from tongyou.monitoring.services import DATA_FILE, load_plan
+from tongyou.monitoring.services import DATA_FILE, load_indicators, load_plan
 
 
 class Command(BaseCommand):
-    help = "Load the work plan's areas and tasks with their lead and participating units."
+    help = "Load the work plan's areas, tasks and measures with their units, and the indicator catalog."
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(DATA_FILE))
@@ -18,3 +18,4 @@ class Command(BaseCommand):
                 f"The plan names a unit that is not loaded: '{exc}'. Run load_units first."
             ) from None
         self.stdout.write(self.style.SUCCESS(f"{count} plan tasks loaded."))
+        self.stdout.write(self.style.SUCCESS(f"{load_indicators()} indicators loaded."))

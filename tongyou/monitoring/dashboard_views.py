@@ -1,0 +1,321 @@
+"""Dashboards (staff, within their jurisdiction), exports, the annual report, and the public column."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import can, require, scoped
+from tongyou.regions.models import Region
+
+from . import annual_report, interop, services, values
+from .models import Indicator, IndicatorValue, NewsItem, ProgressReport, ReportingRound
+
+
+def _period(request):
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        values.period_bounds(period)
+    except ValueError:
+        period = str(timezone.localdate().year)
+    return period
+
+
+def _region(request):
+    """The region asked for, if the user's jurisdiction holds it; else the jurisdiction itself."""
+    own = request.user.jurisdiction
+    asked = Region.objects.filter(code=request.GET.get("region", "")).first()
+    return asked if asked is not None and own.contains(asked) else own
+
+
+def _cells(indicators, period, regions, accepted_only=True):
+    """{(indicator id, region id): value} preferring accepted computed values, then reports."""
+    found = IndicatorValue.objects.filter(indicator__in=indicators, period=period, region__in=regions)
+    if accepted_only:
+        found = found.filter(state=IndicatorValue.State.ACCEPTED)
+    cells = {}
+    for v in found.order_by("-source"):  # reported first, so computed values overwrite them
+        cells[(v.indicator_id, v.region_id)] = v
+    return cells
+
+
+def suppressed(value_row):
+    """Hide a value counted over fewer than SMALL_CELL_THRESHOLD children (or reports)."""
+    threshold = settings.SMALL_CELL_THRESHOLD
+    for figure in (value_row.numerator, value_row.denominator):
+        if figure is not None and 0 < figure < threshold:
+            return True
+    return False
+
+
+@login_required
+def dashboard(request):
+    require(request.user, "monitoring.view_indicatorvalue")
+    period = _period(request)
+    region = _region(request)
+    year = int(period[:4])
+    indicators = list(Indicator.objects.prefetch_related("targets", "tasks__area").order_by("code"))
+    if request.GET.get("mine") and request.user.unit_id:
+        indicators = [i for i in indicators if request.user.unit in i.source_units.all()]
+    children = list(region.children.order_by("code")) if region.level < Region.Level.COMMUNITY else []
+    cells = _cells(indicators, period, [region, *children])
+    aggregate_only = not can(request.user, "datahub.view_child")
+    rows, chart = [], {"codes": [], "attainment": [], "colours": []}
+    areas = {}
+    for indicator in indicators:
+        cell = cells.get((indicator.pk, region.pk))
+        hidden = cell is not None and aggregate_only and suppressed(cell)
+        value = None if cell is None or hidden else cell.value
+        colour, target = values.light(indicator, value, year)
+        by_child = []
+        for child in children:
+            child_cell = cells.get((indicator.pk, child.pk))
+            child_hidden = child_cell is not None and aggregate_only and suppressed(child_cell)
+            child_value = None if child_cell is None or child_hidden else child_cell.value
+            by_child.append((child, child_value, values.light(indicator, child_value, year)[0], child_hidden))
+        rows.append(
+            {
+                "indicator": indicator,
+                "cell": cell,
+                "value": value,
+                "hidden": hidden,
+                "light": colour,
+                "target": target,
+                "by_child": by_child,
+            }
+        )
+        for task in indicator.tasks.all():
+            areas.setdefault(task.area.number, {"title": task.area.title, "lights": []})["lights"].append(
+                colour
+            )
+        if value is not None and target is not None and target.value:
+            chart["codes"].append(indicator.code)
+            chart["attainment"].append(
+                float(min(value / target.value, 1) * 100) if target.comparator == ">=" else 100
+            )
+            chart["colours"].append(colour)
+    area_rows = [
+        {
+            "number": n,
+            "title": a["title"],
+            "green": a["lights"].count("green"),
+            "total": len(a["lights"]),
+        }
+        for n, a in sorted(areas.items())
+    ]
+    selected = Indicator.objects.filter(code=request.GET.get("indicator", "PS-06")).first() or indicators[0]
+    trend = list(
+        scoped(
+            IndicatorValue.objects.filter(indicator=selected, region=region, state="accepted"), request.user
+        )
+        .order_by("period", "source")
+        .values_list("period", "value")
+    )
+    street_values = {
+        v.region.code: float(v.value)
+        for v in IndicatorValue.objects.filter(
+            indicator=selected, period=period, region__level=Region.Level.STREET, state="accepted"
+        ).select_related("region")
+        if v.value is not None and region.contains(v.region) and not (aggregate_only and suppressed(v))
+    }
+    record(
+        AuditEntry.Action.STATISTICS,
+        request=request,
+        object_type="monitoring.IndicatorValue",
+        details={"period": period, "region": region.code},
+    )
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "period": period,
+            "region": region,
+            "ancestors": [r for r in _ancestors(region) if request.user.jurisdiction.contains(r)],
+            "children": children,
+            "rows": rows,
+            "area_rows": area_rows,
+            "selected": selected,
+            "indicators": indicators,
+            "chart": {
+                **chart,
+                "trend": {
+                    "periods": [p for p, _v in trend],
+                    "values": [float(v) if v is not None else None for _p, v in trend],
+                },
+                "map": {"values": street_values, "name": selected.name, "unit": selected.unit},
+                "boundaries": reverse("regions:boundaries"),
+            },
+            "periods": sorted(set(IndicatorValue.objects.values_list("period", flat=True)), reverse=True),
+            "may_compute": can(request.user, "monitoring.compute_indicatorvalue"),
+        },
+    )
+
+
+def _ancestors(region):
+    codes = region.path.strip("/").split("/")
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes]
+
+
+@login_required
+@require_POST
+def compute_now(request):
+    require(request.user, "monitoring.compute_indicatorvalue")
+    period = request.POST.get("period") or str(timezone.localdate().year)
+    try:
+        written = values.compute(period)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        record(
+            AuditEntry.Action.UPDATE,
+            request=request,
+            object_type="monitoring.IndicatorValue",
+            details={"computed": period},
+        )
+        messages.success(request, _("%(count)s values computed from the registries.") % {"count": written})
+    return redirect(f"{request.POST.get('next') or '/monitoring/dashboard/'}")
+
+
+def _export_queryset(request):
+    require(request.user, "monitoring.view_indicatorvalue")
+    found = scoped(IndicatorValue.objects.all(), request.user).filter(state="accepted")
+    if request.GET.get("period"):
+        found = found.filter(period=request.GET["period"])
+    if can(request.user, "datahub.view_child"):
+        return found
+    # Aggregate-only readers get no value counted over too few people.
+    return found.exclude(numerator__gt=0, numerator__lt=settings.SMALL_CELL_THRESHOLD).exclude(
+        denominator__gt=0, denominator__lt=settings.SMALL_CELL_THRESHOLD
+    )
+
+
+@login_required
+def export_dhis2(request):
+    found = _export_queryset(request)
+    record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        object_type="monitoring.IndicatorValue",
+        details={"format": "dhis2"},
+    )
+    response = JsonResponse(interop.data_value_set(found), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="dataValueSets.json"'
+    return response
+
+
+@login_required
+def export_table(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    found = _export_queryset(request)
+    record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        object_type="monitoring.IndicatorValue",
+        details={"format": fmt},
+    )
+    if fmt == "csv":
+        response = HttpResponse(interop.as_csv(found), content_type="text/csv")
+    else:
+        response = HttpResponse(
+            interop.as_xlsx(found),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="indicator-values.{fmt}"'
+    return response
+
+
+@login_required
+def annual(request, pk, fmt):
+    require(request.user, "monitoring.review_progressreport")
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    reporting_round = get_object_or_404(ReportingRound, pk=pk)
+    district = Region.objects.get(level=Region.Level.DISTRICT)
+    try:
+        content, content_type, filename = annual_report.build(reporting_round, district, fmt)
+    except annual_report.FontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:my_reports")
+    record(AuditEntry.Action.EXPORT, request=request, obj=reporting_round, details={"format": fmt})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def public_column(request):
+    """宣传专栏: the plan's progress for everyone, district aggregates only, small cells hidden."""
+    current = services.current_plan()
+    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+    reporting_round = ReportingRound.objects.filter(plan=current).first() if current else None
+    period = reporting_round.period if reporting_round else str(timezone.localdate().year)
+    progress = {}
+    if reporting_round:
+        for state in reporting_round.reports.filter(state="accepted").values_list("progress", flat=True):
+            progress[state] = progress.get(state, 0) + 1
+    rows = []
+    indicators = Indicator.objects.prefetch_related("targets").order_by("code")
+    cells = _cells(indicators, period, [district]) if district else {}
+    for indicator in indicators:
+        cell = cells.get((indicator.pk, district.pk)) if district else None
+        if cell is None or cell.value is None or suppressed(cell):
+            continue
+        colour, target = values.light(indicator, cell.value, int(period[:4]))
+        rows.append({"indicator": indicator, "value": cell.value, "light": colour, "target": target})
+    return render(
+        request,
+        "monitoring/public_column.html",
+        {
+            "plan": current,
+            "period": period,
+            "progress": [(ProgressReport.Progress(k).label, v) for k, v in progress.items() if k],
+            "rows": rows,
+            "news": NewsItem.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())[
+                :10
+            ],
+            "chart": {
+                "labels": [r["indicator"].code for r in rows],
+                "values": [float(r["value"]) for r in rows],
+            },
+        },
+    )
+
+
+def news_detail(request, pk):
+    item = get_object_or_404(NewsItem, pk=pk, published_at__isnull=False, published_at__lte=timezone.now())
+    return render(request, "monitoring/news_detail.html", {"item": item})
+
+
+class NewsForm(forms.ModelForm):
+    class Meta:
+        model = NewsItem
+        fields = ["title", "body", "task"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        labels = {"task": gettext_lazy("Task (optional)")}
+
+
+@login_required
+def news_new(request):
+    if not can(request.user, "monitoring.add_newsitem"):
+        raise PermissionDenied
+    form = NewsForm(request.POST or None)
+    form.fields["task"].queryset = form.fields["task"].queryset.filter(area__plan__is_current=True)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.author, item.published_at = request.user, timezone.now()
+        item.save()
+        record(AuditEntry.Action.CREATE, request=request, obj=item)
+        messages.success(request, _("Published on the public column."))
+        return redirect("monitoring:public_column")
+    return render(request, "monitoring/news_new.html", {"form": form})

@@ -1,0 +1,177 @@
+"""Indicator values in and out: DHIS2 dataValueSets JSON, CSV and Excel out; an Excel template in.
+
+DHIS2 identifies data elements and org units by UID; a dataValueSets import with
+`dataElementIdScheme=CODE&orgUnitIdScheme=CODE` matches them by code instead, so Tongyou exports
+indicator codes (SP-01…) and GB/T 2260 region codes. A ratio indicator exports its numerator and
+denominator as the data elements `<code>.N` and `<code>.D` too, since DHIS2 computes indicators
+from data elements itself."""
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tongyou.datahub.services.imports.cleaning import normalise_text
+from tongyou.regions.models import Region
+
+from . import values
+from .models import Indicator, IndicatorValue
+
+COLUMNS = ["指标编码", "期间", "区划代码", "分子", "分母", "数值", "说明"]
+
+
+def _number(value):
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+def data_value_set(queryset):
+    """The DHIS2 dataValueSets document for accepted values."""
+    data_values = []
+    for v in queryset.filter(state=IndicatorValue.State.ACCEPTED).select_related("indicator", "region"):
+        common = {"period": v.period, "orgUnit": v.region.code}
+        if v.value is not None:
+            data_values.append({"dataElement": v.indicator.code, "value": _number(v.value), **common})
+        if v.indicator.denominator and v.numerator is not None and v.denominator is not None:
+            data_values.append(
+                {"dataElement": f"{v.indicator.code}.N", "value": _number(v.numerator), **common}
+            )
+            data_values.append(
+                {"dataElement": f"{v.indicator.code}.D", "value": _number(v.denominator), **common}
+            )
+    return {"dataValues": data_values}
+
+
+def rows(queryset):
+    for v in queryset.select_related("indicator", "region").order_by(
+        "indicator__code", "period", "region__code"
+    ):
+        yield [
+            v.indicator.code,
+            v.period,
+            v.region.code,
+            _number(v.numerator),
+            _number(v.denominator),
+            _number(v.value),
+            v.note,
+            v.indicator.name,
+            v.region.name,
+            v.get_source_display(),
+            v.get_state_display(),
+        ]
+
+
+EXPORT_HEADER = [*COLUMNS, "指标名称", "区划名称", "来源", "状态"]
+
+
+def as_csv(queryset):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(rows(queryset))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(queryset):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标数据"
+    sheet.append(EXPORT_HEADER)
+    for row in rows(queryset):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def template(unit, period):
+    """The Excel template for the reported indicators a unit owns, one row per indicator."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "数据"
+    sheet.append(COLUMNS)
+    district = Region.objects.get(level=Region.Level.DISTRICT)
+    for indicator in Indicator.objects.filter(source_units=unit, calculator="").order_by("code"):
+        sheet.append([indicator.code, period, district.code, None, None, None, ""])
+    notes = book.create_sheet("说明")
+    notes.append(["编码", "指标", "分子", "分母", "单位"])
+    for indicator in Indicator.objects.filter(source_units=unit, calculator="").order_by("code"):
+        notes.append(
+            [indicator.code, indicator.name, indicator.numerator, indicator.denominator, indicator.unit]
+        )
+    check = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    check.error = "请填写不小于0的数字"
+    sheet.add_data_validation(check)
+    check.add("D2:F500")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _decimal(cell, label, errors, where):
+    text, _full_width = normalise_text(cell)
+    if text == "":
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        errors.append(
+            _("%(where)s: the %(what)s '%(value)s' is not a number.")
+            % {"where": where, "what": label, "value": text}
+        )
+        return None
+
+
+@transaction.atomic
+def import_rows(report, user, headers, numbered_rows):
+    """Record the values of a filled template against `report`, all or nothing. Returns the
+    values saved; raises values.ValueRefused with one message per fault, naming row and column."""
+    missing = [c for c in COLUMNS[:6] if c not in headers]
+    if missing:
+        raise values.ValueRefused(
+            [_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)}]
+        )
+    at = {name: headers.index(name) for name in COLUMNS if name in headers}
+    errors, saved = [], []
+    for number, cells in numbered_rows:
+        cells = list(cells) + [None] * (len(headers) - len(cells))
+        where = _("Row %(row)s") % {"row": number}
+        code = normalise_text(cells[at["指标编码"]])[0].upper()
+        period = normalise_text(cells[at["期间"]])[0]
+        region_code = normalise_text(cells[at["区划代码"]])[0]
+        numerator = _decimal(cells[at["分子"]], _("numerator"), errors, where)
+        denominator = _decimal(cells[at["分母"]], _("denominator"), errors, where)
+        value = _decimal(cells[at["数值"]], _("value"), errors, where)
+        note = normalise_text(cells[at["说明"]])[0] if "说明" in at else ""
+        if numerator is None and denominator is None and value is None:
+            continue  # a template row the unit left empty
+        indicator = Indicator.objects.filter(code=code).first()
+        region = Region.objects.filter(code=region_code).first()
+        if indicator is None:
+            errors.append(
+                _("%(where)s: there is no indicator %(code)s.") % {"where": where, "code": code or "—"}
+            )
+            continue
+        if region is None:
+            errors.append(
+                _("%(where)s: there is no region %(code)s.") % {"where": where, "code": region_code or "—"}
+            )
+            continue
+        if period != report.round.period:
+            errors.append(
+                _("%(where)s: the period %(period)s is not this report's (%(expected)s).")
+                % {"where": where, "period": period or "—", "expected": report.round.period}
+            )
+            continue
+        try:
+            saved.append(
+                values.report_value(report, user, indicator, region, numerator, denominator, value, note)
+            )
+        except values.ValueRefused as exc:
+            errors.extend(f"{where}（{code}）：{e}" for e in exc.errors)
+    if errors:
+        raise values.ValueRefused(errors)  # leaving the atomic block undoes the rows already saved
+    return saved

@@ -1,0 +1,255 @@
+"""Progress reports (安全保障 五(四)): every unit reports once a year, by year end, on each task it
+leads or joins; the 妇儿工委 office accepts or returns each report with a comment.
+
+draft → submitted → accepted, or → returned → submitted again. A report's indicator values
+travel with it: submitted with it, returned with it, accepted with it."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongyou.accounts.models import Unit, User
+from tongyou.accounts.roles import Role
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.notifications import notify
+from tongyou.core.scoping import require
+
+from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# What a unit attaches: documents, photos, spreadsheets. Word and Excel files are ZIP containers.
+EVIDENCE_SIGNATURES = {
+    b"%PDF": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG": "image/png",
+    b"PK\x03\x04": "application/zip",
+}
+EDITABLE = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
+
+
+class ReportRefused(ValueError):
+    pass
+
+
+def tasks_of(unit, plan):
+    """The plan's tasks a unit leads or joins."""
+    return (
+        PlanTask.objects.filter(area__plan=plan)
+        .filter(pk__in=unit.led_tasks.values("pk").union(unit.joined_tasks.values("pk")))
+        .select_related("area")
+        .order_by("area__number", "number")
+    )
+
+
+def owed_reports(reporting_round):
+    """{(unit id, task id)}: every report the round expects."""
+    tasks = PlanTask.objects.filter(area__plan=reporting_round.plan)
+    owed = set()
+    for task_id, lead, joined in tasks.values_list("pk", "lead_units", "participating_units"):
+        owed |= {(unit_id, task_id) for unit_id in (lead, joined) if unit_id}
+    return owed
+
+
+def unit_staff(unit):
+    """The people who report for a unit: its staff, researchers excepted."""
+    return User.objects.filter(unit=unit, is_active=True).exclude(role__in=[Role.RESEARCHER, Role.ADMIN])
+
+
+def coordinators():
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True)
+
+
+@transaction.atomic
+def open_round(year, deadline, plan, user, quarter=None, remind_days=14):
+    require(user, "monitoring.review_progressreport")
+    reporting_round, _created = ReportingRound.objects.update_or_create(
+        year=year, quarter=quarter, defaults={"deadline": deadline, "plan": plan, "remind_days": remind_days}
+    )
+    record(AuditEntry.Action.UPDATE, user=user, obj=reporting_round, details={"deadline": str(deadline)})
+    return reporting_round
+
+
+def report_for(reporting_round, unit, task, user):
+    """The unit's report on the task for the round, created as a draft when first opened."""
+    require(user, "monitoring.report_for_unit", unit)
+    if not tasks_of(unit, reporting_round.plan).filter(pk=task.pk).exists():
+        raise ReportRefused(_("%(unit)s neither leads nor joins this task.") % {"unit": unit.name})
+    report, _created = ProgressReport.objects.get_or_create(round=reporting_round, unit=unit, task=task)
+    return report
+
+
+def _log(report, user, action, comment="", request=None):
+    ReportEvent.objects.create(report=report, action=action, actor=user, comment=comment)
+    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=report, details={"action": action})
+
+
+def _editable(report, user):
+    require(user, "monitoring.report_for_unit", report.unit)
+    if report.state not in EDITABLE:
+        raise ReportRefused(
+            _("The report is %(state)s and cannot be changed.") % {"state": report.get_state_display()}
+        )
+
+
+@transaction.atomic
+def save(report, user, progress, narrative, request=None):
+    _editable(report, user)
+    if progress and progress not in ProgressReport.Progress.values:
+        raise ReportRefused(_("Choose the task's progress."))
+    report.progress, report.narrative = progress, narrative.strip()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def add_evidence(report, user, caption, uploaded=None, url="", request=None):
+    _editable(report, user)
+    if not caption.strip():
+        raise ReportRefused(_("Say what the evidence shows."))
+    if uploaded is None and not url:
+        raise ReportRefused(_("Attach a file or give a link."))
+    evidence = ReportEvidence(report=report, caption=caption.strip(), url=url, uploaded_by=user)
+    if uploaded is not None:
+        if uploaded.size > EVIDENCE_MAX_BYTES:
+            raise ReportRefused(_("The file is larger than 10 MB."))
+        content = uploaded.read()
+        content_type = next((t for sig, t in EVIDENCE_SIGNATURES.items() if content.startswith(sig)), None)
+        if content_type is None:
+            raise ReportRefused(_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."))
+        evidence.filename, evidence.content_type, evidence.content = (
+            uploaded.name[-200:],
+            content_type,
+            content,
+        )
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def submit(report, user, request=None):
+    _editable(report, user)
+    if not report.progress or not report.narrative:
+        raise ReportRefused(_("Give the task's progress and describe what was done before submitting."))
+    report.state = ProgressReport.State.SUBMITTED
+    # The first submission counts for the on-time rate; a resubmission after a return does not move it.
+    report.submitted_at = report.submitted_at or timezone.now()
+    report.save()
+    report.indicator_values.update(state=IndicatorValue.State.SUBMITTED)
+    _log(report, user, "submit", request=request)
+    notify(
+        coordinators(),
+        f"monitoring.report.{report.pk}.submit.{report.events.count()}",
+        _("%(unit)s submitted its report on %(task)s.")
+        % {"unit": report.unit.name, "task": report.task.title},
+        reverse("monitoring:report_detail", args=[report.pk]),
+    )
+    return report
+
+
+@transaction.atomic
+def return_report(report, user, comment, request=None):
+    require(user, "monitoring.review_progressreport")
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise ReportRefused(_("Only a submitted report can be returned."))
+    if not comment.strip():
+        raise ReportRefused(_("Say what the unit should fix."))
+    _review(report, user, ProgressReport.State.RETURNED, comment, request)
+    report.indicator_values.update(state=IndicatorValue.State.RETURNED)
+    notify(
+        unit_staff(report.unit),
+        f"monitoring.report.{report.pk}.return.{report.events.count()}",
+        _("Your report on %(task)s was returned: %(comment)s")
+        % {"task": report.task.title, "comment": comment},
+        reverse("monitoring:report_detail", args=[report.pk]),
+    )
+    return report
+
+
+@transaction.atomic
+def accept(report, user, comment="", request=None):
+    require(user, "monitoring.review_progressreport")
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise ReportRefused(_("Only a submitted report can be accepted."))
+    _review(report, user, ProgressReport.State.ACCEPTED, comment, request)
+    report.indicator_values.update(state=IndicatorValue.State.ACCEPTED)
+    return report
+
+
+def _review(report, user, state, comment, request):
+    report.state, report.review_comment = state, comment.strip()
+    report.reviewed_by, report.reviewed_at = user, timezone.now()
+    report.save()
+    _log(report, user, "accept" if state == ProgressReport.State.ACCEPTED else "return", comment, request)
+
+
+def outstanding(reporting_round, unit):
+    """The tasks the unit still owes a report on (not yet submitted, or returned)."""
+    done = reporting_round.reports.filter(
+        unit=unit, state__in=[ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED]
+    ).values("task")
+    return tasks_of(unit, reporting_round.plan).exclude(pk__in=done)
+
+
+def overdue_units(reporting_round, today=None):
+    """[(unit, outstanding tasks)] once the deadline has passed."""
+    today = today or timezone.localdate()
+    if today <= reporting_round.deadline:
+        return []
+    unit_ids = {unit_id for unit_id, _task in owed_reports(reporting_round)}
+    rows = []
+    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("code"):
+        tasks = list(outstanding(reporting_round, unit))
+        if tasks:
+            rows.append((unit, tasks))
+    return rows
+
+
+def remind(today=None):
+    """Before a deadline, remind units with reports outstanding; after it, tell them and the
+    coordinators they are overdue. Each reminder is sent once. Returns the number of units told."""
+    today = today or timezone.localdate()
+    told = 0
+    for reporting_round in ReportingRound.objects.filter(
+        deadline__gte=today - datetime.timedelta(days=366), deadline__lte=today + datetime.timedelta(days=60)
+    ):
+        first_reminder = reporting_round.deadline - datetime.timedelta(days=reporting_round.remind_days)
+        unit_ids = {unit_id for unit_id, _task in owed_reports(reporting_round)}
+        for unit in Unit.objects.filter(pk__in=unit_ids):
+            count = outstanding(reporting_round, unit).count()
+            if not count:
+                continue
+            url = reverse("monitoring:my_reports")
+            if first_reminder <= today <= reporting_round.deadline:
+                told += bool(
+                    notify(
+                        unit_staff(unit),
+                        f"monitoring.round.{reporting_round.pk}.{unit.pk}.remind",
+                        _("%(count)s reports for %(period)s are due by %(deadline)s.")
+                        % {
+                            "count": count,
+                            "period": reporting_round.period,
+                            "deadline": reporting_round.deadline,
+                        },
+                        url,
+                    )
+                )
+            elif today > reporting_round.deadline:
+                message = _("Overdue: %(unit)s owes %(count)s reports for %(period)s (due %(deadline)s).") % {
+                    "unit": unit.name,
+                    "count": count,
+                    "period": reporting_round.period,
+                    "deadline": reporting_round.deadline,
+                }
+                told += bool(
+                    notify(
+                        [*unit_staff(unit), *coordinators()],
+                        f"monitoring.round.{reporting_round.pk}.{unit.pk}.overdue",
+                        message,
+                        url,
+                    )
+                )
+    return told

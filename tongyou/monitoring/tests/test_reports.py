@@ -1,0 +1,245 @@
+"""A unit reports, the coordinator returns and accepts; dashboards, the public column, exports and
+the annual report follow."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook
+
+from tongyou.accounts.models import Unit
+from tongyou.accounts.roles import Role
+from tongyou.core.models import Notification
+from tongyou.monitoring import reports, services, values
+from tongyou.monitoring.models import IndicatorValue, NewsItem, PlanTask, ProgressReport
+from tongyou.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+YEAR = 2026
+
+
+@pytest.fixture
+def reporting_round(make_user):
+    coordinator = make_user(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    return reports.open_round(YEAR, datetime.date(YEAR, 12, 31), services.current_plan(), coordinator)
+
+
+def education_task():
+    return PlanTask.objects.get(area__number=2, number=2, area__plan__is_current=True)
+
+
+def test_a_report_goes_from_the_unit_to_the_coordinator_and_back_until_accepted(reporting_round, client_for):
+    education = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    coordinator = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    task = education_task()
+    response = education.get(f"/monitoring/reports/{reporting_round.pk}/tasks/{task.pk}/")
+    report = ProgressReport.objects.get()
+    assert response.url == f"/monitoring/reports/{report.pk}/"
+    education.post(
+        f"/monitoring/reports/{report.pk}/", {"progress": "on_track", "narrative": "新增公办园2所"}
+    )
+    photo = SimpleUploadedFile("开园.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    education.post(f"/monitoring/reports/{report.pk}/evidence/", {"caption": "新园开园照片", "file": photo})
+    district = Region.objects.get(code="150104000000")
+    education.post(
+        f"/monitoring/reports/{report.pk}/values/",
+        {"indicator": _indicator("PS-05"), "region": district.pk, "numerator": "4100", "denominator": "4500"},
+    )
+    education.post(
+        f"/monitoring/reports/{report.pk}/",
+        {"progress": "on_track", "narrative": "新增公办园2所", "submit": "1"},
+    )
+    report.refresh_from_db()
+    assert report.state == "submitted" and report.evidence.count() == 1
+    assert Notification.objects.filter(recipient=coordinator.user).exists()
+    coordinator.post(
+        f"/monitoring/reports/{report.pk}/review/", {"decision": "return", "comment": "请补充学位数"}
+    )
+    report.refresh_from_db()
+    assert report.state == "returned" and IndicatorValue.objects.get().state == "returned"
+    assert Notification.objects.filter(recipient=education.user, message__contains="请补充学位数").exists()
+    education.post(
+        f"/monitoring/reports/{report.pk}/",
+        {"progress": "on_track", "narrative": "新增公办园2所，新增学位540个", "submit": "1"},
+    )
+    coordinator.post(f"/monitoring/reports/{report.pk}/review/", {"decision": "accept"})
+    report.refresh_from_db()
+    assert report.state == "accepted"
+    accepted = IndicatorValue.objects.get()
+    assert (accepted.state, accepted.value) == ("accepted", values.Decimal("91.11"))
+    dashboard = coordinator.get("/monitoring/dashboard/?period=2026").content.decode()
+    assert "91.11" in dashboard
+    column = Client().get("/monitoring/column/").content.decode()
+    assert "91.11" in column and "按计划推进：1" in column
+
+
+def _indicator(code):
+    from tongyou.monitoring.models import Indicator
+
+    return Indicator.objects.get(code=code).pk
+
+
+def test_a_unit_cannot_open_another_units_report_or_a_task_it_does_not_join(reporting_round, client_for):
+    education = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    education.get(f"/monitoring/reports/{reporting_round.pk}/tasks/{education_task().pk}/")
+    report = ProgressReport.objects.get()
+    health = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="wjw"))
+    assert health.get(f"/monitoring/reports/{report.pk}/").status_code == 404
+    foreign_task = PlanTask.objects.get(
+        area__number=5, number=3, area__plan__is_current=True
+    )  # online environment
+    page = health.get(f"/monitoring/reports/{reporting_round.pk}/tasks/{foreign_task.pk}/", follow=True)
+    assert "既不牵头也不参与该任务" in page.content.decode()
+
+
+def test_reported_values_are_checked_before_they_are_kept(reporting_round, make_user):
+    officer = make_user(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    report = reports.report_for(reporting_round, officer.unit, education_task(), officer)
+    district = Region.objects.get(code="150104000000")
+    from tongyou.monitoring.models import Indicator
+
+    with pytest.raises(values.ValueRefused, match="分子（5000）大于分母（4500）"):
+        values.report_value(report, officer, Indicator.objects.get(code="PS-05"), district, 5000, 4500)
+    with pytest.raises(values.ValueRefused, match="由平台根据登记数据计算"):
+        values.report_value(report, officer, Indicator.objects.get(code="PS-06"), district, 1, 2)
+    with pytest.raises(values.ValueRefused, match="不是.*的数据来源单位"):
+        values.report_value(report, officer, Indicator.objects.get(code="PS-09"), district, 1, 1000)
+    assert not IndicatorValue.objects.exists()
+
+
+def test_reminders_before_the_deadline_and_overdue_notices_after(reporting_round, make_user):
+    officer = make_user(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    coordinator = make_user(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    assert reports.remind(today=datetime.date(YEAR, 11, 1)) == 0  # too early
+    reports.remind(today=datetime.date(YEAR, 12, 20))
+    reports.remind(today=datetime.date(YEAR, 12, 21))  # sent once
+    assert Notification.objects.filter(recipient=officer, key__endswith=".remind").count() == 1
+    reports.remind(today=datetime.date(YEAR + 1, 1, 2))
+    assert Notification.objects.filter(recipient=coordinator, message__contains="区教育局").exists()
+    overdue = dict(reports.overdue_units(reporting_round, today=datetime.date(YEAR + 1, 1, 2)))
+    assert Unit.objects.get(code="jyj") in overdue
+
+
+def test_on_time_reporting_and_tasks_on_schedule_are_computed(reporting_round, make_user):
+    coordinator = make_user(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    owed = reports.owed_reports(reporting_round)
+    units = {unit_id for unit_id, _task in owed}
+    youth = Unit.objects.get(code="sgw")  # 少工委 owes the fewest reports
+    for task in reports.tasks_of(youth, reporting_round.plan):
+        officer = make_user(Role.UNIT_OFFICER, unit=youth)
+        report = reports.report_for(reporting_round, youth, task, officer)
+        reports.save(report, officer, "completed", "已完成")
+        reports.submit(report, officer)
+        reports.accept(report, coordinator)
+    values.compute(str(YEAR), today=datetime.date(YEAR, 12, 31))
+    on_time = IndicatorValue.objects.get(indicator__code="MG-01", period=str(YEAR))
+    assert (on_time.numerator, on_time.denominator) == (1, len(units))
+
+
+def test_a_revised_plan_keeps_the_old_plan_and_its_reports(reporting_round, make_user):
+    officer = make_user(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    coordinator = make_user(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    old_task = education_task()
+    report = reports.report_for(reporting_round, officer.unit, old_task, officer)
+    old_plan = services.current_plan()
+    revised = services.revise_plan(old_plan, "yuquan-cfc-2027", "修订版方案", coordinator)
+    assert services.current_plan() == revised and revised.supersedes == old_plan
+    assert PlanTask.objects.filter(area__plan=revised).count() == 27
+    new_task = PlanTask.objects.get(area__plan=revised, area__number=2, number=2)
+    assert list(new_task.lead_units.all()) == list(old_task.lead_units.all())
+    assert new_task.indicators.filter(code="PS-06").exists()
+    report.refresh_from_db()
+    assert report.task == old_task
+
+
+def test_the_annual_report_downloads_as_word_and_as_a_pdf_with_chinese_text(reporting_round, client_for):
+    import pypdfium2
+    from docx import Document
+
+    coordinator = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    officer = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    report = reports.report_for(reporting_round, officer.user.unit, education_task(), officer.user)
+    reports.save(report, officer.user, "on_track", "全区新增公办幼儿园两所")
+    reports.submit(report, officer.user)
+    reports.accept(report, coordinator.user)
+    word = coordinator.get(f"/monitoring/annual/{reporting_round.pk}.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    assert "全区新增公办幼儿园两所" in text and "二、建设任务进展" in text
+    pdf = coordinator.get(f"/monitoring/annual/{reporting_round.pk}.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(pdf.content)
+    first_page = document[0]
+    assert "建设任务" in "".join(
+        first_page.get_textpage().get_text_range() for first_page in [document[0], document[1]]
+    )
+    image = first_page.render(scale=1).to_pil().convert("L")
+    dark = sum(image.histogram()[:128])  # pixels darker than mid-grey
+    assert dark > 2000  # glyphs were drawn, not empty boxes of a missing font
+    from pathlib import Path
+
+    Path("test-artifacts").mkdir(exist_ok=True)
+    image.save("test-artifacts/annual-report-page1.png")
+    assert officer.get(f"/monitoring/annual/{reporting_round.pk}.pdf").status_code == 403
+
+
+def test_values_export_to_dhis2_csv_and_excel_and_import_from_the_template(reporting_round, client_for):
+    officer = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    report = reports.report_for(reporting_round, officer.user.unit, education_task(), officer.user)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["指标编码", "期间", "区划代码", "分子", "分母", "数值", "说明"])
+    sheet.append(["PS-05", "2026", "150104000000", 4100, 4500, None, ""])
+    sheet.append(["PS-05", "2026", "150104999000", 10, 20, None, ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    bad = officer.post(
+        f"/monitoring/reports/{report.pk}/values/import/",
+        {"file": SimpleUploadedFile("指标.xlsx", buffer.getvalue())},
+        follow=True,
+    ).content.decode()
+    assert "第3行：没有区划150104999000" in bad and not IndicatorValue.objects.exists()
+    sheet.delete_rows(3)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    officer.post(
+        f"/monitoring/reports/{report.pk}/values/import/",
+        {"file": SimpleUploadedFile("指标.xlsx", buffer.getvalue())},
+    )
+    assert IndicatorValue.objects.get().value == values.Decimal("91.11")
+    IndicatorValue.objects.update(state="accepted")
+    coordinator = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    payload = json.loads(coordinator.get("/monitoring/values/dataValueSets.json?period=2026").content)
+    assert {"dataElement": "PS-05", "period": "2026", "orgUnit": "150104000000", "value": "91.11"} in payload[
+        "dataValues"
+    ]
+    assert {
+        "dataElement": "PS-05.D",
+        "period": "2026",
+        "orgUnit": "150104000000",
+        "value": "4500",
+    } in payload["dataValues"]
+    csv_text = coordinator.get("/monitoring/values/export.csv").content.decode("utf-8-sig")
+    assert "PS-05,2026,150104000000,4100,4500,91.11" in csv_text
+    template = officer.get(f"/monitoring/reports/{report.pk}/values/template.xlsx")
+    assert template.status_code == 200
+
+
+def test_a_street_officer_drills_down_only_within_the_street(client_for):
+    values.compute("2026", today=datetime.date(2026, 11, 29))
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    page = street.get("/monitoring/dashboard/?region=150104002000").content.decode()
+    assert "小召前街街道" in page and "兴隆巷街道" not in page.split('id="indicators"')[1]
+    assert street.get("/monitoring/dashboard/?region=150104001001").status_code == 200
+    assert client_for(Role.CHILD_DIRECTOR, "150104001001").get("/monitoring/dashboard/").status_code == 403
+
+
+def test_news_is_published_by_the_publicity_department_only(client_for):
+    publicity = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="xcb"))
+    publicity.post("/monitoring/column/news/new/", {"title": "首批儿童友好社区揭牌", "body": "……"})
+    assert "首批儿童友好社区揭牌" in Client().get("/monitoring/column/").content.decode()
+    education = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    assert education.post("/monitoring/column/news/new/", {"title": "x", "body": "y"}).status_code == 403
+    assert NewsItem.objects.count() == 1
