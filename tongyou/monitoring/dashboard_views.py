@@ -19,7 +19,7 @@ from tongyou.core.scoping import can, require, scoped
 from tongyou.regions.models import Region
 
 from . import annual_report, interop, services, values
-from .models import Indicator, IndicatorValue, NewsItem, ProgressReport, ReportingRound
+from .models import Indicator, IndicatorValue, NewsItem, ProgressReport, ReportingRound, Target
 
 
 def _period(request):
@@ -319,3 +319,50 @@ def news_new(request):
         messages.success(request, _("Published on the public column."))
         return redirect("monitoring:public_column")
     return render(request, "monitoring/news_new.html", {"form": form})
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["comparator", "value", "year", "basis"]
+
+
+@login_required
+def indicator_detail(request, code):
+    """An indicator's definition, targets (the coordinator edits them) and values over time."""
+    require(request.user, "monitoring.view_indicatorvalue")
+    indicator = get_object_or_404(
+        Indicator.objects.prefetch_related("targets", "tasks__area", "source_units"), code=code
+    )
+    may_edit = can(request.user, "monitoring.change_target")
+    form = TargetForm(request.POST or None, prefix="target")
+    if request.method == "POST" and may_edit:
+        if request.POST.get("delete"):
+            indicator.targets.filter(pk=request.POST["delete"]).delete()
+            record(
+                AuditEntry.Action.DELETE,
+                request=request,
+                obj=indicator,
+                details={"target": request.POST["delete"]},
+            )
+            return redirect("monitoring:indicator", code=code)
+        if form.is_valid():
+            target = form.save(commit=False)
+            target.indicator = indicator
+            target.save()
+            record(AuditEntry.Action.CREATE, request=request, obj=target)
+            return redirect("monitoring:indicator", code=code)
+    own = request.user.jurisdiction
+    history = (
+        scoped(IndicatorValue.objects.filter(indicator=indicator, state="accepted"), request.user)
+        .filter(region__level__lte=Region.Level.STREET)
+        .select_related("region")
+        .order_by("-period", "region__code")
+    )
+    aggregate_only = not can(request.user, "datahub.view_child")
+    rows = [(v, aggregate_only and suppressed(v)) for v in history[:300] if own.contains(v.region)]
+    return render(
+        request,
+        "monitoring/indicator.html",
+        {"indicator": indicator, "form": form, "may_edit": may_edit, "rows": rows},
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("indicators/<str:code>/", dashboard_views.indicator_detail, name="indicator"),
     path("dashboard/compute/", dashboard_views.compute_now, name="compute"),
     path("values/dataValueSets.json", dashboard_views.export_dhis2, name="export_dhis2"),
     path("values/export.<str:fmt>", dashboard_views.export_table, name="export_table"),

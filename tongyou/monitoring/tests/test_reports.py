@@ -243,3 +243,25 @@ def test_news_is_published_by_the_publicity_department_only(client_for):
     education = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
     assert education.post("/monitoring/column/news/new/", {"title": "x", "body": "y"}).status_code == 403
     assert NewsItem.objects.count() == 1
+
+
+def test_the_coordinator_sets_a_target_and_others_only_read_it(client_for):
+    coordinator = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    coordinator.post(
+        "/monitoring/indicators/GS-07/",
+        {
+            "target-comparator": ">=",
+            "target-value": "90",
+            "target-year": "2027",
+            "target-basis": "区妇联2026年工作要点",
+        },
+    )
+    from tongyou.monitoring.models import Target
+
+    target = Target.objects.get(indicator__code="GS-07")
+    assert (target.value, target.year) == (values.Decimal("90.00"), 2027)
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    page = street.get("/monitoring/indicators/GS-07/").content.decode()
+    assert "区妇联2026年工作要点" in page and 'id="target-form"' not in page
+    street.post("/monitoring/indicators/GS-07/", {"delete": target.pk})
+    assert Target.objects.filter(pk=target.pk).exists()
