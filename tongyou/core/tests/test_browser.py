@@ -418,7 +418,7 @@ def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_upda
     assert page.locator("#report-state").inner_text() == "已审核通过"
     page.click("text=监测指标")
     assert "91.11" in page.locator("tr[data-code='PS-05']").inner_text()
-    assert page.locator("#attainment-chart[data-rendered]").count() == 1
+    page.wait_for_selector("#attainment-chart[data-rendered]")  # drawn by the local ECharts
     shot(page, "monitoring-dashboard")
     page.click("text=进展报告")
     with page.expect_download() as word:
