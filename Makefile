@@ -39,7 +39,8 @@ demo: install
 
 run: demo
 	@echo "Tongyou is at http://$(HOST)/  (demo accounts above; Ctrl-C stops it)"
-	$(MANAGE) runserver $(HOST)
+	@# The worker widens alerts, sends the outboxes and runs the clocks; it stops with the server.
+	$(MANAGE) run_worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; $(MANAGE) runserver $(HOST)
 
 test: install
 	$(VENV)/bin/ruff check .

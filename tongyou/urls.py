@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from tongyou.alerts.api import router as alerts_router
 from tongyou.datahub.api import router as datahub_router
 from tongyou.welfare.harm_views import public_report
 
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", datahub_router)
+api.add_router("/", alerts_router)
 
 admin.site.site_header = _("Tongyou administration")
 admin.site.site_title = _("Tongyou administration")
@@ -27,6 +29,7 @@ urlpatterns = [
     path("monitoring/", include("tongyou.monitoring.urls")),
     path("regions/", include("tongyou.regions.urls")),
     path("welfare/", include("tongyou.welfare.urls")),
+    path("alerts/", include("tongyou.alerts.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

@@ -23,6 +23,7 @@ DEMO_ACCOUNTS = [
     ("director2", Role.CHILD_DIRECTOR, "office-150104002", "150104002001", "杨", "主任"),
     ("police", Role.POLICE, "gafj", DISTRICT, "孙", "警官"),
     ("researcher", Role.RESEARCHER, "dsj", DISTRICT, "周", "研究"),
+    ("venue", Role.VENUE_STAFF, None, "150104001001", "郑", "保安"),
 ]
 # Who is told when a user's steps are overdue: the street's reviewer answers to the district
 # bureau, the bureau to the 妇儿工委 office; directors answer to their street.
@@ -41,7 +42,7 @@ def create_demo_accounts(password=DEMO_PASSWORD):
     for username, role, unit_code, region_code, family, given in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
         user.role = role
-        user.unit = Unit.objects.get(code=unit_code)
+        user.unit = Unit.objects.get(code=unit_code) if unit_code else None
         user.jurisdiction = Region.objects.get(code=region_code)
         user.last_name, user.first_name = family, given
         # The administrator manages accounts, units and regions through the admin site; not a

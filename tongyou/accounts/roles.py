@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     CHILD_DIRECTOR = "child_director", _("Community child director")
     POLICE = "police", _("Police officer")
     RESEARCHER = "researcher", _("Researcher (aggregates only)")
+    VENUE_STAFF = "venue_staff", _("Venue staff (Code Adam)")
 
 
 # Roles that may read a named child's record inside their jurisdiction.
@@ -21,4 +22,4 @@ PERSON_READERS = frozenset({Role.CASEWORKER, Role.STREET_OFFICER, Role.CHILD_DIR
 # Roles that may export lists of named children (scoped, audited, watermarked).
 PERSON_EXPORTERS = frozenset({Role.CASEWORKER, Role.STREET_OFFICER, Role.CHILD_DIRECTOR})
 # Roles that may see aggregate figures (with small cells suppressed unless they are person readers).
-AGGREGATE_READERS = frozenset(Role) - {Role.ADMIN}
+AGGREGATE_READERS = frozenset(Role) - {Role.ADMIN, Role.VENUE_STAFF}

@@ -11,6 +11,7 @@ def navigation(request):
     items = [(_("Home"), reverse("core:home"))]
     items.append((_("Plan"), reverse("monitoring:plan")))
     items.append((_("Progress"), reverse("monitoring:public_column")))
+    items.append((_("Missing children"), reverse("alerts:public_list")))
     items.append((_("Map"), reverse("regions:map")))
     if not user.is_authenticated:
         items.append((_("Report harm to a child"), reverse("public_report")))
@@ -28,6 +29,10 @@ def navigation(request):
             items.append((_("Monthly payments"), reverse("welfare:runs")))
         if can(user, "welfare.view_spotcheckitem"):
             items.append((_("Spot checks"), reverse("welfare:spot_check_items")))
+        if can(user, "alerts.view_missingchildcase"):
+            items.append((_("Alert cases"), reverse("alerts:case_list")))
+        if can(user, "alerts.trigger_codeadam"):
+            items.append((_("Code Adam"), reverse("alerts:venues")))
         if can(user, "datahub.view_linkreview"):
             items.append((_("Linkage review"), reverse("datahub:review_list")))
         if can(user, "datahub.import_source"):

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "tongyou.datahub",
     "tongyou.monitoring",
     "tongyou.welfare",
+    "tongyou.alerts",
     # Django and well-kept third-party apps.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -209,3 +210,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A long import holds the single SQLite writer lock; other writers (audit entries) wait
     # for it rather than fail. Production runs PostgreSQL, where this does not arise.
     DATABASES["default"]["OPTIONS"]["timeout"] = 60
+
+# Missing-child alerts (docs/architecture.md, "Alerts"). The radius grows with the time since the
+# child was last seen, as 团圆 does: (minutes since, km); None is "beyond".
+ALERT_RADIUS_STEPS = [(60, 100), (120, 200), (180, 300), (None, 500)]
+# H3 resolution of the MQTT topics for a radius: finer cells for small circles (less overshoot).
+ALERT_CELL_RESOLUTIONS = [(100, 6), (300, 5), (None, 4)]
+ALERT_REQUIRE_CONFIRMATION = os.environ.get("TONGYOU_ALERT_CONFIRMATION", "") == "1"
+ALERT_RETENTION_DAYS = int(os.environ.get("TONGYOU_ALERT_RETENTION_DAYS", "7"))
+ALERT_SENDER = os.environ.get("TONGYOU_ALERT_SENDER", "tongyou@yuquan.hohhot")
+PUBLIC_URL = os.environ.get("TONGYOU_PUBLIC_URL", "http://127.0.0.1:8000")
+MQTT_URL = os.environ.get("TONGYOU_MQTT_URL", "mqtt://127.0.0.1:1883")
+MQTT_TOPIC_PREFIX = "tongyou/alerts/cell"
+SMS_GATEWAY_URL = os.environ.get("TONGYOU_SMS_GATEWAY_URL", "")
+CODE_ADAM_MINUTES = 10

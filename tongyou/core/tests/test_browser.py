@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Exists
 
 from tongyou.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+from tongyou.alerts.demo import load_demo_venue_and_cameras
 from tongyou.conftest import load_reference_data
 from tongyou.datahub.models import Child, InsuranceEnrolment
 from tongyou.datahub.services.filters import current, years_before
@@ -30,11 +31,12 @@ MENUS = {
     "education": ({"统计分析", "数据导入"}, {"儿童信息", "审计日志"}),
     "health": ({"统计分析", "进展报告", "监测指标"}, {"儿童信息", "审计日志"}),
     "publicity": ({"发布动态", "进展报告"}, {"儿童信息", "审计日志"}),
+    "venue": ({"亚当码", "失踪儿童"}, {"儿童信息", "统计分析", "审计日志"}),
     "caseworker": ({"儿童信息", "统计分析", "数据导入"}, {"审计日志"}),
     "street": ({"儿童信息", "统计分析"}, {"审计日志"}),
     "director": ({"儿童信息", "统计分析"}, {"审计日志", "系统管理", "数据导入"}),
     "director2": ({"儿童信息"}, {"审计日志"}),
-    "police": ({"儿童信息", "统计分析"}, {"审计日志"}),
+    "police": ({"儿童信息", "统计分析", "失踪预警案件"}, {"审计日志"}),
     "researcher": ({"统计分析"}, {"儿童信息", "审计日志", "数据导入"}),
 }
 
@@ -46,6 +48,7 @@ def demo_site(live_server, transactional_db):
     generate(400, seed=5)
     generate_facts(seed=5)
     open_demo_round()
+    load_demo_venue_and_cameras()
     return live_server.url
 
 
@@ -441,3 +444,65 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4cb0000000049454e44ae426082"
 )
+
+
+def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(demo_site, browser):
+    from tongyou.alerts.models import MissingChildCase
+    from tongyou.alerts.services import delivery, publishing
+    from tongyou.alerts.tests.conftest import BAOTOU, YUQUAN, Subscriber
+
+    inside, outside = Subscriber(*YUQUAN).start(), Subscriber(*BAOTOU).start()
+    try:
+        page = log_in(browser, demo_site, "police")
+        page.click("text=失踪预警案件")
+        page.click("#new-case")
+        page.fill("#id_child_name", "王小明")
+        page.select_option("#id_sex", "1")
+        page.fill("#id_age", "6")
+        page.fill("#id_clothing", "红色上衣，蓝色裤子")
+        last_seen = datetime.datetime.now() - datetime.timedelta(minutes=20)
+        page.fill("#id_last_seen_at", last_seen.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#id_last_seen_place", "大召寺广场")
+        page.click("#pick-map", position={"x": 200, "y": 150})  # the map fills the coordinates
+        page.fill("#id_latitude", f"{YUQUAN[0]}")
+        page.fill("#id_longitude", f"{YUQUAN[1]}")
+        page.select_option("#id_region", label="小召前街街道 小召前街第1社区（示意）")
+        page.click("#publish")
+        assert page.locator("#case-state").inner_text() == "预警中"
+        assert [m["msgType"] for m in inside.wait_for(1)] == ["Alert"]  # sent on commit, no worker needed
+        assert outside.wait_for(1, timeout=1) == []
+        case = MissingChildCase.objects.get()
+        an_hour_later = case.last_seen_at + datetime.timedelta(minutes=61)
+        publishing.widen_due(now=an_hour_later)  # the worker's next round, an hour on
+        delivery.process(now=an_hour_later)
+        assert [m["msgType"] for m in outside.wait_for(1)] == ["Update"]
+        police_page = page
+
+        public = browser.new_page(viewport={"width": 390, "height": 844})
+        public.goto(f"{demo_site}/alerts/")
+        assert "王小明" in public.locator("#active-alerts").inner_text()
+        public.click("#active-alerts a")
+        public.fill(
+            "#id_seen_at",
+            (datetime.datetime.now() - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+        )
+        public.fill("#id_latitude", "40.7800")
+        public.fill("#id_longitude", "111.6600")
+        public.fill("#id_description", "看到一个穿红衣服的男孩在公交站")
+        public.click("#sighting-form button[type=submit]")
+        assert "警方已收到" in public.locator("#sighting-received").inner_text()
+
+        police_page.reload()
+        assert "看到一个穿红衣服的男孩" in police_page.locator("#sightings").inner_text()
+        police_page.wait_for_selector("#case-map[data-rendered]")
+        shot(police_page, "alert-case")
+        police_page.fill("#note", "在亲戚家找到")
+        police_page.click("#found")
+        assert police_page.locator("#case-state").inner_text() == "已找到"
+        assert [m["msgType"] for m in inside.wait_for(3)] == ["Alert", "Update", "Cancel"]
+        public.goto(f"{demo_site}/alerts/")
+        assert "王小明" not in public.content()
+        assert public.goto(f"{demo_site}/alerts/a/{case.reference}/").status == 404
+    finally:
+        inside.stop()
+        outside.stop()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from tongyou.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from tongyou.accounts.services import load_units
+from tongyou.alerts.demo import load_demo_venue_and_cameras
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.imports.sources import load_sources
 from tongyou.datahub.services.synthetic import generate, generate_facts
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Data sources: {load_sources()}")
         accounts = create_demo_accounts()
         self.stdout.write(f"Demo allowance standards added: {load_demo_standards()}")
+        self.stdout.write(f"Demo venue for Code Adam: {load_demo_venue_and_cameras()}")
         if Child.objects.exists() and not options["force"]:
             self.stdout.write(f"Children already loaded ({Child.objects.count()}); not generating more.")
         else:

@@ -1,0 +1,36 @@
+"""The background worker: widens alerts on schedule, sends the outboxes, escalates Code Adam,
+purges ended alerts, and escalates overdue harm reports. It keeps no state of its own: every
+decision is read from the database, so a restart (or two workers) loses and repeats nothing."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from tongyou.alerts.services import delivery, publishing, venues
+from tongyou.welfare.harm import escalate_overdue
+
+
+class Command(BaseCommand):
+    help = "Run the background jobs every few seconds (or once, with --once, e.g. from cron)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
+        parser.add_argument("--once", action="store_true")
+
+    def handle(self, *args, **options):
+        while True:
+            close_old_connections()
+            widened = publishing.widen_due()
+            escalated = venues.escalate_due()
+            topics, deliveries = delivery.process()
+            purged = publishing.purge_due()
+            harm = escalate_overdue()
+            if options["verbosity"] > 1 or any((widened, escalated, topics, deliveries, purged, harm)):
+                self.stdout.write(
+                    f"widened {len(widened)}, Code Adam escalated {len(escalated)}, topics {topics}, "
+                    f"deliveries {deliveries}, purged {purged}, harm reports escalated {harm}"
+                )
+            if options["once"]:
+                return
+            time.sleep(options["interval"])

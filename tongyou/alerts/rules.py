@@ -1,0 +1,27 @@
+import rules
+
+from tongyou.accounts.roles import Role
+from tongyou.core.predicates import has_role, in_jurisdiction
+
+# Only the police record, publish, update and end alerts (团圆: no approval chain).
+police = has_role(Role.POLICE)
+rules.add_perm("alerts.publish_missingchildcase", police & in_jurisdiction)
+rules.add_perm("alerts.view_missingchildcase", police & in_jurisdiction)
+rules.add_perm("alerts.view_sighting", police & in_jurisdiction)
+rules.add_perm("alerts.view_camera", police & in_jurisdiction)
+
+
+@rules.predicate
+def works_at(user, obj=None):
+    """Staff of the venue (or of the venue of a Code Adam)."""
+    if not user.is_authenticated:
+        return False
+    if obj is None:
+        return user.venues.exists()
+    venue = getattr(obj, "venue", obj)
+    return venue.staff.filter(pk=user.pk).exists()
+
+
+# Venue staff trigger and run Code Adam at their own venue; police of the area may follow it.
+rules.add_perm("alerts.trigger_codeadam", has_role(Role.VENUE_STAFF) & works_at)
+rules.add_perm("alerts.view_codeadam", (has_role(Role.VENUE_STAFF) & works_at) | (police & in_jurisdiction))

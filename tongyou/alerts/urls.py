@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import public_views, views
+
+app_name = "alerts"
+urlpatterns = [
+    path("", public_views.public_list, name="public_list"),
+    path("a/<str:reference>/", public_views.public_detail, name="public_detail"),
+    path("a/<str:reference>/photo", public_views.public_photo, name="public_photo"),
+    path("cap/feed.atom", public_views.cap_feed, name="cap_feed"),
+    path("cap/<str:identifier>.xml", public_views.cap_message, name="cap_message"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/act/", views.case_act, name="case_act"),
+    path("sightings/<int:pk>/review/", views.sighting_review, name="sighting_review"),
+    path("venues/", views.venue_list, name="venues"),
+    path("venues/<int:pk>/code-adam/", views.code_adam_trigger, name="code_adam_trigger"),
+    path("code-adam/<int:pk>/", views.code_adam, name="code_adam"),
+]

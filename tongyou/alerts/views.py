@@ -1,0 +1,234 @@
+"""Police pages: record and publish a case, watch its messages and sightings, end it; venue staff
+pages for Code Adam."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.regions.models import Region
+
+from .models import CodeAdam, MissingChildCase, Sighting, Venue
+from .services import publishing, venues
+
+PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
+PHOTO_MAX_BYTES = 3 * 1024 * 1024
+
+
+def read_photo(upload):
+    """(bytes, content type) of an uploaded JPEG or PNG, or a ValidationError naming the fault."""
+    if upload is None:
+        return None, ""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise forms.ValidationError(_("The photo is larger than 3 MB."))
+    content = upload.read()
+    kind = next((t for sig, t in PHOTO_TYPES.items() if content.startswith(sig)), None)
+    if kind is None:
+        raise forms.ValidationError(_("The photo must be a JPEG or PNG."))
+    return content, kind
+
+
+class CaseForm(forms.ModelForm):
+    photo_file = forms.FileField(label=gettext_lazy("Photo (JPEG or PNG)"), required=False)
+
+    class Meta:
+        model = MissingChildCase
+        fields = [
+            "child_name",
+            "sex",
+            "age",
+            "description",
+            "clothing",
+            "suspect",
+            "vehicle",
+            "last_seen_at",
+            "last_seen_place",
+            "latitude",
+            "longitude",
+            "region",
+            "is_drill",
+        ]
+        widgets = {
+            "last_seen_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "clothing": forms.Textarea(attrs={"rows": 2}),
+            "suspect": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(
+            level=Region.Level.COMMUNITY, path__startswith=user.jurisdiction.path
+        ).select_related("parent")
+        self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
+
+    def clean_photo_file(self):
+        return read_photo(self.cleaned_data.get("photo_file"))
+
+
+@login_required
+def case_list(request):
+    require(request.user, "alerts.view_missingchildcase")
+    cases = scoped(MissingChildCase.objects.select_related("region"), request.user)
+    record(AuditEntry.Action.LIST, request=request, object_type="alerts.MissingChildCase")
+    return render(request, "alerts/case_list.html", {"cases": cases[:100]})
+
+
+@login_required
+def case_new(request):
+    require(request.user, "alerts.publish_missingchildcase")
+    form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo, photo_type = data.pop("photo_file")
+        try:
+            case = publishing.record_case(
+                request.user, photo=photo, photo_type=photo_type, request=request, **data
+            )
+        except publishing.AlertRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Published: %(ref)s, %(km)s km around the place last seen.")
+                % {"ref": case.reference, "km": case.radius_km}
+                if case.state == "active"
+                else _("Recorded; a second police officer must confirm before it is published."),
+            )
+            return redirect("alerts:case_detail", pk=case.pk)
+    return render(request, "alerts/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_scoped_or_404(MissingChildCase.objects.select_related("region"), request.user, pk=pk)
+    record(AuditEntry.Action.READ, request=request, obj=case)
+    sightings = case.sightings.all()
+    return render(
+        request,
+        "alerts/case_detail.html",
+        {
+            "case": case,
+            "messages_sent": case.messages.all(),
+            "sightings": sightings,
+            "sightings_json": [
+                {
+                    "id": s.pk,
+                    "lat": s.latitude,
+                    "lng": s.longitude,
+                    "seen": timezone.localtime(s.seen_at).strftime("%m-%d %H:%M"),
+                    "credibility": s.credibility,
+                }
+                for s in sightings
+            ],
+            "circles": [
+                {
+                    "lat": case.latitude,
+                    "lng": case.longitude,
+                    "radius_km": case.radius_km,
+                    "ref": case.reference,
+                }
+            ],
+            "cameras": venues.cameras_for(case),
+            "states": MissingChildCase.State,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_act(request, pk):
+    case = get_scoped_or_404(MissingChildCase.objects.all(), request.user, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            publishing.confirm(case, request.user, request=request)
+        elif action in ("found", "false_alarm"):
+            publishing.end(case, request.user, action, request.POST.get("note", ""), request=request)
+            messages.success(
+                request, _("Ended: the cancellation is going out and the child is off every public page.")
+            )
+        elif action == "update":
+            changes = {f: request.POST[f] for f in ("clothing", "vehicle", "suspect") if request.POST.get(f)}
+            publishing.update(case, request.user, request=request, **changes)
+        else:
+            raise publishing.AlertRefused(_("Unknown action."))
+    except publishing.AlertRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("alerts:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def sighting_review(request, pk):
+    sighting = get_scoped_or_404(Sighting.objects.select_related("case"), request.user, pk=pk)
+    venues.review_sighting(sighting, request.user, request.POST.get("credible") == "1")
+    return redirect("alerts:case_detail", pk=sighting.case_id)
+
+
+@login_required
+def venue_list(request):
+    require(request.user, "alerts.trigger_codeadam")
+    return render(
+        request,
+        "alerts/venues.html",
+        {
+            "venues": request.user.venues.all(),
+            "active": CodeAdam.objects.filter(venue__staff=request.user, state="searching"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def code_adam_trigger(request, pk):
+    venue = get_object_or_404(Venue, pk=pk)  # venues.trigger() checks the user works there
+    try:
+        age = int(request.POST["age"]) if request.POST.get("age") else None
+        page = venues.trigger(
+            venue,
+            request.user,
+            request.POST.get("description", ""),
+            request.POST.get("child_name", ""),
+            age,
+            request.POST.get("sex", ""),
+        )
+    except (venues.CodeAdamRefused, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("alerts:venues")
+    return redirect("alerts:code_adam", pk=page.pk)
+
+
+@login_required
+def code_adam(request, pk):
+    page = get_scoped_or_404(CodeAdam.objects.select_related("venue", "case"), request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("exit"):
+                venues.check_exit(page, request.user, request.POST["exit"])
+            elif request.POST.get("found"):
+                venues.found(page, request.user)
+        except venues.CodeAdamRefused as exc:
+            messages.error(request, str(exc))
+        return redirect("alerts:code_adam", pk=page.pk)
+    deadline = page.started_at + datetime.timedelta(minutes=settings.CODE_ADAM_MINUTES)
+    return render(
+        request,
+        "alerts/code_adam.html",
+        {
+            "page": page,
+            "exits": [(name, page.exits_checked.get(name)) for name in page.venue.exits],
+            "deadline": deadline,
+            "seconds_left": max(0, int((deadline - timezone.now()).total_seconds())),
+        },
+    )
