@@ -112,11 +112,12 @@ class Recipient(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS gateway")
         WEBHOOK = "webhook", _("Signed webhook")
+        WEB_PUSH = "web_push", _("Web push")
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    address = EncryptedTextField(_("phone or webhook URL"))
+    address = EncryptedTextField(_("phone, webhook URL or push subscription (JSON)"))
     secret = EncryptedTextField(_("signing secret"), blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tongyou.alerts.models import MissingChildCase
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, require, scoped
@@ -288,6 +289,7 @@ def public_column(request):
                 "labels": [r["indicator"].code for r in rows],
                 "values": [float(r["value"]) for r in rows],
             },
+            "active_alerts": MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE).count(),
         },
     )
 

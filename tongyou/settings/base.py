@@ -223,4 +223,8 @@ PUBLIC_URL = os.environ.get("TONGYOU_PUBLIC_URL", "http://127.0.0.1:8000")
 MQTT_URL = os.environ.get("TONGYOU_MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_TOPIC_PREFIX = "tongyou/alerts/cell"
 SMS_GATEWAY_URL = os.environ.get("TONGYOU_SMS_GATEWAY_URL", "")
+# Web Push (RFC 8030/8291/8292): the VAPID private key (base64url, as `vapid --gen` writes it) and
+# the contact the push services see.
+VAPID_PRIVATE_KEY = os.environ.get("TONGYOU_VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("TONGYOU_VAPID_SUBJECT", "mailto:alerts@yuquan.hohhot")
 CODE_ADAM_MINUTES = 10

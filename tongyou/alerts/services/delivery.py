@@ -1,5 +1,5 @@
 """Sending what the outboxes hold: MQTT topics through the broker, and registered recipients
-through their channel (a signed webhook, or the SMS gateway's HTTP interface).
+through their channel (a signed webhook, Web Push with VAPID, or the SMS gateway's HTTP interface).
 
 A row is marked delivered only after the broker acknowledged it (QoS 1) or the endpoint answered
 2xx; a failure waits min(2^attempts, 300) seconds and tries again, up to MAX_ATTEMPTS. Receivers
@@ -16,9 +16,12 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from pywebpush import WebPushException, webpush
 
 from ..models import Delivery, Outbox, TopicPublication
+from . import cap
 
 MAX_ATTEMPTS = 12
 TIMEOUT = 5
@@ -39,6 +42,21 @@ def payload(message):
         },
         ensure_ascii=False,
     ).encode()
+
+
+def push_payload(message):
+    """Web push carries at most 4 KB: the decision data and a link, not the whole CAP document."""
+    case = message.case
+    return json.dumps(
+        {
+            "identifier": message.identifier,
+            "msgType": message.msg_type,
+            "case": case.reference,
+            "circle": {"lat": case.latitude, "lng": case.longitude, "radius_km": message.radius_km},
+            "url": cap.public_url(reverse("alerts:cap_message", args=[message.identifier])),
+        },
+        ensure_ascii=False,
+    )
 
 
 def _retry_later(rows, error, now):
@@ -118,6 +136,20 @@ def send(delivery):
         body = payload(message)
         signature = hmac.new(recipient.secret.encode(), body, hashlib.sha256).hexdigest()
         _post(recipient.address, body, {**headers, "X-Tongyou-Signature": f"sha256={signature}"})
+    elif recipient.channel == recipient.Channel.WEB_PUSH:
+        if not settings.VAPID_PRIVATE_KEY:
+            raise RuntimeError("web push needs a VAPID key (TONGYOU_VAPID_PRIVATE_KEY)")
+        try:
+            webpush(
+                subscription_info=json.loads(recipient.address),
+                data=push_payload(message),
+                vapid_private_key=settings.VAPID_PRIVATE_KEY,
+                vapid_claims={"sub": settings.VAPID_SUBJECT},
+                ttl=24 * 3600,
+                timeout=TIMEOUT,
+            )
+        except WebPushException as exc:
+            raise RuntimeError(f"push service refused: {exc}") from None
     else:
         if not settings.SMS_GATEWAY_URL:
             raise RuntimeError("no SMS gateway is configured (TONGYOU_SMS_GATEWAY_URL)")

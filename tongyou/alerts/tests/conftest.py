@@ -91,7 +91,7 @@ class Hook(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         Hook.received.append((dict(self.headers), body))
-        self.send_response(204)
+        self.send_response(201)  # Created: what a push service (RFC 8030) answers; fine for webhooks too
         self.end_headers()
 
     def log_message(self, *args):

@@ -232,3 +232,55 @@ def test_ending_removes_the_child_from_every_public_place_and_purges_later(new_c
     assert case.photo is None and case.description == "" and case.clothing == ""
     assert all("红色上衣" not in m.cap_xml for m in AlertMessage.objects.filter(case=case))
     assert MissingChildCase.objects.get(pk=case.pk).state == "found"
+
+
+def test_web_push_goes_encrypted_and_signed_to_the_subscribers_push_service(new_case, webhook, settings):
+    import base64
+
+    import http_ece
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from py_vapid import Vapid
+
+    url, hook = webhook  # our local stand-in for the browser vendor's push service
+    vapid = Vapid()
+    vapid.generate_keys()
+    settings.VAPID_PRIVATE_KEY = (
+        base64.urlsafe_b64encode(vapid.private_key.private_numbers().private_value.to_bytes(32, "big"))
+        .decode()
+        .rstrip("=")
+    )
+    browser_key = ec.generate_private_key(ec.SECP256R1())
+    auth = b"0123456789abcdef"
+
+    def b64(raw):
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    subscription = {
+        "endpoint": url,
+        "keys": {
+            "p256dh": b64(
+                browser_key.public_key().public_bytes(
+                    serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+                )
+            ),
+            "auth": b64(auth),
+        },
+    }
+    publishing.register_recipient(
+        name="志愿者手机",
+        kind="volunteer",
+        channel="web_push",
+        address=json.dumps(subscription),
+        latitude=YUQUAN[0],
+        longitude=YUQUAN[1],
+    )
+    case = new_case()
+    assert delivery.process()[1] == 1
+    headers, body = hook.received[0]
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert headers["content-encoding"] == "aes128gcm" and headers["authorization"].startswith("vapid t=")
+    message = json.loads(
+        http_ece.decrypt(body, private_key=browser_key, auth_secret=auth, version="aes128gcm")
+    )
+    assert message["identifier"] == case.messages.get().identifier and message["circle"]["radius_km"] == 100

@@ -22,6 +22,25 @@ YEAR = 2026
 
 
 @pytest.fixture
+def new_alert(make_user):
+    from django.utils import timezone
+
+    from tongyou.alerts.services import publishing
+
+    return publishing.record_case(
+        make_user(Role.POLICE),
+        child_name="王小明",
+        sex="1",
+        age=6,
+        last_seen_at=timezone.now(),
+        last_seen_place="大召寺广场",
+        latitude=40.78,
+        longitude=111.65,
+        region=Region.objects.get(code="150104001001"),
+    )
+
+
+@pytest.fixture
 def reporting_round(make_user):
     coordinator = make_user(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
     return reports.open_round(YEAR, datetime.date(YEAR, 12, 31), services.current_plan(), coordinator)
@@ -265,3 +284,8 @@ def test_the_coordinator_sets_a_target_and_others_only_read_it(client_for):
     assert "区妇联2026年工作要点" in page and 'id="target-form"' not in page
     street.post("/monitoring/indicators/GS-07/", {"delete": target.pk})
     assert Target.objects.filter(pk=target.pk).exists()
+
+
+def test_the_public_column_links_to_active_alerts(new_alert):
+    page = Client().get("/monitoring/column/").content.decode()
+    assert 'id="active-alerts-link"' in page and '<span class="badge overdue">1</span>' in page
