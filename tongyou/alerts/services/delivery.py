@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
@@ -69,6 +70,23 @@ def _retry_later(rows, error, now):
     return rows
 
 
+LEASE = datetime.timedelta(seconds=60)
+
+
+def claim(model, rows, now):
+    """Take the due rows for this sender: their next attempt moves past the lease, so a worker
+    running at the same time (or the send on commit) does not send them too. Returns the rows
+    claimed."""
+    ids = [row.pk for row in rows]
+    with transaction.atomic():
+        due = model.objects.filter(pk__in=ids, state=Outbox.State.PENDING, next_attempt_at__lte=now)
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        claimed = set(due.values_list("pk", flat=True))
+        model.objects.filter(pk__in=claimed).update(next_attempt_at=max(now, timezone.now()) + LEASE)
+    return [row for row in rows if row.pk in claimed]
+
+
 def broker():
     url = urlparse(settings.MQTT_URL)
     return url.hostname or "127.0.0.1", url.port or 1883
@@ -76,10 +94,10 @@ def broker():
 
 def publish_topics(rows, now=None):
     """Publish the given pending TopicPublications with one connection; returns how many went out."""
-    rows = list(rows.select_related("message__case")) if hasattr(rows, "select_related") else list(rows)
+    now = now or timezone.now()
+    rows = claim(TopicPublication, list(rows.select_related("message__case")), now)
     if not rows:
         return 0
-    now = now or timezone.now()
     client = mqtt.Client(
         mqtt.CallbackAPIVersion.VERSION2, client_id=f"tongyou-{now.timestamp():.0f}-{id(rows)}"
     )
@@ -165,10 +183,14 @@ def send(delivery):
 
 def send_deliveries(now=None, limit=200):
     now = now or timezone.now()
-    due = list(
-        Delivery.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=now)
-        .select_related("recipient", "message__case")
-        .order_by("next_attempt_at")[:limit]
+    due = claim(
+        Delivery,
+        list(
+            Delivery.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=now)
+            .select_related("recipient", "message__case")
+            .order_by("next_attempt_at")[:limit]
+        ),
+        now,
     )
     done = 0
     for delivery in due:
