@@ -55,7 +55,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 benchmark: install
-	$(PY) -m benchmarks
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -24,6 +24,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=50_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--alert-recipients", type=int, default=10_000_000)
+    parser.add_argument("--alert-subscribers", type=int, default=10_000)
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="tongyou-bench-"))
@@ -34,7 +36,15 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from . import audit_append, datahub_import, field_crypto, scoping, statistics
+    from . import (
+        alert_fanout,
+        alert_recipients,
+        audit_append,
+        datahub_import,
+        field_crypto,
+        scoping,
+        statistics,
+    )
 
     call_command("migrate", verbosity=0)
     print(
@@ -48,10 +58,18 @@ def main():
         "statistics": statistics,
         "audit": audit_append,
         "import": datahub_import,
+        "recipients": alert_recipients,
+        "fanout": alert_fanout,
     }
     chosen = args.only.split(",") if args.only else list(modules)
     for name in chosen:
-        for line in modules[name].run(best_of, children=args.children, import_rows=args.import_rows):
+        options = {
+            "children": args.children,
+            "import_rows": args.import_rows,
+            "alert_recipients": args.alert_recipients,
+            "alert_subscribers": args.alert_subscribers,
+        }
+        for line in modules[name].run(best_of, **options):
             print(line, flush=True)
 
 

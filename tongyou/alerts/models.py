@@ -126,6 +126,7 @@ class Recipient(models.Model):
     cell6 = models.CharField(max_length=16, db_index=True)
     is_active = models.BooleanField(_("receiving"), default=True)
     opted_in_at = models.DateTimeField(_("opted in"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("registered recipient")

@@ -9,6 +9,7 @@ the payload's circle lets it check."""
 import math
 
 import h3
+import numpy as np
 from django.conf import settings
 
 EARTH_RADIUS_KM = 6371.0088
@@ -41,14 +42,19 @@ def subscription_resolutions():
 
 
 def covering_cells(lat, lng, radius_km, resolution=None):
-    """The cells at `resolution` that reach into the circle."""
+    """The cells at `resolution` that reach into the circle.
+
+    H3 cells differ in size from place to place (by up to about twice the area), so the ring
+    count and the reach are taken from the cell at the centre, with margins: a ring of the disk is
+    at least 1.5 edges further out, and no vertex lies more than 1.3 local edges from its centre
+    across a few hundred kilometres. The tests compare the result with a scan of every point."""
     resolution = resolution if resolution is not None else resolution_for(radius_km)
-    edge = h3.average_hexagon_edge_length(resolution, unit="km")
-    # Neighbouring centres are √3 edges apart; the ring count errs on the generous side.
-    rings = math.ceil(radius_km / (edge * 1.5)) + 2
-    reach = radius_km + edge * 1.15  # a cell's farthest vertex is about one edge from its centre
+    centre = h3.latlng_to_cell(lat, lng, resolution)
+    edge = math.sqrt(2 * h3.cell_area(centre, unit="km^2") / (3 * math.sqrt(3)))
+    rings = math.ceil(radius_km / (edge * 1.2)) + 2
+    reach = radius_km + edge * 1.3
     cells = set()
-    for cell in h3.grid_disk(h3.latlng_to_cell(lat, lng, resolution), rings):
+    for cell in h3.grid_disk(centre, rings):
         c_lat, c_lng = h3.cell_to_latlng(cell)
         if distance_km(lat, lng, c_lat, c_lng) <= reach:
             cells.add(cell)
@@ -62,3 +68,56 @@ def cells_of(lat, lng):
 
 def topic(cell):
     return f"{settings.MQTT_TOPIC_PREFIX}/{cell}"
+
+
+def haversine_km(lat, lng, lats, lngs):
+    """Distances from one point to arrays of points (NumPy)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lngs - lng)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+class RecipientIndex:
+    """Recipients' positions by H3 cell at each topic resolution, as sorted NumPy arrays: the cells
+    of a circle find their candidates by binary search, and only the candidates are measured."""
+
+    def __init__(self, ids, lats, lngs, cells_by_resolution=None):
+        self.ids = np.asarray(ids)
+        self.lats = np.asarray(lats, dtype=np.float64)
+        self.lngs = np.asarray(lngs, dtype=np.float64)
+        self.sorted = {}
+        for resolution in subscription_resolutions():
+            if cells_by_resolution is not None:
+                cells = np.fromiter(
+                    (h3.str_to_int(c) for c in cells_by_resolution[resolution]),
+                    dtype=np.uint64,
+                    count=len(self.ids),
+                )
+            else:
+                cells = np.fromiter(
+                    (
+                        h3.str_to_int(h3.latlng_to_cell(a, b, resolution))
+                        for a, b in zip(self.lats.tolist(), self.lngs.tolist(), strict=True)
+                    ),
+                    dtype=np.uint64,
+                    count=len(self.ids),
+                )
+            order = np.argsort(cells, kind="stable")
+            self.sorted[resolution] = (cells[order], order)
+
+    def within(self, lat, lng, radius_km):
+        resolution = resolution_for(radius_km)
+        cells, order = self.sorted[resolution]
+        wanted = np.sort(
+            np.fromiter(
+                (h3.str_to_int(c) for c in covering_cells(lat, lng, radius_km, resolution)), dtype=np.uint64
+            )
+        )
+        starts, ends = np.searchsorted(cells, wanted, "left"), np.searchsorted(cells, wanted, "right")
+        spans = [order[a:b] for a, b in zip(starts, ends, strict=True) if b > a]
+        if not spans:
+            return self.ids[:0]
+        candidates = np.concatenate(spans)
+        near = haversine_km(lat, lng, self.lats[candidates], self.lngs[candidates]) <= radius_km
+        return self.ids[candidates[near]]

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,13 +202,28 @@ def _send_now(message_pk):
     publish_topics(TopicPublication.objects.filter(message_id=message_pk, state="pending"))
 
 
+_index = {"signature": None, "index": None}
+
+
+def recipient_index():
+    """The H3 index of active recipients, rebuilt only when they change (a new one, an edit, an
+    opt-out): alerts are rare, lookups must be fast (benchmarks/alert_recipients.py)."""
+    active = Recipient.objects.filter(is_active=True)
+    signature = (active.count(), active.aggregate(latest=Max("changed_at"))["latest"])
+    if signature != _index["signature"]:
+        rows = list(active.values_list("pk", "latitude", "longitude", "cell4", "cell5", "cell6"))
+        columns = list(zip(*rows, strict=True)) if rows else [[], [], [], [], [], []]
+        cells = {4: columns[3], 5: columns[4], 6: columns[5]}
+        _index["index"] = geo.RecipientIndex(columns[0], columns[1], columns[2], cells)
+        _index["signature"] = signature
+    return _index["index"]
+
+
 def recipients_within(lat, lng, radius_km):
     """Registered recipients inside the circle: candidates from the H3 cells that reach into it,
     then the exact distance."""
-    resolution = geo.resolution_for(radius_km)
-    cells = geo.covering_cells(lat, lng, radius_km, resolution)
-    candidates = Recipient.objects.filter(is_active=True, **{f"cell{resolution}__in": cells})
-    return [r for r in candidates if geo.distance_km(lat, lng, r.latitude, r.longitude) <= radius_km]
+    ids = recipient_index().within(lat, lng, radius_km)
+    return list(Recipient.objects.filter(pk__in=ids.tolist()))
 
 
 def register_recipient(**fields):
