@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.urls import get_resolver
 
 from tongyou.alerts.services import delivery, publishing, venues
 from tongyou.welfare.harm import escalate_overdue
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true")
 
     def handle(self, *args, **options):
+        # Load every URL and the modules behind them now, not on the first alert (CAP messages
+        # carry links): the first alert after a start would otherwise wait a second or more.
+        get_resolver().url_patterns  # noqa: B018
         while True:
             close_old_connections()
             widened = publishing.widen_due()
