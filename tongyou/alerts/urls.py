@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import public_views, views
+from . import optin_views, public_views, views
 
 app_name = "alerts"
 urlpatterns = [
     path("", public_views.public_list, name="public_list"),
     path("a/<str:reference>/", public_views.public_detail, name="public_detail"),
     path("a/<str:reference>/photo", public_views.public_photo, name="public_photo"),
+    path("opt-in/", optin_views.opt_in, name="opt_in"),
+    path("opt-out/<str:token>/", optin_views.opt_out, name="opt_out"),
+    path("sw.js", optin_views.service_worker, name="service_worker"),
     path("cap/feed.atom", public_views.cap_feed, name="cap_feed"),
     path("cap/<str:identifier>.xml", public_views.cap_message, name="cap_message"),
     path("cases/", views.case_list, name="case_list"),

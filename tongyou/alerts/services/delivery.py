@@ -54,7 +54,12 @@ def push_payload(message):
             "msgType": message.msg_type,
             "case": case.reference,
             "circle": {"lat": case.latitude, "lng": case.longitude, "radius_km": message.radius_km},
-            "url": cap.public_url(reverse("alerts:cap_message", args=[message.identifier])),
+            "cap": cap.public_url(reverse("alerts:cap_message", args=[message.identifier])),
+            "url": cap.public_url(
+                reverse("alerts:public_list")
+                if message.msg_type == "Cancel"
+                else reverse("alerts:public_detail", args=[case.reference])
+            ),
         },
         ensure_ascii=False,
     )

@@ -161,3 +161,38 @@ def test_cameras_near_the_place_whose_footage_still_exists(new_case):
         name="远处", region=region, latitude=YUQUAN[0] + 0.2, longitude=YUQUAN[1], owner=unit, contact="x"
     )
     assert [(c.name, km) for c, km in venues.cameras_for(case)] == [(near.name, 0.56)]
+
+
+def test_people_opt_in_with_a_place_receive_alerts_and_opt_out(new_case, settings):
+    settings.SMS_GATEWAY_URL = ""
+    public = Client()
+    refused = public.post(
+        "/alerts/opt-in/",
+        {"name": "张师傅", "kind": "driver", "channel": "sms", "latitude": "40.78", "longitude": "111.66"},
+    )
+    assert "请填写接收短信的手机号码" in refused.content.decode()
+    page = public.post(
+        "/alerts/opt-in/",
+        {
+            "name": "张师傅",
+            "kind": "driver",
+            "channel": "sms",
+            "phone": "13800001111",
+            "latitude": "40.78",
+            "longitude": "111.66",
+            "consent": "on",
+        },
+    ).content.decode()
+    from tongyou.alerts.models import Delivery, Recipient
+
+    recipient = Recipient.objects.get()
+    assert recipient.cell6 and recipient.address == "13800001111"
+    new_case()
+    assert Delivery.objects.filter(recipient=recipient).count() == 1
+    opt_out = page.split('id="opt-out-link" href="')[1].split('"')[0].split("8000")[1]
+    public.post(opt_out)
+    recipient.refresh_from_db()
+    assert not recipient.is_active
+    new_case()
+    assert Delivery.objects.filter(recipient=recipient).count() == 1
+    assert public.get("/alerts/opt-out/forged/").status_code == 404

@@ -254,6 +254,9 @@ def test_web_push_goes_encrypted_and_signed_to_the_subscribers_push_service(new_
         .decode()
         .rstrip("=")
     )
+    assert (
+        'data-vapid="B' in Client().get("/alerts/opt-in/").content.decode()
+    )  # the key browsers subscribe with
     browser_key = ec.generate_private_key(ec.SECP256R1())
     auth = b"0123456789abcdef"
 
