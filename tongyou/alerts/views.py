@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.regions.models import Region
 
 from .models import CodeAdam, MissingChildCase, Sighting, Venue
@@ -212,6 +213,8 @@ def code_adam_trigger(request, pk):
 @login_required
 def code_adam(request, pk):
     page = get_scoped_or_404(CodeAdam.objects.select_related("venue", "case"), request.user, pk=pk)
+    if not can(request.user, "alerts.view_codeadam", page):
+        raise Http404  # staff of another venue in the same area
     if request.method == "POST":
         try:
             if request.POST.get("exit"):

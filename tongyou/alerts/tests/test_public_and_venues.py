@@ -134,6 +134,8 @@ def test_a_child_found_on_site_ends_code_adam_and_outsiders_cannot_trigger(venue
     colleague = Client()
     colleague.force_login(staff[1])
     assert "穿粉色裙子的女孩" in colleague.get(f"/alerts/code-adam/{page.pk}/").content.decode()
+    # Staff of another venue in the same community see nothing of it.
+    assert stranger.get(f"/alerts/code-adam/{page.pk}/").status_code == 404
 
 
 def test_cameras_near_the_place_whose_footage_still_exists(new_case):
