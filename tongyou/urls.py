@@ -30,6 +30,7 @@ urlpatterns = [
     path("regions/", include("tongyou.regions.urls")),
     path("welfare/", include("tongyou.welfare.urls")),
     path("alerts/", include("tongyou.alerts.urls")),
+    path("spaces/", include("tongyou.spaces.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

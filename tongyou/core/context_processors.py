@@ -13,6 +13,7 @@ def navigation(request):
     items.append((_("Progress"), reverse("monitoring:public_column")))
     items.append((_("Missing children"), reverse("alerts:public_list")))
     items.append((_("Map"), reverse("regions:map")))
+    items.append((_("Child-friendly places"), reverse("spaces:map")))
     if not user.is_authenticated:
         items.append((_("Report harm to a child"), reverse("public_report")))
     if user.is_authenticated:
@@ -37,6 +38,8 @@ def navigation(request):
             items.append((_("Linkage review"), reverse("datahub:review_list")))
         if can(user, "datahub.import_source"):
             items.append((_("Imports"), reverse("datahub:import_home")))
+        if can(user, "spaces.aggregate_facility"):
+            items.append((_("Coverage"), reverse("spaces:coverage")))
         if can(user, "datahub.aggregate_child"):
             items.append((_("Statistics"), reverse("datahub:statistics")))
         if can(user, "monitoring.report_for_unit") or can(user, "monitoring.review_progressreport"):

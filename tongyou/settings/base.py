@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tongyou.monitoring",
     "tongyou.welfare",
     "tongyou.alerts",
+    "tongyou.spaces",
     # Django and well-kept third-party apps.
     "django.contrib.admin",
     "django.contrib.auth",

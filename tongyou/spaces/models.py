@@ -1,0 +1,90 @@
+"""Child-friendly spaces (plan areas 一.2 and 四): the facility registry and its designations.
+
+Facilities are public information (where the nearest kindergarten or mother-baby room is); what
+is private is where children live, which coverage uses only as counts per grid."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FacilityKind(models.TextChoices):
+    NURSERY_PUBLIC = "nursery_public", _("Nursery (public)")
+    NURSERY_COMMUNITY = "nursery_community", _("Nursery (community)")
+    NURSERY_PRIVATE = "nursery_private", _("Nursery (private)")
+    KINDERGARTEN_PUBLIC = "kindergarten_public", _("Kindergarten (public)")
+    KINDERGARTEN_INCLUSIVE = "kindergarten_inclusive", _("Kindergarten (inclusive private)")
+    KINDERGARTEN_OTHER = "kindergarten_other", _("Kindergarten (other)")
+    PRIMARY = "primary", _("Primary school")
+    MIDDLE = "middle", _("Middle school")
+    SPECIAL = "special", _("Special-education school")
+    LIBRARY = "library", _("Library")
+    CHILDRENS_LIBRARY = "childrens_library", _("Children's library")
+    PARK = "park", _("Park")
+    POCKET_PARK = "pocket_park", _("Pocket park")
+    PLAY_AREA = "play_area", _("Play area")
+    SPORTS = "sports", _("Sports venue")
+    PRACTICE_BASE = "practice_base", _("Practice or out-of-school education base")
+    CHILDRENS_HOME = "childrens_home", _("Children's home (儿童之家)")
+    MOTHER_BABY_ROOM = "mother_baby_room", _("Mother-baby room")
+    FAMILY_TOILET = "family_toilet", _("Third (family) toilet")
+    PAEDIATRIC_CLINIC = "paediatric_clinic", _("Paediatric clinic")
+    PAEDIATRIC_HOSPITAL = "paediatric_hospital", _("Paediatric hospital")
+    MCH_INSTITUTION = "mch_institution", _("Maternal and child health institution")
+    BUS_HUB = "bus_hub", _("Bus hub")
+
+
+class Facility(models.Model):
+    jurisdiction_field = "region"
+
+    class Ownership(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        COMMUNITY = "community", _("Community")
+        INCLUSIVE = "inclusive", _("Inclusive private")
+        PRIVATE = "private", _("Private")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=24, choices=FacilityKind.choices, db_index=True)
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("community"), on_delete=models.PROTECT)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    location_is_approximate = models.BooleanField(_("location is approximate"), default=False)
+    capacity = models.PositiveIntegerField(_("capacity (places)"), null=True, blank=True)
+    enrolment = models.PositiveIntegerField(_("enrolled"), null=True, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    accessible = models.BooleanField(_("barrier-free access"), default=False)
+    owner = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("responsible unit"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    is_synthetic = models.BooleanField(_("synthetic (demo) record"), default=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+
+    def __str__(self):
+        return self.name
+
+
+class Designation(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("Child-friendly school")
+        STREET = "street", _("Child-friendly street")
+        COMMUNITY = "community", _("Child-friendly community")
+        PARK = "park", _("Child-friendly park")
+        LIBRARY = "library", _("Child-friendly library")
+        HOSPITAL = "hospital", _("Child-friendly hospital")
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="designations")
+    kind = models.CharField(_("designation"), max_length=10, choices=Kind.choices)
+    designated_on = models.DateField(_("designated on"))
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-designated_on"]
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
+
+    def __str__(self):
+        return f"{self.facility} {self.get_kind_display()}"

@@ -1,0 +1,75 @@
+"""Coverage counted by hand: grid centres, a facility, the radius over the detour factor."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tongyou.accounts.roles import Role
+from tongyou.alerts.services.geo import distance_km
+from tongyou.factories import ChildFactory
+from tongyou.regions.models import Region
+from tongyou.spaces import coverage
+from tongyou.spaces.models import Facility
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def kids(grid, count, age):
+    birth = TODAY.replace(year=TODAY.year - age) - datetime.timedelta(days=40)
+    for _ in range(count):
+        ChildFactory(residence_region=grid, birth_date=birth)
+
+
+def test_kindergarten_coverage_matches_a_hand_count(settings):
+    settings.SPACES_DETOUR_FACTOR = 1.0
+    near, far = Region.objects.get(code="150104001001001"), Region.objects.get(code="150104002001001")
+    kids(near, 3, 4)
+    kids(far, 2, 5)
+    kids(near, 4, 9)  # primary age: not counted for kindergartens
+    lat, lng = float(near.centroid_lat), float(near.centroid_lng)
+    Facility.objects.create(
+        name="第一幼儿园", kind="kindergarten_public", region=near.parent, latitude=lat + 0.001, longitude=lng
+    )
+    assert (
+        distance_km(lat, lng, lat + 0.001, lng)
+        < 0.3
+        < distance_km(lat, lng, float(far.centroid_lat), float(far.centroid_lng))
+    )
+    areas, uncovered = coverage.coverage("kindergarten", TODAY)
+    by_code = {a.code: (a.children, a.covered, a.share) for a in areas}
+    assert by_code == {"150104001000": (3, 3, 100.0), "150104002000": (2, 0, 0.0)}
+    assert areas[0].code == "150104002000"  # the worst street first
+    assert uncovered == [far.pk]
+
+
+def test_the_detour_factor_shrinks_the_reach(settings):
+    grid = Region.objects.get(code="150104001001001")
+    kids(grid, 2, 4)
+    lat, lng = float(grid.centroid_lat), float(grid.centroid_lng)
+    Facility.objects.create(
+        name="幼儿园", kind="kindergarten_inclusive", region=grid.parent, latitude=lat + 0.0025, longitude=lng
+    )
+    settings.SPACES_DETOUR_FACTOR = 1.0  # 278 m in a straight line: within 300 m
+    assert coverage.coverage("kindergarten", TODAY)[0][0].covered == 2
+    settings.SPACES_DETOUR_FACTOR = 1.3  # as walked: about 361 m
+    assert coverage.coverage("kindergarten", TODAY)[0][0].covered == 0
+
+
+def test_the_facility_map_is_public_and_coverage_is_for_planners_in_their_area(client_for):
+    grid = Region.objects.get(code="150104001001001")
+    Facility.objects.create(
+        name="母婴室", kind="mother_baby_room", region=grid.parent, latitude=40.79, longitude=111.65
+    )
+    public = Client()
+    assert public.get("/spaces/").status_code == 200
+    assert public.get("/spaces/facilities.geojson").json()["features"][0]["properties"]["name"] == "母婴室"
+    assert public.get("/spaces/coverage/").status_code == 302
+    kids(grid, 6, 4)
+    kids(Region.objects.get(code="150104002001001"), 6, 4)
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    page = street.get("/spaces/coverage/?group=kindergarten").content.decode()
+    assert 'data-code="150104001000"' in page and 'data-code="150104002000"' not in page
+    assert client_for(Role.VENUE_STAFF, "150104001001").get("/spaces/coverage/").status_code == 403

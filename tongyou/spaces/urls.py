@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "spaces"
+urlpatterns = [
+    path("", views.facility_map, name="map"),
+    path("facilities.geojson", views.facilities_geojson, name="facilities"),
+    path("coverage/", views.coverage_view, name="coverage"),
+]

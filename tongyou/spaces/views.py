@@ -1,0 +1,78 @@
+"""The facility map (public) and walking-distance coverage (planners, aggregates only)."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import can, require
+from tongyou.regions.models import Region
+
+from . import coverage
+from .models import Facility, FacilityKind
+
+
+def facility_map(request):
+    return render(
+        request,
+        "spaces/map.html",
+        {"kinds": FacilityKind.choices, "tile_url": settings.TILE_URL},
+    )
+
+
+def facilities_geojson(request):
+    """Every facility, or those of ?kind=…, as GeoJSON points (public information)."""
+    facilities = Facility.objects.all()
+    if request.GET.get("kind"):
+        facilities = facilities.filter(kind=request.GET["kind"])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [f.longitude, f.latitude]},
+            "properties": {
+                "name": f.name,
+                "kind": f.kind,
+                "kind_label": f.get_kind_display(),
+                "capacity": f.capacity,
+                "approximate": f.location_is_approximate,
+            },
+        }
+        for f in facilities
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def coverage_view(request):
+    require(request.user, "spaces.aggregate_facility")
+    group = request.GET.get("group", "kindergarten")
+    if group not in coverage.GROUPS:
+        group = "kindergarten"
+    level = Region.Level.COMMUNITY if request.GET.get("level") == "community" else Region.Level.STREET
+    areas, uncovered = coverage.coverage(group, timezone.localdate(), level)
+    allowed = set(request.user.jurisdiction.subtree().values_list("code", flat=True))
+    areas = [a for a in areas if a.code in allowed]
+    threshold = settings.SMALL_CELL_THRESHOLD
+    hide = not can(request.user, "datahub.view_child")
+    rows = [(a, hide and 0 < a.uncovered < threshold, hide and 0 < a.children < threshold) for a in areas]
+    record(
+        AuditEntry.Action.STATISTICS, request=request, object_type="spaces.Coverage", details={"group": group}
+    )
+    _kinds, youngest, oldest = coverage.GROUPS[group]
+    return render(
+        request,
+        "spaces/coverage.html",
+        {
+            "rows": rows,
+            "group": group,
+            "groups": list(coverage.GROUPS),
+            "level": "community" if level == Region.Level.COMMUNITY else "street",
+            "radius": coverage.radius_m(group),
+            "detour": coverage.detour(),
+            "ages": f"{youngest}–{oldest}",
+            "uncovered_grids": len(uncovered),
+        },
+    )
