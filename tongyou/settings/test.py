@@ -3,6 +3,7 @@
 import base64
 import json
 import os
+import uuid
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR
@@ -37,3 +38,7 @@ IMPORT_IN_BACKGROUND = False
 # (as the embedded deployment does). `make test-browser` sets this.
 if os.environ.get("TONGYOU_TEST_DB_FILE") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TONGYOU_TEST_DB_FILE"]}  # noqa: F405
+
+# A topic prefix of this run's own: two test runs sharing the machine's broker (CI and a developer)
+# must not receive each other's alerts.
+MQTT_TOPIC_PREFIX = f"tongyou-test-{uuid.uuid4().hex[:8]}/alerts/cell"
