@@ -10,6 +10,7 @@ from tongyou.monitoring.services import load_indicators, load_plan
 from tongyou.privacy.keys import reset_keyring_cache
 from tongyou.regions.models import Region
 from tongyou.regions.services import load_regions
+from tongyou.spaces.inspections import load_checklists
 
 from .factories import ChildFactory, UserFactory
 
@@ -20,6 +21,7 @@ def load_reference_data():
     load_plan()
     load_indicators()
     load_sources()
+    load_checklists()
 
 
 @pytest.fixture(scope="session")

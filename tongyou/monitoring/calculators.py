@@ -16,6 +16,7 @@ from tongyou.datahub.codes import ChildStatus, InstitutionKind, Ownership
 from tongyou.datahub.models import Child, Disability, Enrolment, InsuranceEnrolment, StatusPeriod
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.regions.models import Region
+from tongyou.spaces.inspections import share_meeting_standard
 from tongyou.welfare import harm, ledger
 from tongyou.welfare.eligibility import allowance_categories
 from tongyou.welfare.models import AllowanceApplication, Category, HarmReport, Status
@@ -177,3 +178,10 @@ def tasks_on_schedule(as_of, tree, reporting_round=None):
     behind = accepted.filter(~Q(progress__in=["on_track", "completed"])).values_list("task", flat=True)
     good = set(on_track) - set(behind)
     return {tree.district: len(good)}, {tree.district: len(set(tasks))}
+
+
+@calculator("bus_hub_standard")
+def bus_hub_standard(as_of, tree, reporting_round=None):
+    """Bus hubs whose latest inspection found the mother-baby room, child toilet and child basin."""
+    meeting, hubs = share_meeting_standard("bus_hub")
+    return {tree.district: meeting}, {tree.district: hubs}

@@ -88,3 +88,57 @@ class Designation(models.Model):
 
     def __str__(self):
         return f"{self.facility} {self.get_kind_display()}"
+
+
+class ChecklistItem(models.Model):
+    """A required item of a facility type's standard (a mother-baby room's changing table…)."""
+
+    kind = models.CharField(_("facility type"), max_length=24, choices=FacilityKind.choices)
+    code = models.SlugField(_("code"), max_length=30)
+    text = models.CharField(_("requirement"), max_length=200)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        unique_together = [("kind", "code")]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self):
+        return self.text
+
+
+class Inspection(models.Model):
+    jurisdiction_field = "facility__region"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField(_("inspected on"))
+    inspector = models.ForeignKey("accounts.User", verbose_name=_("inspector"), on_delete=models.PROTECT)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self):
+        return f"{self.facility} {self.inspected_on}"
+
+
+class Finding(models.Model):
+    """One checklist item as found; a failed item is a rectification with a deadline."""
+
+    jurisdiction_field = "inspection__facility__region"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT)
+    passed = models.BooleanField(_("meets the requirement"))
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["inspection", "item"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self):
+        return f"{self.item} {'✓' if self.passed else '✗'}"

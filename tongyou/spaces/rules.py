@@ -1,6 +1,17 @@
 import rules
 
-from tongyou.core.predicates import in_jurisdiction, reads_aggregates
+from tongyou.accounts.roles import Role
+from tongyou.core.predicates import has_role, in_jurisdiction, reads_aggregates
 
 # Coverage is an aggregate of where children live: aggregate readers, within their jurisdiction.
 rules.add_perm("spaces.aggregate_facility", reads_aggregates & in_jurisdiction)
+
+# Inspections: unit officers (卫健委, 市场监管局, 住建局…), street officers and the coordinator of the area.
+rules.add_perm(
+    "spaces.inspect_facility",
+    has_role(Role.UNIT_OFFICER, Role.STREET_OFFICER, Role.COORDINATOR) & in_jurisdiction,
+)
+rules.add_perm(
+    "spaces.view_finding",
+    has_role(Role.UNIT_OFFICER, Role.STREET_OFFICER, Role.COORDINATOR) & in_jurisdiction,
+)

@@ -1,18 +1,20 @@
 """The facility map (public) and walking-distance coverage (planners, aggregates only)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import can, require
+from tongyou.core.scoping import can, require, scoped
 from tongyou.regions.models import Region
 
-from . import coverage
-from .models import Facility, FacilityKind
+from . import coverage, inspections
+from .models import ChecklistItem, Facility, FacilityKind, Finding
 
 
 def facility_map(request):
@@ -75,4 +77,58 @@ def coverage_view(request):
             "ages": f"{youngest}–{oldest}",
             "uncovered_grids": len(uncovered),
         },
+    )
+
+
+@login_required
+def facility_detail(request, pk):
+    """A facility, its inspections and open rectifications; inspectors record a new inspection."""
+    facility = get_object_or_404(Facility.objects.select_related("region__parent", "owner"), pk=pk)
+    may_inspect = can(request.user, "spaces.inspect_facility", facility)
+    items = ChecklistItem.objects.filter(kind=facility.kind)
+    if request.method == "POST" and may_inspect:
+        try:
+            inspections.record_inspection(
+                facility,
+                request.user,
+                set(request.POST.getlist("passed")),
+                notes=request.POST.get("notes", ""),
+            )
+        except inspections.InspectionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Inspection recorded."))
+        return redirect("spaces:facility", pk=facility.pk)
+    return render(
+        request,
+        "spaces/facility.html",
+        {
+            "facility": facility,
+            "items": items,
+            "may_inspect": may_inspect,
+            "inspections": facility.inspections.prefetch_related("findings__item").select_related(
+                "inspector"
+            )[:10],
+            "meets": inspections.meets_standard(facility),
+        },
+    )
+
+
+@login_required
+def rectifications(request):
+    """Open rectifications (overdue first) and facilities due for periodic monitoring, in the area."""
+    require(request.user, "spaces.view_finding")
+    today = timezone.localdate()
+    findings = inspections.open_rectifications(scoped(Finding.objects.all(), request.user)).order_by(
+        "rectify_by"
+    )
+    if request.method == "POST":
+        finding = get_object_or_404(findings, pk=request.POST.get("finding"))
+        inspections.rectify(finding, request.user)
+        return redirect("spaces:rectifications")
+    area = Facility.objects.filter(region__path__startswith=request.user.jurisdiction.path)
+    return render(
+        request,
+        "spaces/rectifications.html",
+        {"findings": findings, "today": today, "monitoring": inspections.overdue_monitoring(area, today)},
     )

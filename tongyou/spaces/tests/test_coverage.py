@@ -73,3 +73,52 @@ def test_the_facility_map_is_public_and_coverage_is_for_planners_in_their_area(c
     page = street.get("/spaces/coverage/?group=kindergarten").content.decode()
     assert 'data-code="150104001000"' in page and 'data-code="150104002000"' not in page
     assert client_for(Role.VENUE_STAFF, "150104001001").get("/spaces/coverage/").status_code == 403
+
+
+def test_a_failed_mother_baby_room_item_becomes_a_rectification_due(client_for):
+    from tongyou.spaces.models import Finding
+
+    room = Facility.objects.create(
+        name="万达广场母婴室",
+        kind="mother_baby_room",
+        region=Region.objects.get(code="150104001001"),
+        latitude=40.79,
+        longitude=111.65,
+    )
+    officer = client_for(Role.UNIT_OFFICER)
+    all_but_lock = ["space", "changing_table", "seat", "basin", "bin", "socket", "sign", "call"]
+    officer.post(f"/spaces/facilities/{room.pk}/", {"passed": all_but_lock})
+    failed = Finding.objects.get(passed=False)
+    assert failed.item.code == "lock" and failed.rectify_by > TODAY
+    page = officer.get("/spaces/rectifications/").content.decode()
+    assert "可从内部锁闭的门" in page and "万达广场母婴室" in page
+    assert 'id="meets"' in officer.get(f"/spaces/facilities/{room.pk}/").content.decode()
+    officer.post("/spaces/rectifications/", {"finding": failed.pk})
+    from tongyou.spaces.inspections import meets_standard
+
+    assert meets_standard(room) is True
+    other_street = client_for(Role.STREET_OFFICER, "150104002000")
+    assert "万达广场母婴室" not in other_street.get("/spaces/rectifications/").content.decode()
+
+
+def test_play_areas_not_inspected_within_the_interval_are_listed(make_user):
+    from tongyou.spaces import inspections
+
+    park = Facility.objects.create(
+        name="口袋公园游乐场",
+        kind="play_area",
+        region=Region.objects.get(code="150104001001"),
+        latitude=40.79,
+        longitude=111.65,
+    )
+    officer = make_user(Role.UNIT_OFFICER)
+    assert inspections.overdue_monitoring(Facility.objects.all()) == [park]
+    inspections.record_inspection(
+        park,
+        officer,
+        {"surface", "equipment", "edges", "sign", "shade"},
+        on=TODAY - datetime.timedelta(days=200),
+    )
+    assert inspections.overdue_monitoring(Facility.objects.all()) == [park]
+    inspections.record_inspection(park, officer, {"surface", "equipment", "edges", "sign", "shade"})
+    assert inspections.overdue_monitoring(Facility.objects.all()) == []

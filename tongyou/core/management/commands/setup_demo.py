@@ -11,6 +11,8 @@ from tongyou.datahub.services.synthetic import generate, generate_facts
 from tongyou.monitoring.demo import open_demo_round
 from tongyou.monitoring.services import load_indicators, load_plan
 from tongyou.regions.services import load_regions
+from tongyou.spaces.demo import load_demo_facilities
+from tongyou.spaces.inspections import load_checklists
 from tongyou.welfare.demo import load_demo_standards
 
 
@@ -31,6 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Plan tasks: {load_plan()}")
         self.stdout.write(f"Indicators: {load_indicators()}")
         self.stdout.write(f"Data sources: {load_sources()}")
+        self.stdout.write(f"Facility checklist items: {load_checklists()}")
+        self.stdout.write(f"Demo facilities: {load_demo_facilities()}")
         accounts = create_demo_accounts()
         self.stdout.write(f"Demo allowance standards added: {load_demo_standards()}")
         self.stdout.write(f"Demo venue for Code Adam: {load_demo_venue_and_cameras()}")

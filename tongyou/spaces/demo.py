@@ -1,0 +1,63 @@
+"""Demo facilities at community centres (flagged synthetic, locations approximate), so the map and
+coverage show something; the district's real registry replaces them."""
+
+import random
+
+from tongyou.regions.models import Region
+
+from .models import Facility, FacilityKind
+
+PER_STREET = {
+    "kindergarten_public": 2,
+    "kindergarten_inclusive": 2,
+    "primary": 2,
+    "middle": 1,
+    "play_area": 2,
+}
+ONCE = {"mother_baby_room": "玉泉区妇幼保健院母婴室（示意）", "bus_hub": "玉泉区长途汽车站（示意）"}
+
+
+def load_demo_facilities(seed=3):
+    if Facility.objects.filter(is_synthetic=True).exists():
+        return 0
+    rng = random.Random(seed)
+    made = []
+    for street in Region.objects.filter(level=Region.Level.STREET).order_by("code"):
+        communities = list(street.children.filter(centroid_lat__isnull=False).order_by("code"))
+        if not communities:
+            continue
+        for kind, count in PER_STREET.items():
+            label = FacilityKind(kind).label
+            for n in range(count):
+                place = rng.choice(communities)
+                made.append(
+                    Facility(
+                        name=f"{place.name.split('（')[0]}{label}{n + 1}（示意）",
+                        kind=kind,
+                        region=place,
+                        latitude=float(place.centroid_lat) + rng.uniform(-0.003, 0.003),
+                        longitude=float(place.centroid_lng) + rng.uniform(-0.003, 0.003),
+                        location_is_approximate=True,
+                        capacity=rng.choice([180, 270, 360]) if kind != "play_area" else None,
+                        is_synthetic=True,
+                    )
+                )
+    centre = (
+        Region.objects.filter(level=Region.Level.COMMUNITY, centroid_lat__isnull=False)
+        .order_by("code")
+        .first()
+    )
+    for kind, name in ONCE.items():
+        made.append(
+            Facility(
+                name=name,
+                kind=kind,
+                region=centre,
+                latitude=float(centre.centroid_lat),
+                longitude=float(centre.centroid_lng),
+                location_is_approximate=True,
+                is_synthetic=True,
+            )
+        )
+    Facility.objects.bulk_create(made)
+    return len(made)

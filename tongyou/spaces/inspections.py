@@ -1,0 +1,114 @@
+"""Standards checklists and inspections: a failed item is a rectification due in
+SPACES_RECTIFICATION_WORKING_DAYS (default 20, our choice); facilities that must be monitored
+periodically (play areas; SPACES_INSPECTION_INTERVAL_DAYS, default 180) are overdue when their
+last inspection is older."""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core.scoping import require
+from tongyou.core.workdays import add_working_days
+
+from .models import ChecklistItem, Facility, Finding, Inspection
+
+CHECKLISTS = Path(__file__).parent / "data" / "checklists.json"
+MONITORED_KINDS = ("play_area",)
+
+
+class InspectionRefused(ValueError):
+    pass
+
+
+def load_checklists(path=CHECKLISTS):
+    data = json.loads(Path(path).read_text(encoding="utf-8"))["checklists"]
+    count = 0
+    for kind, items in data.items():
+        for code, text in items:
+            ChecklistItem.objects.update_or_create(kind=kind, code=code, defaults={"text": text})
+            count += 1
+    return count
+
+
+def rectification_days():
+    return getattr(settings, "SPACES_RECTIFICATION_WORKING_DAYS", 20)
+
+
+def inspection_interval():
+    return getattr(settings, "SPACES_INSPECTION_INTERVAL_DAYS", 180)
+
+
+@transaction.atomic
+def record_inspection(facility, user, passed_codes, on=None, notes=""):
+    """Record an inspection: every checklist item of the facility's type is found passed if its
+    code is in `passed_codes`, failed otherwise (with a rectification deadline)."""
+    require(user, "spaces.inspect_facility", facility)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise InspectionRefused(_("An inspection cannot be in the future."))
+    items = list(ChecklistItem.objects.filter(kind=facility.kind))
+    if not items:
+        raise InspectionRefused(_("There is no checklist for this type of facility."))
+    inspection = Inspection.objects.create(facility=facility, inspected_on=on, inspector=user, notes=notes)
+    due = add_working_days(on, rectification_days())
+    Finding.objects.bulk_create(
+        Finding(
+            inspection=inspection,
+            item=item,
+            passed=item.code in passed_codes,
+            rectify_by=None if item.code in passed_codes else due,
+        )
+        for item in items
+    )
+    record(
+        AuditEntry.Action.CREATE,
+        user=user,
+        obj=inspection,
+        details={"failed": len(items) - len(set(passed_codes))},
+    )
+    return inspection
+
+
+def rectify(finding, user, on=None):
+    require(user, "spaces.inspect_facility", finding.inspection.facility)
+    if finding.passed or finding.rectified_on:
+        raise InspectionRefused(_("Nothing to rectify."))
+    finding.rectified_on = on or timezone.localdate()
+    finding.save(update_fields=["rectified_on"])
+    return finding
+
+
+def open_rectifications(findings):
+    return findings.filter(passed=False, rectified_on__isnull=True).select_related(
+        "item", "inspection__facility"
+    )
+
+
+def meets_standard(facility):
+    """True if the latest inspection found every item (or it was rectified); None if never inspected."""
+    latest = facility.inspections.first()
+    if latest is None:
+        return None
+    return not latest.findings.filter(passed=False, rectified_on__isnull=True).exists()
+
+
+def overdue_monitoring(facilities, today=None):
+    """Facilities under periodic monitoring whose last inspection is too old (or missing)."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=inspection_interval())
+    monitored = facilities.filter(kind__in=MONITORED_KINDS).annotate(last=Max("inspections__inspected_on"))
+    return [f for f in monitored if f.last is None or f.last < cutoff]
+
+
+def share_meeting_standard(kind):
+    """(meeting, all) for a facility type: the plan's 100% targets (bus hubs, public places)."""
+    facilities = list(Facility.objects.filter(kind=kind))
+    return sum(1 for f in facilities if meets_standard(f)), len(facilities)
