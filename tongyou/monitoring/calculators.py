@@ -17,6 +17,7 @@ from tongyou.datahub.models import Child, Disability, Enrolment, InsuranceEnrolm
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.regions.models import Region
 from tongyou.spaces.inspections import share_meeting_standard
+from tongyou.spaces.models import Facility
 from tongyou.welfare import harm, ledger
 from tongyou.welfare.eligibility import allowance_categories
 from tongyou.welfare.models import AllowanceApplication, Category, HarmReport, Status
@@ -185,3 +186,24 @@ def bus_hub_standard(as_of, tree, reporting_round=None):
     """Bus hubs whose latest inspection found the mother-baby room, child toilet and child basin."""
     meeting, hubs = share_meeting_standard("bus_hub")
     return {tree.district: meeting}, {tree.district: hubs}
+
+
+def _facilities(tree, kind):
+    return tree.roll_up(
+        dict(
+            Facility.objects.filter(kind=kind)
+            .values_list("region")
+            .annotate(n=Count("pk"))
+            .values_list("region", "n")
+        )
+    )
+
+
+@calculator("public_nurseries")
+def public_nurseries(as_of, tree, reporting_round=None):
+    return _facilities(tree, "nursery_public"), None
+
+
+@calculator("community_nurseries")
+def community_nurseries(as_of, tree, reporting_round=None):
+    return _facilities(tree, "nursery_community"), None

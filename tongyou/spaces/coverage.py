@@ -102,3 +102,45 @@ def coverage(group, as_of, level=Region.Level.STREET):
     areas.sort(key=lambda a: (-a.uncovered, a.code))
     uncovered = [grid_id for grid_id in counts if grid_id not in covered]
     return areas, uncovered
+
+
+@dataclass
+class Site:
+    code: str
+    name: str
+    latitude: float
+    longitude: float
+    newly_covered: int
+
+
+def best_sites(group, count, as_of, within=None):
+    """The `count` candidate sites that would cover the most children not yet covered, chosen one
+    by one (greedy maximal coverage: each pick is the best given the picks before it). Candidates
+    are the centres of the grids where such children live; `within` limits them to a region."""
+    counts = grid_counts(group, as_of)
+    regions = Region.objects.filter(pk__in=counts, centroid_lat__isnull=False)
+    if within is not None:
+        regions = regions.filter(path__startswith=within.path)
+    grids = {r.pk: (float(r.centroid_lat), float(r.centroid_lng)) for r in regions}
+    names = {r.pk: (r.code, f"{r.parent.name}{r.name}") for r in regions.select_related("parent")}
+    uncovered = {g: counts[g] for g in set(grids) - covered_grids(group, grids)}
+    reach_km = radius_m(group) / 1000 / detour()
+    ids = list(uncovered)
+    if not ids:
+        return []
+    lats = np.array([grids[g][0] for g in ids])
+    lngs = np.array([grids[g][1] for g in ids])
+    weights = np.array([uncovered[g] for g in ids], dtype=float)
+    # reach[i] = the uncovered grids a site at grid i would cover
+    reach = [np.flatnonzero(haversine_km(lats[i], lngs[i], lats, lngs) <= reach_km) for i in range(len(ids))]
+    remaining = weights.copy()
+    picks = []
+    for _ in range(min(count, len(ids))):
+        gains = np.array([remaining[r].sum() for r in reach])
+        best = int(gains.argmax())
+        if gains[best] <= 0:
+            break
+        code, name = names[ids[best]]
+        picks.append(Site(code, name, float(lats[best]), float(lngs[best]), int(gains[best])))
+        remaining[reach[best]] = 0
+    return picks

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.facility_map, name="map"),
     path("facilities.geojson", views.facilities_geojson, name="facilities"),
     path("coverage/", views.coverage_view, name="coverage"),
+    path("coverage/sites/", views.suggest_sites, name="sites"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility"),
     path("rectifications/", views.rectifications, name="rectifications"),
 ]

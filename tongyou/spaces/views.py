@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,4 +131,68 @@ def rectifications(request):
         request,
         "spaces/rectifications.html",
         {"findings": findings, "today": today, "monitoring": inspections.overdue_monitoring(area, today)},
+    )
+
+
+@login_required
+def suggest_sites(request):
+    """The best N new sites for a facility type within the user's jurisdiction, as a table, CSV or
+    GeoJSON (for a map)."""
+    require(request.user, "spaces.aggregate_facility")
+    group = request.GET.get("group", "kindergarten")
+    if group not in coverage.GROUPS:
+        group = "kindergarten"
+    try:
+        count = max(1, min(int(request.GET.get("n", 3)), 20))
+    except ValueError:
+        count = 3
+    sites = coverage.best_sites(group, count, timezone.localdate(), within=request.user.jurisdiction)
+    record(
+        AuditEntry.Action.STATISTICS,
+        request=request,
+        object_type="spaces.SiteSuggestion",
+        details={"group": group, "n": count},
+    )
+    fmt = request.GET.get("format")
+    if fmt == "geojson":
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
+                "properties": {"rank": n, "grid": s.code, "name": s.name, "newly_covered": s.newly_covered},
+            }
+            for n, s in enumerate(sites, start=1)
+        ]
+        response = JsonResponse(
+            {"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False}
+        )
+        response["Content-Disposition"] = f'attachment; filename="sites-{group}.geojson"'
+        return response
+    if fmt == "csv":
+        lines = ["序号,网格,位置,纬度,经度,新增覆盖儿童"] + [
+            f"{n},{s.code},{s.name},{s.latitude:.6f},{s.longitude:.6f},{s.newly_covered}"
+            for n, s in enumerate(sites, start=1)
+        ]
+        response = HttpResponse(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="sites-{group}.csv"'
+        return response
+    return render(
+        request,
+        "spaces/sites.html",
+        {
+            "sites": sites,
+            "group": group,
+            "groups": list(coverage.GROUPS),
+            "n": count,
+            "radius": coverage.radius_m(group),
+            "points": [
+                {
+                    "lat": s.latitude,
+                    "lng": s.longitude,
+                    "radius_km": coverage.radius_m(group) / 1000,
+                    "title": s.name,
+                }
+                for s in sites
+            ],
+        },
     )

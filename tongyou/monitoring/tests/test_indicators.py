@@ -204,3 +204,15 @@ def test_periods_are_named_as_dhis2_names_them():
     assert values.previous_period("2026") == "2025"
     with pytest.raises(ValueError, match="2026Q3"):
         values.period_bounds("26年")
+
+
+def test_nursery_counts_come_from_the_facility_registry():
+    from tongyou.spaces.models import Facility
+
+    community = Region.objects.get(code="150104001001")
+    for kind in ("nursery_public", "nursery_public", "nursery_community"):
+        Facility.objects.create(name=kind, kind=kind, region=community, latitude=40.79, longitude=111.65)
+    values.compute("2026", today=DAY)
+    assert value("PS-02", "150104000000")[2] == Decimal(2)
+    assert value("PS-02", STREET_A)[2] == Decimal(2)
+    assert value("PS-03", "150104000000")[2] == Decimal(1)

@@ -122,3 +122,25 @@ def test_play_areas_not_inspected_within_the_interval_are_listed(make_user):
     assert inspections.overdue_monitoring(Facility.objects.all()) == [park]
     inspections.record_inspection(park, officer, {"surface", "equipment", "edges", "sign", "shade"})
     assert inspections.overdue_monitoring(Facility.objects.all()) == []
+
+
+def test_the_best_sites_cover_the_most_children_one_after_another(settings, client_for):
+    settings.SPACES_DETOUR_FACTOR = 1.0
+    a, b, c = (Region.objects.get(code=f"15010400{n}001001") for n in (1, 2, 3))
+    kids(a, 5, 4)
+    kids(b, 3, 4)
+    kids(c, 1, 4)
+    sites = coverage.best_sites("kindergarten", 2, TODAY)
+    assert [(s.code, s.newly_covered) for s in sites] == [(a.code, 5), (b.code, 3)]
+    planner = client_for(Role.COORDINATOR)
+    csv_text = planner.get("/spaces/coverage/sites/?group=kindergarten&n=3&format=csv").content.decode(
+        "utf-8-sig"
+    )
+    assert csv_text.splitlines()[1].startswith(f"1,{a.code},")
+    geo = planner.get("/spaces/coverage/sites/?group=kindergarten&n=3&format=geojson").json()
+    assert [f["properties"]["newly_covered"] for f in geo["features"]] == [5, 3, 1]
+    street = client_for(Role.STREET_OFFICER, "150104002000")  # only sites in its own street
+    assert [
+        f["properties"]["grid"]
+        for f in street.get("/spaces/coverage/sites/?format=geojson").json()["features"]
+    ] == [b.code]
