@@ -8,6 +8,7 @@ urlpatterns = [
     path("facilities.geojson", views.facilities_geojson, name="facilities"),
     path("coverage/", views.coverage_view, name="coverage"),
     path("coverage/sites/", views.suggest_sites, name="sites"),
+    path("coverage/density.geojson", views.density, name="density"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility"),
     path("rectifications/", views.rectifications, name="rectifications"),
 ]

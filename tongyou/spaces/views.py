@@ -196,3 +196,34 @@ def suggest_sites(request):
             ],
         },
     )
+
+
+@login_required
+def density(request):
+    """Children of a facility's age group by grid (never a child's own point), with whether the grid
+    is within walking distance: the map's density and uncovered-area layer. Counts under the
+    small-cell threshold are left out for roles without access to persons."""
+    require(request.user, "spaces.aggregate_facility")
+    group = request.GET.get("group", "kindergarten")
+    if group not in coverage.GROUPS:
+        group = "kindergarten"
+    counts = coverage.grid_counts(group, timezone.localdate())
+    regions = Region.objects.filter(
+        pk__in=counts, centroid_lat__isnull=False, path__startswith=request.user.jurisdiction.path
+    )
+    grids = {r.pk: (float(r.centroid_lat), float(r.centroid_lng)) for r in regions}
+    covered = coverage.covered_grids(group, grids)
+    hide = not can(request.user, "datahub.view_child")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lng, lat]},
+            "properties": {"children": counts[pk], "covered": pk in covered},
+        }
+        for pk, (lat, lng) in grids.items()
+        if not (hide and counts[pk] < settings.SMALL_CELL_THRESHOLD)
+    ]
+    record(
+        AuditEntry.Action.STATISTICS, request=request, object_type="spaces.Density", details={"group": group}
+    )
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -144,3 +144,19 @@ def test_the_best_sites_cover_the_most_children_one_after_another(settings, clie
         f["properties"]["grid"]
         for f in street.get("/spaces/coverage/sites/?format=geojson").json()["features"]
     ] == [b.code]
+
+
+def test_the_density_layer_counts_by_grid_hides_small_counts_and_stays_in_the_area(client_for):
+    a, b = Region.objects.get(code="150104001001001"), Region.objects.get(code="150104001002001")
+    kids(a, 6, 4)
+    kids(b, 2, 4)
+    kids(Region.objects.get(code="150104002001001"), 7, 4)
+    researcher = client_for(Role.RESEARCHER, "150104001000")
+    shown = researcher.get("/spaces/coverage/density.geojson?group=kindergarten").json()["features"]
+    assert [f["properties"] for f in shown] == [{"children": 6, "covered": False}]
+    caseworker = client_for(Role.CASEWORKER, "150104001000")
+    counts = sorted(
+        f["properties"]["children"]
+        for f in caseworker.get("/spaces/coverage/density.geojson").json()["features"]
+    )
+    assert counts == [2, 6]
