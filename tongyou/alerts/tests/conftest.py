@@ -3,6 +3,7 @@
 import datetime
 import http.server
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -174,3 +175,19 @@ def new_case(police):
         return publishing.record_case(police, **fields)
 
     return make
+
+
+def broker_reachable(port=1883):
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_broker(request):
+    """Tests that talk to the machine's Mosquitto: CI starts it (.ci/run) and they must run there;
+    on a developer machine without a broker they are skipped, saying why."""
+    if "subscriber" in request.fixturenames and not broker_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("No MQTT broker at 127.0.0.1:1883")
+        pytest.skip("no MQTT broker at 127.0.0.1:1883 (install and start mosquitto)")
