@@ -9,7 +9,7 @@ Children count where they live (`residence_region`, a grid), rolled up the regio
 import datetime
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from tongyou.datahub.codes import ChildStatus, InstitutionKind, Ownership
@@ -17,7 +17,7 @@ from tongyou.datahub.models import Child, Disability, Enrolment, InsuranceEnrolm
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.regions.models import Region
 from tongyou.spaces.inspections import share_meeting_standard
-from tongyou.spaces.models import Facility
+from tongyou.spaces.models import Facility, Population
 from tongyou.welfare import harm, ledger
 from tongyou.welfare.eligibility import allowance_categories
 from tongyou.welfare.models import AllowanceApplication, Category, HarmReport, Status
@@ -207,3 +207,23 @@ def public_nurseries(as_of, tree, reporting_round=None):
 @calculator("community_nurseries")
 def community_nurseries(as_of, tree, reporting_round=None):
     return _facilities(tree, "nursery_community"), None
+
+
+@calculator("nursery_places")
+def nursery_places(as_of, tree, reporting_round=None):
+    """Nursery places (the capacity of every nursery) per 1,000 residents, where the statistics
+    bureau's population for the year (or the latest before it) is recorded."""
+    nurseries = Facility.objects.filter(
+        kind__in=["nursery_public", "nursery_community", "nursery_private"], capacity__isnull=False
+    )
+    places = tree.roll_up(
+        dict(nurseries.values_list("region").annotate(n=Sum("capacity")).values_list("region", "n"))
+    )
+    population = {}
+    for region_id, _year, people in (
+        Population.objects.filter(year__lte=as_of.year)
+        .order_by("year")
+        .values_list("region", "year", "population")
+    ):
+        population[region_id] = people  # later years overwrite earlier ones
+    return {r: places.get(r, 0) or 0 for r in population}, population

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Designation, Facility
+from .models import Designation, Facility, Population
 
 
 class DesignationInline(admin.TabularInline):
@@ -13,3 +13,8 @@ class FacilityAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "capacity"]
     list_filter = ["kind"]
     inlines = [DesignationInline]
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["region", "year", "population", "source"]

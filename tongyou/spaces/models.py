@@ -142,3 +142,24 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.item} {'✓' if self.passed else '✗'}"
+
+
+class Population(models.Model):
+    """The resident population of a street or the district in a year, as the statistics bureau
+    publishes it: the denominator of nursery places per 1,000 population (PS-01)."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("street, town or district"), on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("resident population"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region", "-year"]
+        unique_together = [("region", "year")]
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+
+    def __str__(self):
+        return f"{self.region} {self.year}"

@@ -216,3 +216,33 @@ def test_nursery_counts_come_from_the_facility_registry():
     assert value("PS-02", "150104000000")[2] == Decimal(2)
     assert value("PS-02", STREET_A)[2] == Decimal(2)
     assert value("PS-03", "150104000000")[2] == Decimal(1)
+
+
+def test_nursery_places_per_thousand_residents_by_street():
+    from tongyou.spaces.models import Facility, Population
+
+    community = Region.objects.get(code="150104001001")
+    Facility.objects.create(
+        name="公立托育园",
+        kind="nursery_public",
+        region=community,
+        latitude=40.79,
+        longitude=111.65,
+        capacity=150,
+    )
+    Facility.objects.create(
+        name="社区托育园",
+        kind="nursery_community",
+        region=community,
+        latitude=40.79,
+        longitude=111.65,
+        capacity=90,
+    )
+    Population.objects.create(region=Region.objects.get(code=STREET_A), year=2025, population=60_000)
+    Population.objects.create(region=Region.objects.get(code="150104000000"), year=2026, population=400_000)
+    values.compute("2026", today=DAY)
+    assert value("PS-01", STREET_A) == (Decimal(240), Decimal(60_000), Decimal("4.00"))  # 240 × 1000 / 60,000
+    assert value("PS-01", "150104000000")[2] == Decimal("0.60")
+    assert not IndicatorValue.objects.filter(
+        indicator__code="PS-01", region__code=STREET_B
+    ).exists()  # no population
