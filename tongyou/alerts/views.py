@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import uploads
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.regions.models import Region
 
 from .models import CodeAdam, MissingChildCase, Sighting, Venue
 from .services import publishing, venues
 
-PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
 PHOTO_MAX_BYTES = 3 * 1024 * 1024
 
 
@@ -33,7 +33,7 @@ def read_photo(upload):
     if upload.size > PHOTO_MAX_BYTES:
         raise forms.ValidationError(_("The photo is larger than 3 MB."))
     content = upload.read()
-    kind = next((t for sig, t in PHOTO_TYPES.items() if content.startswith(sig)), None)
+    kind = uploads.sniff(content, uploads.IMAGES)
     if kind is None:
         raise forms.ValidationError(_("The photo must be a JPEG or PNG."))
     return content, kind

@@ -65,7 +65,9 @@ def dashboard(request):
     period = _period(request)
     region = _region(request)
     year = int(period[:4])
-    indicators = list(Indicator.objects.prefetch_related("targets", "tasks__area").order_by("code"))
+    indicators = list(
+        Indicator.objects.prefetch_related("targets", "tasks__area", "source_units").order_by("code")
+    )
     if request.GET.get("mine") and request.user.unit_id:
         indicators = [i for i in indicators if request.user.unit in i.source_units.all()]
     children = list(region.children.order_by("code")) if region.level < Region.Level.COMMUNITY else []

@@ -15,19 +15,15 @@ from tongyou.accounts.models import Unit, User
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import uploads
 from tongyou.core.notifications import notify
 from tongyou.core.scoping import require
 
 from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# What a unit attaches: documents, photos, spreadsheets. Word and Excel files are ZIP containers.
-EVIDENCE_SIGNATURES = {
-    b"%PDF": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG": "image/png",
-    b"PK\x03\x04": "application/zip",
-}
+# What a unit attaches: documents, photos, spreadsheets.
+EVIDENCE_TYPES = {**uploads.PDF, **uploads.IMAGES, **uploads.OFFICE}
 EDITABLE = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
 
 
@@ -117,7 +113,7 @@ def add_evidence(report, user, caption, uploaded=None, url="", request=None):
         if uploaded.size > EVIDENCE_MAX_BYTES:
             raise ReportRefused(_("The file is larger than 10 MB."))
         content = uploaded.read()
-        content_type = next((t for sig, t in EVIDENCE_SIGNATURES.items() if content.startswith(sig)), None)
+        content_type = uploads.sniff(content, EVIDENCE_TYPES)
         if content_type is None:
             raise ReportRefused(_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."))
         evidence.filename, evidence.content_type, evidence.content = (

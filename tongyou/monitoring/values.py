@@ -225,10 +225,13 @@ def best_value(indicator, period, region, accepted_only=True):
 
 def light(indicator, value, year):
     """green: the target is met; amber: within 10% of it; red: further off; grey: no value or target."""
+    # From targets.all(), so a prefetch serves every call (dashboards ask once per cell).
+    targets = list(indicator.targets.all())
+    dated = sorted((t for t in targets if t.year is not None), key=lambda t: t.year)
     target = (
-        indicator.targets.filter(year__gte=year).order_by("year").first()
-        or indicator.targets.filter(year__isnull=True).first()
-        or indicator.targets.order_by("-year").first()
+        next((t for t in dated if t.year >= year), None)
+        or next((t for t in targets if t.year is None), None)
+        or (dated[-1] if dated else None)
     )
     if value is None or target is None:
         return "grey", target

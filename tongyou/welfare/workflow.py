@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import uploads
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
@@ -47,7 +48,7 @@ WAITING_ON = {
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 CLOSED_TO_EVIDENCE = (Status.ACTIVE, Status.SUSPENDED, Status.TERMINATED, Status.WITHDRAWN)
 # The formats a scanner or a phone produces, recognised by their first bytes, not their names.
-EVIDENCE_SIGNATURES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
+EVIDENCE_TYPES = {**uploads.PDF, **uploads.IMAGES}
 FILERS = (Role.CHILD_DIRECTOR, Role.CASEWORKER, Role.STREET_OFFICER)
 
 
@@ -293,7 +294,7 @@ def attach_evidence(application, user, kind, uploaded, request=None):
     if uploaded.size > EVIDENCE_MAX_BYTES:
         raise TransitionRefused(_("The file is larger than 5 MB; scan it at a lower resolution."))
     content = uploaded.read()
-    content_type = next((t for sig, t in EVIDENCE_SIGNATURES.items() if content.startswith(sig)), None)
+    content_type = uploads.sniff(content, EVIDENCE_TYPES)
     if content_type is None:
         raise TransitionRefused(_("Upload a PDF, JPEG or PNG file."))
     evidence = Evidence.objects.create(
