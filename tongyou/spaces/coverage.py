@@ -2,42 +2,131 @@
 radius, by street and community.
 
 Children are counted where they live, by grid (网格), at the grid's centre: the registry holds no
-finer position, and none is needed to count. Distance is straight-line times the detour factor
-SPACES_DETOUR_FACTOR (default 1.3); service radii follow GB 50180-2018 (kindergarten 300 m,
-primary 500 m, middle school 1,000 m) and are the setting SPACES_SERVICE_RADII."""
+finer position, and none is needed to count. How far is "within walking distance" is
+`distance.current_measure()`: straight line × SPACES_DETOUR_FACTOR (default 1.3), or along the
+street network when one is loaded. Service radii follow GB 50180-2018 for kindergartens (300 m),
+primary (500 m) and middle schools (1,000 m); the others are our choice from the standard's 5-,
+10- and 15-minute life circles (300 / 500 / 1,000 m). All are the setting SPACES_SERVICE_RADII."""
 
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
-from tongyou.alerts.services.geo import haversine_km
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region
 
+from .distance import current_measure
 from .models import Facility, FacilityKind
 
 K = FacilityKind
-# facility group: (the kinds that serve it, youngest age, oldest age)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Facilities that serve one age group, with how far a child should have to walk to one."""
+
+    label: str
+    kinds: tuple
+    youngest: int
+    oldest: int
+    radius_m: int
+
+    @property
+    def ages(self):
+        return f"{self.youngest}–{self.oldest}"
+
+
 GROUPS = {
-    "kindergarten": ((K.KINDERGARTEN_PUBLIC, K.KINDERGARTEN_INCLUSIVE, K.KINDERGARTEN_OTHER), 3, 5),
-    "primary": ((K.PRIMARY,), 6, 11),
-    "middle": ((K.MIDDLE,), 12, 14),
-    "nursery": ((K.NURSERY_PUBLIC, K.NURSERY_COMMUNITY, K.NURSERY_PRIVATE), 0, 2),
-    "play": ((K.PLAY_AREA, K.POCKET_PARK, K.PARK), 0, 12),
+    "kindergarten": Group(
+        _("Kindergarten"), (K.KINDERGARTEN_PUBLIC, K.KINDERGARTEN_INCLUSIVE, K.KINDERGARTEN_OTHER), 3, 5, 300
+    ),
+    "primary": Group(_("Primary school"), (K.PRIMARY,), 6, 11, 500),
+    "middle": Group(_("Middle school"), (K.MIDDLE,), 12, 14, 1000),
+    "nursery": Group(_("Nursery"), (K.NURSERY_PUBLIC, K.NURSERY_COMMUNITY, K.NURSERY_PRIVATE), 0, 2, 300),
+    "play": Group(_("Play area or park"), (K.PLAY_AREA, K.POCKET_PARK, K.PARK), 0, 12, 300),
+    "childrens_home": Group(_("Children's home (儿童之家)"), (K.CHILDRENS_HOME,), 0, 17, 500),
+    "library": Group(_("Library"), (K.LIBRARY, K.CHILDRENS_LIBRARY), 3, 17, 1000),
+    "sports": Group(_("Sports venue"), (K.SPORTS,), 6, 17, 1000),
+    "paediatrics": Group(
+        _("Paediatric care"), (K.PAEDIATRIC_CLINIC, K.PAEDIATRIC_HOSPITAL, K.MCH_INSTITUTION), 0, 17, 1000
+    ),
+    "mother_baby_room": Group(_("Mother-baby room"), (K.MOTHER_BABY_ROOM,), 0, 1, 500),
 }
-DEFAULT_RADII_M = {"kindergarten": 300, "primary": 500, "middle": 1000, "nursery": 300, "play": 300}
+
+
+def group_or_default(key):
+    return key if key in GROUPS else "kindergarten"
 
 
 def radius_m(group):
-    return {**DEFAULT_RADII_M, **getattr(settings, "SPACES_SERVICE_RADII", {})}[group]
+    return getattr(settings, "SPACES_SERVICE_RADII", {}).get(group, GROUPS[group].radius_m)
 
 
-def detour():
-    return getattr(settings, "SPACES_DETOUR_FACTOR", 1.3)
+def ages_filter(group, as_of):
+    spec = GROUPS[group]
+    return Q(
+        birth_date__gt=years_before(as_of, spec.oldest + 1),
+        birth_date__lte=years_before(as_of, spec.youngest),
+    )
+
+
+def grid_counts(group, as_of):
+    """{grid id: children of the group's ages living there}."""
+    return grid_counts_by_group(as_of, [group])[group]
+
+
+def grid_counts_by_group(as_of, groups=None):
+    """{group: {grid id: children of its ages}} for many groups in one pass over the children."""
+    groups = list(groups or GROUPS)
+    rows = (
+        Child.objects.values("residence_region")
+        .annotate(**{f"n_{g}": Count("pk", filter=ages_filter(g, as_of)) for g in groups})
+        .values_list("residence_region", *(f"n_{g}" for g in groups))
+    )
+    counts = {g: {} for g in groups}
+    for grid_id, *numbers in rows:
+        for group, n in zip(groups, numbers, strict=True):
+            if n:
+                counts[group][grid_id] = n
+    return counts
+
+
+def facility_points(groups=None):
+    """{group: array of (lat, lng)} of the facilities serving each group, in one query."""
+    groups = list(groups or GROUPS)
+    group_of = {kind: g for g in groups for kind in GROUPS[g].kinds}
+    points = {g: [] for g in groups}
+    for kind, lat, lng in Facility.objects.filter(kind__in=group_of).values_list(
+        "kind", "latitude", "longitude"
+    ):
+        points[group_of[kind]].append((lat, lng))
+    return {g: np.array(p, dtype=float).reshape(-1, 2) for g, p in points.items()}
+
+
+def covered_grids(group, grids, measure=None, facilities=None):
+    """The grid ids (of `grids`: {id: (lat, lng)}) within walking distance of a facility."""
+    if not grids:
+        return set()
+    measure = measure or current_measure()
+    facilities = facility_points([group])[group] if facilities is None else facilities
+    ids = list(grids)
+    reached = measure.reached(facilities, [grids[g] for g in ids], radius_m(group))
+    return {g for g, hit in zip(ids, reached, strict=True) if hit}
+
+
+def grid_centres(grid_ids, within=None):
+    regions = Region.objects.filter(pk__in=grid_ids, centroid_lat__isnull=False)
+    if within is not None:
+        regions = regions.filter(path__startswith=within.path)
+    return {
+        pk: (float(lat), float(lng))
+        for pk, lat, lng in regions.values_list("pk", "centroid_lat", "centroid_lng")
+    }
 
 
 @dataclass
@@ -56,52 +145,49 @@ class Area:
         return round(100 * self.covered / self.children, 1) if self.children else None
 
 
-def grid_counts(group, as_of):
-    """{grid id: children of the group's ages living there}."""
-    _kinds, youngest, oldest = GROUPS[group]
-    children = Child.objects.filter(
-        birth_date__gt=years_before(as_of, oldest + 1), birth_date__lte=years_before(as_of, youngest)
-    )
-    return dict(
-        children.values_list("residence_region").annotate(n=Count("pk")).values_list("residence_region", "n")
-    )
+class AreaRollup:
+    """Grid counts summed to streets or communities (read the region paths and names once)."""
 
+    def __init__(self, grid_ids):
+        self.paths = dict(Region.objects.filter(pk__in=grid_ids).values_list("pk", "path"))
+        self.names = {}
 
-def covered_grids(group, grids):
-    """The grid ids (of `grids`: {id: (lat, lng)}) within walking distance of a facility."""
-    kinds = GROUPS[group][0]
-    facilities = np.array(
-        list(Facility.objects.filter(kind__in=kinds).values_list("latitude", "longitude")), dtype=float
-    )
-    if not len(facilities) or not grids:
-        return set()
-    reach_km = radius_m(group) / 1000 / detour()
-    covered = set()
-    for grid_id, (lat, lng) in grids.items():
-        if (haversine_km(lat, lng, facilities[:, 0], facilities[:, 1]) <= reach_km).any():
-            covered.add(grid_id)
-    return covered
+    def areas(self, counts, covered, level):
+        totals, hits = Counter(), Counter()
+        for grid_id, n in counts.items():
+            code = self.paths[grid_id].strip("/").split("/")[level - 1]
+            totals[code] += n
+            hits[code] += n if grid_id in covered else 0
+        missing = set(totals) - set(self.names)
+        self.names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+        areas = [Area(code, self.names[code], totals[code], hits[code]) for code in totals]
+        areas.sort(key=lambda a: (-a.uncovered, a.code))
+        return areas
 
 
 def coverage(group, as_of, level=Region.Level.STREET):
     """[Area] at `level` (streets or communities), worst first, and the uncovered grids."""
     counts = grid_counts(group, as_of)
-    grids = {
-        r.pk: (float(r.centroid_lat), float(r.centroid_lng))
-        for r in Region.objects.filter(pk__in=counts, centroid_lat__isnull=False)
-    }
-    covered = covered_grids(group, grids)
-    paths = dict(Region.objects.filter(pk__in=counts).values_list("pk", "path"))
-    totals, hits = Counter(), Counter()
-    for grid_id, n in counts.items():
-        code = paths[grid_id].strip("/").split("/")[level - 1]
-        totals[code] += n
-        hits[code] += n if grid_id in covered else 0
-    names = dict(Region.objects.filter(code__in=totals).values_list("code", "name"))
-    areas = [Area(code, names[code], totals[code], hits[code]) for code in totals]
-    areas.sort(key=lambda a: (-a.uncovered, a.code))
+    covered = covered_grids(group, grid_centres(counts))
     uncovered = [grid_id for grid_id in counts if grid_id not in covered]
-    return areas, uncovered
+    return AreaRollup(counts).areas(counts, covered, level), uncovered
+
+
+def coverage_table(as_of, levels=(Region.Level.STREET, Region.Level.COMMUNITY)):
+    """The full coverage table: {group: {level: [Area]}} for every facility group, from one pass
+    over the children and one distance query per group."""
+    counts = grid_counts_by_group(as_of)
+    grids = set().union(*counts.values())
+    centres = grid_centres(grids)
+    rollup = AreaRollup(grids)
+    measure = current_measure()
+    facilities = facility_points()
+    table = {}
+    for group, group_counts in counts.items():
+        grids = {g: centres[g] for g in group_counts if g in centres}
+        covered = covered_grids(group, grids, measure, facilities[group])
+        table[group] = {level: rollup.areas(group_counts, covered, level) for level in levels}
+    return table
 
 
 @dataclass
@@ -118,29 +204,26 @@ def best_sites(group, count, as_of, within=None):
     by one (greedy maximal coverage: each pick is the best given the picks before it). Candidates
     are the centres of the grids where such children live; `within` limits them to a region."""
     counts = grid_counts(group, as_of)
-    regions = Region.objects.filter(pk__in=counts, centroid_lat__isnull=False)
-    if within is not None:
-        regions = regions.filter(path__startswith=within.path)
-    grids = {r.pk: (float(r.centroid_lat), float(r.centroid_lng)) for r in regions}
-    names = {r.pk: (r.code, f"{r.parent.name}{r.name}") for r in regions.select_related("parent")}
-    uncovered = {g: counts[g] for g in set(grids) - covered_grids(group, grids)}
-    reach_km = radius_m(group) / 1000 / detour()
-    ids = list(uncovered)
-    if not ids:
+    grids = grid_centres(counts, within)
+    measure = current_measure()
+    uncovered = sorted(set(grids) - covered_grids(group, grids, measure))
+    if not uncovered:
         return []
-    lats = np.array([grids[g][0] for g in ids])
-    lngs = np.array([grids[g][1] for g in ids])
-    weights = np.array([uncovered[g] for g in ids], dtype=float)
+    points = [grids[g] for g in uncovered]
     # reach[i] = the uncovered grids a site at grid i would cover
-    reach = [np.flatnonzero(haversine_km(lats[i], lngs[i], lats, lngs) <= reach_km) for i in range(len(ids))]
-    remaining = weights.copy()
+    reach = measure.neighbourhoods(points, radius_m(group))
+    remaining = np.array([counts[g] for g in uncovered], dtype=float)
+    names = {
+        r.pk: (r.code, f"{r.parent.name}{r.name}")
+        for r in Region.objects.filter(pk__in=uncovered).select_related("parent")
+    }
     picks = []
-    for _ in range(min(count, len(ids))):
+    for _pick in range(min(count, len(uncovered))):
         gains = np.array([remaining[r].sum() for r in reach])
         best = int(gains.argmax())
         if gains[best] <= 0:
             break
-        code, name = names[ids[best]]
-        picks.append(Site(code, name, float(lats[best]), float(lngs[best]), int(gains[best])))
+        code, name = names[uncovered[best]]
+        picks.append(Site(code, name, points[best][0], points[best][1], int(gains[best])))
         remaining[reach[best]] = 0
     return picks

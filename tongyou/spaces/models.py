@@ -24,6 +24,7 @@ class FacilityKind(models.TextChoices):
     PLAY_AREA = "play_area", _("Play area")
     SPORTS = "sports", _("Sports venue")
     PRACTICE_BASE = "practice_base", _("Practice or out-of-school education base")
+    TRAINING = "training", _("Out-of-school training institution")
     CHILDRENS_HOME = "childrens_home", _("Children's home (儿童之家)")
     MOTHER_BABY_ROOM = "mother_baby_room", _("Mother-baby room")
     FAMILY_TOILET = "family_toilet", _("Third (family) toilet")
@@ -163,3 +164,53 @@ class Population(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.year}"
+
+
+class StreetNetwork(models.Model):
+    """A walkable street network loaded by the user (an OpenStreetMap extract): when one is
+    loaded, coverage measures distances along it instead of straight line × detour factor."""
+
+    name = models.CharField(_("name"), max_length=200)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+    loaded_by = models.CharField(_("loaded by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        verbose_name = _("street network")
+        verbose_name_plural = _("street networks")
+
+    def __str__(self):
+        return self.name
+
+
+class StreetNode(models.Model):
+    """A junction or bend of the network, identified by its OpenStreetMap node id."""
+
+    network = models.ForeignKey(StreetNetwork, on_delete=models.CASCADE, related_name="nodes")
+    osm_id = models.BigIntegerField(_("OpenStreetMap node id"))
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        unique_together = [("network", "osm_id")]
+        verbose_name = _("street node")
+        verbose_name_plural = _("street nodes")
+
+    def __str__(self):
+        return str(self.osm_id)
+
+
+class StreetSegment(models.Model):
+    """A walkable stretch between two nodes (by OpenStreetMap node id), both ways."""
+
+    network = models.ForeignKey(StreetNetwork, on_delete=models.CASCADE, related_name="segments")
+    start_osm_id = models.BigIntegerField(_("from node"))
+    end_osm_id = models.BigIntegerField(_("to node"))
+    length_m = models.FloatField(_("length (m)"))
+
+    class Meta:
+        verbose_name = _("street segment")
+        verbose_name_plural = _("street segments")
+
+    def __str__(self):
+        return f"{self.start_osm_id}–{self.end_osm_id}"

@@ -1,0 +1,84 @@
+"""Loading a walkable street network from an OpenStreetMap extract (.osm, .osm.pbf, .osm.bz2),
+read with pyosmium: every way tagged `highway` that people may walk along, split into segments
+between consecutive nodes, both directions (pedestrians ignore one-way streets)."""
+
+import osmium
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tongyou.alerts.services.geo import distance_km
+
+from .models import StreetNetwork, StreetNode, StreetSegment
+
+# Highways a pedestrian may not use, or that are not built yet.
+NOT_WALKABLE = {"motorway", "motorway_link", "trunk", "trunk_link", "construction", "proposed", "raceway"}
+
+
+class NetworkRefused(ValueError):
+    pass
+
+
+def walkable(tags):
+    return tags.get("highway") not in NOT_WALKABLE and tags.get("foot") != "no" and tags.get("access") != "no"
+
+
+def read_osm(path):
+    """({osm node id: (lat, lng)}, {(node id, node id): metres}) of the walkable ways in `path`."""
+    nodes, segments = {}, {}
+    processor = (
+        osmium.FileProcessor(str(path)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
+    )
+    for way in processor:
+        if not way.is_way() or not walkable(way.tags):
+            continue
+        refs = []
+        for node in way.nodes:
+            if not node.location.valid():
+                continue  # a node outside the extract: the way is cut where the extract ends
+            nodes[node.ref] = (node.location.lat, node.location.lon)
+            refs.append(node.ref)
+        for start, end in zip(refs, refs[1:], strict=False):
+            if start == end:
+                continue
+            pair = (min(start, end), max(start, end))
+            (lat1, lng1), (lat2, lng2) = nodes[start], nodes[end]
+            metres = distance_km(lat1, lng1, lat2, lng2) * 1000
+            # Two ways between the same nodes: the shorter one is the way people walk.
+            segments[pair] = min(metres, segments.get(pair, metres))
+    return nodes, segments
+
+
+@transaction.atomic
+def load_street_network(path, name="", loaded_by=""):
+    """Replace the street network with the walkable streets of an OpenStreetMap extract."""
+    try:
+        nodes, segments = read_osm(path)
+    except RuntimeError as exc:  # pyosmium reports unreadable files this way
+        raise NetworkRefused(
+            _("The file could not be read as OpenStreetMap data: %(error)s") % {"error": exc}
+        ) from None
+    if not segments:
+        raise NetworkRefused(_("The file has no walkable streets (ways tagged highway)."))
+    StreetNetwork.objects.all().delete()
+    network = StreetNetwork.objects.create(name=name or str(path).rsplit("/", 1)[-1], loaded_by=loaded_by)
+    used = {ref for pair in segments for ref in pair}
+    StreetNode.objects.bulk_create(
+        (
+            StreetNode(network=network, osm_id=ref, latitude=nodes[ref][0], longitude=nodes[ref][1])
+            for ref in used
+        ),
+        batch_size=5000,
+    )
+    StreetSegment.objects.bulk_create(
+        (
+            StreetSegment(network=network, start_osm_id=start, end_osm_id=end, length_m=metres)
+            for (start, end), metres in segments.items()
+        ),
+        batch_size=5000,
+    )
+    return network, len(used), len(segments)
+
+
+def clear_street_network():
+    """Back to straight line × detour factor."""
+    return StreetNetwork.objects.all().delete()[0]
