@@ -39,6 +39,7 @@ def navigation(request):
         if can(user, "datahub.import_source"):
             items.append((_("Imports"), reverse("datahub:import_home")))
         if can(user, "spaces.view_finding"):
+            items.append((_("Facilities"), reverse("spaces:facilities_list")))
             items.append((_("Rectifications"), reverse("spaces:rectifications")))
         if can(user, "spaces.aggregate_facility"):
             items.append((_("Coverage"), reverse("spaces:coverage")))

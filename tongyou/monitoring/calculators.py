@@ -16,7 +16,8 @@ from tongyou.datahub.codes import ChildStatus, InstitutionKind, Ownership
 from tongyou.datahub.models import Child, Disability, Enrolment, InsuranceEnrolment, StatusPeriod
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.regions.models import Region
-from tongyou.spaces.inspections import share_meeting_standard
+from tongyou.spaces import coverage
+from tongyou.spaces.inspections import monitored_in_year, share_meeting_standard
 from tongyou.spaces.models import Facility, Population
 from tongyou.welfare import harm, ledger
 from tongyou.welfare.eligibility import allowance_categories
@@ -188,15 +189,28 @@ def bus_hub_standard(as_of, tree, reporting_round=None):
     return {tree.district: meeting}, {tree.district: hubs}
 
 
+def _by_region(facilities):
+    return dict(facilities.values_list("region").annotate(n=Count("pk")).values_list("region", "n"))
+
+
 def _facilities(tree, kind):
-    return tree.roll_up(
-        dict(
-            Facility.objects.filter(kind=kind)
-            .values_list("region")
-            .annotate(n=Count("pk"))
-            .values_list("region", "n")
-        )
-    )
+    return tree.roll_up(_by_region(Facility.objects.filter(kind=kind)))
+
+
+@calculator("venues_monitored")
+def venues_monitored(as_of, tree, reporting_round=None):
+    """Play areas, training institutions and sports venues inspected in the year (plan task 四.5)."""
+    inspected, monitored = monitored_in_year(Facility.objects.all(), as_of.year)
+    return tree.roll_up(_by_region(inspected)), tree.roll_up(_by_region(monitored))
+
+
+@calculator("play_space_reach")
+def play_space_reach(as_of, tree, reporting_round=None):
+    """Children 0–12 whose grid is within walking distance of a play area or park (300 m by
+    default), from the facility registry as it stands today."""
+    counts = coverage.grid_counts("play", as_of)
+    covered = coverage.covered_grids("play", coverage.grid_centres(counts))
+    return tree.roll_up({g: n for g, n in counts.items() if g in covered}), tree.roll_up(counts)
 
 
 @calculator("public_nurseries")

@@ -8,13 +8,32 @@ from tongyou.regions.models import Region
 from .models import Facility, FacilityKind
 
 PER_STREET = {
+    "nursery_public": 1,
+    "nursery_community": 1,
     "kindergarten_public": 2,
     "kindergarten_inclusive": 2,
     "primary": 2,
     "middle": 1,
     "play_area": 2,
+    "childrens_home": 1,
+    "sports": 1,
+    "training": 2,
+    "paediatric_clinic": 1,
 }
-ONCE = {"mother_baby_room": "玉泉区妇幼保健院母婴室（示意）", "bus_hub": "玉泉区长途汽车站（示意）"}
+CAPACITY = {
+    "nursery_public": [60, 90, 120],
+    "nursery_community": [30, 45, 60],
+    "kindergarten_public": [180, 270, 360],
+    "kindergarten_inclusive": [180, 270, 360],
+    "primary": [1080, 1620, 2160],
+    "middle": [900, 1200, 1500],
+}
+ONCE = {
+    "mother_baby_room": "玉泉区妇幼保健院母婴室（示意）",
+    "bus_hub": "玉泉区长途汽车站（示意）",
+    "childrens_library": "玉泉区少年儿童图书馆（示意）",
+    "mch_institution": "玉泉区妇幼保健院（示意）",
+}
 
 
 def load_demo_facilities(seed=3):
@@ -38,7 +57,7 @@ def load_demo_facilities(seed=3):
                         latitude=float(place.centroid_lat) + rng.uniform(-0.003, 0.003),
                         longitude=float(place.centroid_lng) + rng.uniform(-0.003, 0.003),
                         location_is_approximate=True,
-                        capacity=rng.choice([180, 270, 360]) if kind != "play_area" else None,
+                        capacity=rng.choice(CAPACITY[kind]) if kind in CAPACITY else None,
                         is_synthetic=True,
                     )
                 )

@@ -1,7 +1,7 @@
 """Standards checklists and inspections: a failed item is a rectification due in
 SPACES_RECTIFICATION_WORKING_DAYS (default 20, our choice); facilities that must be monitored
-periodically (play areas; SPACES_INSPECTION_INTERVAL_DAYS, default 180) are overdue when their
-last inspection is older."""
+periodically (plan task 四.5: play areas, training institutions and sports venues;
+SPACES_INSPECTION_INTERVAL_DAYS, default 180) are overdue when their last inspection is older."""
 
 import datetime
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from tongyou.core.workdays import add_working_days
 from .models import ChecklistItem, Facility, Finding, Inspection
 
 CHECKLISTS = Path(__file__).parent / "data" / "checklists.json"
-MONITORED_KINDS = ("play_area",)
+MONITORED_KINDS = ("play_area", "training", "sports")
 
 
 class InspectionRefused(ValueError):
@@ -106,6 +106,15 @@ def overdue_monitoring(facilities, today=None):
     cutoff = today - datetime.timedelta(days=inspection_interval())
     monitored = facilities.filter(kind__in=MONITORED_KINDS).annotate(last=Max("inspections__inspected_on"))
     return [f for f in monitored if f.last is None or f.last < cutoff]
+
+
+def monitored_in_year(facilities, year):
+    """(inspected in `year`, all) of the facilities under periodic monitoring: GS-08."""
+    monitored = facilities.filter(kind__in=MONITORED_KINDS)
+    inspected = monitored.filter(
+        Exists(Inspection.objects.filter(facility=OuterRef("pk"), inspected_on__year=year))
+    )
+    return inspected, monitored
 
 
 def share_meeting_standard(kind):

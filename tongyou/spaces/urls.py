@@ -9,6 +9,7 @@ urlpatterns = [
     path("coverage/", views.coverage_view, name="coverage"),
     path("coverage/sites/", views.suggest_sites, name="sites"),
     path("coverage/density.geojson", views.density, name="density"),
+    path("facilities/", views.facility_list, name="facilities_list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility"),
     path("rectifications/", views.rectifications, name="rectifications"),
 ]

@@ -1,8 +1,12 @@
 """The facility map (public) and walking-distance coverage (planners, aggregates only)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +18,7 @@ from tongyou.core.scoping import can, require, scoped
 from tongyou.regions.models import Region
 
 from . import coverage, inspections
+from .distance import current_measure
 from .models import ChecklistItem, Facility, FacilityKind, Finding
 
 
@@ -50,32 +55,77 @@ def facilities_geojson(request):
 @login_required
 def coverage_view(request):
     require(request.user, "spaces.aggregate_facility")
-    group = request.GET.get("group", "kindergarten")
-    if group not in coverage.GROUPS:
-        group = "kindergarten"
+    group = coverage.group_or_default(request.GET.get("group"))
     level = Region.Level.COMMUNITY if request.GET.get("level") == "community" else Region.Level.STREET
-    areas, uncovered = coverage.coverage(group, timezone.localdate(), level)
+    table = coverage.coverage_table(timezone.localdate(), levels=(level,))
     allowed = set(request.user.jurisdiction.subtree().values_list("code", flat=True))
-    areas = [a for a in areas if a.code in allowed]
-    threshold = settings.SMALL_CELL_THRESHOLD
     hide = not can(request.user, "datahub.view_child")
+    threshold = settings.SMALL_CELL_THRESHOLD
+    areas = [a for a in table[group][level] if a.code in allowed]
     rows = [(a, hide and 0 < a.uncovered < threshold, hide and 0 < a.children < threshold) for a in areas]
+    summary = []
+    for key, spec in coverage.GROUPS.items():
+        mine = [a for a in table[key][level] if a.code in allowed]
+        children, covered = sum(a.children for a in mine), sum(a.covered for a in mine)
+        total = coverage.Area("", "", children, covered)
+        small = hide and (0 < children < threshold or 0 < total.uncovered < threshold)
+        summary.append((key, spec, coverage.radius_m(key), total, small))
     record(
         AuditEntry.Action.STATISTICS, request=request, object_type="spaces.Coverage", details={"group": group}
     )
-    _kinds, youngest, oldest = coverage.GROUPS[group]
+    measure = current_measure()
     return render(
         request,
         "spaces/coverage.html",
         {
             "rows": rows,
+            "summary": summary,
             "group": group,
-            "groups": list(coverage.GROUPS),
+            "spec": coverage.GROUPS[group],
+            "groups": coverage.GROUPS,
             "level": "community" if level == Region.Level.COMMUNITY else "street",
             "radius": coverage.radius_m(group),
-            "detour": coverage.detour(),
-            "ages": f"{youngest}–{oldest}",
-            "uncovered_grids": len(uncovered),
+            "measure": measure,
+            "uncovered_areas": sum(1 for a in areas if a.uncovered),
+        },
+    )
+
+
+@login_required
+def facility_list(request):
+    """The facilities in the user's area, by type, with their last inspection and open
+    rectifications: where an inspector starts."""
+    require(request.user, "spaces.view_finding")
+    facilities = (
+        Facility.objects.filter(region__path__startswith=request.user.jurisdiction.path)
+        .select_related("region__parent")
+        .annotate(
+            last=Max("inspections__inspected_on"),
+            open=Count(
+                "inspections__findings",
+                filter=Q(
+                    inspections__findings__passed=False, inspections__findings__rectified_on__isnull=True
+                ),
+            ),
+        )
+    )
+    facilities = facilities.order_by("kind", "name", "pk")
+    kind = request.GET.get("kind", "")
+    if kind:
+        facilities = facilities.filter(kind=kind)
+    name = request.GET.get("q", "").strip()
+    if name:
+        facilities = facilities.filter(name__contains=name)
+    page = Paginator(facilities, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "spaces/facility_list.html",
+        {
+            "page": page,
+            "kinds": FacilityKind.choices,
+            "kind": kind,
+            "q": name,
+            "params": urlencode({"kind": kind, "q": name}),
         },
     )
 
@@ -139,9 +189,7 @@ def suggest_sites(request):
     """The best N new sites for a facility type within the user's jurisdiction, as a table, CSV or
     GeoJSON (for a map)."""
     require(request.user, "spaces.aggregate_facility")
-    group = request.GET.get("group", "kindergarten")
-    if group not in coverage.GROUPS:
-        group = "kindergarten"
+    group = coverage.group_or_default(request.GET.get("group"))
     try:
         count = max(1, min(int(request.GET.get("n", 3)), 20))
     except ValueError:
@@ -182,7 +230,7 @@ def suggest_sites(request):
         {
             "sites": sites,
             "group": group,
-            "groups": list(coverage.GROUPS),
+            "groups": coverage.GROUPS,
             "n": count,
             "radius": coverage.radius_m(group),
             "points": [
@@ -204,14 +252,9 @@ def density(request):
     is within walking distance: the map's density and uncovered-area layer. Counts under the
     small-cell threshold are left out for roles without access to persons."""
     require(request.user, "spaces.aggregate_facility")
-    group = request.GET.get("group", "kindergarten")
-    if group not in coverage.GROUPS:
-        group = "kindergarten"
+    group = coverage.group_or_default(request.GET.get("group"))
     counts = coverage.grid_counts(group, timezone.localdate())
-    regions = Region.objects.filter(
-        pk__in=counts, centroid_lat__isnull=False, path__startswith=request.user.jurisdiction.path
-    )
-    grids = {r.pk: (float(r.centroid_lat), float(r.centroid_lng)) for r in regions}
+    grids = coverage.grid_centres(counts, within=request.user.jurisdiction)
     covered = coverage.covered_grids(group, grids)
     hide = not can(request.user, "datahub.view_child")
     features = [

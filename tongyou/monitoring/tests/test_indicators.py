@@ -246,3 +246,44 @@ def test_nursery_places_per_thousand_residents_by_street():
     assert not IndicatorValue.objects.filter(
         indicator__code="PS-01", region__code=STREET_B
     ).exists()  # no population
+
+
+def test_monitored_venues_count_those_inspected_in_the_year(make_user):
+    from tongyou.spaces.inspections import record_inspection
+    from tongyou.spaces.models import Facility
+
+    community = Region.objects.get(code="150104001001")
+    officer = make_user(Role.STREET_OFFICER, STREET_A)
+    venues = [
+        Facility.objects.create(name=kind, kind=kind, region=community, latitude=40.79, longitude=111.65)
+        for kind in ("play_area", "training", "training", "sports")
+    ]
+    Facility.objects.create(
+        name="幼儿园", kind="kindergarten_public", region=community, latitude=40.79, longitude=111.65
+    )
+    record_inspection(venues[0], officer, set(), on=datetime.date(2026, 3, 2))
+    record_inspection(venues[0], officer, set(), on=datetime.date(2026, 9, 1))  # twice: still one venue
+    record_inspection(venues[1], officer, set(), on=datetime.date(2026, 5, 6))
+    record_inspection(venues[3], officer, set(), on=datetime.date(2025, 12, 30))  # last year
+    values.compute("2026", today=DAY)
+    assert value("GS-08", STREET_A) == (Decimal(2), Decimal(4), Decimal("50.00"))
+
+
+def test_play_space_reach_counts_children_0_to_12_near_a_play_area(settings):
+    from tongyou.spaces.models import Facility
+
+    settings.SPACES_DETOUR_FACTOR = 1.0
+    near = Region.objects.get(code=GRID_A)
+    for age in (2, 7, 12, 13):  # 13 is too old
+        child(GRID_A, age)
+    child(GRID_B, 5)
+    Facility.objects.create(
+        name="口袋公园",
+        kind="pocket_park",
+        region=near.parent,
+        latitude=float(near.centroid_lat) + 0.001,  # 111 m
+        longitude=float(near.centroid_lng),
+    )
+    values.compute("2026", today=DAY)
+    assert value("GS-09", STREET_A) == (Decimal(3), Decimal(3), Decimal("100.00"))
+    assert value("GS-09", "150104000000") == (Decimal(3), Decimal(4), Decimal("75.00"))

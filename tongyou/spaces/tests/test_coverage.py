@@ -160,3 +160,77 @@ def test_the_density_layer_counts_by_grid_hides_small_counts_and_stays_in_the_ar
         for f in caseworker.get("/spaces/coverage/density.geojson").json()["features"]
     )
     assert counts == [2, 6]
+
+
+def test_the_full_table_covers_every_group_in_one_pass(settings, django_assert_max_num_queries):
+    """Ten groups, each with its own ages and radius, counted by hand for two grids."""
+    settings.SPACES_DETOUR_FACTOR = 1.0
+    near, far = Region.objects.get(code="150104001001001"), Region.objects.get(code="150104002001001")
+    kids(near, 2, 1)  # nursery, play, children's home, paediatrics, mother-baby room
+    kids(near, 3, 8)  # primary, play, children's home, library, sports, paediatrics
+    kids(far, 4, 13)  # middle, children's home, library, sports, paediatrics
+    lat, lng = float(near.centroid_lat), float(near.centroid_lng)
+    for kind, north in (
+        ("primary", 0.004),
+        ("middle", 0.004),
+        ("pocket_park", 0.001),
+        ("mother_baby_room", 0.006),
+    ):
+        Facility.objects.create(name=kind, kind=kind, region=near.parent, latitude=lat + north, longitude=lng)
+    # 445 m: within a primary school's 500 m and a middle school's 1,000 m, not a park's 300 m;
+    # 111 m to the park; 667 m to the mother-baby room (500 m).
+    with django_assert_max_num_queries(8):
+        table = coverage.coverage_table(TODAY, levels=(Region.Level.STREET,))
+    assert set(table) == set(coverage.GROUPS)
+
+    def street(group, code):
+        return next(
+            ((a.children, a.covered) for a in table[group][Region.Level.STREET] if a.code == code), None
+        )
+
+    assert street("primary", "150104001000") == (3, 3)
+    assert street("middle", "150104002000") == (4, 0)
+    assert street("play", "150104001000") == (5, 5)
+    assert street("mother_baby_room", "150104001000") == (2, 0)
+    assert street("nursery", "150104001000") == (2, 0)
+    assert street("kindergarten", "150104001000") is None  # nobody aged 3–5
+    assert street("childrens_home", "150104002000") == (4, 0)
+
+
+def test_the_coverage_page_lists_every_facility_type_and_hides_small_counts(client_for):
+    grid = Region.objects.get(code="150104001001001")
+    kids(grid, 3, 4)
+    planner = client_for(Role.COORDINATOR)
+    page = planner.get("/spaces/coverage/?group=primary").content.decode()
+    assert page.count('data-group="') == len(coverage.GROUPS)
+    assert "儿科医疗服务" in page and "直线距离×绕行系数1.3" in page
+    researcher = client_for(Role.RESEARCHER)
+    summary = researcher.get("/spaces/coverage/").content.decode().split('id="coverage-summary"')[1]
+    kindergarten_row = summary.split('data-group="kindergarten"')[1].split("</tr>")[0]
+    assert "&lt;5" in kindergarten_row and ">3<" not in kindergarten_row
+
+
+def test_inspectors_find_the_facilities_of_their_area(client_for, make_user):
+    from tongyou.spaces.inspections import record_inspection
+
+    mine = Facility.objects.create(
+        name="万达广场母婴室",
+        kind="mother_baby_room",
+        region=Region.objects.get(code="150104001001"),
+        latitude=40.79,
+        longitude=111.65,
+    )
+    Facility.objects.create(
+        name="火车站母婴室",
+        kind="mother_baby_room",
+        region=Region.objects.get(code="150104002001"),
+        latitude=40.79,
+        longitude=111.65,
+    )
+    record_inspection(mine, make_user(Role.STREET_OFFICER, "150104001000"), {"space"})
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    page = street.get("/spaces/facilities/?kind=mother_baby_room").content.decode()
+    assert "万达广场母婴室" in page and "火车站母婴室" not in page
+    assert '<span class="badge overdue">8</span>' in page  # nine items, one passed
+    assert client_for(Role.RESEARCHER).get("/spaces/facilities/").status_code == 403
+    assert Client().get("/spaces/facilities/").status_code == 302
