@@ -511,3 +511,70 @@ def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(d
     finally:
         inside.stop()
         outside.stop()
+
+
+def test_a_planner_finds_the_worst_street_for_kindergartens_and_exports_three_sites(demo_site, browser):
+    import json
+
+    from tongyou.spaces import coverage
+    from tongyou.spaces.demo import load_demo_facilities
+    from tongyou.spaces.models import Facility
+
+    load_demo_facilities()
+    page = log_in(browser, demo_site, "coordinator")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.click(".mainnav >> text=儿童友好场所")
+    page.wait_for_selector("#facility-map[data-rendered='true']")
+    assert page.locator("#facility-map").get_attribute("data-features") == str(Facility.objects.count())
+    shot(page, "spaces-map")
+    page.click(".mainnav >> text=服务覆盖")
+    page.select_option("#group", "kindergarten")
+    page.click("#coverage-form button[type=submit]")
+    page.wait_for_selector("#coverage-map[data-rendered='true']")
+    # Kindergartens serve 3- to 5-year-olds (until they start school at six), within 300 m.
+    assert "3–5岁儿童" in page.locator("#coverage-rule").inner_text()
+    worst = coverage.coverage("kindergarten", datetime.date.today())[0][0]
+    first = page.locator("#coverage tbody tr").first
+    assert first.get_attribute("data-code") == worst.code
+    assert first.locator("td").nth(3).inner_text() == str(worst.uncovered)
+    assert all(url.startswith(demo_site) for url in requests)
+    shot(page, "spaces-coverage")
+    page.click("#suggest-sites")
+    page.fill("#n", "3")
+    page.click("#sites-form button[type=submit]")
+    assert page.locator("#sites tbody tr").count() == 3
+    shot(page, "spaces-sites")
+    with page.expect_download() as download:
+        page.click("#sites-csv")
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("序号,网格,位置") and len(rows) == 4
+    with page.expect_download() as download:
+        page.click("#sites-geojson")
+    sites = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert [f["properties"]["rank"] for f in sites["features"]] == [1, 2, 3]
+    page.close()
+
+
+def test_a_failed_mother_baby_room_item_shows_up_as_a_rectification_due(demo_site, browser):
+    from tongyou.spaces.demo import load_demo_facilities
+
+    load_demo_facilities()
+    page = log_in(browser, demo_site, "coordinator")
+    page.click(".mainnav >> text=设施台账")
+    page.select_option("#kind", "mother_baby_room")
+    page.click("#facility-filter button[type=submit]")
+    page.locator("#facilities tbody a").first.click()
+    boxes = page.locator("#inspection-form input[name=passed]")
+    for n in range(boxes.count()):
+        if boxes.nth(n).get_attribute("value") != "lock":
+            boxes.nth(n).check()
+    page.click("#inspection-form button[type=submit]")
+    assert page.locator("#meets").inner_text() == "待整改"
+    page.click(".mainnav >> text=整改")
+    row = page.locator("#rectifications tbody tr").first
+    assert "可从内部锁闭的门" in row.inner_text()
+    due = row.locator("td").nth(2).inner_text()
+    assert re.match(r"\d{4}-\d{2}-\d{2}", due) and due > datetime.date.today().isoformat()
+    shot(page, "spaces-rectification")
+    page.close()
