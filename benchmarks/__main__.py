@@ -43,6 +43,7 @@ def main():
         datahub_import,
         field_crypto,
         scoping,
+        spaces_coverage,
         statistics,
     )
 
@@ -60,6 +61,7 @@ def main():
         "import": datahub_import,
         "recipients": alert_recipients,
         "fanout": alert_fanout,
+        "coverage": spaces_coverage,
     }
     chosen = args.only.split(",") if args.only else list(modules)
     for name in chosen:
