@@ -69,6 +69,7 @@ class Child(models.Model):
         verbose_name=_("residence (community or grid)"),
         on_delete=models.PROTECT,
         related_name="children_resident",
+        db_index=False,  # child_stats_idx leads with it; a second index only slows imports
     )
     household = models.ForeignKey(
         Household,
@@ -151,6 +152,7 @@ class ImportBatch(models.Model):
     """One uploaded file: previewed, then committed whole or not at all."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
         PREVIEWED = "previewed", _("Previewed")
         RUNNING = "running", _("Importing")
         COMMITTED = "committed", _("Committed")
@@ -174,9 +176,7 @@ class ImportBatch(models.Model):
     children_matched = models.PositiveIntegerField(_("children matched"), default=0)
     children_created = models.PositiveIntegerField(_("children created"), default=0)
     reviews_created = models.PositiveIntegerField(_("records sent for linkage review"), default=0)
-    # The file itself and the problem report hold personal data: encrypted, and the file
-    # is dropped once committed.
-    payload = EncryptedTextField(_("file (encrypted)"), blank=True)
+    # The problem report holds personal data: encrypted. The checked rows wait in StagedRows.
     report = EncryptedTextField(_("problem report (encrypted JSON)"), blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -189,6 +189,41 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.filename}"
+
+
+class CountsVersion(models.Model):
+    """A token that changes with every change to children or their facts: the in-memory
+    statistics columns (services/columns.py) compare it to know when to read the data again.
+    Random rather than counted, so that a rolled-back change cannot bring back a number that
+    another state of the data has since used."""
+
+    value = models.CharField(_("version"), max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("counts version")
+        verbose_name_plural = _("counts version")
+
+    def __str__(self):
+        return str(self.value)
+
+
+class StagedRows(models.Model):
+    """A chunk of a previewed file's checked rows, waiting for the commit (encrypted JSON): the
+    commit writes what the preview checked, without reading the file again. Deleted once
+    committed, or when the preview finds a fault."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="staged")
+    sequence = models.PositiveIntegerField(_("sequence"))
+    rows = EncryptedTextField(_("checked rows (encrypted JSON)"))
+
+    class Meta:
+        ordering = ["batch", "sequence"]
+        unique_together = [("batch", "sequence")]
+        verbose_name = _("staged rows")
+        verbose_name_plural = _("staged rows")
+
+    def __str__(self):
+        return f"{self.batch} {self.sequence}"
 
 
 class Fact(models.Model):

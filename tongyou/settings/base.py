@@ -196,6 +196,9 @@ SILENCED_SYSTEM_CHECKS = [] if os.environ.get("TONGYOU_CACHE_URL") else ["django
 
 # Researchers see aggregates only; cells under this count are suppressed.
 SMALL_CELL_THRESHOLD = 5
+# Statistics count over the children's columns held in memory (datahub/services/columns.py),
+# read again whenever children or their facts change; False counts in the database each time.
+DATAHUB_STATISTICS_IN_MEMORY = os.environ.get("TONGYOU_STATISTICS_IN_MEMORY", "1") == "1"
 
 LOGGING = {
     "version": 1,
@@ -211,6 +214,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A long import holds the single SQLite writer lock; other writers (audit entries) wait
     # for it rather than fail. Production runs PostgreSQL, where this does not arise.
     DATABASES["default"]["OPTIONS"]["timeout"] = 60
+    # A page cache of up to 256 MB instead of SQLite's 2 MB: a large import inserts into indexes
+    # keyed by random blind-index values, and misses in a small cache dominate
+    # (docs/performance.md).
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA cache_size=-262144;"
 
 # Missing-child alerts (docs/architecture.md, "Alerts"). The radius grows with the time since the
 # child was last seen, as 团圆 does: (minutes since, km); None is "beyond".

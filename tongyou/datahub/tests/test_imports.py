@@ -17,6 +17,7 @@ from tongyou.datahub.services.imports import pipeline
 from tongyou.datahub.services.imports.sources import SOURCES
 from tongyou.factories import ChildFactory
 from tongyou.privacy.idnumbers import make_id_number
+from tongyou.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 HEADERS = [c.header for c in SOURCES["education"].columns]
@@ -144,7 +145,7 @@ def test_a_clean_file_imports_every_row_with_its_provenance(officer, region):
     )
     officer.post(f"/datahub/imports/{batch.pk}/commit/")
     batch.refresh_from_db()
-    assert batch.status == "committed" and batch.payload == ""
+    assert batch.status == "committed" and not batch.staged.exists()
     assert Child.objects.count() == 3
     fact = Enrolment.objects.get(child=existing)
     assert (fact.unit.code, fact.batch_id, fact.row_number) == ("jyj", batch.pk, 2)
@@ -166,8 +167,8 @@ def test_uploading_the_same_file_again_changes_nothing(officer):
 
 
 def test_commit_is_all_or_nothing(officer, monkeypatch):
-    batch = upload(officer, xlsx(clean_rows(4)))
     monkeypatch.setattr(pipeline, "CHUNK", 2)
+    batch = upload(officer, xlsx(clean_rows(4)))
     calls = []
 
     def fail_second_chunk(*args):
@@ -185,8 +186,8 @@ def test_commit_is_all_or_nothing(officer, monkeypatch):
 
 
 def test_progress_is_reported_while_committing(officer, monkeypatch):
-    batch = upload(officer, xlsx(clean_rows(5)))
     monkeypatch.setattr(pipeline, "CHUNK", 2)
+    batch = upload(officer, xlsx(clean_rows(5)))
     seen = []
     pipeline.commit(batch, officer.user, on_progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
@@ -217,6 +218,35 @@ def test_a_file_missing_columns_or_of_another_kind_is_refused_by_name(officer):
     assert batch.status == "refused" and "身份证号码" in batch.message
     batch = upload(officer, b"%PDF-1.4", filename="roster.pdf")
     assert batch.status == "refused" and ".xlsx" in batch.message
+
+
+def test_checked_rows_wait_encrypted_and_are_confirmed_again_at_commit(officer, monkeypatch):
+    from django.db import connection
+
+    from tongyou.datahub.models import StagedRows
+
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    batch = upload(officer, xlsx(clean_rows(3)))
+    assert batch.staged.count() == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rows FROM datahub_stagedrows")
+        stored = " ".join(text for (text,) in cursor.fetchall())
+    assert stored.startswith("ty1$") and id_for(datetime.date(2019, 5, 1), 0) not in stored
+    # The uploader moves to another street before committing: the rows are now outside.
+    user = officer.user
+    user.jurisdiction = Region.objects.get(code="150104002000")
+    user.save()
+    with pytest.raises(pipeline.ImportRefused, match="重新上传"):
+        pipeline.commit(batch, user)
+    assert not Child.objects.exists() and ImportBatch.objects.get(pk=batch.pk).status == "previewed"
+    assert StagedRows.objects.filter(batch=batch).count() == 2
+
+
+def test_a_file_with_faults_stages_nothing(officer):
+    rows = clean_rows(3)
+    rows[1][1] = "150104201905010002"  # bad checksum
+    batch = upload(officer, xlsx(rows))
+    assert batch.error_count and not batch.staged.exists()
 
 
 def test_rows_outside_the_uploaders_jurisdiction_are_refused(client_for):

@@ -2,36 +2,77 @@
 
 Django's bulk_create builds one large statement per batch and prepares every cell through the
 compiler, from model instances; for imports of hundreds of thousands of rows that overhead
-dominates (benchmarks/datahub_import.py). Fields still prepare their own values, so encrypted
-fields encrypt as usual."""
+dominates (benchmarks/datahub_import.py). Here a column absent from the rows is prepared once,
+and a plain value already of its column's Python type (a str for a text column, an int for an
+integer or a foreign key, a date for a date column) goes through as it is; anything else, the
+encrypted fields included, is prepared by its field as usual."""
 
-from django.db import connections, router
+import datetime
+
+from django.db import connections, models, router
 from django.utils import timezone
+
+TEXT_FIELDS = (models.CharField, models.TextField, models.SlugField)
+INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
+def _preparer(field, connection):
+    """A function that prepares one value of `field` for the database."""
+
+    def prepare(value):
+        return field.get_db_prep_save(value, connection)
+
+    kind = type(field)  # exact types only: a subclass (an encrypted field) prepares its own values
+    if kind in TEXT_FIELDS:
+        plain = str
+    elif kind in INTEGER_FIELDS or (
+        isinstance(field, models.ForeignKey)
+        and type(field.target_field) in (*INTEGER_FIELDS, models.AutoField, models.BigAutoField)
+    ):
+        plain = int
+    elif kind is models.BooleanField:
+        plain = bool
+    elif kind is models.DateField:
+        adapt = connection.ops.adapt_datefield_value
+        return lambda value: adapt(value) if type(value) is datetime.date else prepare(value)
+    else:
+        return prepare
+    return lambda value: value if value is None or type(value) is plain else prepare(value)
 
 
 def insert_values(model, rows):
-    """The same INSERT from plain dicts keyed by attribute name (`child_id`, `valid_from`…),
-    skipping model instances altogether; absent fields take their defaults, auto_now fields now."""
+    """The same INSERT from plain dicts keyed by attribute name (`child_id`, `valid_from`…), all
+    with the same keys, skipping model instances altogether; absent fields take their defaults,
+    auto_now fields now."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    given = rows[0].keys()
     now = timezone.now()
-    defaults = {
-        f.attname: now
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        else f.get_default()
-        for f in fields
-    }
+    variable = [f for f in fields if f.attname in given]
+    constant = [f for f in fields if f.attname not in given]
+    tail = [
+        f.get_db_prep_save(
+            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default(),
+            connection,
+        )
+        for f in constant
+    ]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (quoted identifiers, values are parameters)
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
+        ", ".join(quote(f.column) for f in variable + constant),
         ", ".join(["%s"] * len(fields)),
     )
-    params = [
-        [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields]
-        for row in rows
-    ]
+    columns = [(f.attname, _preparer(f, connection)) for f in variable]
+    params = [[prepare(row[name]) for name, prepare in columns] + tail for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

@@ -20,6 +20,8 @@ from .cleaning import (
 )
 from .sources import SEX_NAMES
 
+PARSED_KEPT = 200_000  # distinct cells remembered; beyond it, cells are parsed every time
+
 
 @dataclass
 class Problem:
@@ -82,6 +84,7 @@ class RowChecker:
         self.regions = RegionLookup()
         self.scope = jurisdiction_path(user) or "/nowhere/"
         self.seen_ids = {}
+        self.parsed = {}
 
     def check(self, row_number, values):
         spec, parsed, problems = self.spec, {}, []
@@ -94,7 +97,7 @@ class RowChecker:
                 parsed[column.key] = None
                 continue
             try:
-                value, warnings = _parse(column, raw, self.regions, self.today)
+                value, warnings = self._parse(column, raw)
             except CellError as exc:
                 problems.append(Problem(row_number, column.header, str(exc)))
                 continue
@@ -119,6 +122,24 @@ class RowChecker:
             )
         has_error = any(p.severity == "error" for p in problems)
         return (None if has_error else parsed), problems
+
+    def _parse(self, column, raw):
+        """Cells that repeat down a column (dates, choices, regions) are parsed once; the answer,
+        or the fault, is the same on every row."""
+        if column.kind in ("text", "id"):
+            return _parse(column, raw, self.regions, self.today)
+        key = (column.key, raw)
+        known = self.parsed.get(key)
+        if known is None:
+            try:
+                known = _parse(column, raw, self.regions, self.today)
+            except CellError as exc:
+                known = exc
+            if len(self.parsed) < PARSED_KEPT:
+                self.parsed[key] = known
+        if isinstance(known, CellError):
+            raise CellError(str(known))  # a fresh one: re-raising the same would grow its traceback
+        return known
 
 
 def _parse(column, raw, regions, today):

@@ -30,6 +30,8 @@ def normalise_text(value):
     if value is None:
         return "", False
     text = str(value).strip()
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):  # most cells: nothing to fold
+        return text, False
     folded = unicodedata.normalize("NFKC", text).strip()
     return folded, folded != text and any(ord(c) > 0xFF00 for c in text)
 

@@ -1,31 +1,32 @@
-"""Preview and commit. A preview stores the file (encrypted) and its problems; a commit checks
-it again and writes everything in one transaction, or nothing."""
+"""Preview and commit. A preview checks every row, keeps the problems and stages the checked rows
+(encrypted); a commit writes the staged rows in one transaction, or nothing."""
 
-import base64
 import datetime
 import hashlib
 import json
 import logging
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import can
+from tongyou.core.scoping import can, jurisdiction_path
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.names import pinyin_key
 
 from ...codes import GuardianRelationship
 from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
+from ..columns import counts_changed
 from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_values
-from .checking import RowChecker
+from .checking import RegionLookup, RowChecker
 from .readers import FileError, read_table
 from .sources import FACT_FIELDS, SOURCES
+from .staging import Stager, StaleRows, staged_chunks
 
 logger = logging.getLogger(__name__)
 CHUNK = 5000
@@ -119,6 +120,9 @@ def preview(source, user, filename, content, today=None):
         batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
         batch.save()
         return batch
+    batch.status = ImportBatch.Status.CHECKING
+    batch.save()
+    stager = Stager(batch, spec, CHUNK)
     report = _Report(headers)
     report.add(1, headers, checker.header_problems)
     errors = warnings = total = valid = matched = with_id = 0
@@ -127,13 +131,17 @@ def preview(source, user, filename, content, today=None):
         for row_number, values in rows:
             parsed, problems = checker.check(row_number, values)
             total += 1
-            report.add(row_number, values, problems)
-            errors += sum(p.severity == "error" for p in problems)
-            warnings += sum(p.severity == "warning" for p in problems)
+            if problems:
+                report.add(row_number, values, problems)
+                errors += sum(p.severity == "error" for p in problems)
+                warnings += sum(p.severity == "warning" for p in problems)
             if parsed is not None:
                 valid += 1
                 if parsed.get("id_number"):
-                    pending.append(blind_index(parsed["id_number"], ID_INDEX_PURPOSE))
+                    parsed["id_number_index"] = blind_index(parsed["id_number"], ID_INDEX_PURPOSE)
+                    pending.append(parsed["id_number_index"])
+                if not errors:  # once a row fails, nothing will be committed: stop staging
+                    stager.add(row_number, parsed)
             if len(pending) >= CHUNK:
                 matched += Child.objects.filter(id_number_index__in=pending).count()
                 with_id += len(pending)
@@ -148,7 +156,11 @@ def preview(source, user, filename, content, today=None):
     if checker.file_error:
         batch.status, batch.message = ImportBatch.Status.REFUSED, checker.file_error
     else:
-        batch.payload = base64.b64encode(content).decode()
+        batch.status = ImportBatch.Status.PREVIEWED
+    if batch.error_count:
+        stager.discard()
+    else:
+        stager.flush()
     batch.save()
     record(
         AuditEntry.Action.CREATE,
@@ -164,24 +176,10 @@ def preview(source, user, filename, content, today=None):
     return batch
 
 
-def _chunks(rows, checker, size):
-    """Checked rows in chunks; any row that no longer passes stops the commit."""
-    chunk = []
-    for row_number, values in rows:
-        parsed, _problems = checker.check(row_number, values)
-        if parsed is None:
-            raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
-        chunk.append((row_number, parsed))
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def commit(batch, user, today=None, on_progress=None):
-    """Write the previewed file: every row or none. Raises ImportRefused with the reason.
-    The file is checked again as it is written, chunk by chunk, inside one transaction."""
+def commit(batch, user, on_progress=None):
+    """Write the previewed file's checked rows: every row or none. Raises ImportRefused with the
+    reason. Each row's regions are confirmed again (still in the district, still in the user's
+    jurisdiction) as it is written, inside one transaction."""
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused(
             _("Only a previewed file can be imported (this one is %(status)s).")
@@ -197,28 +195,30 @@ def commit(batch, user, today=None, on_progress=None):
     if previous:
         raise ImportRefused(_duplicate_message(previous))
     spec = SOURCES[batch.source.code]
-    _headers, rows, checker = _open(batch.filename, base64.b64decode(batch.payload), spec, user, today)
-    if checker.file_error:
+    if batch.valid_rows and not batch.staged.exists():
         raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
+    regions = {r.pk: r for r in RegionLookup().by_code.values()}
+    chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/")
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     try:
         with transaction.atomic():
             matched = created = done = 0
             without_id = []
-            for chunk in _chunks(rows, checker, CHUNK):
+            for chunk in chunks:
                 with_id = [(n, p) for n, p in chunk if p.get("id_number")]
                 without_id += [(n, p) for n, p in chunk if not p.get("id_number")]
                 m, c = _write_chunk(batch, spec, with_id)
                 matched, created, done = matched + m, created + c, done + len(chunk)
                 _report_progress(batch, done, batch.valid_rows, on_progress)
             linked, new, reviews = link_without_id(batch, without_id)
+            counts_changed()  # rows went in without model signals
             batch.status = ImportBatch.Status.COMMITTED
             batch.children_matched, batch.children_created = matched + linked, created + new
             batch.reviews_created = reviews
             batch.processed_rows = done
             batch.committed_at = timezone.now()
-            batch.payload = ""
             batch.save()
+            batch.staged.all().delete()
             record(
                 AuditEntry.Action.BULK_LOAD,
                 user=user,
@@ -231,6 +231,9 @@ def commit(batch, user, today=None, on_progress=None):
                     "reviews": reviews,
                 },
             )
+    except StaleRows as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
+        raise ImportRefused(str(exc)) from None
     except ImportRefused:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
         raise
@@ -254,29 +257,42 @@ def _write_chunk(batch, spec, chunk):
     Rows go to the database as parameter lists, without model instances (benchmarks/datahub_import.py)."""
     if not chunk:
         return 0, 0
-    index_of = {p["id_number"]: blind_index(p["id_number"], ID_INDEX_PURPOSE) for _n, p in chunk}
-    child_ids = dict(
-        Child.objects.filter(id_number_index__in=index_of.values()).values_list("id_number_index", "pk")
-    )
+    index_of = {p["id_number"]: p["id_number_index"] for _n, p in chunk}
+    child_ids = ids_by_blind_index(index_of.values())
     known = set(child_ids)
     new_children = [
         _child_values(p, index_of[p["id_number"]]) for _n, p in chunk if index_of[p["id_number"]] not in known
     ]
     insert_values(Child, new_children)
     if new_children:
-        child_ids |= dict(
-            Child.objects.filter(
-                id_number_index__in=[c["id_number_index"] for c in new_children]
-            ).values_list("id_number_index", "pk")
-        )
+        child_ids |= ids_by_blind_index([c["id_number_index"] for c in new_children])
     if spec.code == "household":
         _correct_identities(chunk, index_of, known)
     if spec.fact_model is not None:
-        _write_facts(batch, spec.fact_model, FACT_FIELDS[spec.code], chunk, child_ids, index_of)
+        existing = {child_ids[i] for i in known}
+        _write_facts(batch, spec.fact_model, FACT_FIELDS[spec.code], chunk, child_ids, index_of, existing)
     if spec.code == "births":
         for _row, p in chunk:
             add_mother(Child.objects.get(pk=child_ids[index_of[p["id_number"]]]), p, batch)
     return len(chunk) - len(new_children), len(new_children)
+
+
+def ids_by_blind_index(indexes):
+    """{blind index: child id} for the children among `indexes` (a few thousand at a time). A plain
+    parameterised query: Django would prepare each of the thousands of IN values one by one
+    (benchmarks/datahub_import.py)."""
+    indexes = list(indexes)
+    if not indexes:
+        return {}
+    connection = connections[router.db_for_read(Child)]
+    table = connection.ops.quote_name(Child._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(indexes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id_number_index, id FROM {table} WHERE id_number_index IN ({placeholders})",  # noqa: S608
+            indexes,
+        )
+        return dict(cursor.fetchall())
 
 
 def _correct_identities(chunk, index_of, known):
@@ -394,11 +410,16 @@ def record_of(p):
     }
 
 
-def _write_facts(batch, fact_model, fields, chunk, child_ids, index_of):
-    """Facts with their provenance; a fact identical to one already held is not added again."""
+def _write_facts(batch, fact_model, fields, chunk, child_ids, index_of, existing):
+    """Facts with their provenance; a fact identical to one already held is not added again
+    (only children that existed before this chunk can hold one)."""
     ids = [child_ids[index_of[p["id_number"]]] for _n, p in chunk]
     held = set(
-        fact_model.objects.filter(child_id__in=ids).values_list("child_id", "valid_from", "valid_to", *fields)
+        fact_model.objects.filter(child_id__in=existing).values_list(
+            "child_id", "valid_from", "valid_to", *fields
+        )
+        if existing
+        else ()
     )
     facts = []
     for (row, p), child_id in zip(chunk, ids, strict=True):

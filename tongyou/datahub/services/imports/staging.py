@@ -1,0 +1,85 @@
+"""Checked rows between preview and commit, in chunks: JSON in column order (dates as ordinals,
+regions as ids), then the ID number's blind index, computed once at the preview; encrypted by
+the StagedRows field. Reading them back is far cheaper than reading and checking the file again
+(benchmarks/datahub_import.py)."""
+
+import datetime
+import json
+
+from django.utils.translation import gettext as _
+
+from ...models import StagedRows
+
+
+class StaleRows(ValueError):
+    """The staged rows no longer fit the database or the user (a region gone, a jurisdiction changed)."""
+
+
+def encode(spec, chunk):
+    """[(row number, parsed row)] → JSON text."""
+    kinds = [(c.key, c.kind) for c in spec.columns]
+    rows = []
+    for row_number, parsed in chunk:
+        row = [row_number]
+        for key, kind in kinds:
+            value = parsed.get(key)
+            if value is not None and kind == "date":
+                value = value.toordinal()
+            elif value is not None and kind == "region":
+                value = value.pk
+            row.append(value)
+        row.append(parsed.get("id_number_index"))
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(spec, text, regions, scope):
+    """JSON text → [(row number, parsed row)], each region still in the district and in `scope`."""
+    kinds = [(c.key, c.kind) for c in spec.columns]
+    chunk = []
+    for row_number, *values, id_number_index in json.loads(text):
+        parsed = {"id_number_index": id_number_index}
+        for (key, kind), value in zip(kinds, values, strict=True):
+            if value is not None and kind == "date":
+                value = datetime.date.fromordinal(value)
+            elif value is not None and kind == "region":
+                region = regions.get(value)
+                if region is None or not region.path.startswith(scope):
+                    raise StaleRows(_("The file no longer passes its checks; upload it again to see why."))
+                value = region
+            parsed[key] = value
+        chunk.append((row_number, parsed))
+    return chunk
+
+
+class Stager:
+    """Collects checked rows and stores them a chunk at a time."""
+
+    def __init__(self, batch, spec, size):
+        self.batch, self.spec, self.size = batch, spec, size
+        self.pending, self.sequence = [], 0
+
+    def add(self, row_number, parsed):
+        self.pending.append((row_number, parsed))
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            StagedRows.objects.create(
+                batch=self.batch, sequence=self.sequence, rows=encode(self.spec, self.pending)
+            )
+            self.sequence += 1
+            self.pending = []
+
+    def discard(self):
+        self.pending = []
+        StagedRows.objects.filter(batch=self.batch).delete()
+
+
+def staged_chunks(batch, spec, regions, scope):
+    """The staged chunks in order, one at a time (constant memory)."""
+    sequences = list(StagedRows.objects.filter(batch=batch).values_list("sequence", flat=True))
+    for sequence in sequences:
+        text = StagedRows.objects.values_list("rows", flat=True).get(batch=batch, sequence=sequence)
+        yield decode(spec, text, regions, scope)
