@@ -59,6 +59,18 @@ def scoped(queryset, user, action="view"):
     return queryset.filter(**{lookup: _subtree(path)})
 
 
+def scoped_region_ids(model, user, action="view"):
+    """The ids of the regions whose `model` records `user` may `action`: the same rule as
+    `scoped()`, for code that counts in memory rather than through a queryset."""
+    from tongyou.regions.models import Region
+
+    _region_lookup(model)
+    path = jurisdiction_path(user)
+    if path is None or not can(user, perm_name(model, action)):
+        return []
+    return list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+
 def get_scoped_or_404(queryset, user, action="view", **lookup):
     """One record the user may see, or 404 — the same answer whether it exists elsewhere or not."""
     try:

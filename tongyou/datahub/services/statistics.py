@@ -8,11 +8,12 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongyou.core.scoping import can, scoped
+from tongyou.core.scoping import can, scoped, scoped_region_ids
 from tongyou.regions.models import Region
 
 from ..codes import AGE_BANDS, Ethnicity, InstitutionKind, Sex
 from ..models import Child, Disability, Enrolment, InsuranceEnrolment
+from .columns import count_cells
 from .filters import ChildFilter, current, years_before
 from .suppression import suppress
 
@@ -153,17 +154,11 @@ class Pivot:
         ]
 
 
-def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
-    """Counts of children in the user's jurisdiction by two dimensions.
-
-    Roles that may not read named records get small cells suppressed."""
-    if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
-        raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
-    as_of = as_of or timezone.localdate()
+def _count_in_database(user, rows, cols, filters, as_of, queryset=None):
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
-    base = (filters or ChildFilter()).apply(base, as_of)
     grouped = (
-        base.annotate(r=_group_expression(rows, as_of), c=_group_expression(cols, as_of))
+        filters.apply(base, as_of)
+        .annotate(r=_group_expression(rows, as_of), c=_group_expression(cols, as_of))
         .values("r", "c")
         .annotate(n=Count("id"))
         .order_by()
@@ -173,6 +168,22 @@ def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filt
     for g in grouped:
         key = (roll_rows(g["r"]), roll_cols(g["c"]))
         cells[key] = cells.get(key, 0) + g["n"]
+    return cells
+
+
+def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
+    """Counts of children in the user's jurisdiction by two dimensions.
+
+    Roles that may not read named records get small cells suppressed."""
+    if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
+        raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
+    as_of = as_of or timezone.localdate()
+    filters = filters or ChildFilter()
+    if queryset is None and settings.DATAHUB_STATISTICS_IN_MEMORY:
+        region_ids = scoped_region_ids(Child, user, "aggregate")
+        cells = count_cells(region_ids, [rows, cols], filters, as_of) if region_ids else {}
+    else:
+        cells = _count_in_database(user, rows, cols, filters, as_of, queryset)
     row_keys = _order(rows, {r for r, _ in cells})
     col_keys = _order(cols, {c for _, c in cells})
     pivot = Pivot(rows, cols, row_keys, col_keys, _labels(rows, row_keys), _labels(cols, col_keys), cells)

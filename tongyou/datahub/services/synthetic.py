@@ -48,6 +48,7 @@ from ..models import (
     InsuranceEnrolment,
     StatusPeriod,
 )
+from .columns import counts_changed
 
 # Births in China by year, millions (NBS communiqués; 2025 provisional).
 BIRTHS_BY_YEAR = {
@@ -179,6 +180,7 @@ def generate(children=75_000, seed=2023, as_of=None, stdout=None):
         summary.children += len(kids)
         summary.guardians += len(guardians)
         pending.clear()
+        counts_changed()  # bulk_create sends no signals
         if stdout:
             stdout.write(f"  {summary.children} children…")
 
@@ -345,4 +347,5 @@ def generate_facts(seed=2023, as_of=None):
         (Disability, disabilities),
     ):
         model.objects.bulk_create(rows, batch_size=BATCH)
+    counts_changed()  # bulk_create sends no signals
     return len(insurance) + len(enrolments) + len(statuses) + len(disabilities)
