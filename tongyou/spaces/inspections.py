@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import uploads
 from tongyou.core.scoping import require
 from tongyou.core.workdays import add_working_days
 
-from .models import ChecklistItem, Facility, Finding, Inspection
+from .models import ChecklistItem, Facility, FacilityPhoto, Finding, Inspection
 
 CHECKLISTS = Path(__file__).parent / "data" / "checklists.json"
 MONITORED_KINDS = ("play_area", "training", "sports")
@@ -75,6 +76,24 @@ def record_inspection(facility, user, passed_codes, on=None, notes=""):
         details={"failed": len(items) - len(set(passed_codes))},
     )
     return inspection
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def add_photo(facility, user, content, caption=""):
+    """A JPEG or PNG photo of the facility (recognised by content, at most 5 MB)."""
+    require(user, "spaces.inspect_facility", facility)
+    if len(content) > PHOTO_MAX_BYTES:
+        raise InspectionRefused(_("The photo is larger than 5 MB."))
+    kind = uploads.sniff(content, uploads.IMAGES)
+    if kind is None:
+        raise InspectionRefused(_("Upload a JPEG or PNG photo."))
+    photo = FacilityPhoto.objects.create(
+        facility=facility, image=content, content_type=kind, caption=caption[:100], uploaded_by=user
+    )
+    record(AuditEntry.Action.CREATE, user=user, obj=photo, details={"facility": facility.pk})
+    return photo
 
 
 def rectify(finding, user, on=None):

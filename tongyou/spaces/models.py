@@ -91,6 +91,26 @@ class Designation(models.Model):
         return f"{self.facility} {self.get_kind_display()}"
 
 
+class FacilityPhoto(models.Model):
+    """A photo of a facility (public, like the facility): its entrance, its mother-baby room…
+    Never of children."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="photos")
+    image = models.BinaryField(_("photo"))
+    content_type = models.CharField(_("content type"), max_length=20)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("facility photo")
+        verbose_name_plural = _("facility photos")
+
+    def __str__(self):
+        return self.caption or f"{self.facility} #{self.pk}"
+
+
 class ChecklistItem(models.Model):
     """A required item of a facility type's standard (a mother-baby room's changing table…)."""
 

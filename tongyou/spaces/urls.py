@@ -11,5 +11,6 @@ urlpatterns = [
     path("coverage/density.geojson", views.density, name="density"),
     path("facilities/", views.facility_list, name="facilities_list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility"),
+    path("facilities/<int:pk>/photos/<int:photo_pk>", views.facility_photo, name="photo"),
     path("rectifications/", views.rectifications, name="rectifications"),
 ]

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
@@ -19,7 +20,7 @@ from tongyou.regions.models import Region
 
 from . import coverage, inspections
 from .distance import current_measure
-from .models import ChecklistItem, Facility, FacilityKind, Finding
+from .models import ChecklistItem, Facility, FacilityKind, FacilityPhoto, Finding
 
 
 def facility_map(request):
@@ -40,6 +41,7 @@ def facilities_geojson(request):
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [f.longitude, f.latitude]},
             "properties": {
+                "id": f.pk,
                 "name": f.name,
                 "kind": f.kind,
                 "kind_label": f.get_kind_display(),
@@ -130,38 +132,57 @@ def facility_list(request):
     )
 
 
-@login_required
 def facility_detail(request, pk):
-    """A facility, its inspections and open rectifications; inspectors record a new inspection."""
+    """A facility as the public sees it (type, place, capacity, hours, access, designations,
+    photos); staff of the area also see its inspections and record new ones and photos."""
     facility = get_object_or_404(Facility.objects.select_related("region__parent", "owner"), pk=pk)
     may_inspect = can(request.user, "spaces.inspect_facility", facility)
-    items = ChecklistItem.objects.filter(kind=facility.kind)
-    if request.method == "POST" and may_inspect:
+    if request.method == "POST":
+        if not may_inspect:
+            raise PermissionDenied
         try:
-            inspections.record_inspection(
-                facility,
-                request.user,
-                set(request.POST.getlist("passed")),
-                notes=request.POST.get("notes", ""),
-            )
+            if "photo" in request.FILES:
+                inspections.add_photo(
+                    facility, request.user, request.FILES["photo"].read(), request.POST.get("caption", "")
+                )
+                messages.success(request, _("Photo added."))
+            else:
+                inspections.record_inspection(
+                    facility,
+                    request.user,
+                    set(request.POST.getlist("passed")),
+                    notes=request.POST.get("notes", ""),
+                )
+                messages.success(request, _("Inspection recorded."))
         except inspections.InspectionRefused as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Inspection recorded."))
         return redirect("spaces:facility", pk=facility.pk)
+    staff = can(request.user, "spaces.view_finding")
     return render(
         request,
         "spaces/facility.html",
         {
             "facility": facility,
-            "items": items,
+            "items": ChecklistItem.objects.filter(kind=facility.kind),
             "may_inspect": may_inspect,
+            "staff": staff,
+            "photos": facility.photos.only("pk", "caption"),
+            "designations": facility.designations.all(),
             "inspections": facility.inspections.prefetch_related("findings__item").select_related(
                 "inspector"
-            )[:10],
-            "meets": inspections.meets_standard(facility),
+            )[:10]
+            if staff
+            else [],
+            "meets": inspections.meets_standard(facility) if staff else None,
         },
     )
+
+
+def facility_photo(request, pk, photo_pk):
+    photo = get_object_or_404(FacilityPhoto, pk=photo_pk, facility_id=pk)
+    response = HttpResponse(bytes(photo.image), content_type=photo.content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required

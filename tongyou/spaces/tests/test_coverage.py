@@ -1,6 +1,7 @@
 """Coverage counted by hand: grid centres, a facility, the radius over the detour factor."""
 
 import datetime
+import io
 
 import pytest
 from django.test import Client
@@ -234,3 +235,41 @@ def test_inspectors_find_the_facilities_of_their_area(client_for, make_user):
     assert '<span class="badge overdue">8</span>' in page  # nine items, one passed
     assert client_for(Role.RESEARCHER).get("/spaces/facilities/").status_code == 403
     assert Client().get("/spaces/facilities/").status_code == 302
+
+
+def test_the_public_sees_a_facility_and_its_photos_staff_add_photos_and_see_inspections(
+    client_for, make_user
+):
+    from tongyou.spaces.inspections import record_inspection
+
+    room = Facility.objects.create(
+        name="万达广场母婴室",
+        kind="mother_baby_room",
+        region=Region.objects.get(code="150104001001"),
+        latitude=40.79,
+        longitude=111.65,
+        opening_hours="10:00–22:00",
+        accessible=True,
+    )
+    record_inspection(room, make_user(Role.STREET_OFFICER, "150104001000"), {"space"})
+    public = Client()
+    page = public.get(f"/spaces/facilities/{room.pk}/").content.decode()
+    assert "10:00–22:00" in page and "无障碍" in page and "检查记录" not in page
+    assert public.post(f"/spaces/facilities/{room.pk}/", {"passed": ["space"]}).status_code == 403
+    street = client_for(Role.STREET_OFFICER, "150104001000")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    photo = io.BytesIO(png)
+    photo.name = "room.png"
+    street.post(f"/spaces/facilities/{room.pk}/", {"photo": photo, "caption": "入口"})
+    stored = room.photos.get()
+    assert stored.content_type == "image/png" and stored.caption == "入口"
+    assert public.get(f"/spaces/facilities/{room.pk}/photos/{stored.pk}").content == png
+    fake = io.BytesIO(b"MZ not an image")
+    fake.name = "room.png"
+    assert (
+        "JPEG" in street.post(f"/spaces/facilities/{room.pk}/", {"photo": fake}, follow=True).content.decode()
+    )
+    assert room.photos.count() == 1
+    other = client_for(Role.STREET_OFFICER, "150104002000")  # another street: may look, not add
+    assert other.post(f"/spaces/facilities/{room.pk}/", {"photo": io.BytesIO(png)}).status_code == 403
+    assert "检查记录" in street.get(f"/spaces/facilities/{room.pk}/").content.decode()

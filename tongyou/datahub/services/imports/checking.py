@@ -12,7 +12,6 @@ from tongyou.regions.models import Region
 from .cleaning import (
     CellError,
     check_against_id,
-    is_blank,
     normalise_text,
     parse_choice,
     parse_date,
@@ -85,13 +84,14 @@ class RowChecker:
         self.scope = jurisdiction_path(user) or "/nowhere/"
         self.seen_ids = {}
         self.parsed = {}
+        self.layout = [(c, self.positions.get(c.key)) for c in spec.columns]
 
     def check(self, row_number, values):
-        spec, parsed, problems = self.spec, {}, []
-        for column in spec.columns:
-            position = self.positions.get(column.key)
-            raw = values[position] if position is not None and position < len(values) else None
-            if is_blank(raw):
+        parsed, problems = {}, []
+        width = len(values)
+        for column, position in self.layout:
+            raw = values[position] if position is not None and position < width else None
+            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
                 if column.required:
                     problems.append(Problem(row_number, column.header, _("This column must not be empty.")))
                 parsed[column.key] = None
@@ -102,7 +102,9 @@ class RowChecker:
                 problems.append(Problem(row_number, column.header, str(exc)))
                 continue
             parsed[column.key] = value
-            problems += [Problem(row_number, column.header, str(w), "warning") for w in warnings]
+            if warnings:
+                problems += [Problem(row_number, column.header, str(w), "warning") for w in warnings]
+        spec = self.spec
         id_number = parsed.get("id_number")
         if id_number:
             for key, fault in check_against_id(id_number, parsed.get("birth_date"), parsed.get("sex")):
@@ -126,8 +128,10 @@ class RowChecker:
     def _parse(self, column, raw):
         """Cells that repeat down a column (dates, choices, regions) are parsed once; the answer,
         or the fault, is the same on every row."""
-        if column.kind in ("text", "id"):
-            return _parse(column, raw, self.regions, self.today)
+        if column.kind == "text":
+            return normalise_text(raw)[0], ()
+        if column.kind == "id":
+            return parse_id_number(raw, today=self.today)
         key = (column.key, raw)
         known = self.parsed.get(key)
         if known is None:

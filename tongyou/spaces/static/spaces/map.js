@@ -15,12 +15,26 @@
       var kind = f.properties.kind;
       layers[kind] = layers[kind] || window.L.layerGroup().addTo(map);
       var c = f.geometry.coordinates;
-      window.L.circleMarker([c[1], c[0]], { radius: 5, color: "#1971c2" })
+      var marker = window.L.circleMarker([c[1], c[0]], { radius: 5, color: "#1971c2" })
         .bindTooltip(f.properties.name + " · " + f.properties.kind_label).addTo(layers[kind]);
+      var link = document.createElement("a");  // text, not HTML: names come from the registry
+      link.href = el.dataset.detail.replace(/0\/$/, f.properties.id + "/");
+      link.textContent = f.properties.name;
+      marker.bindPopup(link);
     });
     el.dataset.rendered = "true";
     el.dataset.features = String(data.features.length);
   });
+  var communities = null;
+  var toggle = document.getElementById("facility-communities");
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      if (!toggle.checked) { if (communities) { map.removeLayer(communities); } return; }
+      fetch(el.dataset.boundaries + "?level=3").then(function (r) { return r.json(); }).then(function (data) {
+        communities = window.L.geoJSON(data, { style: { color: "#1971c2", weight: 1, fillOpacity: 0.02 } }).addTo(map);
+      });
+    });
+  }
   document.querySelectorAll("#layers input").forEach(function (box) {
     box.addEventListener("change", function () {
       var layer = layers[box.value];
