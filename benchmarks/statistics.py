@@ -16,6 +16,7 @@ from tongyou.datahub.models import Child, StatusPeriod
 from tongyou.datahub.services.columns import _cache, count_cells
 from tongyou.datahub.services.filters import ChildFilter, holding, years_before
 from tongyou.datahub.services.statistics import child_pivot
+from tongyou.datahub.services.synthetic import generate_facts
 from tongyou.regions.models import Region
 
 from .common import ensure_district
@@ -23,6 +24,8 @@ from .common import ensure_district
 
 def run(best_of, children, **_):
     ensure_district(children)
+    if not StatusPeriod.objects.exists():
+        generate_facts(seed=1)  # statuses, insurance, enrolment and disability for the filters
     as_of = datetime.date.today()
     district = Region.objects.get(code="150104000000")
     user = User(username="bench", role=Role.CASEWORKER, jurisdiction=district)

@@ -199,6 +199,9 @@ SMALL_CELL_THRESHOLD = 5
 # Statistics count over the children's columns held in memory (datahub/services/columns.py),
 # read again whenever children or their facts change; False counts in the database each time.
 DATAHUB_STATISTICS_IN_MEMORY = os.environ.get("TONGYOU_STATISTICS_IN_MEMORY", "1") == "1"
+# After a change, the columns are read again in a background thread while pages count in the
+# database; the tests read them at once.
+DATAHUB_STATISTICS_READ_IN_BACKGROUND = True
 
 LOGGING = {
     "version": 1,

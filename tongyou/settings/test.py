@@ -32,6 +32,7 @@ STORAGES = {
 }
 
 IMPORT_IN_BACKGROUND = False
+DATAHUB_STATISTICS_READ_IN_BACKGROUND = False
 
 # The browser leg runs a live server whose background import thread writes while page requests
 # write sessions: an in-memory SQLite database refuses concurrent writers at once, a file waits

@@ -13,7 +13,7 @@ from tongyou.regions.models import Region
 
 from ..codes import AGE_BANDS, Ethnicity, InstitutionKind, Sex
 from ..models import Child, Disability, Enrolment, InsuranceEnrolment
-from .columns import count_cells
+from .columns import count_cells, fresh_columns
 from .filters import ChildFilter, current, years_before
 from .suppression import suppress
 
@@ -179,9 +179,10 @@ def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filt
         raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
     as_of = as_of or timezone.localdate()
     filters = filters or ChildFilter()
-    if queryset is None and settings.DATAHUB_STATISTICS_IN_MEMORY:
+    columns = fresh_columns() if queryset is None and settings.DATAHUB_STATISTICS_IN_MEMORY else None
+    if columns is not None:
         region_ids = scoped_region_ids(Child, user, "aggregate")
-        cells = count_cells(region_ids, [rows, cols], filters, as_of) if region_ids else {}
+        cells = count_cells(region_ids, [rows, cols], filters, as_of, columns) if region_ids else {}
     else:
         cells = _count_in_database(user, rows, cols, filters, as_of, queryset)
     row_keys = _order(rows, {r for r, _ in cells})

@@ -155,3 +155,20 @@ def test_an_import_shows_at_once(client_for):
     batch = upload(officer, xlsx(clean_rows(3)))
     officer.post(f"/datahub/imports/{batch.pk}/commit/")
     assert sum(street_counts(reader.user).values()) == 3
+
+
+def test_pages_count_in_the_database_while_the_columns_are_read_again(settings, make_user, monkeypatch):
+    from tongyou.datahub.services import columns
+
+    user = make_user(Role.CASEWORKER)
+    ChildFactory.create_batch(3)
+    columns.child_columns()
+    settings.DATAHUB_STATISTICS_READ_IN_BACKGROUND = True
+    started = []
+    monkeypatch.setattr(columns, "_start_reading", lambda: started.append(1))
+    assert columns.fresh_columns() is not None and not started  # current: used as they are
+    ChildFactory()
+    assert columns.fresh_columns() is None and started == [1]  # stale: read in the background…
+    assert sum(street_counts(user).values()) == 4  # …and meanwhile the database answers
+    columns.child_columns()
+    assert columns.fresh_columns().version == columns.counts_version()
