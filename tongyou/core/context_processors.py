@@ -38,8 +38,9 @@ def navigation(request):
             items.append((_("Linkage review"), reverse("datahub:review_list")))
         if can(user, "datahub.import_source"):
             items.append((_("Imports"), reverse("datahub:import_home")))
-        if can(user, "spaces.view_finding"):
+        if can(user, "spaces.view_facility"):
             items.append((_("Facilities"), reverse("spaces:facilities_list")))
+        if can(user, "spaces.view_finding"):
             items.append((_("Rectifications"), reverse("spaces:rectifications")))
         if can(user, "spaces.aggregate_facility"):
             items.append((_("Coverage"), reverse("spaces:coverage")))

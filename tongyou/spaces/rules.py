@@ -15,3 +15,8 @@ rules.add_perm(
     "spaces.view_finding",
     has_role(Role.UNIT_OFFICER, Role.STREET_OFFICER, Role.COORDINATOR) & in_jurisdiction,
 )
+# Listing the facilities of an area (they are public one by one; the register is the inspectors').
+rules.add_perm(
+    "spaces.view_facility",
+    has_role(Role.UNIT_OFFICER, Role.STREET_OFFICER, Role.COORDINATOR) & in_jurisdiction,
+)

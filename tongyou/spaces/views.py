@@ -97,9 +97,9 @@ def coverage_view(request):
 def facility_list(request):
     """The facilities in the user's area, by type, with their last inspection and open
     rectifications: where an inspector starts."""
-    require(request.user, "spaces.view_finding")
+    require(request.user, "spaces.view_facility")
     facilities = (
-        Facility.objects.filter(region__path__startswith=request.user.jurisdiction.path)
+        scoped(Facility.objects.all(), request.user)
         .select_related("region__parent")
         .annotate(
             last=Max("inspections__inspected_on"),
@@ -197,7 +197,7 @@ def rectifications(request):
         finding = get_object_or_404(findings, pk=request.POST.get("finding"))
         inspections.rectify(finding, request.user)
         return redirect("spaces:rectifications")
-    area = Facility.objects.filter(region__path__startswith=request.user.jurisdiction.path)
+    area = scoped(Facility.objects.all(), request.user)
     return render(
         request,
         "spaces/rectifications.html",

@@ -182,6 +182,12 @@ class RegionCodes:
                 lookup[pk] = index[path.strip("/").split("/")[depth]]
         return lookup, codes
 
+    def member(self, region_column, region_ids):
+        """A boolean per child: does it live in one of `region_ids`? (a lookup, not a search)"""
+        inside = np.zeros(self.size, dtype=bool)
+        inside[list(region_ids)] = True
+        return inside[region_column]
+
     def ids_within(self, code):
         return [pk for pk, path in self.paths.items() if f"/{code}/" in path]
 
@@ -192,14 +198,13 @@ def _dimension(columns, regions, dimension, as_of):
         lookup, codes = regions.level(REGION_DEPTH[dimension])
         return lookup[columns.region], codes
     if dimension == "age_band":
-        labels = [label for label, _lo, _hi in AGE_BANDS] + ["18+"]
-        index = np.full(len(columns.ids), len(labels) - 1, dtype=np.int32)
-        for n, (_label, lo, hi) in enumerate(AGE_BANDS):
-            inside = (columns.birth > years_before(as_of, hi + 1).toordinal()) & (
-                columns.birth <= years_before(as_of, lo).toordinal()
-            )
-            index[inside] = n
-        return index, labels
+        # The bands meet end to end: one binary search per child over the birth-date edges
+        # (oldest first). Before the oldest band, or born after `as_of`, is "18+", as in SQL.
+        bands = sorted(AGE_BANDS, key=lambda band: -band[1])
+        edges = [years_before(as_of, bands[0][2] + 1).toordinal()]
+        edges += [years_before(as_of, lo).toordinal() for _label, lo, _hi in bands]
+        labels = ["18+", *(label for label, _lo, _hi in bands), "18+"]
+        return np.searchsorted(np.array(edges), columns.birth, side="left"), labels
     if dimension == "sex":
         return columns.sex, columns.sex_codes
     if dimension == "ethnicity":
@@ -221,7 +226,7 @@ def _dimension(columns, regions, dimension, as_of):
 def _filter_mask(columns, regions, filters, as_of):
     mask = np.ones(len(columns.ids), dtype=bool)
     if filters.region:
-        mask &= np.isin(columns.region, regions.ids_within(filters.region))
+        mask &= regions.member(columns.region, regions.ids_within(filters.region))
     if filters.age_min is not None:
         mask &= columns.birth <= years_before(as_of, filters.age_min).toordinal()
     if filters.age_max is not None:
@@ -250,7 +255,7 @@ def count_cells(region_ids, dimensions, filters, as_of, columns=None):
     number of dimensions (a pivot uses two)."""
     columns = columns or child_columns()
     regions = RegionCodes()
-    mask = np.isin(columns.region, list(region_ids)) & _filter_mask(columns, regions, filters, as_of)
+    mask = regions.member(columns.region, region_ids) & _filter_mask(columns, regions, filters, as_of)
     combined = np.zeros(int(mask.sum()), dtype=np.int64)
     keys = []
     for dimension in dimensions:
