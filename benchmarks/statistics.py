@@ -11,6 +11,7 @@ from django.conf import settings
 
 from tongyou.accounts.models import User
 from tongyou.accounts.roles import Role
+from tongyou.accounts.services import load_units
 from tongyou.datahub.codes import AGE_BANDS, ChildStatus
 from tongyou.datahub.models import Child, StatusPeriod
 from tongyou.datahub.services.columns import _cache, count_cells
@@ -25,6 +26,7 @@ from .common import ensure_district
 def run(best_of, children, **_):
     ensure_district(children)
     if not StatusPeriod.objects.exists():
+        load_units()  # the facts name their reporting units
         generate_facts(seed=1)  # statuses, insurance, enrolment and disability for the filters
     as_of = datetime.date.today()
     district = Region.objects.get(code="150104000000")
