@@ -81,9 +81,11 @@ def record_inspection(facility, user, passed_codes, on=None, notes=""):
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
-def add_photo(facility, user, content, caption=""):
-    """A JPEG or PNG photo of the facility (recognised by content, at most 5 MB)."""
+def add_photo(facility, user, upload, caption=""):
+    """A JPEG or PNG photo of the facility (recognised by content, at most 5 MB), from a file
+    object; no more than the limit is read."""
     require(user, "spaces.inspect_facility", facility)
+    content = upload.read(PHOTO_MAX_BYTES + 1)
     if len(content) > PHOTO_MAX_BYTES:
         raise InspectionRefused(_("The photo is larger than 5 MB."))
     kind = uploads.sniff(content, uploads.IMAGES)

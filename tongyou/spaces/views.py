@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, require, scoped
+from tongyou.datahub.services.suppression import suppress
 from tongyou.regions.models import Region
 
 from . import coverage, inspections
@@ -62,16 +63,9 @@ def coverage_view(request):
     table = coverage.coverage_table(timezone.localdate(), levels=(level,))
     allowed = set(request.user.jurisdiction.subtree().values_list("code", flat=True))
     hide = not can(request.user, "datahub.view_child")
-    threshold = settings.SMALL_CELL_THRESHOLD
-    areas = [a for a in table[group][level] if a.code in allowed]
-    rows = [(a, hide and 0 < a.uncovered < threshold, hide and 0 < a.children < threshold) for a in areas]
-    summary = []
-    for key, spec in coverage.GROUPS.items():
-        mine = [a for a in table[key][level] if a.code in allowed]
-        children, covered = sum(a.children for a in mine), sum(a.covered for a in mine)
-        total = coverage.Area("", "", children, covered)
-        small = hide and (0 < children < threshold or 0 < total.uncovered < threshold)
-        summary.append((key, spec, coverage.radius_m(key), total, small))
+    shown = {key: _shown(spec_areas[level], allowed, hide) for key, spec_areas in table.items()}
+    rows, _total = shown[group]
+    summary = [(key, spec, coverage.radius_m(key), shown[key][1]) for key, spec in coverage.GROUPS.items()]
     record(
         AuditEntry.Action.STATISTICS, request=request, object_type="spaces.Coverage", details={"group": group}
     )
@@ -88,9 +82,62 @@ def coverage_view(request):
             "level": "community" if level == Region.Level.COMMUNITY else "street",
             "radius": coverage.radius_m(group),
             "measure": measure,
-            "uncovered_areas": sum(1 for a in areas if a.uncovered),
+            "suppressed": hide,
+            "uncovered_areas": sum(1 for r in rows if r["uncovered"] != 0),
         },
     )
+
+
+def _shown(areas, allowed, hide):
+    """The areas of the user's jurisdiction as display rows, and their total. For roles without
+    access to persons, small counts are hidden with complementary suppression (the data hub's
+    rule), so that no total gives a hidden count away. A hidden figure is None."""
+    areas = [a for a in areas if a.code in allowed]
+    cells = {}
+    for a in areas:
+        cells[(a.code, "covered")], cells[(a.code, "uncovered")] = a.covered, a.uncovered
+    columns = ["covered", "uncovered"]
+    hidden = (
+        suppress(cells, [a.code for a in areas], columns, settings.SMALL_CELL_THRESHOLD) if hide else set()
+    )
+
+    def figure(key, value):
+        return None if key in hidden else value
+
+    rows = []
+    for a in areas:
+        covered, uncovered = (
+            figure((a.code, "covered"), a.covered),
+            figure((a.code, "uncovered"), a.uncovered),
+        )
+        children = figure((a.code, None), a.children)
+        share = a.share if None not in (covered, children) else None
+        rows.append(
+            {
+                "code": a.code,
+                "name": a.name,
+                "children": children,
+                "covered": covered,
+                "uncovered": uncovered,
+                "share": share,
+                "figures": [children, covered, uncovered],
+            }
+        )
+    children = sum(a.children for a in areas)
+    covered = figure((None, "covered"), sum(a.covered for a in areas))
+    total_hidden = hide and 0 < children < settings.SMALL_CELL_THRESHOLD
+    total = {
+        "children": None if total_hidden else children,
+        "covered": None if total_hidden else covered,
+        "uncovered": None
+        if total_hidden
+        else figure((None, "uncovered"), children - sum(a.covered for a in areas)),
+        "share": round(100 * covered / children, 1)
+        if children and covered is not None and not total_hidden
+        else None,
+    }
+    total["figures"] = [total["children"], total["covered"]]
+    return rows, total
 
 
 @login_required
@@ -143,7 +190,7 @@ def facility_detail(request, pk):
         try:
             if "photo" in request.FILES:
                 inspections.add_photo(
-                    facility, request.user, request.FILES["photo"].read(), request.POST.get("caption", "")
+                    facility, request.user, request.FILES["photo"], request.POST.get("caption", "")
                 )
                 messages.success(request, _("Photo added."))
             else:
@@ -157,7 +204,7 @@ def facility_detail(request, pk):
         except inspections.InspectionRefused as exc:
             messages.error(request, str(exc))
         return redirect("spaces:facility", pk=facility.pk)
-    staff = can(request.user, "spaces.view_finding")
+    staff = can(request.user, "spaces.view_finding", facility)
     return render(
         request,
         "spaces/facility.html",

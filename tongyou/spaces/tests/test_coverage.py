@@ -272,4 +272,31 @@ def test_the_public_sees_a_facility_and_its_photos_staff_add_photos_and_see_insp
     assert room.photos.count() == 1
     other = client_for(Role.STREET_OFFICER, "150104002000")  # another street: may look, not add
     assert other.post(f"/spaces/facilities/{room.pk}/", {"photo": io.BytesIO(png)}).status_code == 403
+    assert "检查记录" not in other.get(f"/spaces/facilities/{room.pk}/").content.decode()
     assert "检查记录" in street.get(f"/spaces/facilities/{room.pk}/").content.decode()
+
+
+def test_no_total_gives_a_hidden_coverage_count_away(settings, client_for):
+    """Street 1: 10 children aged 3–5, 7 within reach, 3 not; street 2: 8 children, all within
+    reach. Showing 10 and 7 would give the hidden 3 away."""
+    settings.SPACES_DETOUR_FACTOR = 1.0
+    near1, far1 = Region.objects.get(code="150104001001001"), Region.objects.get(code="150104001005001")
+    near2 = Region.objects.get(code="150104002001001")
+    kids(near1, 7, 4)
+    kids(far1, 3, 4)
+    kids(near2, 8, 4)
+    for grid in (near1, near2):
+        Facility.objects.create(
+            name="幼儿园",
+            kind="kindergarten_public",
+            region=grid.parent,
+            latitude=float(grid.centroid_lat),
+            longitude=float(grid.centroid_lng),
+        )
+    page = client_for(Role.RESEARCHER).get("/spaces/coverage/?group=kindergarten").content.decode()
+    street1 = page.split('data-code="150104001000">')[1].split("</tr>")[0]
+    figures = [cell.split("</td>")[0] for cell in street1.split('<td class="num">')[1:4]]
+    assert figures.count("&lt;5") >= 2 and "3" not in figures  # the 3, and one more that would reveal it
+    caseworker = client_for(Role.CASEWORKER).get("/spaces/coverage/?group=kindergarten").content.decode()
+    street1 = caseworker.split('data-code="150104001000">')[1].split("</tr>")[0]
+    assert [cell.split("</td>")[0] for cell in street1.split('<td class="num">')[1:4]] == ["10", "7", "3"]
