@@ -17,7 +17,7 @@ from tongyou.datahub.models import Child, Disability, Enrolment, InsuranceEnrolm
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
-from tongyou.spaces.inspections import monitored_in_year, share_meeting_standard
+from tongyou.spaces.inspections import found_in_latest_inspection, monitored_in_year, share_meeting_standard
 from tongyou.spaces.models import Facility, Population
 from tongyou.welfare import harm, ledger
 from tongyou.welfare.eligibility import allowance_categories
@@ -202,6 +202,54 @@ def venues_monitored(as_of, tree, reporting_round=None):
     """Play areas, training institutions and sports venues inspected in the year (plan task 四.5)."""
     inspected, monitored = monitored_in_year(Facility.objects.all(), as_of.year)
     return tree.roll_up(_by_region(inspected)), tree.roll_up(_by_region(monitored))
+
+
+@calculator("mother_baby_rooms_built")
+def mother_baby_rooms_built(as_of, tree, reporting_round=None):
+    """Large public places whose latest inspection found an independent mother-baby room."""
+    places = Facility.objects.filter(kind="public_place")
+    built = found_in_latest_inspection(places, "mother_baby_room")
+    return tree.roll_up(_by_region(built)), tree.roll_up(_by_region(places))
+
+
+def _designated(kind, as_of):
+    return Facility.objects.filter(designations__kind=kind, designations__designated_on__lte=as_of).distinct()
+
+
+@calculator("child_friendly_streets")
+def child_friendly_streets(as_of, tree, reporting_round=None):
+    """Streets (or road sections) designated child-friendly by the end of the period."""
+    return tree.roll_up(
+        _by_region(Facility.objects.filter(pk__in=_designated("street", as_of).values("pk")))
+    ), None
+
+
+def _areas_having(region_ids, level):
+    """For each area of `level` (streets or communities): 1 if one of `region_ids` lies in it,
+    else 0."""
+    paths = list(Region.objects.filter(pk__in=region_ids).values_list("path", flat=True))
+    return {
+        pk: int(any(p.startswith(path) for p in paths))
+        for pk, path in Region.objects.filter(level=level).values_list("pk", "path")
+    }
+
+
+def _share_of_areas(tree, having):
+    return tree.roll_up(having), tree.roll_up(dict.fromkeys(having, 1))
+
+
+@calculator("streets_with_child_friendly_community")
+def streets_with_child_friendly_community(as_of, tree, reporting_round=None):
+    """Streets and towns with at least one community designated child-friendly."""
+    communities = _designated("community", as_of).values_list("region", flat=True)
+    return _share_of_areas(tree, _areas_having(set(communities), Region.Level.STREET))
+
+
+@calculator("childrens_home_coverage")
+def childrens_home_coverage(as_of, tree, reporting_round=None):
+    """Communities and villages with a children's home (儿童之家), by street and district."""
+    homes = set(Facility.objects.filter(kind="childrens_home").values_list("region", flat=True))
+    return _share_of_areas(tree, _areas_having(homes, Region.Level.COMMUNITY))
 
 
 @calculator("play_space_reach")

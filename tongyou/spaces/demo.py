@@ -33,6 +33,7 @@ ONCE = {
     "bus_hub": "玉泉区长途汽车站（示意）",
     "childrens_library": "玉泉区少年儿童图书馆（示意）",
     "mch_institution": "玉泉区妇幼保健院（示意）",
+    "public_place": "玉泉区某商业中心（示意）",
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,6 +136,18 @@ def monitored_in_year(facilities, year):
         Exists(Inspection.objects.filter(facility=OuterRef("pk"), inspected_on__year=year))
     )
     return inspected, monitored
+
+
+def found_in_latest_inspection(facilities, item_code):
+    """The facilities whose latest inspection found the checklist item `item_code` in place
+    (passed, or rectified since): a mother-baby room built in a large public place (GS-02)."""
+    latest = (
+        Inspection.objects.filter(facility=OuterRef("pk")).order_by("-inspected_on", "-id").values("pk")[:1]
+    )
+    in_place = Finding.objects.filter(inspection=OuterRef("latest"), item__code=item_code).filter(
+        Q(passed=True) | Q(rectified_on__isnull=False)
+    )
+    return facilities.annotate(latest=Subquery(latest)).filter(Exists(in_place))
 
 
 def share_meeting_standard(kind):

@@ -32,6 +32,7 @@ class FacilityKind(models.TextChoices):
     PAEDIATRIC_HOSPITAL = "paediatric_hospital", _("Paediatric hospital")
     MCH_INSTITUTION = "mch_institution", _("Maternal and child health institution")
     BUS_HUB = "bus_hub", _("Bus hub")
+    PUBLIC_PLACE = "public_place", _("Large public place (≥10,000 m² or 10,000 visitors a day)")
 
 
 class Facility(models.Model):

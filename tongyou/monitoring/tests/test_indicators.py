@@ -287,3 +287,42 @@ def test_play_space_reach_counts_children_0_to_12_near_a_play_area(settings):
     values.compute("2026", today=DAY)
     assert value("GS-09", STREET_A) == (Decimal(3), Decimal(3), Decimal("100.00"))
     assert value("GS-09", "150104000000") == (Decimal(3), Decimal(4), Decimal("75.00"))
+
+
+def test_public_place_and_designation_indicators_match_a_hand_count(make_user):
+    from tongyou.spaces.inspections import record_inspection, rectify
+    from tongyou.spaces.models import Designation, Facility
+
+    def place(kind, community, name=None):
+        return Facility.objects.create(
+            name=name or kind,
+            kind=kind,
+            region=Region.objects.get(code=community),
+            latitude=40.79,
+            longitude=111.65,
+        )
+
+    officer = make_user(Role.COORDINATOR)
+    mall, station, park = (place("public_place", c) for c in ("150104001001", "150104001002", "150104002001"))
+    record_inspection(mall, officer, {"mother_baby_room", "equipment"}, on=datetime.date(2026, 3, 1))
+    failed = record_inspection(station, officer, set(), on=datetime.date(2026, 3, 1))
+    record_inspection(park, officer, set(), on=datetime.date(2026, 3, 1))
+    rectify(failed.findings.get(item__code="mother_baby_room"), officer)  # built since
+    # GS-02: the mall and the station (rectified) have their room, the park not.
+    for kind, community, on in (
+        ("street", "150104001001", datetime.date(2025, 6, 1)),
+        ("community", "150104002003", datetime.date(2026, 12, 5)),
+    ):
+        Designation.objects.create(facility=place("childrens_home", community), kind=kind, designated_on=on)
+    values.compute("2026", today=DAY)
+    assert value("GS-02", "150104000000") == (Decimal(2), Decimal(3), Decimal("66.67"))
+    assert value("GS-02", STREET_A)[2] == Decimal("100.00")
+    assert value("GS-03", "150104000000")[2] == Decimal(1)
+    # GS-06: the only community designation is after the period's end (2026-11-29).
+    assert value("GS-06", "150104000000")[0] == Decimal(0)
+    # GS-07: children's homes in 150104001001 and 150104002003, of the district's communities.
+    communities = Region.objects.filter(level=Region.Level.COMMUNITY)
+    assert value("GS-07", "150104000000")[:2] == (Decimal(2), Decimal(communities.count()))
+    in_street_a = communities.filter(code__startswith="150104001").count()
+    assert value("GS-07", STREET_A)[:2] == (Decimal(1), Decimal(in_street_a))
+    assert value("GS-07", "150104001001")[:2] == (Decimal(1), Decimal(1))
