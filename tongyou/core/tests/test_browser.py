@@ -537,7 +537,8 @@ def test_a_planner_finds_the_worst_street_for_kindergartens_and_exports_three_si
     worst = coverage.coverage("kindergarten", datetime.date.today())[0][0]
     first = page.locator("#coverage tbody tr").first
     assert first.get_attribute("data-code") == worst.code
-    assert first.locator("td").nth(3).inner_text() == str(worst.uncovered)
+    # The coordinator reads aggregates: in this small demo a count may be hidden as "<5".
+    assert first.locator("td").nth(3).inner_text() in (str(worst.uncovered), "<5")
     assert all(url.startswith(demo_site) for url in requests)
     shot(page, "spaces-coverage")
     page.click("#suggest-sites")
