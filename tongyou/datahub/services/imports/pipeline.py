@@ -103,7 +103,8 @@ def _open(filename, content, spec, user, today):
 
 
 def preview(source, user, filename, content, today=None):
-    """Check a file and keep it for a commit. Returns the batch (status previewed or refused)."""
+    """Check a file and stage its checked rows for a commit. Returns the batch (status previewed
+    or refused)."""
     if not can(user, "datahub.import_source", source):
         raise ImportRefused(_("Your role or unit may not import %(source)s.") % {"source": source.name})
     sha256 = hashlib.sha256(content).hexdigest()
@@ -143,10 +144,10 @@ def preview(source, user, filename, content, today=None):
                 if not errors:  # once a row fails, nothing will be committed: stop staging
                     stager.add(row_number, parsed)
             if len(pending) >= CHUNK:
-                matched += Child.objects.filter(id_number_index__in=pending).count()
+                matched += len(ids_by_blind_index(pending))
                 with_id += len(pending)
                 pending = []
-        matched += Child.objects.filter(id_number_index__in=pending).count()
+        matched += len(ids_by_blind_index(pending))
         with_id += len(pending)
     batch.total_rows, batch.valid_rows = total, valid
     batch.error_count = errors + (1 if checker.file_error else 0)
