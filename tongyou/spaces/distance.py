@@ -19,7 +19,9 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-EARTH_RADIUS_M = 6_371_008.8
+from tongyou.alerts.services.geo import EARTH_RADIUS_KM
+
+EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000
 
 
 def unit_vectors(points):

@@ -326,3 +326,28 @@ def test_public_place_and_designation_indicators_match_a_hand_count(make_user):
     in_street_a = communities.filter(code__startswith="150104001").count()
     assert value("GS-07", STREET_A)[:2] == (Decimal(1), Decimal(in_street_a))
     assert value("GS-07", "150104001001")[:2] == (Decimal(1), Decimal(1))
+
+
+def test_bus_hubs_meet_the_standard_by_their_latest_inspection(make_user):
+    from tongyou.spaces.inspections import record_inspection, rectify
+    from tongyou.spaces.models import Facility
+
+    officer = make_user(Role.COORDINATOR)
+    community = Region.objects.get(code="150104001001")
+    hubs = [
+        Facility.objects.create(
+            name=f"枢纽站{n}", kind="bus_hub", region=community, latitude=40.79, longitude=111.65
+        )
+        for n in range(5)
+    ]
+    everything = {"mother_baby_room", "child_toilet", "child_basin"}
+    # 0: never inspected; 1: all in place; 2: a child basin missing; 3: missing, then rectified;
+    # 4: missing last year, all in place at the latest inspection.
+    record_inspection(hubs[1], officer, everything, on=datetime.date(2026, 5, 1))
+    record_inspection(hubs[2], officer, everything - {"child_basin"}, on=datetime.date(2026, 5, 1))
+    missing = record_inspection(hubs[3], officer, everything - {"child_basin"}, on=datetime.date(2026, 5, 1))
+    rectify(missing.findings.get(passed=False), officer)
+    record_inspection(hubs[4], officer, set(), on=datetime.date(2025, 5, 1))
+    record_inspection(hubs[4], officer, everything, on=datetime.date(2026, 5, 1))
+    values.compute("2026", today=DAY)
+    assert value("GS-01", "150104000000") == (Decimal(3), Decimal(5), Decimal("60.00"))

@@ -12,6 +12,7 @@ from tongyou.regions.models import Region
 from .cleaning import (
     CellError,
     check_against_id,
+    is_blank,
     normalise_text,
     parse_choice,
     parse_date,
@@ -91,7 +92,7 @@ class RowChecker:
         width = len(values)
         for column, position in self.layout:
             raw = values[position] if position is not None and position < width else None
-            if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+            if is_blank(raw):
                 if column.required:
                     problems.append(Problem(row_number, column.header, _("This column must not be empty.")))
                 parsed[column.key] = None
@@ -128,10 +129,8 @@ class RowChecker:
     def _parse(self, column, raw):
         """Cells that repeat down a column (dates, choices, regions) are parsed once; the answer,
         or the fault, is the same on every row."""
-        if column.kind == "text":
-            return normalise_text(raw)[0], ()
-        if column.kind == "id":
-            return parse_id_number(raw, today=self.today)
+        if column.kind in ("text", "id"):  # different on every row: nothing to remember
+            return _parse(column, raw, self.regions, self.today)
         key = (column.key, raw)
         known = self.parsed.get(key)
         if known is None:
