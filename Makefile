@@ -30,7 +30,7 @@ messages: $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -D django -d tongyou/locale --statistics 2>&1 | tail -n 2
 
 makemessages: $(STAMP)
-	cd tongyou && ../$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete
+	cd tongyou && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete
 
 demo: install
 	$(MANAGE) init_keys --if-missing

@@ -1,6 +1,7 @@
 """Import pages: templates, upload and preview, commit with a progress bar, problem report."""
 
 import json
+import logging
 import threading
 
 from django import forms
@@ -21,10 +22,20 @@ from tongyou.core.scoping import can
 
 from .models import ImportBatch, Source
 from .services.export import XLSX
-from .services.imports.pipeline import ImportRefused, commit, preview, progress_of, sources_for
+from .services.imports.pipeline import (
+    AlreadyImported,
+    ImportRefused,
+    begin,
+    check,
+    claim,
+    progress_of,
+    sources_for,
+    write,
+)
 from .services.imports.sources import SOURCES
 from .services.imports.workbooks import report_xlsx, template_xlsx
 
+logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
@@ -59,10 +70,13 @@ def import_home(request):
         if upload.size > MAX_UPLOAD_BYTES:
             form.add_error("file", _("The file is larger than 200 MB; split it into parts."))
         else:
+            content = upload.read()
             try:
-                batch = preview(form.cleaned_data["source"], request.user, upload.name, upload.read())
+                batch = begin(form.cleaned_data["source"], request.user, upload.name, content)
             except ImportRefused as exc:
                 raise PermissionDenied(str(exc)) from None
+            if batch.status == ImportBatch.Status.CHECKING:
+                _in_background(check, batch, content)
             return redirect("datahub:import_detail", pk=batch.pk)
     batches = ImportBatch.objects.filter(uploaded_by=request.user).select_related("source")[:50]
     return render(
@@ -88,10 +102,17 @@ def import_detail(request, pk):
     batch = _own_batch(request, pk)
     report = json.loads(batch.report or "{}")
     problems = [
-        {"row": entry["row"], "column": column, "message": message, "severity": severity}
+        {
+            "sheet": entry.get("sheet", ""),
+            "row": entry["row"],
+            "column": column,
+            "message": message,
+            "severity": severity,
+        }
         for entry in report.get("rows", [])
         for column, message, severity in entry["problems"]
     ][:500]
+    read_sheets = [s for s in batch.sheets if s.get("read")]
     processed, total = progress_of(batch)
     return render(
         request,
@@ -102,6 +123,8 @@ def import_detail(request, pk):
             "spec": SOURCES[batch.source.code],
             "processed": processed,
             "total": total,
+            "read_sheets": read_sheets,
+            "several_sheets": len(read_sheets) > 1,
         },
     )
 
@@ -110,35 +133,49 @@ def import_detail(request, pk):
 @require_POST
 def import_commit(request, pk):
     batch = _own_batch(request, pk)
-    user = request.user
+    try:
+        claim(batch, request.user, confirmed=request.POST.get("confirmed") == "1")
+    except AlreadyImported as exc:
+        messages.info(request, str(exc))
+        return redirect("datahub:import_detail", pk=batch.pk)
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("datahub:import_detail", pk=batch.pk)
     if settings.IMPORT_IN_BACKGROUND:
         # The request returns at once; the page polls the progress while a thread imports.
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
-        batch.status = ImportBatch.Status.PREVIEWED
-        threading.Thread(target=_commit_in_background, args=(batch.pk, user.pk), daemon=True).start()
+        _in_background(_write_quietly, batch, request.user)
         return redirect("datahub:import_detail", pk=batch.pk)
     try:
-        commit(batch, user)
+        write(batch, request.user)
         messages.success(request, _("Imported: every row was written."))
     except ImportRefused as exc:
         messages.error(request, str(exc))
     return redirect("datahub:import_detail", pk=batch.pk)
 
 
-def _commit_in_background(batch_id, user_id):
-    from tongyou.accounts.models import User
-
+def _write_quietly(batch, user):
     try:
-        batch = ImportBatch.objects.select_related("source").get(pk=batch_id)
-        batch.status = ImportBatch.Status.PREVIEWED
+        write(batch, user)
+    except ImportRefused as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(message=str(exc))
+
+
+def _in_background(function, *args):
+    """Run a check or a commit in a thread when IMPORT_IN_BACKGROUND (the page shows its
+    progress), or now (tests). Either way no failure escapes: the batch records it."""
+    if not settings.IMPORT_IN_BACKGROUND:
+        function(*args)
+        return
+
+    def run():
         try:
-            commit(batch, User.objects.get(pk=user_id))
-        except ImportRefused as exc:
-            ImportBatch.objects.filter(pk=batch_id).update(
-                status=ImportBatch.Status.PREVIEWED, message=str(exc)
-            )
-    finally:
-        close_old_connections()
+            function(*args)
+        except Exception:  # recorded on the batch by the pipeline; a thread has nobody to tell
+            logger.exception("Background import step failed")
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=run, daemon=True).start()
 
 
 @login_required

@@ -176,6 +176,13 @@ class ImportBatch(models.Model):
     children_matched = models.PositiveIntegerField(_("children matched"), default=0)
     children_created = models.PositiveIntegerField(_("children created"), default=0)
     reviews_created = models.PositiveIntegerField(_("records sent for linkage review"), default=0)
+    facts_updated = models.PositiveIntegerField(_("records updated"), default=0)
+    # Warnings the uploader must confirm before the commit (an ID number Excel may have rounded).
+    confirm_count = models.PositiveIntegerField(_("rows to confirm"), default=0)
+    # The sheets read, with their header rows and row counts, and those not read and why.
+    sheets = models.JSONField(_("sheets"), default=list, blank=True)
+    # Renewed while a check or commit runs; the worker finds those a restart interrupted.
+    heartbeat = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
     # The problem report holds personal data: encrypted. The checked rows wait in StagedRows.
     report = EncryptedTextField(_("problem report (encrypted JSON)"), blank=True)
     message = models.TextField(_("message"), blank=True)
@@ -186,6 +193,14 @@ class ImportBatch(models.Model):
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-id"]
+        constraints = [
+            # A file is imported once per source, even if two batches of it race to commit.
+            models.UniqueConstraint(
+                fields=["source", "sha256"],
+                condition=models.Q(status="committed"),
+                name="datahub_file_committed_once",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.filename}"
@@ -238,6 +253,7 @@ class Fact(models.Model):
         ImportBatch, verbose_name=_("import batch"), null=True, blank=True, on_delete=models.PROTECT
     )
     row_number = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    sheet = models.CharField(_("sheet in the file"), max_length=31, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -313,6 +329,7 @@ class LinkReview(models.Model):
 
     batch = models.ForeignKey(ImportBatch, verbose_name=_("import batch"), on_delete=models.PROTECT)
     row_number = models.PositiveIntegerField(_("row in the file"))
+    sheet = models.CharField(_("sheet in the file"), max_length=31, blank=True)
     region = models.ForeignKey("regions.Region", verbose_name=_("residence"), on_delete=models.PROTECT)
     record = EncryptedTextField(_("incoming record (encrypted JSON)"))
     candidate = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tongyou.core.spreadsheets import read_table
 from tongyou.datahub.services.imports.cleaning import normalise_text
 from tongyou.regions.models import Region
 
@@ -125,19 +126,28 @@ def _decimal(cell, label, errors, where):
         return None
 
 
+def read_upload(filename, content):
+    """(column positions, numbered rows) of a filled template, read by the sandboxed reader
+    (header found below any title rows). Raises FileError with the reason."""
+    match, rows, _warnings = read_table(filename, content, {c: (c,) for c in COLUMNS}, required=COLUMNS[:6])
+    return match.positions, rows
+
+
 @transaction.atomic
-def import_rows(report, user, headers, numbered_rows):
-    """Record the values of a filled template against `report`, all or nothing. Returns the
-    values saved; raises values.ValueRefused with one message per fault, naming row and column."""
-    missing = [c for c in COLUMNS[:6] if c not in headers]
+def import_rows(report, user, positions, numbered_rows):
+    """Record the values of a filled template against `report`, all or nothing. `positions`
+    maps column names to their index in a row. Returns the values saved; raises
+    values.ValueRefused with one message per fault, naming row and column."""
+    missing = [c for c in COLUMNS[:6] if c not in positions]
     if missing:
         raise values.ValueRefused(
             [_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)}]
         )
-    at = {name: headers.index(name) for name in COLUMNS if name in headers}
+    at = positions
+    width = max(at.values()) + 1
     errors, saved = [], []
     for number, cells in numbered_rows:
-        cells = list(cells) + [None] * (len(headers) - len(cells))
+        cells = list(cells) + [None] * (width - len(cells))
         where = _("Row %(row)s") % {"row": number}
         code = normalise_text(cells[at["指标编码"]])[0].upper()
         period = normalise_text(cells[at["期间"]])[0]

@@ -17,7 +17,7 @@ from tongyou.accounts.services import UnknownUnit, resolve_unit_names
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, require
-from tongyou.datahub.services.imports.readers import FileError, read_table
+from tongyou.core.spreadsheets import FileError
 from tongyou.regions.models import Region
 
 from . import interop, reports, services, values
@@ -349,8 +349,8 @@ def values_import(request, pk):
         messages.error(request, _("Choose the filled template."))
         return redirect("monitoring:report_detail", pk=report.pk)
     try:
-        headers, rows = read_table(upload.name, upload.read())
-        saved = interop.import_rows(report, request.user, headers, rows)
+        positions, rows = interop.read_upload(upload.name, upload.read())
+        saved = interop.import_rows(report, request.user, positions, rows)
     except FileError as exc:
         messages.error(request, str(exc))
     except values.ValueRefused as exc:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
 COMPACT = re.compile(r"^\d{17}[\dX]$")
 
@@ -23,7 +23,10 @@ def _components_valid(prefix):
     """Whether a region code and birth date (the first 14 digits) are valid, per stdnum.
     Many children share them, and stdnum's lookup is the costly part of a check."""
     body = prefix + "000"
-    return ric.is_valid(body + ric.calc_check_digit(body + "0"))
+    try:
+        return ric.is_valid(body + ric.calc_check_digit(body + "0"))
+    except Exception:  # stdnum raises KeyError for some region codes it half knows (150140)
+        return False
 
 
 def _fast_valid(number):
@@ -59,10 +62,10 @@ def validate_id_number(value, today=None):
             % {"found": number[-1], "expected": ric.calc_check_digit(number)},
             code="checksum",
         ) from None
-    except InvalidComponent:
+    except Exception:  # InvalidComponent, or a lookup error inside stdnum for a code it half knows
         try:
             ric.get_birth_date(number)
-        except InvalidComponent:
+        except Exception:
             raise ValidationError(
                 _("The birth date %(date)s in the ID number is not a real date.") % {"date": number[6:14]},
                 code="birth_date",

@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
+from tongyou.core.spreadsheets import FileError, read_table
 from tongyou.datahub.services.export import XLSX
 from tongyou.datahub.services.imports.cleaning import CellError, parse_date
-from tongyou.datahub.services.imports.readers import FileError, read_table
 from tongyou.privacy.masking import mask_id_number, mask_name
 
 from . import disbursement, spotchecks
@@ -228,7 +228,12 @@ class ReturnsForm(forms.Form):
     )
 
 
-RETURN_COLUMNS = {"reference": "业务参考号", "reason": "退回原因", "day": "退回日期"}
+# Each column by the names banks' return files give it.
+RETURN_COLUMNS = {
+    "reference": ("业务参考号", "参考号", "业务编号", "流水号"),
+    "reason": ("退回原因", "失败原因", "退票原因"),
+    "day": ("退回日期", "退票日期", "交易日期"),
+}
 
 
 @login_required
@@ -243,14 +248,14 @@ def run_returns(request, pk):
         return redirect("welfare:run_detail", pk=run.pk)
     upload = form.cleaned_data["file"]
     try:
-        headers, rows = read_table(upload.name, upload.read())
-        missing = [name for name in RETURN_COLUMNS.values() if name not in headers]
-        if missing:
-            raise FileError(_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)})
-        index = {key: headers.index(name) for key, name in RETURN_COLUMNS.items()}
+        match, rows, _warnings = read_table(
+            upload.name, upload.read(), RETURN_COLUMNS, required=list(RETURN_COLUMNS)
+        )
+        index = match.positions
+        width = max(index.values()) + 1
         parsed = []
         for number, values in rows:
-            values = values + [""] * (len(headers) - len(values))
+            values = values + [""] * (width - len(values))
             try:
                 day = parse_date(values[index["day"]])[0]
             except CellError:

@@ -132,6 +132,7 @@ def test_problem_report_lists_the_rows_as_uploaded_with_their_faults(officer):
 
 def test_a_clean_file_imports_every_row_with_its_provenance(officer, region):
     existing = ChildFactory(
+        name="学生0",
         id_number=id_for(datetime.date(2019, 5, 1), 0),
         birth_date=datetime.date(2019, 5, 1),
         residence_region=region(GRID),
@@ -324,7 +325,7 @@ def test_vaccinations_from_health_join_the_timeline(client_for, region):
     day = datetime.date(2020, 6, 1)
     child = ChildFactory(id_number=id_for(day, 4), birth_date=day, residence_region=region(GRID))
     headers = [c.header for c in SOURCES["vaccination"].columns]
-    row = ["名", child.id_number, "女", "2020-06-01", "汉族", GRID, "麻腮风疫苗", "第1剂", "2021-06-01"]
+    row = [child.name, child.id_number, "女", "2020-06-01", "汉族", GRID, "麻腮风疫苗", "第1剂", "2021-06-01"]
     batch = upload(health, xlsx([row], headers), source="vaccination")
     health.post(f"/datahub/imports/{batch.pk}/commit/")
     page = client_for(Role.CASEWORKER).get(f"/datahub/children/{child.pk}/").content.decode()

@@ -9,6 +9,7 @@ from django.db import close_old_connections
 from django.urls import get_resolver
 
 from tongyou.alerts.services import delivery, publishing, venues
+from tongyou.datahub.services.imports.pipeline import sweep_interrupted
 from tongyou.welfare.harm import escalate_overdue
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             topics, deliveries = delivery.process()
             purged = publishing.purge_due()
             harm = escalate_overdue()
+            sweep_interrupted()
             if options["verbosity"] > 1 or any((widened, escalated, topics, deliveries, purged, harm)):
                 self.stdout.write(
                     f"widened {len(widened)}, Code Adam escalated {len(escalated)}, topics {topics}, "

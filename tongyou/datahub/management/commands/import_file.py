@@ -24,6 +24,11 @@ class Command(BaseCommand):
             "--user", required=True, help="the uploader's username (their unit and jurisdiction apply)"
         )
         parser.add_argument("--commit", action="store_true", help="import if the file has no problems")
+        parser.add_argument(
+            "--confirmed",
+            action="store_true",
+            help="the rows marked 'confirm' (an ID number ending in 000…) were checked against the ID cards",
+        )
         parser.add_argument("--show", type=int, default=50, help="how many problems to list")
 
     def handle(self, *args, **options):
@@ -37,7 +42,7 @@ class Command(BaseCommand):
             batch = preview(source, user, path.name, path.read_bytes())
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
-        if batch.status == batch.Status.REFUSED:
+        if batch.status in (batch.Status.REFUSED, batch.Status.FAILED):
             raise CommandError(batch.message)
         self.stdout.write(
             f"Batch #{batch.pk}: {batch.total_rows} rows, {batch.valid_rows} ready, "
@@ -50,7 +55,8 @@ class Command(BaseCommand):
             for entry in report["rows"]:
                 for column, message, severity in entry["problems"]:
                     if severity == "error" and shown < options["show"]:
-                        self.stdout.write(f"  row {entry['row']}, {column}: {message}")
+                        sheet = f"sheet {entry['sheet']}, " if entry.get("sheet") else ""
+                        self.stdout.write(f"  {sheet}row {entry['row']}, {column}: {message}")
                         shown += 1
             raise CommandError("Nothing was imported: fix the problems and run again.")
         if not options["commit"]:
@@ -64,7 +70,7 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
         try:
-            commit(batch, user, on_progress=bar)
+            commit(batch, user, on_progress=bar, confirmed=options["confirmed"])
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write("")

@@ -1,26 +1,35 @@
 """Checking every row of a file against its source's columns. Nothing is written here."""
 
-import unicodedata
+import logging
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.core.scoping import jurisdiction_path
+from tongyou.privacy.idnumbers import birth_date_of
 from tongyou.regions.models import Region
 
 from .cleaning import (
     CellError,
+    Confirm,
+    YearMonth,
     check_against_id,
     is_blank,
     normalise_text,
     parse_choice,
     parse_date,
     parse_id_number,
+    parse_name,
 )
 from .sources import SEX_NAMES
+from .staging import place_of, split_place
 
+logger = logging.getLogger(__name__)
 PARSED_KEPT = 200_000  # distinct cells remembered; beyond it, cells are parsed every time
+
+
+ADULT_AGE = 18
 
 
 @dataclass
@@ -28,15 +37,17 @@ class Problem:
     row: int
     column: str
     message: str
-    severity: str = "error"  # or "warning"
+    severity: str = "error"  # "warning", or "confirm" (a warning the uploader must confirm)
+    sheet: str = ""
 
 
-def _header_key(text):
-    return unicodedata.normalize("NFKC", text or "").replace(" ", "").strip()
+def severity_of(warning):
+    return "confirm" if isinstance(warning, Confirm) else "warning"
 
 
 class RegionLookup:
-    """Communities and grids of the district by code, and communities by unique name."""
+    """Communities and grids of the district by code, and communities by unique name (also
+    inside an address: 玉泉区兴隆巷社区12号楼)."""
 
     def __init__(self):
         regions = list(Region.objects.filter(level__gte=Region.Level.COMMUNITY))
@@ -46,46 +57,63 @@ class RegionLookup:
             if r.level == Region.Level.COMMUNITY:
                 names.setdefault(r.name, []).append(r)
         self.by_name = {n: rs[0] for n, rs in names.items() if len(rs) == 1}
+        # Longest first, so 兴隆巷社区 is not taken for a shorter name it contains.
+        self.names_by_length = sorted(self.by_name, key=len, reverse=True)
 
     def find(self, value):
+        """(region, warnings)."""
         text, _full = normalise_text(value)
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
         region = self.by_code.get(text) or self.by_name.get(text)
-        if region is None:
-            raise CellError(
-                _("'%(value)s' is not a community, village or grid of the district.") % {"value": text}
-            )
-        return region
+        if region is not None:
+            return region, []
+        found = [name for name in self.names_by_length if name in text]
+        if found and all(name in found[0] for name in found):
+            region = self.by_name[found[0]]
+            return region, [_("The community %(name)s was read from the address.") % {"name": region.name}]
+        raise CellError(
+            _("'%(value)s' is not a community, village or grid of the district.") % {"value": text}
+        )
+
+
+class FileState:
+    """What the check remembers across the rows and sheets of one file. A million rows are
+    remembered as plain ints and strings (a row's place packed as sheet << 21 | row)."""
+
+    def __init__(self, spec):
+        self.regions = RegionLookup()
+        self.seen = {}  # ID number and fact identity → place
+        self.people = {}  # ID number → hash of (name, sex, birth date) << 32 | place (< 2**32)
+        self.parsed = {}
+        self.sheets = []
+
+    def place(self, sheet, row):
+        if sheet not in self.sheets:
+            self.sheets.append(sheet)
+        return place_of(self.sheets.index(sheet), row)
+
+    def where(self, place):
+        index, row = split_place(place)
+        return _where(self.sheets[index], row)
 
 
 class RowChecker:
     """Checks one row at a time, so that a file of any length is checked in constant memory.
-    `file_error` and `header_problems` describe the header row; `check()` returns
-    (parsed values or None, problems) for one row."""
+    `positions` maps column keys to their index in the row (from the header found);
+    `check()` returns (parsed values or None, problems) for one row."""
 
-    def __init__(self, spec, headers, user, today=None):
+    def __init__(self, spec, positions, user, today=None, sheet="", state=None):
         self.spec = spec
+        self.sheet = sheet
         self.today = today or timezone.localdate()
-        self.header_problems = []
-        self.file_error = ""
-        wanted = {_header_key(c.header): c for c in spec.columns}
-        self.positions = {}
-        for index, header in enumerate(headers):
-            column = wanted.get(_header_key(header))
-            if column:
-                self.positions[column.key] = index
-            elif header:
-                message = _("Column '%(name)s' is not in the template and was ignored.") % {"name": header}
-                self.header_problems.append(Problem(1, header, message, "warning"))
-        missing = [c.header for c in spec.columns if c.required and c.key not in self.positions]
-        if missing:
-            self.file_error = _("Columns missing from the file: %(names)s.") % {"names": "、".join(missing)}
-        self.regions = RegionLookup()
+        self.positions = positions
+        self.state = state or FileState(spec)
+        self.regions = self.state.regions
         self.scope = jurisdiction_path(user) or "/nowhere/"
-        self.seen_ids = {}
-        self.parsed = {}
+        self.parsed = self.state.parsed
         self.layout = [(c, self.positions.get(c.key)) for c in spec.columns]
+
+    def problem(self, row, column, message, severity="error"):
+        return Problem(row, column, message, severity, self.sheet)
 
     def check(self, row_number, values):
         parsed, problems = {}, []
@@ -94,37 +122,111 @@ class RowChecker:
             raw = values[position] if position is not None and position < width else None
             if is_blank(raw):
                 if column.required:
-                    problems.append(Problem(row_number, column.header, _("This column must not be empty.")))
+                    problems.append(
+                        self.problem(row_number, column.header, _("This column must not be empty."))
+                    )
                 parsed[column.key] = None
                 continue
             try:
                 value, warnings = self._parse(column, raw)
             except CellError as exc:
-                problems.append(Problem(row_number, column.header, str(exc)))
+                problems.append(self.problem(row_number, column.header, str(exc)))
+                continue
+            except Exception:  # a parser bug must name the cell, never stop the check
+                logger.exception("Checking %s failed", column.key)
+                problems.append(
+                    self.problem(row_number, column.header, _("This value could not be read; check it."))
+                )
                 continue
             parsed[column.key] = value
             if warnings:
-                problems += [Problem(row_number, column.header, str(w), "warning") for w in warnings]
+                problems += [
+                    self.problem(row_number, column.header, str(w), severity_of(w)) for w in warnings
+                ]
         spec = self.spec
         id_number = parsed.get("id_number")
+        birth = parsed.get("birth_date")
+        if isinstance(birth, YearMonth):
+            if id_number and not check_against_id(id_number, birth):
+                parsed["birth_date"] = birth_date_of(id_number)
+                problems.append(
+                    self.problem(
+                        row_number,
+                        spec.column("birth_date").header,
+                        _("Only the month of birth was given; the day was taken from the ID number."),
+                        "warning",
+                    )
+                )
+            elif not id_number:
+                parsed["birth_date"] = None
+                problems.append(
+                    self.problem(
+                        row_number,
+                        spec.column("birth_date").header,
+                        _("The birth date has no day and there is no ID number to take it from."),
+                    )
+                )
         if id_number:
             for key, fault in check_against_id(id_number, parsed.get("birth_date"), parsed.get("sex")):
-                problems.append(Problem(row_number, spec.column(key).header, fault))
-            first = self.seen_ids.setdefault(id_number, row_number)
-            if first != row_number:
-                message = _("The same ID number is already on row %(row)d.") % {"row": first}
-                problems.append(Problem(row_number, spec.column("id_number").header, message))
+                problems.append(self.problem(row_number, spec.column(key).header, fault))
+            problems += self._check_age(row_number, id_number, parsed)
+            problems += self._check_repeats(row_number, id_number, parsed)
         for key in ("residence", "household_region"):
             region = parsed.get(key)
             if region is not None and not region.path.startswith(self.scope):
                 message = _("%(region)s is outside your jurisdiction.") % {"region": region.name}
-                problems.append(Problem(row_number, spec.column(key).header, message))
+                problems.append(self.problem(row_number, spec.column(key).header, message))
         if parsed.get("valid_from") and parsed.get("valid_to") and parsed["valid_to"] < parsed["valid_from"]:
             problems.append(
-                Problem(row_number, spec.columns[-1].header, _("The end date is before the start date."))
+                self.problem(row_number, spec.columns[-1].header, _("The end date is before the start date."))
             )
         has_error = any(p.severity == "error" for p in problems)
         return (None if has_error else parsed), problems
+
+    def _check_age(self, row_number, id_number, parsed):
+        """A child's source holds children: an adult's number (a parent's, typed in the wrong
+        column) is refused, naming the age when the fact began."""
+        born = birth_date_of(id_number)
+        day = parsed.get("valid_from") or self.today
+        age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        if age < ADULT_AGE:
+            return []
+        message = _(
+            "This ID number belongs to a person aged %(age)d on %(day)s, not a child: "
+            "is it a parent's number?"
+        ) % {"age": age, "day": day.isoformat()}
+        return [self.problem(row_number, self.spec.column("id_number").header, message)]
+
+    def _check_repeats(self, row_number, id_number, parsed):
+        """The same child on several rows: fine for different facts (two vaccine doses, two
+        categories), a fault for the same fact twice or for rows that disagree on who he is."""
+        problems = []
+        state = self.state
+        place = state.place(self.sheet, row_number)
+        person = hash((parsed.get("name"), parsed.get("sex"), parsed.get("birth_date"))) & 0xFFFFFFFF
+        first = state.people.setdefault(id_number, person << 32 | place)
+        if first & 0xFFFFFFFF != place and first >> 32 != person:
+            problems.append(
+                self.problem(
+                    row_number,
+                    self.spec.column("name").header,
+                    _("The same ID number is on %(where)s with a different name, sex or birth date.")
+                    % {"where": state.where(first & 0xFFFFFFFF)},
+                )
+            )
+        identity = self.spec.fact_identity
+        key = id_number
+        if identity:
+            key = "\x1f".join([id_number, *(str(parsed.get(k) or "") for k in identity)])
+        seen = state.seen.setdefault(key, place)
+        if seen != place:
+            where = state.where(seen)
+            if identity:
+                message = _("The same child and the same record are already on %(where)s.") % {"where": where}
+            else:
+                message = _("The same ID number is already on %(where)s.") % {"where": where}
+            problems.append(self.problem(row_number, self.spec.column("id_number").header, message))
+        return problems
 
     def _parse(self, column, raw):
         """Cells that repeat down a column (dates, choices, regions) are parsed once; the answer,
@@ -145,15 +247,23 @@ class RowChecker:
         return known
 
 
+def _where(sheet, row):
+    if sheet:
+        return _("sheet %(sheet)s, row %(row)d") % {"sheet": sheet, "row": row}
+    return _("row %(row)d") % {"row": row}
+
+
 def _parse(column, raw, regions, today):
     if column.kind == "text":
+        if column.key in ("name", "guardian"):
+            return parse_name(raw)
         text, _full = normalise_text(raw)
         return text, []
     if column.kind == "id":
         return parse_id_number(raw, today=today)
     if column.kind == "date":
-        value, warnings = parse_date(raw)
-        if value > today:
+        value, warnings = parse_date(raw, allow_month=column.key == "birth_date")
+        if not isinstance(value, YearMonth) and value > today:
             raise CellError(_("The date %(date)s is in the future.") % {"date": value.isoformat()})
         return value, warnings
     if column.kind == "sex":
@@ -161,5 +271,5 @@ def _parse(column, raw, regions, today):
     if column.kind == "choice":
         return parse_choice(raw, column.choices, column.header)
     if column.kind == "region":
-        return regions.find(raw), []
+        return regions.find(raw)
     raise ValueError(column.kind)

@@ -11,6 +11,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum.cn import ric
 
 from tongyou.privacy.idnumbers import birth_date_of, sex_of, validate_id_number
 
@@ -25,11 +26,34 @@ class CellError(ValueError):
     pass
 
 
+class Confirm(str):
+    """A warning the uploader must confirm before the file can be imported (an ID number that
+    may be one Excel damaged, for instance)."""
+
+
+# Spaces that are not ordinary ones: no-break (Excel, web exports), ideographic (typed with a
+# Chinese input method), zero-width (pasted from web pages and chat) and a stray BOM.
+ODD_SPACES = re.compile("[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+NAME_DOTS = re.compile("[•．・‧∙⋅•\u00b7\u30fb\uff65.]")
+CJK = re.compile(r"[\u3400-\u9fff]")
+# Excel's ways to keep a number as text in a CSV: a leading apostrophe or tab, or ="…".
+TEXT_WRAPPER = re.compile(r'^(?:\'|`|\t|="(.*)"$)')
+TIME_PART = re.compile(r"^(.+?)(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$")
+YEAR_MONTH = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))$")
+
+
 def normalise_text(value):
-    """Full-width characters to half-width, surrounding spaces gone. Returns (text, was_full_width)."""
+    """Full-width characters to half-width, odd spaces to ordinary ones, surrounding spaces gone.
+    Returns (text, was_full_width)."""
     if value is None:
         return "", False
-    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed into a number cell: 1.0 is "1"
+    text = str(value)
+    if not text.isascii():
+        text = INVISIBLE.sub("", ODD_SPACES.sub(" ", text))
+    text = text.strip()
     if text.isascii() or unicodedata.is_normalized("NFKC", text):  # most cells: nothing to fold
         return text, False
     folded = unicodedata.normalize("NFKC", text).strip()
@@ -37,64 +61,170 @@ def normalise_text(value):
 
 
 def is_blank(value):
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (
+        isinstance(value, str) and not INVISIBLE.sub("", ODD_SPACES.sub("", value)).strip()
+    )
+
+
+def parse_name(value):
+    """A person's name: spaces typed to align two-character names and odd spaces removed,
+    the middle dot of minority names unified (阿依古丽·买买提)."""
+    warnings = []
+    raw = str(value)
+    text, _full = normalise_text(value)
+    if ODD_SPACES.search(raw) or INVISIBLE.search(raw):
+        warnings.append(_("Invisible or non-standard spaces in the name were removed."))
+    if CJK.search(text):
+        compact = re.sub(r"\s+", "", text)
+        dotted = NAME_DOTS.sub("·", compact)
+        if dotted != compact:
+            warnings.append(_("The dot in the name was written as the standard middle dot (·)."))
+        text = dotted
+    else:
+        text = re.sub(r"\s+", " ", text)
+    if len(text) > 50:
+        raise CellError(_("The name has more than 50 characters."))
+    return text, warnings
+
+
+def _excel_damage_message(value):
+    return _(
+        "Excel turned this ID number into a number (%(value)s), which loses its last digits. "
+        "Format the column as text and type the number again."
+    ) % {"value": value}
 
 
 def parse_id_number(value, today=None):
+    """An 18-digit resident ID number, or the fault named. Forms Excel and exports produce that
+    keep the number whole (full-width digits, a lower-case or look-alike X, ="…" and apostrophe
+    wrappers, spaces) are accepted with a warning; forms that may have lost digits are not."""
     warnings = []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise CellError(
-            _(
-                "Excel turned this ID number into a number (%(value)s), which loses its last digits. "
-                "Format the column as text and type the number again."
-            )
-            % {"value": f"{value:.5E}" if isinstance(value, float) else value}
-        )
+        raise CellError(_excel_damage_message(f"{value:.5E}" if isinstance(value, float) else value))
     text, full_width = normalise_text(value)
-    text = text.replace(" ", "")
+    wrapper = TEXT_WRAPPER.match(text)
+    if wrapper:
+        text = (wrapper.group(1) if wrapper.group(1) is not None else text[1:]).strip()
+        warnings.append(_('The ID number was marked as text (="…" or an apostrophe); the mark was removed.'))
+    text = re.sub(r"[\s\-]", "", text)
     if SCIENTIFIC.match(text):
-        raise CellError(
-            _(
-                "Excel turned this ID number into a number (%(value)s), which loses its last digits. "
-                "Format the column as text and type the number again."
-            )
-            % {"value": text}
-        )
+        raise CellError(_excel_damage_message(text))
     if full_width:
         warnings.append(_("Full-width characters in the ID number were read as ordinary digits."))
-    if text.endswith("x"):
-        warnings.append(_("The lower-case x at the end of the ID number was read as X."))
+    if text[-1:] in ("x", "×", "Х", "х", "Ｘ"):
+        if text[-1] != "x":
+            warnings.append(_("The character at the end of the ID number looked like X and was read as X."))
+        else:
+            warnings.append(_("The lower-case x at the end of the ID number was read as X."))
+        text = text[:-1] + "X"
+    if text.isdigit() and len(text) == 15:
+        raise CellError(_("This is an old 15-digit ID number; give the 18-digit number on the current card."))
+    if text.isdigit() and len(text) == 17 and ric.calc_check_digit(text + "0") == "X":
+        raise CellError(
+            _("The ID number has 17 digits; its last character, X, seems to have been lost. Type it again.")
+        )
     try:
         number = validate_id_number(text, today=today)
     except ValidationError as exc:
-        raise CellError(exc.messages[0]) from None
+        message = exc.messages[0]
+        if text.endswith("000") and exc.code == "checksum":
+            message += " " + _("Its last digits are 000, as when Excel rounds a long number.")
+        raise CellError(message) from None
+    if number.endswith("000"):
+        # Excel keeps 15 significant digits: a number stored as a number ends in 000. One such
+        # number in eleven still has a valid check digit, so it cannot pass on the checksum alone.
+        warnings.append(
+            Confirm(
+                _(
+                    "The ID number ends in 000, as numbers Excel has rounded do. "
+                    "Check it against the ID card or household register before importing."
+                )
+            )
+        )
     return number, warnings
 
 
-def parse_date(value):
-    """A date from a date cell, an Excel serial, YYYYMMDD, 2015-03-02, 2015/3/2, 2015.3.2 or
-    2015年3月2日. Day-first or two-digit-year forms are refused as ambiguous."""
+class YearMonth(tuple):
+    """A date given only to the month (出生年月): usable where the ID number supplies the day."""
+
+    @property
+    def year(self):
+        return self[0]
+
+    @property
+    def month(self):
+        return self[1]
+
+
+def parse_date(value, allow_month=False):
+    """A date from a date cell, a timestamp, an Excel serial, YYYYMMDD, 2015-03-02, 2015/3/2,
+    2015.3.2 or 2015年3月2日. Day-first or two-digit-year forms are refused as ambiguous. With
+    `allow_month`, a year and month alone (2015.03, 2015年3月, 201503) come back as YearMonth."""
     if isinstance(value, datetime.datetime):
-        return value.date(), []
+        return value.date(), _time_warning(value.time())
     if isinstance(value, datetime.date):
         return value, []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and 19000101 <= value <= 21001231:
-            return _ymd(*COMPACT_DATE.match(str(int(value))).groups(), raw=value), []
-        if float(value).is_integer() and 1 <= value <= 80000:
-            return EXCEL_EPOCH + datetime.timedelta(days=int(value)), [
-                _("The date was an Excel serial number (%(value)s) and was read as a date.")
-                % {"value": int(value)}
-            ]
-        raise CellError(_("'%(value)s' is not a date.") % {"value": value})
+        return _number_date(value, allow_month)
     text, _full = normalise_text(value)
+    warnings = []
+    timed = TIME_PART.match(text)
+    if timed and not YEAR_MONTH.match(text):
+        text = timed.group(1).strip()
+        if not re.search(r"[ T]0{1,2}:00(:00(\.0+)?)?(Z|[+-]\d{2}:?\d{2})?$", timed.group(0)):
+            warnings.append(_("The time after the date was ignored."))
     for pattern in (ISO_LIKE, CHINESE_DATE, COMPACT_DATE):
         match = pattern.match(text)
         if match:
-            return _ymd(*match.groups(), raw=text), []
+            return _ymd(*match.groups(), raw=text), warnings
+    month = YEAR_MONTH.match(text)
+    if month:
+        year, m = int(month.group(1)), int(month.group(2) or month.group(3))
+        if 1 <= m <= 12:
+            if allow_month:
+                return YearMonth((year, m)), warnings
+            raise CellError(_("The date '%(value)s' has no day; write it as 2015-03-02.") % {"value": text})
     raise CellError(
         _("The date '%(value)s' is ambiguous or not recognised; write it as 2015-03-02.") % {"value": text}
     )
+
+
+def _time_warning(time):
+    return [] if time == datetime.time(0, 0) else [_("The time after the date was ignored.")]
+
+
+def _number_date(value, allow_month):
+    if float(value).is_integer() and 19000101 <= value <= 21001231:
+        match = COMPACT_DATE.match(str(int(value)))
+        if match:
+            return _ymd(*match.groups(), raw=value), []
+    if float(value).is_integer() and 190001 <= value <= 210012 and allow_month:
+        year, month = divmod(int(value), 100)
+        if 1 <= month <= 12:
+            return YearMonth((year, month)), []
+    if 1900 < value < 2101 and not float(value).is_integer():
+        # 出生年月 typed as a number: 2015.03 is March; 2015.3 arrives as 2015.3 (March) too,
+        # but 2015.1 may have been typed 2015.10: refused as ambiguous.
+        year = int(value)
+        hundredths = round((value - year) * 100)
+        month = hundredths // 10 if hundredths % 10 == 0 else hundredths
+        if hundredths == 10 or not 1 <= month <= 12:
+            raise CellError(
+                _("The date %(value)s is ambiguous (January or October?); write it as 2015-10-01.")
+                % {"value": value}
+            )
+        if allow_month:
+            return YearMonth((year, month)), []
+        raise CellError(_("The date '%(value)s' has no day; write it as 2015-03-02.") % {"value": value})
+    if 1 <= value <= 80000 and (float(value).is_integer() or value >= 10000):
+        days = int(value)
+        warnings = [
+            _("The date was an Excel serial number (%(value)s) and was read as a date.") % {"value": days}
+        ]
+        if not float(value).is_integer():
+            warnings.append(_("The time after the date was ignored."))
+        return EXCEL_EPOCH + datetime.timedelta(days=days), warnings
+    raise CellError(_("'%(value)s' is not a date.") % {"value": value})
 
 
 def _ymd(year, month, day, raw):
@@ -119,6 +249,17 @@ def parse_choice(value, mapping, what):
 def check_against_id(id_number, birth_date=None, sex=None):
     """(column key, fault) wherever the row contradicts its own ID number."""
     faults = []
+    if isinstance(birth_date, YearMonth):
+        born = birth_date_of(id_number)
+        if (born.year, born.month) != tuple(birth_date):
+            faults.append(
+                (
+                    "birth_date",
+                    _("The birth month %(given)s disagrees with the ID number, which says %(id)s.")
+                    % {"given": f"{birth_date.year}-{birth_date.month:02d}", "id": born.isoformat()},
+                )
+            )
+        birth_date = None
     if birth_date and birth_date != birth_date_of(id_number):
         faults.append(
             (

@@ -3,11 +3,14 @@
 
 import datetime
 import hashlib
+import itertools
 import json
 import logging
+import re
+import unicodedata
 
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +18,9 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, jurisdiction_path
+from tongyou.core.spreadsheets import HEADER_SCAN_ROWS, FileError, Workbook, find_header
 from tongyou.privacy.blind_index import blind_index
+from tongyou.privacy.masking import mask_name
 from tongyou.privacy.names import pinyin_key
 
 from ...codes import GuardianRelationship
@@ -23,10 +28,10 @@ from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview
 from ..columns import counts_changed
 from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_values
-from .checking import RegionLookup, RowChecker
-from .readers import FileError, read_table
+from .checking import FileState, Problem, RegionLookup, RowChecker
+from .cleaning import NAME_DOTS
 from .sources import FACT_FIELDS, SOURCES
-from .staging import Stager, StaleRows, staged_chunks
+from .staging import Stager, StaleRows, split_place, staged_chunks
 
 logger = logging.getLogger(__name__)
 CHUNK = 5000
@@ -37,14 +42,25 @@ class ImportRefused(ValueError):
     pass
 
 
+class AlreadyImported(ImportRefused):
+    """The batch was committed (by this request's twin, or earlier): nothing failed."""
+
+
+INTERRUPTED_AFTER = datetime.timedelta(minutes=30)
+INSTRUCTION_SHEETS = {"说明", "填写说明", "Instructions"}
+
+
 def progress_key(batch_id):
     return f"tongyou:import-progress:{batch_id}"
 
 
 def progress_of(batch):
-    """(processed, total) while a commit runs; read from the cache, which a running transaction
-    cannot hide."""
-    done = cache.get(progress_key(batch.pk))
+    """(processed, total) while a check or a commit runs; read from the cache, which a running
+    transaction cannot hide."""
+    progress = cache.get(progress_key(batch.pk))
+    if batch.status == ImportBatch.Status.CHECKING:
+        return progress if isinstance(progress, tuple) else (0, 0)
+    done = progress[0] if isinstance(progress, tuple) else progress
     return (done if done is not None else batch.processed_rows), batch.valid_rows
 
 
@@ -69,23 +85,24 @@ def _duplicate_message(previous):
 class _Report:
     """The problems found, with the rows they are on as uploaded (the first PROBLEMS_KEPT)."""
 
-    def __init__(self, headers):
-        self.headers = headers
+    def __init__(self):
+        self.headers = []
         self.rows = {}
         self.kept = 0
 
-    def add(self, row_number, values, problems):
+    def add(self, values, problems):
         for p in problems:
             if self.kept >= PROBLEMS_KEPT:
                 return
             entry = self.rows.setdefault(
-                p.row, {"row": p.row, "values": [_cell(x) for x in values], "problems": []}
+                (p.sheet, p.row),
+                {"sheet": p.sheet, "row": p.row, "values": [_cell(x) for x in values], "problems": []},
             )
             entry["problems"].append([p.column, p.message, p.severity])
             self.kept += 1
 
     def json(self, file_error=""):
-        rows = [self.rows[n] for n in sorted(self.rows)]
+        rows = [self.rows[key] for key in sorted(self.rows)]
         return json.dumps(
             {"headers": self.headers, "rows": rows, "file_error": file_error}, ensure_ascii=False
         )
@@ -97,14 +114,9 @@ def _cell(value):
     return value if isinstance(value, (int, float, str)) or value is None else str(value)
 
 
-def _open(filename, content, spec, user, today):
-    headers, rows = read_table(filename, content)
-    return headers, rows, RowChecker(spec, headers, user, today=today)
-
-
-def preview(source, user, filename, content, today=None):
-    """Check a file and stage its checked rows for a commit. Returns the batch (status previewed
-    or refused)."""
+def begin(source, user, filename, content):
+    """A new batch for an uploaded file: status checking, or refused at once (a file already
+    imported). Raises ImportRefused when the user may not import the source."""
     if not can(user, "datahub.import_source", source):
         raise ImportRefused(_("Your role or unit may not import %(source)s.") % {"source": source.name})
     sha256 = hashlib.sha256(content).hexdigest()
@@ -112,110 +124,303 @@ def preview(source, user, filename, content, today=None):
     previous = already_imported(source, sha256)
     if previous:
         batch.status, batch.message = ImportBatch.Status.REFUSED, _duplicate_message(previous)
-        batch.save()
-        return batch
-    spec = SOURCES[source.code]
-    try:
-        headers, rows, checker = _open(filename, content, spec, user, today)
-    except FileError as exc:
-        batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
-        batch.save()
-        return batch
-    batch.status = ImportBatch.Status.CHECKING
+    else:
+        batch.status, batch.heartbeat = ImportBatch.Status.CHECKING, timezone.now()
     batch.save()
+    return batch
+
+
+def preview(source, user, filename, content, today=None):
+    """Check a file and stage its checked rows for a commit. Returns the batch (status previewed,
+    refused or failed)."""
+    batch = begin(source, user, filename, content)
+    if batch.status == ImportBatch.Status.CHECKING:
+        check(batch, content, today=today)
+    return batch
+
+
+def check(batch, content, today=None):
+    """Check every row of the batch's file and stage the checked rows. Never leaves the batch
+    checking or rows staged for a file that failed: whatever goes wrong, the staged rows are
+    removed and the batch says why."""
+    spec = SOURCES[batch.source.code]
     stager = Stager(batch, spec, CHUNK)
-    report = _Report(headers)
-    report.add(1, headers, checker.header_problems)
-    errors = warnings = total = valid = matched = with_id = 0
-    pending = []
-    if not checker.file_error:
-        for row_number, values in rows:
-            parsed, problems = checker.check(row_number, values)
-            total += 1
-            if problems:
-                report.add(row_number, values, problems)
-                errors += sum(p.severity == "error" for p in problems)
-                warnings += sum(p.severity == "warning" for p in problems)
-            if parsed is not None:
-                valid += 1
-                if parsed.get("id_number"):
-                    parsed["id_number_index"] = blind_index(parsed["id_number"], ID_INDEX_PURPOSE)
-                    pending.append(parsed["id_number_index"])
-                if not errors:  # once a row fails, nothing will be committed: stop staging
-                    stager.add(row_number, parsed)
-            if len(pending) >= CHUNK:
-                matched += len(ids_by_blind_index(pending))
-                with_id += len(pending)
-                pending = []
-        matched += len(ids_by_blind_index(pending))
-        with_id += len(pending)
-    batch.total_rows, batch.valid_rows = total, valid
-    batch.error_count = errors + (1 if checker.file_error else 0)
-    batch.warning_count = warnings + len(checker.header_problems)
-    batch.report = report.json(checker.file_error)
-    batch.children_matched, batch.children_created = matched, with_id - matched
-    if checker.file_error:
-        batch.status, batch.message = ImportBatch.Status.REFUSED, checker.file_error
-    else:
-        batch.status = ImportBatch.Status.PREVIEWED
-    if batch.error_count:
+    try:
+        _check(batch, spec, content, stager, today)
+    except FileError as exc:
         stager.discard()
-    else:
-        stager.flush()
-    batch.save()
+        batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
+        batch.error_count = max(batch.error_count, 1)
+        batch.report = json.dumps({"headers": [], "rows": [], "file_error": str(exc)}, ensure_ascii=False)
+        batch.save()
+    except Exception as exc:
+        logger.exception("Checking import batch %s failed", batch.pk)
+        stager.discard()
+        batch.status = ImportBatch.Status.FAILED
+        batch.message = _(
+            "The check stopped on an unexpected error (%(error)s); nothing was kept. "
+            "Upload the file again, or send it to the administrator."
+        ) % {"error": type(exc).__name__}
+        batch.save()
+    finally:
+        cache.delete(progress_key(batch.pk))
     record(
         AuditEntry.Action.CREATE,
-        user=user,
+        user=batch.uploaded_by,
         obj=batch,
         details={
             "preview": True,
-            "source": source.code,
+            "source": batch.source.code,
             "rows": batch.total_rows,
             "errors": batch.error_count,
+            "status": batch.status,
         },
     )
     return batch
 
 
-def commit(batch, user, on_progress=None):
-    """Write the previewed file's checked rows: every row or none. Raises ImportRefused with the
-    reason. Each row's regions are confirmed again (still in the district, still in the user's
-    jurisdiction) as it is written, inside one transaction."""
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ImportRefused(
-            _("Only a previewed file can be imported (this one is %(status)s).")
-            % {"status": batch.get_status_display()}
-        )
+def _check(batch, spec, content, stager, today):
+    user = batch.uploaded_by
+    names = {c.key: c.names for c in spec.columns}
+    state = FileState(spec)
+    report = _Report()
+    counts = _Counts()
+    sheets = []
+    with Workbook(batch.filename, content) as book:
+        for sheet in book.sheets():
+            if not sheet.visible:
+                sheets.append({"name": sheet.name, "read": False, "why": "hidden"})
+                continue
+            head = list(itertools.islice(sheet.rows, HEADER_SCAN_ROWS))
+            if not head:
+                continue
+            match = find_header(head, names)
+            if match is None:
+                if sheet.name not in INSTRUCTION_SHEETS:
+                    sheets.append({"name": sheet.name, "read": False, "why": "no_columns"})
+                continue
+            missing = [c for c in spec.columns if c.required and c.key not in match.positions]
+            if missing:
+                raise FileError(_header_message(sheet.name, match, spec, missing))
+            report.headers = report.headers or match.headers
+            sheets.append({"name": sheet.name, "read": True, "header_row": match.row, "rows": 0})
+            unknown = [
+                Problem(
+                    match.row,
+                    header,
+                    _("Column '%(name)s' is not in the template and was ignored.") % {"name": header},
+                    "warning",
+                    sheet.name,
+                )
+                for header in match.unknown
+            ]
+            report.add(match.headers, unknown)
+            counts.warnings += len(unknown)
+            state.place(sheet.name, 0)  # sheets are indexed in the order read, as batch.sheets lists them
+            checker = RowChecker(spec, match.positions, user, today=today, sheet=sheet.name, state=state)
+            rows = itertools.chain((r for r in head if r[0] > match.row), sheet.rows)
+            before = counts.total
+            _check_rows(batch, spec, checker, rows, report, counts, stager, sheet.estimated_rows)
+            sheets[-1]["rows"] = counts.total - before
+        warnings = list(book.warnings)
+    if not any(s["read"] for s in sheets):
+        raise FileError(_no_header_message(spec))
+    batch.sheets = sheets
+    unread = [s["name"] for s in sheets if not s["read"]]
+    for name in unread:
+        why = next(s["why"] for s in sheets if s["name"] == name)
+        message = (
+            _("The hidden sheet '%(name)s' was not read.")
+            if why == "hidden"
+            else _("The sheet '%(name)s' has no template columns and was not read.")
+        ) % {"name": name}
+        warnings.append(message)
+    batch.message = "\n".join(warnings)
+    batch.total_rows, batch.valid_rows = counts.total, counts.valid
+    batch.error_count, batch.warning_count = counts.errors, counts.warnings + len(warnings)
+    batch.confirm_count = counts.confirms
+    batch.report = report.json()
+    batch.children_matched, batch.children_created = counts.matched, counts.with_id - counts.matched
+    batch.status = ImportBatch.Status.PREVIEWED
+    if batch.error_count:
+        stager.discard()
+    else:
+        stager.flush()
+    batch.sheets = sheets
+    batch.save()
+
+
+class _Counts:
+    def __init__(self):
+        self.total = self.valid = self.errors = self.warnings = self.confirms = 0
+        self.matched = self.with_id = 0
+
+
+def _check_rows(batch, spec, checker, rows, report, counts, stager, estimated):
+    block = []
+    for row_number, values in rows:
+        parsed, problems = checker.check(row_number, values)
+        block.append((row_number, values, parsed, problems))
+        if len(block) >= CHUNK:
+            _finish_block(batch, spec, checker, block, report, counts, stager)
+            block = []
+            _report_check_progress(batch, counts.total, estimated)
+    _finish_block(batch, spec, checker, block, report, counts, stager)
+
+
+def _finish_block(batch, spec, checker, block, report, counts, stager):
+    """Rows checked one by one, then against the index a block at a time: an ID number already
+    held for a child of another name is not attached silently."""
+    indexes = {}
+    for _row, _values, parsed, _problems in block:
+        if parsed is not None and parsed.get("id_number"):
+            parsed["id_number_index"] = indexes[parsed["id_number"]] = blind_index(
+                parsed["id_number"], ID_INDEX_PURPOSE
+            )
+    known = names_by_blind_index(indexes.values())
+    counts.with_id += len(indexes)
+    counts.matched += len(known)
+    state = checker.state
+    for row, values, parsed, problems in block:
+        counts.total += 1
+        if parsed is not None and spec.code != "household" and parsed.get("id_number_index") in known:
+            held = known[parsed["id_number_index"]]
+            if canonical_name(held) != canonical_name(parsed["name"]):
+                problems.append(
+                    checker.problem(
+                        row,
+                        spec.column("name").header,
+                        _(
+                            "This ID number belongs to a child registered as %(held)s, not %(given)s. "
+                            "Check the name and the number against the ID card or household register."
+                        )
+                        % {"held": mask_name(held), "given": parsed["name"]},
+                    )
+                )
+                parsed = None
+        if problems:
+            report.add(values, problems)
+            for p in problems:
+                if p.severity == "error":
+                    counts.errors += 1
+                elif p.severity == "confirm":
+                    counts.confirms += 1
+                else:
+                    counts.warnings += 1
+        if parsed is not None:
+            counts.valid += 1
+            if not counts.errors:  # once a row fails, nothing will be committed: stop staging
+                stager.add(state.place(checker.sheet, row), parsed)
+
+
+def _report_check_progress(batch, done, estimated):
+    cache.set(progress_key(batch.pk), (done, max(done, estimated)), 3600)
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
+
+
+def _header_message(sheet, match, spec, missing):
+    where = _("sheet '%(sheet)s', ") % {"sheet": sheet} if sheet else ""
+    return _(
+        "The header was taken from %(where)srow %(row)d, which lacks the columns %(missing)s. "
+        "Expected columns: %(expected)s."
+    ) % {
+        "where": where,
+        "row": match.row,
+        "missing": "、".join(c.header for c in missing),
+        "expected": "、".join(c.header for c in spec.columns),
+    }
+
+
+def _no_header_message(spec):
+    return _(
+        "No header row naming the template's columns was found in the first %(n)d rows. "
+        "Expected columns: %(expected)s."
+    ) % {"n": HEADER_SCAN_ROWS, "expected": "、".join(c.header for c in spec.columns)}
+
+
+def canonical_name(name):
+    """A name as compared: width folded, spaces gone, one middle dot."""
+    text = unicodedata.normalize("NFKC", name or "")
+    return NAME_DOTS.sub("·", re.sub(r"\s+", "", text))
+
+
+def names_by_blind_index(indexes):
+    """{blind index: name} for the children among `indexes` held in the index."""
+    indexes = list(indexes)
+    if not indexes:
+        return {}
+    return dict(Child.objects.filter(id_number_index__in=indexes).values_list("id_number_index", "name"))
+
+
+def claim(batch, user, confirmed=False):
+    """Take the batch for a commit: checked once more, then moved from previewed to importing
+    in one conditional UPDATE, so two clicks (or two requests) cannot both commit it. Raises
+    AlreadyImported when it was committed already, ImportRefused with the reason otherwise."""
     if batch.error_count:
         raise ImportRefused(
             _("The file has %(n)d problems to fix first; nothing was imported.") % {"n": batch.error_count}
         )
     if batch.uploaded_by_id != user.pk or not can(user, "datahub.import_source", batch.source):
         raise ImportRefused(_("Only the person who uploaded a file may import it."))
-    previous = already_imported(batch.source, batch.sha256)
-    if previous:
-        raise ImportRefused(_duplicate_message(previous))
-    spec = SOURCES[batch.source.code]
-    if batch.valid_rows and not batch.staged.exists():
-        raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
-    regions = {r.pk: r for r in RegionLookup().by_code.values()}
-    chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/")
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    if batch.confirm_count and not confirmed:
+        raise ImportRefused(
+            _("Confirm the %(n)d rows marked for checking before importing.") % {"n": batch.confirm_count}
+        )
+    taken = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        status=ImportBatch.Status.RUNNING, heartbeat=timezone.now()
+    )
+    if not taken:
+        batch.refresh_from_db()
+        if batch.status == ImportBatch.Status.COMMITTED:
+            raise AlreadyImported(
+                _("This file was imported on %(date)s; nothing more to do.")
+                % {"date": timezone.localtime(batch.committed_at).strftime("%Y-%m-%d %H:%M")}
+            )
+        if batch.status == ImportBatch.Status.RUNNING:
+            raise AlreadyImported(_("This file is being imported now; the page shows its progress."))
+        raise ImportRefused(
+            _("Only a previewed file can be imported (this one is %(status)s).")
+            % {"status": batch.get_status_display()}
+        )
+    batch.status = ImportBatch.Status.RUNNING
+
+
+def commit(batch, user, on_progress=None, confirmed=False):
+    """Write the previewed file's checked rows: every row or none. Raises ImportRefused with the
+    reason (AlreadyImported if it was imported already)."""
+    claim(batch, user, confirmed=confirmed)
+    return write(batch, user, on_progress=on_progress)
+
+
+def write(batch, user, on_progress=None):
+    """The commit of a claimed batch. Each row's regions are confirmed again (still in the
+    district, still in the user's jurisdiction) as it is written, inside one transaction."""
     try:
+        previous = already_imported(batch.source, batch.sha256)
+        if previous:
+            raise ImportRefused(_duplicate_message(previous))
+        spec = SOURCES[batch.source.code]
+        if batch.valid_rows and not batch.staged.exists():
+            raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
+        regions = {r.pk: r for r in RegionLookup().by_code.values()}
+        chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/")
+        sheets = [s["name"] for s in batch.sheets if s.get("read")] or [""]
         with transaction.atomic():
-            matched = created = done = 0
+            matched = created = done = updated = 0
             without_id = []
             for chunk in chunks:
+                chunk = [(_located(place, sheets), p) for place, p in chunk]
                 with_id = [(n, p) for n, p in chunk if p.get("id_number")]
                 without_id += [(n, p) for n, p in chunk if not p.get("id_number")]
-                m, c = _write_chunk(batch, spec, with_id)
-                matched, created, done = matched + m, created + c, done + len(chunk)
+                m, c, u = _write_chunk(batch, spec, with_id)
+                matched, created, updated, done = matched + m, created + c, updated + u, done + len(chunk)
                 _report_progress(batch, done, batch.valid_rows, on_progress)
             linked, new, reviews = link_without_id(batch, without_id)
             counts_changed()  # rows went in without model signals
             batch.status = ImportBatch.Status.COMMITTED
             batch.children_matched, batch.children_created = matched + linked, created + new
             batch.reviews_created = reviews
+            batch.facts_updated = updated
             batch.processed_rows = done
             batch.committed_at = timezone.now()
             batch.save()
@@ -229,14 +434,22 @@ def commit(batch, user, on_progress=None):
                     "rows": done,
                     "children_matched": batch.children_matched,
                     "children_created": batch.children_created,
+                    "facts_updated": updated,
+                    "confirmed": batch.confirm_count,
                     "reviews": reviews,
                 },
             )
     except StaleRows as exc:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
+        _release(batch)
         raise ImportRefused(str(exc)) from None
+    except IntegrityError:
+        _release(batch)
+        previous = already_imported(batch.source, batch.sha256)
+        if previous:
+            raise ImportRefused(_duplicate_message(previous)) from None
+        raise
     except ImportRefused:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
+        _release(batch)
         raise
     except Exception as exc:
         logger.exception("Import batch %s failed", batch.pk)
@@ -253,11 +466,50 @@ def commit(batch, user, on_progress=None):
     return batch
 
 
+def _release(batch):
+    """Back to previewed after a refused commit (this process holds the claim)."""
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.PREVIEWED
+    )
+    batch.status = ImportBatch.Status.PREVIEWED
+
+
+def _located(place, sheets):
+    """(sheet name, row number) of a staged row's place."""
+    index, row = split_place(place)
+    return (sheets[index] if index < len(sheets) else "", row)
+
+
+def sweep_interrupted(now=None):
+    """Batches a restart interrupted: a check that stopped leaves nothing staged and says so; a
+    commit that stopped was rolled back by the database, and goes back to previewed with its
+    staged rows, ready to import again. Returns how many were found."""
+    cutoff = (now or timezone.now()) - INTERRUPTED_AFTER
+    stale = ImportBatch.objects.filter(heartbeat__lt=cutoff)
+    found = 0
+    for batch in stale.filter(status=ImportBatch.Status.CHECKING):
+        batch.staged.all().delete()
+        found += ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
+            status=ImportBatch.Status.FAILED,
+            message=_(
+                "The check was interrupted (the server restarted); nothing was kept. Upload the file again."
+            ),
+        )
+    found += stale.filter(status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.PREVIEWED,
+        message=_(
+            "The import was interrupted (the server restarted) and nothing was written; import it again."
+        ),
+    )
+    return found
+
+
 def _write_chunk(batch, spec, chunk):
-    """Rows with an ID number link exactly through the blind index. Returns (matched, created).
-    Rows go to the database as parameter lists, without model instances (benchmarks/datahub_import.py)."""
+    """Rows with an ID number link exactly through the blind index. Returns (matched, created,
+    facts updated). Rows go to the database as parameter lists, without model instances
+    (benchmarks/datahub_import.py)."""
     if not chunk:
-        return 0, 0
+        return 0, 0, 0
     index_of = {p["id_number"]: p["id_number_index"] for _n, p in chunk}
     child_ids = ids_by_blind_index(index_of.values())
     known = set(child_ids)
@@ -269,13 +521,14 @@ def _write_chunk(batch, spec, chunk):
         child_ids |= ids_by_blind_index([c["id_number_index"] for c in new_children])
     if spec.code == "household":
         _correct_identities(chunk, index_of, known)
+    updated = 0
     if spec.fact_model is not None:
         existing = {child_ids[i] for i in known}
-        _write_facts(batch, spec.fact_model, FACT_FIELDS[spec.code], chunk, child_ids, index_of, existing)
+        updated = _write_facts(batch, spec, chunk, child_ids, index_of, existing)
     if spec.code == "births":
         for _row, p in chunk:
             add_mother(Child.objects.get(pk=child_ids[index_of[p["id_number"]]]), p, batch)
-    return len(chunk) - len(new_children), len(new_children)
+    return len(chunk) - len(new_children), len(new_children), updated
 
 
 def ids_by_blind_index(indexes):
@@ -383,7 +636,8 @@ def link_without_id(batch, rows):
         elif match:
             LinkReview.objects.create(
                 batch=batch,
-                row_number=row,
+                sheet=row[0],
+                row_number=row[1],
                 region=p["residence"],
                 record=json.dumps(record_of(p), ensure_ascii=False),
                 candidate=match[0],
@@ -411,36 +665,45 @@ def record_of(p):
     }
 
 
-def _write_facts(batch, fact_model, fields, chunk, child_ids, index_of, existing):
-    """Facts with their provenance; a fact identical to one already held is not added again
-    (only children that existed before this chunk can hold one)."""
+def _write_facts(batch, spec, chunk, child_ids, index_of, existing):
+    """Facts with their provenance. A row that is the same fact as one already held (the
+    source's fact identity: the same school and start date, say) updates it — a 离校日期 now
+    filled closes the enrolment — and an identical one is left alone. Returns facts updated."""
+    fact_model, fields = spec.fact_model, FACT_FIELDS[spec.code]
+    identity = spec.fact_identity
     ids = [child_ids[index_of[p["id_number"]]] for _n, p in chunk]
-    held = set(
-        fact_model.objects.filter(child_id__in=existing).values_list(
-            "child_id", "valid_from", "valid_to", *fields
-        )
-        if existing
-        else ()
-    )
-    facts = []
-    for (row, p), child_id in zip(chunk, ids, strict=True):
-        values = [p.get(f) or "" for f in fields]
-        key = (child_id, p["valid_from"], p.get("valid_to"), *values)
+    held = {}
+    if existing:
+        rows = fact_model.objects.filter(child_id__in=existing).order_by("pk")
+        for pk, child_id, valid_from, valid_to, *values in rows.values_list(
+            "pk", "child_id", "valid_from", "valid_to", *fields
+        ):
+            fact = dict(zip(fields, values, strict=True), valid_from=valid_from, valid_to=valid_to)
+            held[(child_id, *(fact[k] for k in identity))] = (pk, fact)  # the latest one wins
+    facts, changed = [], []
+    for ((sheet, row), p), child_id in zip(chunk, ids, strict=True):
+        values = {f: p.get(f) or "" for f in fields} | {
+            "valid_from": p["valid_from"],
+            "valid_to": p.get("valid_to"),
+        }
+        key = (child_id, *(values[k] for k in identity))
+        provenance = {"batch_id": batch.pk, "row_number": row, "sheet": sheet}
         if key in held:
+            pk, fact = held[key]
+            if pk is not None and fact != values:
+                changed.append(
+                    fact_model(pk=pk, child_id=child_id, unit_id=batch.source.unit_id, **values, **provenance)
+                )
+            held[key] = (pk, values)
             continue
-        held.add(key)
-        facts.append(
-            {
-                "child_id": child_id,
-                "unit_id": batch.source.unit_id,
-                "batch_id": batch.pk,
-                "row_number": row,
-                "valid_from": p["valid_from"],
-                "valid_to": p.get("valid_to"),
-                **dict(zip(fields, values, strict=True)),
-            }
-        )
+        held[key] = (None, values)
+        facts.append({"child_id": child_id, "unit_id": batch.source.unit_id, **provenance, **values})
     insert_values(fact_model, facts)
+    if changed:
+        fact_model.objects.bulk_update(
+            changed, [*fields, "valid_from", "valid_to", "unit", "batch", "row_number", "sheet"]
+        )
+    return len(changed)
 
 
 def sources_for(user):

@@ -1,5 +1,6 @@
 """Checked rows between preview and commit, in chunks: JSON in column order (dates as ordinals,
-regions as ids), then the ID number's blind index, computed once at the preview; encrypted by
+regions as ids), led by the row's place (sheet index << 21 | row number, the sheets listed in
+the batch) and followed by the ID number's blind index, computed once at the preview; encrypted by
 the StagedRows field. Reading them back is far cheaper than reading and checking the file again
 (benchmarks/datahub_import.py)."""
 
@@ -33,8 +34,20 @@ def encode(spec, chunk):
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
+ROW_BITS = 21  # rows of a sheet fit in 21 bits (Excel: 1,048,576)
+
+
+def place_of(sheet_index, row_number):
+    return sheet_index << ROW_BITS | row_number
+
+
+def split_place(place):
+    """(sheet index, row number)."""
+    return place >> ROW_BITS, place & ((1 << ROW_BITS) - 1)
+
+
 def decode(spec, text, regions, scope):
-    """JSON text → [(row number, parsed row)], each region still in the district and in `scope`."""
+    """JSON text → [(place, parsed row)], each region still in the district and in `scope`."""
     kinds = [(c.key, c.kind) for c in spec.columns]
     chunk = []
     for row_number, *values, id_number_index in json.loads(text):
@@ -74,7 +87,8 @@ class Stager:
 
     def discard(self):
         self.pending = []
-        StagedRows.objects.filter(batch=self.batch).delete()
+        if self.batch.pk:
+            StagedRows.objects.filter(batch=self.batch).delete()
 
 
 def staged_chunks(batch, spec, regions, scope):

@@ -8,8 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .readers import TEMPLATE_SHEET
 from .sources import SOURCES
+
+TEMPLATE_SHEET = "数据"
 
 TEXT_ROWS = 2000  # rows pre-formatted as text, so Excel keeps ID numbers whole
 
@@ -52,13 +53,18 @@ def report_xlsx(batch):
     sheet["A1"].font = Font(bold=True)
     if data.get("file_error"):
         sheet.append([data["file_error"]])
-    sheet.append([_("Row"), _("Problems"), *data.get("headers", [])])
-    for entry in data.get("rows", []):
+    rows = data.get("rows", [])
+    several = len({entry.get("sheet", "") for entry in rows}) > 1
+    sheet.append([*([_("Sheet")] if several else []), _("Row"), _("Problems"), *data.get("headers", [])])
+    labels = {"error": "", "warning": _("(warning) "), "confirm": _("(confirm) ")}
+    for entry in rows:
         problems = "；".join(
-            f"{'' if severity == 'error' else _('(warning) ')}{column}：{message}"
+            f"{labels.get(severity, '')}{column}：{message}"
             for column, message, severity in entry["problems"]
         )
-        sheet.append([entry["row"], problems, *entry["values"]])
+        sheet.append(
+            [*([entry.get("sheet", "")] if several else []), entry["row"], problems, *entry["values"]]
+        )
     sheet.column_dimensions["B"].width = 70
     return _save(book)
 
