@@ -30,6 +30,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+@pytest.fixture
+def concurrent_db(request, transactional_db, django_db_blocker):
+    """Committed data that other threads' connections can see, for tests of two actors at
+    once. Meaningful on PostgreSQL (CI's second leg); SQLite serialises every writer, so there
+    the test is skipped. The flush after each such test removes the reference data: load it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL)")
+    load_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_keyring():
     reset_keyring_cache()

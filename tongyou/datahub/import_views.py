@@ -175,7 +175,11 @@ def _in_background(function, *args):
         finally:
             close_old_connections()
 
-    threading.Thread(target=run, daemon=True).start()
+    _start_thread(run)
+
+
+def _start_thread(target):
+    threading.Thread(target=target, daemon=True).start()
 
 
 @login_required

@@ -15,6 +15,7 @@ from .cleaning import (
     Confirm,
     YearMonth,
     check_against_id,
+    code_text,
     is_blank,
     normalise_text,
     parse_choice,
@@ -55,14 +56,14 @@ class RegionLookup:
         names = {}
         for r in regions:
             if r.level == Region.Level.COMMUNITY:
-                names.setdefault(r.name, []).append(r)
+                names.setdefault(normalise_text(r.name)[0], []).append(r)
         self.by_name = {n: rs[0] for n, rs in names.items() if len(rs) == 1}
         # Longest first, so 兴隆巷社区 is not taken for a shorter name it contains.
         self.names_by_length = sorted(self.by_name, key=len, reverse=True)
 
     def find(self, value):
         """(region, warnings)."""
-        text, _full = normalise_text(value)
+        text, _full = code_text(value)
         region = self.by_code.get(text) or self.by_name.get(text)
         if region is not None:
             return region, []

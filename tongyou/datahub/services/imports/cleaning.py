@@ -234,9 +234,19 @@ def _ymd(year, month, day, raw):
         raise CellError(_("The date '%(value)s' does not exist.") % {"value": raw}) from None
 
 
+CODE_AS_NUMBER = re.compile(r"^(\d+)\.0+$")
+
+
+def code_text(value):
+    """A code as text: 2.0 and "2.0" (a code a system exported from a number cell) are "2"."""
+    text, full_width = normalise_text(value)
+    match = CODE_AS_NUMBER.match(text)
+    return (match.group(1) if match else text), full_width
+
+
 def parse_choice(value, mapping, what):
     """Map a cell to a code through `mapping` (keys already normalised), or name the choices."""
-    text, _full = normalise_text(value)
+    text, _full = code_text(value)
     key = text.replace(" ", "")
     if key in mapping:
         return mapping[key], []

@@ -182,6 +182,8 @@ def check(batch, content, today=None):
 def _check(batch, spec, content, stager, today):
     user = batch.uploaded_by
     names = {c.key: c.names for c in spec.columns}
+    required = [c for c in spec.columns if c.required]
+    partial = None  # the best header among sheets that name too few columns, for the message
     state = FileState(spec)
     report = _Report()
     counts = _Counts()
@@ -195,11 +197,18 @@ def _check(batch, spec, content, stager, today):
             if not head:
                 continue
             match = find_header(head, names)
-            if match is None:
+            missing = [
+                c for c in spec.columns if c.required and (match is None or c.key not in match.positions)
+            ]
+            if match is None or len(match.positions) < max(2, len(required) // 2):
+                # Names a column or two at most (统计: 班级, 人数): not a roster, not read.
+                if match is not None and (
+                    partial is None or len(match.positions) > len(partial[1].positions)
+                ):
+                    partial = (sheet.name, match, missing)
                 if sheet.name not in INSTRUCTION_SHEETS:
                     sheets.append({"name": sheet.name, "read": False, "why": "no_columns"})
                 continue
-            missing = [c for c in spec.columns if c.required and c.key not in match.positions]
             if missing:
                 raise FileError(_header_message(sheet.name, match, spec, missing))
             report.headers = report.headers or match.headers
@@ -224,6 +233,8 @@ def _check(batch, spec, content, stager, today):
             sheets[-1]["rows"] = counts.total - before
         warnings = list(book.warnings)
     if not any(s["read"] for s in sheets):
+        if partial:
+            raise FileError(_header_message(*partial[:2], spec, partial[2]))
         raise FileError(_no_header_message(spec))
     batch.sheets = sheets
     unread = [s["name"] for s in sheets if not s["read"]]
