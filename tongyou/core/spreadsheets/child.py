@@ -202,7 +202,9 @@ def decode(content, emit):
                 text = content.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if "\x00" not in text[:4096]:
+            sample = text[:4096]
+            # A table has separators: bytes that merely decode are not one.
+            if "\x00" not in sample and any(mark in sample for mark in ",\t\n"):
                 emit("warning", "utf16_without_bom", {})
                 return text, "UTF-16"
         raise Refusal("not_spreadsheet", kind="binary")
@@ -214,8 +216,14 @@ def decode(content, emit):
     raise Refusal("encoding")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
+
+
 def read_text(content, limits, emit):
     text, encoding = decode(content, emit)
+    sample = text[:8192]
+    if sample and len(CONTROL.findall(sample)) > len(sample) // 100:
+        raise Refusal("not_spreadsheet", kind="binary")  # decodes, but as control characters
     stripped = text.lstrip()[:2000].lower()
     if stripped.startswith(("<html", "<!doctype html", "<table", "<meta", "<head")) or (
         "<table" in stripped and stripped.startswith("<")

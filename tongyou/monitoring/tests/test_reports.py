@@ -300,3 +300,20 @@ def test_the_coordinator_sets_a_target_and_others_only_read_it(client_for):
 def test_the_public_column_links_to_active_alerts(new_alert):
     page = Client().get("/monitoring/column/").content.decode()
     assert 'id="active-alerts-link"' in page and '<span class="badge overdue">1</span>' in page
+
+
+def test_a_hostile_values_file_is_refused_in_chinese_and_records_nothing(reporting_round, client_for):
+    officer = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+    report = reports.report_for(reporting_round, officer.user.unit, education_task(), officer.user)
+    book = Workbook()
+    book.active.append(["指标编码", "期间", "区划代码", "分子", "分母", "数值", "说明"])
+    book.active["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    for content, words in ((buffer.getvalue(), "范围过大"), (b"\x00\x01garbage" * 50, "不是电子表格")):
+        page = officer.post(
+            f"/monitoring/reports/{report.pk}/values/import/",
+            {"file": SimpleUploadedFile("指标.xlsx", content)},
+            follow=True,
+        ).content.decode()
+        assert words in page and not IndicatorValue.objects.exists()

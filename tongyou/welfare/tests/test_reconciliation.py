@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
@@ -179,3 +180,48 @@ def test_the_street_sees_only_its_own_items_to_check(paid_march, district, clien
     spotchecks.draw(paid_march, district, rate="1", seed=7)
     page = client_for(Role.STREET_OFFICER, "150104002000").get("/welfare/spot-checks/").content.decode()
     assert page.count("<tr>") - 1 == 3  # the header row, then its own three payments
+
+
+def hostile_workbook():
+    """A few kilobytes claiming a used range of a million rows by sixteen thousand columns."""
+    book = Workbook()
+    book.active.append(["业务参考号", "退回原因", "退回日期"])
+    book.active["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("退票.xlsx", hostile_workbook(), "范围过大"),
+        ("退票.xlsx", b"%PDF-1.4", "不是电子表格"),
+        ("退票.csv", "说明\n请核对\n".encode(), "表头"),
+    ],
+)
+def test_a_hostile_or_wrong_return_file_is_refused_and_records_nothing(
+    client_for, region, district, name, content, words
+):
+    paid_child(district, region)
+    march = mark_paid(build_run(MARCH, district), district)
+    page = client_for(Role.CASEWORKER).post(
+        f"/welfare/payments/{march.pk}/returns/", {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
+    assert page.status_code == 200 and words in page.content.decode()
+    assert Payment.objects.get().state != "returned"
+
+
+def test_a_banks_own_column_names_below_a_title_row_are_read(client_for, region, district):
+    paid_child(district, region)
+    march = mark_paid(build_run(MARCH, district), district)
+    reference = march.payments.get().reference
+    content = f"代发退票明细\n流水号,失败原因,退票日期\n{reference},户名不符,2026-03-21 00:00:00\n".encode(
+        "gbk"
+    )
+    page = client_for(Role.CASEWORKER).post(
+        f"/welfare/payments/{march.pk}/returns/",
+        {"file": SimpleUploadedFile("退票.csv", content)},
+        follow=True,
+    )
+    assert "已登记1笔退回款项" in page.content.decode()
