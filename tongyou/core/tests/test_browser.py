@@ -204,6 +204,8 @@ def test_education_officer_fixes_a_messy_roster_and_imports_it(demo_site, browse
         "#id_file", files=[{"name": "花名册.xlsx", "mimeType": xlsx_type, "buffer": xlsx(messy)}]
     )
     page.click("#upload-form button[type=submit]")
+    # The check runs in the background; the page follows it and shows the result when it ends.
+    page.wait_for_selector("#batch-status:text('已预检')", timeout=20_000)
     assert page.locator("#error-count").inner_text() == "1"
     assert "校验码" in page.locator("#problems").inner_text()
     assert page.locator("#commit").count() == 0
@@ -218,6 +220,7 @@ def test_education_officer_fixes_a_messy_roster_and_imports_it(demo_site, browse
         "#id_file", files=[{"name": "花名册-修正.xlsx", "mimeType": xlsx_type, "buffer": xlsx(clean_rows(2))}]
     )
     page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#commit", timeout=20_000)
     page.click("#commit")
     page.wait_for_selector("#batch-status:text('已导入')", timeout=20_000)
     assert page.locator("#progress").get_attribute("value") == "2"
@@ -244,6 +247,7 @@ def test_caseworker_settles_an_uncertain_match_and_undoes_it(demo_site, browser)
         "#id_file", files=[{"name": "出生.xlsx", "mimeType": xlsx_type, "buffer": births_file([row])}]
     )
     page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#commit", timeout=20_000)
     page.click("#commit")
     page.close()
 

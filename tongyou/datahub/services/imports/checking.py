@@ -11,6 +11,7 @@ from tongyou.privacy.idnumbers import birth_date_of
 from tongyou.regions.models import Region
 
 from .cleaning import (
+    INVISIBLE_CHARS,
     CellError,
     Confirm,
     YearMonth,
@@ -31,6 +32,7 @@ PARSED_KEPT = 200_000  # distinct cells remembered; beyond it, cells are parsed 
 
 
 ADULT_AGE = 18
+PERSONAL_TEXT = {"name", "guardian", "guardian_phone"}  # other text (a school's name) repeats
 
 
 @dataclass
@@ -121,7 +123,8 @@ class RowChecker:
         width = len(values)
         for column, position in self.layout:
             raw = values[position] if position is not None and position < width else None
-            if is_blank(raw):
+            # Only a cell that starts with a space can be blank and still hold characters.
+            if raw is None or raw == "" or (raw.__class__ is str and _may_be_blank(raw) and is_blank(raw)):
                 if column.required:
                     problems.append(
                         self.problem(row_number, column.header, _("This column must not be empty."))
@@ -187,8 +190,11 @@ class RowChecker:
     def _check_age(self, row_number, id_number, parsed):
         """A child's source holds children: an adult's number (a parent's, typed in the wrong
         column) is refused, naming the age when the fact began."""
-        born = birth_date_of(id_number)
         day = parsed.get("valid_from") or self.today
+        born_year = int(id_number[6:10])
+        if day.year - born_year < ADULT_AGE:  # the common case, without building a date
+            return []
+        born = birth_date_of(id_number)
         age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         if age < ADULT_AGE:
             return []
@@ -232,7 +238,7 @@ class RowChecker:
     def _parse(self, column, raw):
         """Cells that repeat down a column (dates, choices, regions) are parsed once; the answer,
         or the fault, is the same on every row."""
-        if column.kind in ("text", "id"):  # different on every row: nothing to remember
+        if column.kind == "id" or column.key in PERSONAL_TEXT:  # different on every row
             return _parse(column, raw, self.regions, self.today)
         key = (column.key, raw)
         known = self.parsed.get(key)
@@ -246,6 +252,11 @@ class RowChecker:
         if isinstance(known, CellError):
             raise CellError(str(known))  # a fresh one: re-raising the same would grow its traceback
         return known
+
+
+def _may_be_blank(text):
+    first = text[0]
+    return first.isspace() or first in INVISIBLE_CHARS
 
 
 def _where(sheet, row):

@@ -43,36 +43,56 @@ TIME_PART = re.compile(r"^(.+?)(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+
 YEAR_MONTH = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))$")
 
 
+ODD_OR_INVISIBLE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE_ONLY = re.compile("[\\s\u200b-\u200d\u2060\ufeff]*")
+NAME_MARKS = re.compile("[\\s•．・‧∙⋅\u00b7\u30fb\uff65.]")
+
+
 def normalise_text(value):
     """Full-width characters to half-width, odd spaces to ordinary ones, surrounding spaces gone.
-    Returns (text, was_full_width)."""
+    Returns (text, was_full_width). Most cells are plain: they leave after two cheap tests."""
     if value is None:
         return "", False
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a code typed into a number cell: 1.0 is "1"
     text = str(value)
-    if not text.isascii():
+    if text.isascii():
+        return text.strip(), False
+    if ODD_OR_INVISIBLE.search(text):
         text = INVISIBLE.sub("", ODD_SPACES.sub(" ", text))
     text = text.strip()
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):  # most cells: nothing to fold
+    if unicodedata.is_normalized("NFKC", text):
         return text, False
     folded = unicodedata.normalize("NFKC", text).strip()
     return folded, folded != text and any(ord(c) > 0xFF00 for c in text)
 
 
 def is_blank(value):
-    return value is None or (
-        isinstance(value, str) and not INVISIBLE.sub("", ODD_SPACES.sub("", value)).strip()
-    )
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()  # str.strip() removes no-break and ideographic spaces too
+    if not text:
+        return True
+    if text.isascii() or text[0] not in INVISIBLE_CHARS:
+        return False
+    return INVISIBLE_ONLY.fullmatch(text) is not None
 
 
 def parse_name(value):
     """A person's name: spaces typed to align two-character names and odd spaces removed,
     the middle dot of minority names unified (阿依古丽·买买提)."""
-    warnings = []
     raw = str(value)
     text, _full = normalise_text(value)
-    if ODD_SPACES.search(raw) or INVISIBLE.search(raw):
+    odd = not raw.isascii() and ODD_OR_INVISIBLE.search(raw)
+    if not odd and not NAME_MARKS.search(text):
+        if len(text) > 50:
+            raise CellError(_("The name has more than 50 characters."))
+        return text, []  # the common case: nothing to fix
+    warnings = []
+    if odd:
         warnings.append(_("Invisible or non-standard spaces in the name were removed."))
     if CJK.search(text):
         compact = re.sub(r"\s+", "", text)
@@ -102,6 +122,8 @@ def parse_id_number(value, today=None):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise CellError(_excel_damage_message(f"{value:.5E}" if isinstance(value, float) else value))
     text, full_width = normalise_text(value)
+    if not full_width and len(text) == 18 and text[:17].isdigit() and (text[17].isdigit() or text[17] == "X"):
+        return _checked_id_number(text, [], today)  # the common case: nothing to unwrap
     wrapper = TEXT_WRAPPER.match(text)
     if wrapper:
         text = (wrapper.group(1) if wrapper.group(1) is not None else text[1:]).strip()
@@ -123,6 +145,10 @@ def parse_id_number(value, today=None):
         raise CellError(
             _("The ID number has 17 digits; its last character, X, seems to have been lost. Type it again.")
         )
+    return _checked_id_number(text, warnings, today)
+
+
+def _checked_id_number(text, warnings, today):
     try:
         number = validate_id_number(text, today=today)
     except ValidationError as exc:

@@ -356,11 +356,9 @@ def canonical_name(name):
 
 
 def names_by_blind_index(indexes):
-    """{blind index: name} for the children among `indexes` held in the index."""
-    indexes = list(indexes)
-    if not indexes:
-        return {}
-    return dict(Child.objects.filter(id_number_index__in=indexes).values_list("id_number_index", "name"))
+    """{blind index: name} for the children among `indexes` held in the index (one plain query,
+    as ids_by_blind_index)."""
+    return _by_blind_index(indexes, "name")
 
 
 def claim(batch, user, confirmed=False):
@@ -420,7 +418,11 @@ def write(batch, user, on_progress=None):
             matched = created = done = updated = 0
             without_id = []
             for chunk in chunks:
-                chunk = [(_located(place, sheets), p) for place, p in chunk]
+                if len(sheets) == 1:  # the usual file: one sheet, the place is the row number
+                    only = sheets[0]
+                    chunk = [((only, place), p) for place, p in chunk]
+                else:
+                    chunk = [(_located(place, sheets), p) for place, p in chunk]
                 with_id = [(n, p) for n, p in chunk if p.get("id_number")]
                 without_id += [(n, p) for n, p in chunk if not p.get("id_number")]
                 m, c, u = _write_chunk(batch, spec, with_id)
@@ -543,8 +545,13 @@ def _write_chunk(batch, spec, chunk):
 
 
 def ids_by_blind_index(indexes):
-    """{blind index: child id} for the children among `indexes` (a few thousand at a time). A plain
-    parameterised query: Django would prepare each of the thousands of IN values one by one
+    """{blind index: child id} for the children among `indexes` (a few thousand at a time)."""
+    return _by_blind_index(indexes, "id")
+
+
+def _by_blind_index(indexes, column):
+    """{blind index: column} for the children among `indexes`. A plain parameterised query:
+    Django would prepare each of the thousands of IN values one by one
     (benchmarks/datahub_import.py)."""
     indexes = list(indexes)
     if not indexes:
@@ -554,7 +561,8 @@ def ids_by_blind_index(indexes):
     placeholders = ", ".join(["%s"] * len(indexes))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id_number_index, id FROM {table} WHERE id_number_index IN ({placeholders})",  # noqa: S608
+            f"SELECT id_number_index, {connection.ops.quote_name(column)} FROM {table} "  # noqa: S608
+            f"WHERE id_number_index IN ({placeholders})",
             indexes,
         )
         return dict(cursor.fetchall())
@@ -692,23 +700,31 @@ def _write_facts(batch, spec, chunk, child_ids, index_of, existing):
             fact = dict(zip(fields, values, strict=True), valid_from=valid_from, valid_to=valid_to)
             held[(child_id, *(fact[k] for k in identity))] = (pk, fact)  # the latest one wins
     facts, changed = [], []
+    unit_id, batch_id = batch.source.unit_id, batch.pk
     for ((sheet, row), p), child_id in zip(chunk, ids, strict=True):
-        values = {f: p.get(f) or "" for f in fields} | {
-            "valid_from": p["valid_from"],
-            "valid_to": p.get("valid_to"),
-        }
-        key = (child_id, *(values[k] for k in identity))
-        provenance = {"batch_id": batch.pk, "row_number": row, "sheet": sheet}
+        values = {f: p.get(f) or "" for f in fields}
+        values["valid_from"], values["valid_to"] = p["valid_from"], p.get("valid_to")
+        key = (child_id, *[values[k] for k in identity])
         if key in held:
             pk, fact = held[key]
             if pk is not None and fact != values:
                 changed.append(
-                    fact_model(pk=pk, child_id=child_id, unit_id=batch.source.unit_id, **values, **provenance)
+                    fact_model(
+                        pk=pk,
+                        child_id=child_id,
+                        unit_id=unit_id,
+                        batch_id=batch_id,
+                        row_number=row,
+                        sheet=sheet,
+                        **values,
+                    )
                 )
             held[key] = (pk, values)
             continue
         held[key] = (None, values)
-        facts.append({"child_id": child_id, "unit_id": batch.source.unit_id, **provenance, **values})
+        fact = dict(values)
+        fact.update(child_id=child_id, unit_id=unit_id, batch_id=batch_id, row_number=row, sheet=sheet)
+        facts.append(fact)
     insert_values(fact_model, facts)
     if changed:
         fact_model.objects.bulk_update(
