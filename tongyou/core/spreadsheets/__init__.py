@@ -133,6 +133,7 @@ class Workbook:
         self.filename, self.content = filename, content
         self.encoding = ""
         self.warnings: list[str] = []
+        self.reader_peak_kb = 0  # the reader process's peak memory, once it has finished
         self._process: subprocess.Popen | None = None
         self._timer: threading.Timer | None = None
         self._pending = None
@@ -234,6 +235,8 @@ class Workbook:
                 self.warnings.append(WARNINGS[event[1]](event[2]))
             elif kind == "encoding":
                 self.encoding = event[1]
+            elif kind == "peak":
+                self.reader_peak_kb = event[1]
             elif kind == "sheet":
                 holder = {"next": None}
 
@@ -243,6 +246,8 @@ class Workbook:
                             yield from item[1]
                         elif item[0] == "encoding":
                             self.encoding = item[1]
+                        elif item[0] == "peak":
+                            self.reader_peak_kb = item[1]
                         elif item[0] == "warning":
                             self.warnings.append(WARNINGS[item[1]](item[2]))
                         else:
