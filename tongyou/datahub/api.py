@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.disclosure import DisclosureRefused
 from tongyou.core.scoping import can, get_scoped_or_404
 from tongyou.privacy import masking
 
@@ -116,7 +117,7 @@ def get_child_facts(request, child_id: int):
 @router.get(
     "/statistics/children",
     response=PivotOut,
-    summary="Counts by two dimensions with optional filters, suppressed for aggregate-only roles",
+    summary="Counts by two dimensions with optional filters, protected for aggregate-only roles",
     description="Filters: region, age_min, age_max, sex, ethnicity, status, insured, enrolled, disability "
     "(the same as the statistics page).",
 )
@@ -128,7 +129,10 @@ def child_statistics(request, rows: str = "street", cols: str = "sex"):
         raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     rows, cols = form.dimensions()
     child_filter = form.child_filter()
-    pivot = child_pivot(request.user, rows, cols, filters=child_filter)
+    try:
+        pivot = child_pivot(request.user, rows, cols, filters=child_filter)
+    except DisclosureRefused as exc:
+        raise HttpError(400, str(exc)) from None
     record(
         AuditEntry.Action.STATISTICS,
         request=request,

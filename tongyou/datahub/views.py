@@ -1,16 +1,18 @@
 """Thin views over the data hub services. Every queryset is scoped; every read is audited."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.disclosure import DisclosureRefused, Policy
 from tongyou.core.scoping import can, get_scoped_or_404, require
 from tongyou.privacy import masking
 
@@ -18,7 +20,7 @@ from .forms import ChildQueryForm
 from .models import Child
 from .services.export import XLSX, export_children_xlsx, pivot_xlsx
 from .services.search import loggable_query, search_children
-from .services.statistics import DIMENSIONS, child_pivot
+from .services.statistics import DIMENSIONS, Pivot, child_pivot
 from .services.timeline import timeline
 
 REVEALABLE = {"id_number": masking.mask_id_number, "name": masking.mask_name}
@@ -149,7 +151,12 @@ def _pivot_for(request):
     form = ChildQueryForm(request.GET or None, user=request.user)
     rows, cols = form.dimensions()
     child_filter = form.child_filter()
-    pivot = child_pivot(request.user, rows, cols, filters=child_filter)
+    try:
+        pivot = child_pivot(request.user, rows, cols, filters=child_filter)
+    except DisclosureRefused as exc:
+        # A question the role may not ask: said on the form, answered with an empty table.
+        form.add_error(None, str(exc))
+        pivot = Pivot(rows, cols, [], [], {}, {}, {}, Policy.for_user(request.user))
     logged = {"rows": rows, "cols": cols, "filters": child_filter.describe(), "suppressed": pivot.suppressed}
     return form, pivot, logged
 
@@ -187,7 +194,10 @@ def statistics(request):
 @login_required
 def statistics_export(request):
     require(request.user, "datahub.aggregate_child")
-    _form, pivot, logged = _pivot_for(request)
+    form, pivot, logged = _pivot_for(request)
+    if form.non_field_errors():
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect(f"{reverse('datahub:statistics')}?{request.GET.urlencode()}")
     record(
         AuditEntry.Action.EXPORT,
         request=request,

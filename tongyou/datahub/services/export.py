@@ -4,10 +4,10 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tongyou.core import disclosure
 from tongyou.core.scoping import scoped
 from tongyou.privacy.masking import mask_id_number
 
@@ -55,16 +55,6 @@ def export_children_xlsx(user, queryset=None):
     return buffer.getvalue(), count
 
 
-SUPPRESSION_NOTE = gettext_lazy(
-    "Counts from 1 to 4 are shown as <5, with further cells hidden where a total would give them away."
-)
-
-
-SUPPRESSION_NOTE = gettext_lazy(
-    "Counts from 1 to 4 are shown as <5, with further cells hidden where a total would give them away."
-)
-
-
 def pivot_xlsx(pivot, user, title, filters):
     """A statistics table as .xlsx, hidden cells kept hidden, with who, when and which filters."""
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
@@ -76,7 +66,7 @@ def pivot_xlsx(pivot, user, title, filters):
     sheet.append([_("Exported by %(user)s at %(time)s.") % {"user": user.get_username(), "time": stamp}])
     sheet.append([_("Filters: %(filters)s") % {"filters": filters or "—"}])
     if pivot.suppressed:
-        sheet.append([str(SUPPRESSION_NOTE)])
+        sheet.append([disclosure.note()])
     sheet.append(["", *[str(pivot.col_labels.get(c, c)) for c in pivot.cols], _("Total")])
     for row in pivot.table():
         sheet.append([str(row["label"]), *[_shown(n) for n in row["cells"]], _shown(row["total"])])

@@ -1,21 +1,21 @@
-"""Counts of children by dimension, scoped to the user and suppressed where the role needs it."""
+"""Counts of children by dimension, scoped to the user and shown as their disclosure policy allows."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongyou.core.scoping import can, scoped, scoped_region_ids
+from tongyou.core import disclosure
+from tongyou.core.scoping import scoped, scoped_region_ids
 from tongyou.regions.models import Region
 
 from ..codes import AGE_BANDS, Ethnicity, InstitutionKind, Sex
 from ..models import Child, Disability, Enrolment, InsuranceEnrolment
 from .columns import count_cells, fresh_columns
 from .filters import ChildFilter, current, years_before
-from .suppression import suppress
 
 # Path layout: "/<district 12>/<street 12>/<community 12>/…": 1-indexed offsets for Substr.
 STREET_OFFSET, COMMUNITY_OFFSET, CODE_LENGTH = 15, 28, 12
@@ -112,34 +112,56 @@ def _order(dimension, keys):
 
 @dataclass
 class Pivot:
+    """Counts of children by two dimensions, shown as the user's disclosure policy allows
+    (core/disclosure.py): `cells` hold the contributor sets, the display methods the figures."""
+
     row_dimension: str
     col_dimension: str
     rows: list
     cols: list
     row_labels: dict
     col_labels: dict
-    cells: dict
-    hidden: set = field(default_factory=set)
-    suppressed: bool = False
+    cells: dict  # (row, col) → Signature
+    policy: disclosure.Policy = disclosure.EXACT
+
+    @property
+    def note(self):
+        return disclosure.note()
+
+    @property
+    def suppressed(self):
+        """Whether figures are protected (perturbed, small ones hidden) rather than exact."""
+        return self.policy.protected
+
+    @property
+    def counts(self):
+        """{(row, col): true count} (for code that must not show it to a protected user)."""
+        return {key: signature.n for key, signature in self.cells.items()}
+
+    def count(self, row, col):
+        """The true count (for code that must not show it to a protected user)."""
+        return self.cells.get((row, col), disclosure.Signature()).n
 
     def cell(self, row, col):
-        return None if (row, col) in self.hidden else self.cells.get((row, col), 0)
+        return disclosure.persons(self.cells.get((row, col), disclosure.Signature()), self.policy)
 
     def row_total(self, row):
-        return None if (row, None) in self.hidden else sum(self.cells.get((row, c), 0) for c in self.cols)
+        return disclosure.persons(
+            disclosure.total(self.cells.get((row, c), EMPTY) for c in self.cols), self.policy
+        )
 
     def col_total(self, col):
-        return None if (None, col) in self.hidden else sum(self.cells.get((r, col), 0) for r in self.rows)
+        return disclosure.persons(
+            disclosure.total(self.cells.get((r, col), EMPTY) for r in self.rows), self.policy
+        )
 
     @property
     def grand_total(self):
-        return sum(self.cells.values())
+        return sum(signature.n for signature in self.cells.values())
 
     @property
     def grand_total_shown(self):
-        """The grand total, hidden too when suppressing and the whole table is a small group."""
-        total = self.grand_total
-        return None if self.suppressed and 0 < total < settings.SMALL_CELL_THRESHOLD else total
+        return disclosure.persons(disclosure.total(self.cells.values()), self.policy)
 
     def table(self):
         """Rows of display values: counts, or None where hidden."""
@@ -154,41 +176,80 @@ class Pivot:
         ]
 
 
+EMPTY = disclosure.Signature()
+
+
 def _count_in_database(user, rows, cols, filters, as_of, queryset=None):
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
     grouped = (
         filters.apply(base, as_of)
         .annotate(r=_group_expression(rows, as_of), c=_group_expression(cols, as_of))
         .values("r", "c")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), ids=Sum("id"))
         .order_by()
     )
     roll_rows, roll_cols = _roll_up(rows), _roll_up(cols)
     cells = {}
     for g in grouped:
         key = (roll_rows(g["r"]), roll_cols(g["c"]))
-        cells[key] = cells.get(key, 0) + g["n"]
+        cells[key] = cells.get(key, EMPTY) + disclosure.Signature(g["n"], g["ids"] or 0)
     return cells
 
 
-def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
-    """Counts of children in the user's jurisdiction by two dimensions.
+def question_area(user, dimensions, filters):
+    """The finest area a question names: the user's own jurisdiction, the region filter, or a
+    region dimension."""
+    levels = {
+        Region.Level.DISTRICT: "district",
+        Region.Level.STREET: "street",
+        Region.Level.COMMUNITY: "community",
+        Region.Level.GRID: "grid",
+    }
+    order = ["district", "street", "community", "grid"]
+    found = ["district"]
+    if getattr(user, "jurisdiction", None) is not None:
+        found.append(levels[user.jurisdiction.level])
+    if filters.region:
+        level = Region.objects.filter(code=filters.region).values_list("level", flat=True).first()
+        found.append(levels.get(level, "grid"))
+    found += [d for d in dimensions if d in ("street", "community")]
+    return max(found, key=order.index)
 
-    Roles that may not read named records get small cells suppressed."""
+
+def question_attributes(dimensions, filters):
+    """The attributes a question combines besides the area (ages count once, as "age")."""
+    named = {"age" if d == "age_band" else d for d in dimensions if d not in REGION_LEVELS}
+    described = filters.describe()
+    named |= {"age" if k in ("age_min", "age_max") else k for k in described if k != "region"}
+    return named
+
+
+def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
+    """Counts of children in the user's jurisdiction by two dimensions, as the user's disclosure
+    policy allows; raises DisclosureRefused for a question the policy does not allow."""
     if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
         raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
     as_of = as_of or timezone.localdate()
     filters = filters or ChildFilter()
+    policy = disclosure.Policy.for_user(user)
+    disclosure.check_question(
+        policy,
+        area=question_area(user, [rows, cols], filters),
+        attributes=question_attributes([rows, cols], filters),
+        age_min=filters.age_min,
+        age_max=filters.age_max,
+    )
     columns = fresh_columns() if queryset is None and settings.DATAHUB_STATISTICS_IN_MEMORY else None
     if columns is not None:
         region_ids = scoped_region_ids(Child, user, "aggregate")
-        cells = count_cells(region_ids, [rows, cols], filters, as_of, columns) if region_ids else {}
+        cells = (
+            count_cells(region_ids, [rows, cols], filters, as_of, columns, signatures=True)
+            if region_ids
+            else {}
+        )
     else:
         cells = _count_in_database(user, rows, cols, filters, as_of, queryset)
     row_keys = _order(rows, {r for r, _ in cells})
     col_keys = _order(cols, {c for _, c in cells})
-    pivot = Pivot(rows, cols, row_keys, col_keys, _labels(rows, row_keys), _labels(cols, col_keys), cells)
-    if not can(user, "datahub.view_child"):
-        pivot.hidden = suppress(cells, row_keys, col_keys, settings.SMALL_CELL_THRESHOLD)
-        pivot.suppressed = True
-    return pivot
+    labels = _labels(rows, row_keys), _labels(cols, col_keys)
+    return Pivot(rows, cols, row_keys, col_keys, *labels, cells, policy)

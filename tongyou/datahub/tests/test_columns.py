@@ -116,7 +116,7 @@ def test_the_columns_count_exactly_what_the_database_counts(
 
 
 def street_counts(user):
-    return child_pivot(user, "street", "sex", as_of=AS_OF).cells
+    return child_pivot(user, "street", "sex", as_of=AS_OF).counts
 
 
 def test_every_kind_of_change_shows_at_once(make_user, client_for):
@@ -135,14 +135,14 @@ def test_every_kind_of_change_shows_at_once(make_user, client_for):
         assert sum(street_counts(user).values()) == 30
         transaction.set_rollback(True)
     assert sum(street_counts(user).values()) == 31  # the rolled-back delete left it
-    insured = child_pivot(user, "street", "insured", as_of=AS_OF).cells
+    insured = child_pivot(user, "street", "insured", as_of=AS_OF).counts
     InsuranceEnrolment.objects.create(
         child=child,
         unit=Unit.objects.get(code="ybj"),
         scheme="resident",
         valid_from=datetime.date(2024, 1, 1),
     )
-    after = child_pivot(user, "street", "insured", as_of=AS_OF).cells
+    after = child_pivot(user, "street", "insured", as_of=AS_OF).counts
     assert after[("150104002000", "yes")] == insured.get(("150104002000", "yes"), 0) + 1
 
 

@@ -53,45 +53,76 @@ def district(region):
         ChildFactory(residence_region=b, birth_date=born(0))
 
 
+def near(shown, true):
+    """A protected figure: hidden (<5), or within the perturbation's bound of the truth."""
+    return shown is None or (shown >= 5 and abs(shown - true) <= 5)
+
+
 def test_uninsured_children_aged_0_to_3_by_street(make_user, district):
-    researcher = make_user(Role.RESEARCHER)
+    """Exact for a person reader, at any ages; a researcher asks by age band and gets protected
+    figures near the truth."""
+    caseworker = make_user(Role.CASEWORKER)
     pivot = child_pivot(
-        researcher, "street", "insured", filters=ChildFilter(age_min=0, age_max=3, insured="no")
+        caseworker, "street", "insured", filters=ChildFilter(age_min=0, age_max=3, insured="no")
     )
     assert pivot.cell(STREET_A, "no") == 9  # 6 never insured + 3 lapsed
     assert pivot.cell(STREET_B, "no") == 7
     assert pivot.cols == ["no"]
+    researcher = make_user(Role.RESEARCHER)
+    pivot = child_pivot(
+        researcher, "street", "insured", filters=ChildFilter(age_min=0, age_max=5, insured="no")
+    )
+    assert pivot.suppressed and near(pivot.cell(STREET_A, "no"), 9) and near(pivot.cell(STREET_B, "no"), 7)
+    assert pivot.count(STREET_A, "no") == 9  # the truth behind it
 
 
 def test_the_statistics_page_answers_it_for_a_researcher(client_for, district):
     c = client_for(Role.RESEARCHER)
     response = c.get(
         "/datahub/statistics/",
-        {"rows": "street", "cols": "insured", "age_min": 0, "age_max": 3, "insured": "no"},
+        {"rows": "street", "cols": "insured", "age_min": 0, "age_max": 5, "insured": "no"},
     )
     page = response.content.decode()
-    assert response.context["pivot"].grand_total == 16
+    assert response.context["pivot"].grand_total == 16 and "<5" not in page.split("disclosure-note")[0]
     assert "测试" not in page  # no child's name anywhere
     sheet = load_workbook(
         io.BytesIO(
             c.get(
                 "/datahub/statistics/export.xlsx",
-                {"rows": "street", "cols": "insured", "age_min": 0, "age_max": 3, "insured": "no"},
+                {"rows": "street", "cols": "insured", "age_min": 0, "age_max": 5, "insured": "no"},
             ).content
         )
     ).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
-    assert ("小召前街街道", 9, 9) in values and ("兴隆巷街道", 7, 7) in values
+    values = {
+        row[0]: row[1:3]
+        for row in sheet.iter_rows(values_only=True)
+        if row[0] in ("小召前街街道", "兴隆巷街道")
+    }
+    shown = response.context["pivot"]
+    assert values["小召前街街道"] == tuple(
+        v if v is not None else "<5" for v in (shown.cell(STREET_A, "no"), shown.row_total(STREET_A))
+    )
+    assert "随机调整" in " ".join(str(row[0]) for row in sheet.iter_rows(values_only=True))
 
 
-def test_small_filtered_groups_are_suppressed_down_to_the_grand_total(client_for, district):
+def test_small_filtered_groups_show_no_exact_figure(client_for, district):
     pivot = (
         client_for(Role.RESEARCHER)
         .get("/datahub/statistics/", {"rows": "street", "cols": "sex", "insured": "yes"})
         .context["pivot"]
     )
-    assert pivot.grand_total == 2 and pivot.grand_total_shown is None
-    assert all(v is None for row in pivot.table() for v in row["cells"])
+    assert pivot.grand_total == 2 and near(pivot.grand_total_shown, 2)
+    assert all(v is None or v >= 5 for row in pivot.table() for v in row["cells"])
+
+
+def test_single_years_of_age_are_refused_to_a_researcher_with_the_bands_named(client_for, district):
+    c = client_for(Role.RESEARCHER)
+    page = c.get("/datahub/statistics/", {"rows": "street", "cols": "sex", "age_max": 3})
+    assert "年龄段" in page.content.decode() and page.context["pivot"].rows == []
+    api = c.get("/api/statistics/children", {"rows": "street", "cols": "sex", "age_max": 15})
+    assert api.status_code == 400 and "15–17" in api.json()["detail"]
+    export = c.get("/datahub/statistics/export.xlsx", {"rows": "street", "cols": "sex", "age_max": 3})
+    assert export.status_code == 302
 
 
 def test_status_and_enrolment_filters_count_current_facts(make_user, region):
@@ -136,11 +167,12 @@ def test_a_region_filter_outside_the_jurisdiction_is_not_offered(client_for, dis
 
 def test_the_api_answers_the_same_question_with_filters(client_for, district):
     c = client_for(Role.RESEARCHER)
-    data = c.get(
-        "/api/statistics/children", {"rows": "street", "cols": "insured", "age_max": 3, "insured": "no"}
-    ).json()
-    assert data["suppressed"] and data["total"] == 16
-    assert {(cell["row"], cell["count"]) for cell in data["cells"]} == {(STREET_A, 9), (STREET_B, 7)}
+    query = {"rows": "street", "cols": "insured", "age_max": 5, "insured": "no"}
+    data = c.get("/api/statistics/children", query).json()
+    assert data["suppressed"] and near(data["total"], 16)
+    counts = {cell["row"]: cell["count"] for cell in data["cells"]}
+    assert near(counts[STREET_A], 9) and near(counts[STREET_B], 7)
+    assert c.get("/api/statistics/children", query).json() == data  # asked again: the same answer
     bad = c.get("/api/statistics/children", {"rows": "street", "cols": "street"})
     assert bad.status_code == 400 and "cols" in bad.json()["detail"]
 
