@@ -93,6 +93,10 @@ class Signature:
     def __add__(self, other: Signature) -> Signature:
         return Signature(self.n + other.n, self.id_sum + other.id_sum)
 
+    def __sub__(self, other: Signature) -> Signature:
+        """The set less a subset of it (children of an area less those covered)."""
+        return Signature(self.n - other.n, self.id_sum - other.id_sum)
+
     @classmethod
     def of(cls, ids: Iterable[int]) -> Signature:
         ids = list(ids)
@@ -146,6 +150,26 @@ def persons(signature: Signature | int, policy: Policy) -> int | None:
         return signature.n
     value = perturbed(signature)
     return value if value >= THRESHOLD else None
+
+
+def reported_hidden(policy: Policy, counts_persons: bool, *figures: int | None) -> bool:
+    """Whether a reported figure (an indicator value: numerator and denominator a unit reported,
+    with no contributor set behind them) is hidden: from protected policies, when it counts
+    persons and any of its counts is between 1 and THRESHOLD − 1. Things are never hidden."""
+    if policy.exact or not counts_persons:
+        return False
+    return any(f is not None and 0 < f < THRESHOLD for f in figures)
+
+
+def small_figures(*fields: str):
+    """A Q matching rows where any of `fields` is between 1 and THRESHOLD − 1 (for querysets of
+    reported figures: exclude them for protected policies)."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for name in fields:
+        query |= Q(**{f"{name}__gt": 0, f"{name}__lt": THRESHOLD})
+    return query
 
 
 def things(n: int | None) -> int | None:

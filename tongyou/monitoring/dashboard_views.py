@@ -1,10 +1,10 @@
 """Dashboards (staff, within their jurisdiction), exports, the annual report, and the public column."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tongyou.alerts.models import MissingChildCase
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import disclosure
 from tongyou.core.scoping import can, require, scoped
 from tongyou.regions.models import Region
 
@@ -50,13 +51,11 @@ def _cells(indicators, period, regions, accepted_only=True):
     return cells
 
 
-def suppressed(value_row):
-    """Hide a value counted over fewer than SMALL_CELL_THRESHOLD children (or reports)."""
-    threshold = settings.SMALL_CELL_THRESHOLD
-    for figure in (value_row.numerator, value_row.denominator):
-        if figure is not None and 0 < figure < threshold:
-            return True
-    return False
+def hidden_from(policy, value_row):
+    """Whether the disclosure policy hides this value (persons counted too few; things never)."""
+    return disclosure.reported_hidden(
+        policy, value_row.indicator.counts_persons, value_row.numerator, value_row.denominator
+    )
 
 
 @login_required
@@ -72,18 +71,18 @@ def dashboard(request):
         indicators = [i for i in indicators if request.user.unit in i.source_units.all()]
     children = list(region.children.order_by("code")) if region.level < Region.Level.COMMUNITY else []
     cells = _cells(indicators, period, [region, *children])
-    aggregate_only = not can(request.user, "datahub.view_child")
+    policy = disclosure.Policy.for_user(request.user)
     rows, chart = [], {"codes": [], "attainment": [], "colours": []}
     areas = {}
     for indicator in indicators:
         cell = cells.get((indicator.pk, region.pk))
-        hidden = cell is not None and aggregate_only and suppressed(cell)
+        hidden = cell is not None and hidden_from(policy, cell)
         value = None if cell is None or hidden else cell.value
         colour, target = values.light(indicator, value, year)
         by_child = []
         for child in children:
             child_cell = cells.get((indicator.pk, child.pk))
-            child_hidden = child_cell is not None and aggregate_only and suppressed(child_cell)
+            child_hidden = child_cell is not None and hidden_from(policy, child_cell)
             child_value = None if child_cell is None or child_hidden else child_cell.value
             by_child.append((child, child_value, values.light(indicator, child_value, year)[0], child_hidden))
         rows.append(
@@ -128,8 +127,8 @@ def dashboard(request):
         v.region.code: float(v.value)
         for v in IndicatorValue.objects.filter(
             indicator=selected, period=period, region__level=Region.Level.STREET, state="accepted"
-        ).select_related("region")
-        if v.value is not None and region.contains(v.region) and not (aggregate_only and suppressed(v))
+        ).select_related("region", "indicator")
+        if v.value is not None and region.contains(v.region) and not hidden_from(policy, v)
     }
     record(
         AuditEntry.Action.STATISTICS,
@@ -195,11 +194,11 @@ def _export_queryset(request):
     found = scoped(IndicatorValue.objects.all(), request.user).filter(state="accepted")
     if request.GET.get("period"):
         found = found.filter(period=request.GET["period"])
-    if can(request.user, "datahub.view_child"):
+    if disclosure.Policy.for_user(request.user).exact:
         return found
-    # Aggregate-only readers get no value counted over too few people.
-    return found.exclude(numerator__gt=0, numerator__lt=settings.SMALL_CELL_THRESHOLD).exclude(
-        denominator__gt=0, denominator__lt=settings.SMALL_CELL_THRESHOLD
+    # Aggregate-only readers get no count of too few persons; counts of things stay.
+    return found.exclude(
+        disclosure.small_figures("numerator", "denominator") & Q(indicator__counts_persons=True)
     )
 
 
@@ -272,7 +271,7 @@ def public_column(request):
     cells = _cells(indicators, period, [district]) if district else {}
     for indicator in indicators:
         cell = cells.get((indicator.pk, district.pk)) if district else None
-        if cell is None or cell.value is None or suppressed(cell):
+        if cell is None or cell.value is None or hidden_from(disclosure.PROTECTED, cell):
             continue
         colour, target = values.light(indicator, cell.value, int(period[:4]))
         rows.append({"indicator": indicator, "value": cell.value, "light": colour, "target": target})
@@ -360,11 +359,11 @@ def indicator_detail(request, code):
     history = (
         scoped(IndicatorValue.objects.filter(indicator=indicator, state="accepted"), request.user)
         .filter(region__level__lte=Region.Level.STREET)
-        .select_related("region")
+        .select_related("region", "indicator")
         .order_by("-period", "region__code")
     )
-    aggregate_only = not can(request.user, "datahub.view_child")
-    rows = [(v, aggregate_only and suppressed(v)) for v in history[:300] if own.contains(v.region)]
+    policy = disclosure.Policy.for_user(request.user)
+    rows = [(v, hidden_from(policy, v)) for v in history[:300] if own.contains(v.region)]
     return render(
         request,
         "monitoring/indicator.html",

@@ -124,6 +124,9 @@ class Indicator(models.Model):
     frequency = models.CharField(_("frequency"), max_length=1, choices=Frequency.choices)
     direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices, default="higher")
     calculator = models.CharField(_("computed by"), max_length=40, blank=True)
+    # Persons (children, parents, staff) are protected for aggregate-only roles; things
+    # (facilities, places, areas, reports, tasks) are shown exactly (core/disclosure.py).
+    counts_persons = models.BooleanField(_("counts persons"), default=True)
     tasks = models.ManyToManyField(PlanTask, related_name="indicators", blank=True)
     max_jump = models.DecimalField(
         _("largest plausible change between periods"),

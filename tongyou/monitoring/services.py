@@ -89,6 +89,7 @@ def load_indicators(data_file=INDICATOR_FILE, plan=None):
                 "frequency": item["frequency"],
                 "direction": item["direction"],
                 "calculator": item["calculator"],
+                "counts_persons": item.get("counts_persons", True),
                 "max_jump": Decimal(str(item["max_jump"])) if item["max_jump"] is not None else None,
             },
         )

@@ -194,8 +194,7 @@ if os.environ.get("TONGYOU_CACHE_URL"):
     }
 SILENCED_SYSTEM_CHECKS = [] if os.environ.get("TONGYOU_CACHE_URL") else ["django_ratelimit.E003"]
 
-# Researchers see aggregates only; cells under this count are suppressed.
-SMALL_CELL_THRESHOLD = 5
+# What aggregates about persons show to whom is decided in tongyou/core/disclosure.py.
 # Statistics count over the children's columns held in memory (datahub/services/columns.py),
 # read again whenever children or their facts change; False counts in the database each time.
 DATAHUB_STATISTICS_IN_MEMORY = os.environ.get("TONGYOU_STATISTICS_IN_MEMORY", "1") == "1"

@@ -8,14 +8,14 @@ street network when one is loaded. Service radii follow GB 50180-2018 for kinder
 primary (500 m) and middle schools (1,000 m); the others are our choice from the standard's 5-,
 10- and 15-minute life circles (300 / 500 / 1,000 m). All are the setting SPACES_SERVICE_RADII."""
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from tongyou.core.disclosure import Signature, total
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region
@@ -75,24 +75,28 @@ def ages_filter(group, as_of):
     )
 
 
-def grid_counts(group, as_of):
-    """{grid id: children of the group's ages living there}."""
-    return grid_counts_by_group(as_of, [group])[group]
+def grid_counts(group, as_of, signatures=False):
+    """{grid id: children of the group's ages living there} (or their disclosure Signatures)."""
+    return grid_counts_by_group(as_of, [group], signatures=signatures)[group]
 
 
-def grid_counts_by_group(as_of, groups=None):
-    """{group: {grid id: children of its ages}} for many groups in one pass over the children."""
+def grid_counts_by_group(as_of, groups=None, signatures=False):
+    """{group: {grid id: children of its ages}} for many groups in one pass over the children.
+    With `signatures`, each value is the Signature of those children (count and id sum), for
+    core/disclosure.py."""
     groups = list(groups or GROUPS)
-    rows = (
-        Child.objects.values("residence_region")
-        .annotate(**{f"n_{g}": Count("pk", filter=ages_filter(g, as_of)) for g in groups})
-        .values_list("residence_region", *(f"n_{g}" for g in groups))
-    )
+    aggregates = {f"n_{g}": Count("pk", filter=ages_filter(g, as_of)) for g in groups}
+    if signatures:
+        aggregates |= {f"s_{g}": Sum("pk", filter=ages_filter(g, as_of)) for g in groups}
+    names = [f"n_{g}" for g in groups] + ([f"s_{g}" for g in groups] if signatures else [])
+    grouped = Child.objects.values("residence_region").annotate(**aggregates)
+    rows = grouped.values_list("residence_region", *names)
     counts = {g: {} for g in groups}
     for grid_id, *numbers in rows:
-        for group, n in zip(groups, numbers, strict=True):
+        for index, group in enumerate(groups):
+            n = numbers[index]
             if n:
-                counts[group][grid_id] = n
+                counts[group][grid_id] = Signature(n, numbers[len(groups) + index]) if signatures else n
     return counts
 
 
@@ -135,10 +139,17 @@ class Area:
     name: str
     children: int
     covered: int
+    # The contributor sets behind the counts (core/disclosure.py), when asked for.
+    children_set: Signature | None = None
+    covered_set: Signature | None = None
 
     @property
     def uncovered(self):
         return self.children - self.covered
+
+    @property
+    def uncovered_set(self):
+        return self.children_set - self.covered_set
 
     @property
     def share(self):
@@ -153,14 +164,28 @@ class AreaRollup:
         self.names = {}
 
     def areas(self, counts, covered, level):
-        totals, hits = Counter(), Counter()
-        for grid_id, n in counts.items():
+        """`counts` are numbers, or Signatures (then each Area carries its sets too)."""
+        totals, hits = {}, {}
+        empty = Signature()
+        for grid_id, value in counts.items():
             code = self.paths[grid_id].strip("/").split("/")[level - 1]
-            totals[code] += n
-            hits[code] += n if grid_id in covered else 0
+            value = value if isinstance(value, Signature) else Signature(value, 0)
+            totals[code] = totals.get(code, empty) + value
+            hits[code] = hits.get(code, empty) + (value if grid_id in covered else empty)
         missing = set(totals) - set(self.names)
         self.names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
-        areas = [Area(code, self.names[code], totals[code], hits[code]) for code in totals]
+        signed = any(isinstance(v, Signature) for v in counts.values())
+        areas = [
+            Area(
+                code,
+                self.names[code],
+                totals[code].n,
+                hits[code].n,
+                totals[code] if signed else None,
+                hits[code] if signed else None,
+            )
+            for code in totals
+        ]
         areas.sort(key=lambda a: (-a.uncovered, a.code))
         return areas
 
@@ -173,10 +198,10 @@ def coverage(group, as_of, level=Region.Level.STREET):
     return AreaRollup(counts).areas(counts, covered, level), uncovered
 
 
-def coverage_table(as_of, levels=(Region.Level.STREET, Region.Level.COMMUNITY)):
+def coverage_table(as_of, levels=(Region.Level.STREET, Region.Level.COMMUNITY), signatures=False):
     """The full coverage table: {group: {level: [Area]}} for every facility group, from one pass
     over the children and one distance query per group."""
-    counts = grid_counts_by_group(as_of)
+    counts = grid_counts_by_group(as_of, signatures=signatures)
     grids = set().union(*counts.values())
     centres = grid_centres(grids)
     rollup = AreaRollup(grids)
@@ -197,13 +222,14 @@ class Site:
     latitude: float
     longitude: float
     newly_covered: int
+    newly_covered_set: Signature | None = None  # for core/disclosure.py
 
 
 def best_sites(group, count, as_of, within=None):
     """The `count` candidate sites that would cover the most children not yet covered, chosen one
     by one (greedy maximal coverage: each pick is the best given the picks before it). Candidates
     are the centres of the grids where such children live; `within` limits them to a region."""
-    counts = grid_counts(group, as_of)
+    counts = grid_counts(group, as_of, signatures=True)
     grids = grid_centres(counts, within)
     measure = current_measure()
     uncovered = sorted(set(grids) - covered_grids(group, grids, measure))
@@ -212,7 +238,7 @@ def best_sites(group, count, as_of, within=None):
     points = [grids[g] for g in uncovered]
     # reach[i] = the uncovered grids a site at grid i would cover
     reach = measure.neighbourhoods(points, radius_m(group))
-    remaining = np.array([counts[g] for g in uncovered], dtype=float)
+    remaining = np.array([counts[g].n for g in uncovered], dtype=float)
     names = {
         r.pk: (r.code, f"{r.parent.name}{r.name}")
         for r in Region.objects.filter(pk__in=uncovered).select_related("parent")
@@ -224,6 +250,7 @@ def best_sites(group, count, as_of, within=None):
         if gains[best] <= 0:
             break
         code, name = names[uncovered[best]]
-        picks.append(Site(code, name, points[best][0], points[best][1], int(gains[best])))
+        gained = total(counts[uncovered[i]] for i in reach[best] if remaining[i] > 0)
+        picks.append(Site(code, name, points[best][0], points[best][1], int(gains[best]), gained))
         remaining[reach[best]] = 0
     return picks

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import disclosure
 from tongyou.core.scoping import can, require, scoped
-from tongyou.datahub.services.suppression import suppress
 from tongyou.regions.models import Region
 
 from . import coverage, inspections
@@ -60,10 +60,10 @@ def coverage_view(request):
     require(request.user, "spaces.aggregate_facility")
     group = coverage.group_or_default(request.GET.get("group"))
     level = Region.Level.COMMUNITY if request.GET.get("level") == "community" else Region.Level.STREET
-    table = coverage.coverage_table(timezone.localdate(), levels=(level,))
+    table = coverage.coverage_table(timezone.localdate(), levels=(level,), signatures=True)
     allowed = set(request.user.jurisdiction.subtree().values_list("code", flat=True))
-    hide = not can(request.user, "datahub.view_child")
-    shown = {key: _shown(spec_areas[level], allowed, hide) for key, spec_areas in table.items()}
+    policy = disclosure.Policy.for_user(request.user)
+    shown = {key: _shown(spec_areas[level], allowed, policy) for key, spec_areas in table.items()}
     rows, _total = shown[group]
     summary = [(key, spec, coverage.radius_m(key), shown[key][1]) for key, spec in coverage.GROUPS.items()]
     record(
@@ -82,36 +82,23 @@ def coverage_view(request):
             "level": "community" if level == Region.Level.COMMUNITY else "street",
             "radius": coverage.radius_m(group),
             "measure": measure,
-            "suppressed": hide,
+            "suppressed": policy.protected,
+            "disclosure_note": disclosure.note(),
             "uncovered_areas": sum(1 for r in rows if r["uncovered"] != 0),
         },
     )
 
 
-def _shown(areas, allowed, hide):
-    """The areas of the user's jurisdiction as display rows, and their total. For roles without
-    access to persons, small counts are hidden with complementary suppression (the data hub's
-    rule), so that no total gives a hidden count away. A hidden figure is None."""
+def _shown(areas, allowed, policy):
+    """The areas of the user's jurisdiction as display rows, and their total, each count of
+    children shown as the disclosure policy allows (core/disclosure.py): every figure is its
+    own contributor set, so no total gives a hidden count away. A hidden figure is None."""
     areas = [a for a in areas if a.code in allowed]
-    cells = {}
-    for a in areas:
-        cells[(a.code, "covered")], cells[(a.code, "uncovered")] = a.covered, a.uncovered
-    columns = ["covered", "uncovered"]
-    hidden = (
-        suppress(cells, [a.code for a in areas], columns, settings.SMALL_CELL_THRESHOLD) if hide else set()
-    )
-
-    def figure(key, value):
-        return None if key in hidden else value
-
     rows = []
     for a in areas:
-        covered, uncovered = (
-            figure((a.code, "covered"), a.covered),
-            figure((a.code, "uncovered"), a.uncovered),
-        )
-        children = figure((a.code, None), a.children)
-        share = a.share if None not in (covered, children) else None
+        children = disclosure.persons(a.children_set, policy)
+        covered = disclosure.persons(a.covered_set, policy)
+        uncovered = disclosure.persons(a.uncovered_set, policy)
         rows.append(
             {
                 "code": a.code,
@@ -119,22 +106,19 @@ def _shown(areas, allowed, hide):
                 "children": children,
                 "covered": covered,
                 "uncovered": uncovered,
-                "share": share,
+                "share": disclosure.share(covered, children),
                 "figures": [children, covered, uncovered],
             }
         )
-    children = sum(a.children for a in areas)
-    covered = figure((None, "covered"), sum(a.covered for a in areas))
-    total_hidden = hide and 0 < children < settings.SMALL_CELL_THRESHOLD
+    everyone = disclosure.total(a.children_set for a in areas)
+    reached = disclosure.total(a.covered_set for a in areas)
+    children = disclosure.persons(everyone, policy)
+    covered = disclosure.persons(reached, policy)
     total = {
-        "children": None if total_hidden else children,
-        "covered": None if total_hidden else covered,
-        "uncovered": None
-        if total_hidden
-        else figure((None, "uncovered"), children - sum(a.covered for a in areas)),
-        "share": round(100 * covered / children, 1)
-        if children and covered is not None and not total_hidden
-        else None,
+        "children": children,
+        "covered": covered,
+        "uncovered": disclosure.persons(everyone - reached, policy),
+        "share": disclosure.share(covered, children),
     }
     total["figures"] = [total["children"], total["covered"]]
     return rows, total
@@ -263,6 +247,9 @@ def suggest_sites(request):
     except ValueError:
         count = 3
     sites = coverage.best_sites(group, count, timezone.localdate(), within=request.user.jurisdiction)
+    policy = disclosure.Policy.for_user(request.user)
+    for site in sites:  # children newly reached: persons, shown as the policy allows
+        site.newly_covered = disclosure.persons(site.newly_covered_set, policy)
     record(
         AuditEntry.Action.STATISTICS,
         request=request,
@@ -275,7 +262,12 @@ def suggest_sites(request):
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
-                "properties": {"rank": n, "grid": s.code, "name": s.name, "newly_covered": s.newly_covered},
+                "properties": {
+                    "rank": n,
+                    "grid": s.code,
+                    "name": s.name,
+                    "newly_covered": s.newly_covered if s.newly_covered is not None else "<5",
+                },
             }
             for n, s in enumerate(sites, start=1)
         ]
@@ -286,7 +278,8 @@ def suggest_sites(request):
         return response
     if fmt == "csv":
         lines = ["序号,网格,位置,纬度,经度,新增覆盖儿童"] + [
-            f"{n},{s.code},{s.name},{s.latitude:.6f},{s.longitude:.6f},{s.newly_covered}"
+            f"{n},{s.code},{s.name},{s.latitude:.6f},{s.longitude:.6f},"
+            f"{s.newly_covered if s.newly_covered is not None else '<5'}"
             for n, s in enumerate(sites, start=1)
         ]
         response = HttpResponse(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"), content_type="text/csv")
@@ -321,18 +314,19 @@ def density(request):
     small-cell threshold are left out for roles without access to persons."""
     require(request.user, "spaces.aggregate_facility")
     group = coverage.group_or_default(request.GET.get("group"))
-    counts = coverage.grid_counts(group, timezone.localdate())
+    counts = coverage.grid_counts(group, timezone.localdate(), signatures=True)
     grids = coverage.grid_centres(counts, within=request.user.jurisdiction)
     covered = coverage.covered_grids(group, grids)
-    hide = not can(request.user, "datahub.view_child")
+    policy = disclosure.Policy.for_user(request.user)
+    shown = {pk: disclosure.persons(counts[pk], policy) for pk in grids}
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [lng, lat]},
-            "properties": {"children": counts[pk], "covered": pk in covered},
+            "properties": {"children": shown[pk], "covered": pk in covered},
         }
         for pk, (lat, lng) in grids.items()
-        if not (hide and counts[pk] < settings.SMALL_CELL_THRESHOLD)
+        if shown[pk] is not None
     ]
     record(
         AuditEntry.Action.STATISTICS, request=request, object_type="spaces.Density", details={"group": group}

@@ -139,7 +139,9 @@ def test_the_best_sites_cover_the_most_children_one_after_another(settings, clie
     )
     assert csv_text.splitlines()[1].startswith(f"1,{a.code},")
     geo = planner.get("/spaces/coverage/sites/?group=kindergarten&n=3&format=geojson").json()
-    assert [f["properties"]["newly_covered"] for f in geo["features"]] == [5, 3, 1]
+    assert [f["properties"]["grid"] for f in geo["features"]] == [a.code, b.code, c.code]
+    # The office reads aggregates: children newly reached are protected figures, never an exact 1.
+    assert all(n == "<5" or 5 <= n <= 10 for n in (f["properties"]["newly_covered"] for f in geo["features"]))
     street = client_for(Role.STREET_OFFICER, "150104002000")  # only sites in its own street
     assert [
         f["properties"]["grid"]
@@ -154,7 +156,9 @@ def test_the_density_layer_counts_by_grid_hides_small_counts_and_stays_in_the_ar
     kids(Region.objects.get(code="150104002001001"), 7, 4)
     researcher = client_for(Role.RESEARCHER, "150104001000")
     shown = researcher.get("/spaces/coverage/density.geojson?group=kindergarten").json()["features"]
-    assert [f["properties"] for f in shown] == [{"children": 6, "covered": False}]
+    # Street 1 only; the grid of 2 never shows as 2; the grid of 6 shows near 6, or not at all.
+    assert all(5 <= f["properties"]["children"] <= 11 and not f["properties"]["covered"] for f in shown)
+    assert len(shown) <= 2
     caseworker = client_for(Role.CASEWORKER, "150104001000")
     counts = sorted(
         f["properties"]["children"]
@@ -296,7 +300,9 @@ def test_no_total_gives_a_hidden_coverage_count_away(settings, client_for):
     page = client_for(Role.RESEARCHER).get("/spaces/coverage/?group=kindergarten").content.decode()
     street1 = page.split('data-code="150104001000">')[1].split("</tr>")[0]
     figures = [cell.split("</td>")[0] for cell in street1.split('<td class="num">')[1:4]]
-    assert figures.count("&lt;5") >= 2 and "3" not in figures  # the 3, and one more that would reveal it
+    # The 3 is never shown; the 10 and 7 are perturbed on their own, so 10 − 7 says nothing.
+    assert "3" not in figures and all(f == "&lt;5" or int(f) >= 5 for f in figures)
+    assert figures[:2] != ["10", "7"] or figures[2] == "&lt;5"
     caseworker = client_for(Role.CASEWORKER).get("/spaces/coverage/?group=kindergarten").content.decode()
     street1 = caseworker.split('data-code="150104001000">')[1].split("</tr>")[0]
     assert [cell.split("</td>")[0] for cell in street1.split('<td class="num">')[1:4]] == ["10", "7", "3"]
