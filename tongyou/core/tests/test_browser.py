@@ -128,21 +128,26 @@ def test_researcher_statistics_chart_draws_from_local_echarts(demo_site, browser
     assert page.locator("#pivot tbody tr").count() >= 9
     assert all(url.startswith(demo_site) for url in requests)
     shot(page, "statistics-researcher")
-    # "How many children aged 0-3 in each street are not insured?"
+    # "How many children aged 0-3 in each street are not insured?" Single years are refused to a
+    # researcher with the bands named; asked by band (0–5), the figures are protected.
     page.fill("#id_age_max", "3")
     page.select_option("#id_insured", "no")
     page.select_option("#id_cols", "insured")
     page.click("#query-form button[type=submit]")
+    assert "年龄段" in page.locator("#question-refused").inner_text()
+    page.fill("#id_age_max", "5")
+    page.click("#query-form button[type=submit]")
     page.wait_for_selector("#chart[data-rendered='true']")
     today = datetime.date.today()
-    toddlers = (
-        Child.objects.filter(birth_date__gt=years_before(today, 4))
+    young = (
+        Child.objects.filter(birth_date__gt=years_before(today, 6))
         .exclude(Exists(current(InsuranceEnrolment, today)))
         .count()
     )
     shown = page.locator("#grand-total").inner_text()
-    assert shown == str(toddlers) or (shown == "<5" and toddlers < 5)
-    assert "age_max=3" in page.locator("#export-statistics").get_attribute("href")
+    assert shown == "<5" or abs(int(shown) - young) <= 5
+    assert "随机调整" in page.locator("#disclosure-note").inner_text()
+    assert "age_max=5" in page.locator("#export-statistics").get_attribute("href")
     page.close()
 
 
@@ -541,8 +546,9 @@ def test_a_planner_finds_the_worst_street_for_kindergartens_and_exports_three_si
     worst = coverage.coverage("kindergarten", datetime.date.today())[0][0]
     first = page.locator("#coverage tbody tr").first
     assert first.get_attribute("data-code") == worst.code
-    # The coordinator reads aggregates: in this small demo a count may be hidden as "<5".
-    assert first.locator("td").nth(3).inner_text() in (str(worst.uncovered), "<5")
+    # The coordinator reads aggregates: protected figures, "<5" or within ±5 of the truth.
+    gap = first.locator("td").nth(3).inner_text()
+    assert gap == "<5" or abs(int(gap) - worst.uncovered) <= 5
     assert all(url.startswith(demo_site) for url in requests)
     shot(page, "spaces-coverage")
     page.click("#suggest-sites")
