@@ -90,6 +90,11 @@ class Signature:
     n: int = 0
     id_sum: int = 0
 
+    def __post_init__(self):
+        # Databases sum bigints as decimals (PostgreSQL), NumPy as floats: one type, one key.
+        object.__setattr__(self, "n", int(self.n))
+        object.__setattr__(self, "id_sum", int(self.id_sum or 0))
+
     def __add__(self, other: Signature) -> Signature:
         return Signature(self.n + other.n, self.id_sum + other.id_sum)
 

@@ -179,7 +179,7 @@ class Pivot:
 EMPTY = disclosure.Signature()
 
 
-def _count_in_database(user, rows, cols, filters, as_of, queryset=None):
+def _count_in_database(user, rows, cols, filters, as_of, queryset=None, signed=True):
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
     grouped = (
         filters.apply(base, as_of)
@@ -192,7 +192,7 @@ def _count_in_database(user, rows, cols, filters, as_of, queryset=None):
     cells = {}
     for g in grouped:
         key = (roll_rows(g["r"]), roll_cols(g["c"]))
-        cells[key] = cells.get(key, EMPTY) + disclosure.Signature(g["n"], g["ids"] or 0)
+        cells[key] = cells.get(key, EMPTY) + disclosure.Signature(g["n"], g["ids"] if signed else 0)
     return cells
 
 
@@ -250,7 +250,7 @@ def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filt
         if not signed:
             cells = {key: disclosure.Signature(n, 0) for key, n in cells.items()}
     else:
-        cells = _count_in_database(user, rows, cols, filters, as_of, queryset)
+        cells = _count_in_database(user, rows, cols, filters, as_of, queryset, signed=policy.protected)
     row_keys = _order(rows, {r for r, _ in cells})
     col_keys = _order(cols, {c for _, c in cells})
     labels = _labels(rows, row_keys), _labels(cols, col_keys)

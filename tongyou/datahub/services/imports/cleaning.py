@@ -275,7 +275,9 @@ def parse_choice(value, mapping, what):
     text, _full = code_text(value)
     key = text.replace(" ", "")
     if key in mapping:
-        return mapping[key], []
+        code = mapping[key]
+        # The plain value, not the enum member: it goes to JSON and the database as it is.
+        return getattr(code, "value", code), []
     raise CellError(
         _("'%(value)s' is not a valid %(what)s; use one of: %(choices)s.")
         % {"value": text, "what": what, "choices": "、".join(sorted({k for k in mapping if not k.isascii()}))}
