@@ -18,6 +18,7 @@ from tongyou.audit.services import record
 from tongyou.core import uploads
 from tongyou.core.notifications import notify
 from tongyou.core.scoping import require
+from tongyou.core.workflow import StaleState, current, lock
 
 from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
 
@@ -83,8 +84,14 @@ def _log(report, user, action, comment="", request=None):
     record(AuditEntry.Action.UPDATE, request=request, user=user, obj=report, details={"action": action})
 
 
+def last_actor(report):
+    event = report.events.select_related("actor").order_by("-id").first()
+    return (event.actor.get_full_name() or event.actor.get_username()) if event else ""
+
+
 def _editable(report, user):
     require(user, "monitoring.report_for_unit", report.unit)
+    lock(report)  # read again inside the transaction: a coordinator may have just accepted it
     if report.state not in EDITABLE:
         raise ReportRefused(
             _("The report is %(state)s and cannot be changed.") % {"state": report.get_state_display()}
@@ -149,6 +156,7 @@ def submit(report, user, request=None):
 @transaction.atomic
 def return_report(report, user, comment, request=None):
     require(user, "monitoring.review_progressreport")
+    _still_submitted(report)
     if report.state != ProgressReport.State.SUBMITTED:
         raise ReportRefused(_("Only a submitted report can be returned."))
     if not comment.strip():
@@ -168,11 +176,22 @@ def return_report(report, user, comment, request=None):
 @transaction.atomic
 def accept(report, user, comment="", request=None):
     require(user, "monitoring.review_progressreport")
+    _still_submitted(report)
     if report.state != ProgressReport.State.SUBMITTED:
         raise ReportRefused(_("Only a submitted report can be accepted."))
     _review(report, user, ProgressReport.State.ACCEPTED, comment, request)
     report.indicator_values.update(state=IndicatorValue.State.ACCEPTED)
     return report
+
+
+def _still_submitted(report):
+    """Two coordinators reviewing at once, or a unit withdrawing: the second is told who moved it."""
+    if report.state != ProgressReport.State.SUBMITTED:
+        return  # refused below, as before
+    try:
+        current(report, "state", seen=ProgressReport.State.SUBMITTED, changed_by=last_actor)
+    except StaleState as exc:
+        raise ReportRefused(str(exc)) from None
 
 
 def _review(report, user, state, comment, request):

@@ -22,6 +22,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import require, scoped
+from tongyou.core.workflow import lock
 from tongyou.datahub.models import ID_INDEX_PURPOSE, Child
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.idnumbers import validate_id_number
@@ -119,24 +120,47 @@ def _tell_handlers(report):
     )
 
 
+URGENCY_RANK = {HarmReport.Urgency.IMMEDIATE: 0, HarmReport.Urgency.URGENT: 1, HarmReport.Urgency.NORMAL: 2}
+
+
+def last_actor(report):
+    action = report.actions.select_related("actor").order_by("-id").first()
+    return (action.actor.get_full_name() or action.actor.get_username()) if action else ""
+
+
 @transaction.atomic
 def triage(report, user, urgency, handler, note="", request=None):
+    """Set the urgency and who handles the report. Two people triaging at once: the report is
+    locked, the second reads the first's triage; a more urgent triage always goes through (it
+    raises the urgency and shortens the clock), a less or equally urgent one is refused with who
+    triaged it and how."""
     require(user, "welfare.handle_harmreport", report)
-    if report.state != HarmReport.State.RECEIVED:
-        raise ReportRefused(_("This report has already been triaged."))
+    lock(report)
+    if report.state == HarmReport.State.CLOSED:
+        raise ReportRefused(_("The report is closed."))
+    raised = report.state != HarmReport.State.RECEIVED
+    if raised and URGENCY_RANK[urgency] >= URGENCY_RANK[report.urgency]:
+        raise ReportRefused(
+            _("%(who)s already triaged this as '%(urgency)s'; only a more urgent triage changes it.")
+            % {"who": last_actor(report) or _("Someone"), "urgency": report.get_urgency_display()}
+        )
     report.urgency, report.handler = urgency, handler
-    report.state = HarmReport.State.ASSIGNED
+    if not raised:
+        report.state = HarmReport.State.ASSIGNED
     report.due_at = timezone.now() + clock(urgency)
     report.escalated = False
     report.save()
     summary = f"{report.get_urgency_display()} · {report.get_handler_display()}"
-    _act(report, user, "triage", f"{summary} {note}".strip(), request)
+    _act(report, user, "raise" if raised else "triage", f"{summary} {note}".strip(), request)
+    if raised:
+        transaction.on_commit(lambda: _tell_handlers(report))
     return report
 
 
 @transaction.atomic
 def act(report, user, note, request=None):
     require(user, "welfare.handle_harmreport", report)
+    lock(report)  # a close at the same moment: one of the two reads the other's
     if report.state in (HarmReport.State.RECEIVED, HarmReport.State.CLOSED):
         raise ReportRefused(
             _("Triage the report first.")
@@ -155,6 +179,7 @@ def act(report, user, note, request=None):
 @transaction.atomic
 def close(report, user, note, request=None):
     require(user, "welfare.handle_harmreport", report)
+    lock(report)
     if report.state == HarmReport.State.CLOSED:
         raise ReportRefused(_("The report is closed."))
     if not note.strip():

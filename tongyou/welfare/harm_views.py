@@ -62,6 +62,7 @@ def _receive(form, user=None):
 
 STEP_LABELS = {
     "triage": _("Triaged"),
+    "raise": _("Urgency raised"),
     "action": _("Action"),
     "close": _("Closed"),
     "link": _("Linked to the registered child"),

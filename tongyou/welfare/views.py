@@ -202,6 +202,7 @@ def application_act(request, pk):
             request.user,
             reason=request.POST.get("reason", ""),
             request=request,
+            seen=request.POST.get("seen", ""),
         )
     except workflow.TransitionRefused as exc:
         messages.error(request, str(exc))

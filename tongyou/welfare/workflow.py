@@ -24,6 +24,7 @@ from tongyou.core import uploads
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
+from tongyou.core.workflow import StaleState, current
 
 from . import eligibility
 from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, Status
@@ -127,10 +128,22 @@ def is_overdue(application, today=None):
     )
 
 
+def last_actor(application):
+    """Who made the application's latest change (for "X has already changed this")."""
+    event = application.events.select_related("actor").order_by("-id").first()
+    return event.actor.get_full_name() or event.actor.get_username() if event else ""
+
+
 @transaction.atomic
-def transition(application, action, user, reason="", on=None, request=None):
-    """Apply `action` by `user` on day `on`; refuse with a message naming why."""
+def transition(application, action, user, reason="", on=None, request=None, seen=None):
+    """Apply `action` by `user` on day `on`; refuse with a message naming why. `seen` is the
+    status the person acted on: if another actor moved the application on meanwhile, the
+    transition is refused (StaleState, a TransitionRefused) and nothing is written."""
     on = on or timezone.localdate()
+    try:
+        current(application, "status", seen=seen, changed_by=last_actor)
+    except StaleState as exc:
+        raise TransitionRefused(str(exc)) from None
     step = STEPS.get(action)
     if step is None:
         raise TransitionRefused(_("Unknown action '%(action)s'.") % {"action": action})

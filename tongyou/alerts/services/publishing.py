@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import require
+from tongyou.core.workflow import lock
 
 from ..models import AlertMessage, Delivery, MissingChildCase, Recipient, TopicPublication
 from . import cap, geo
@@ -61,6 +62,7 @@ def record_case(user, *, photo=None, photo_type="", now=None, request=None, **fi
 def confirm(case, user, now=None, request=None):
     """The second officer's confirmation, where the setting requires one."""
     require(user, "alerts.publish_missingchildcase", case)
+    lock(case)  # two officers confirming at once: the second reads the first's publication
     if case.state != MissingChildCase.State.AWAITING:
         raise AlertRefused(_("Only a case waiting for confirmation can be confirmed."))
     if user.pk == case.reported_by_id:
@@ -90,6 +92,7 @@ def publish(case, user, now=None, request=None):
 def update(case, user, now=None, request=None, **changes):
     """New details (clothing, a vehicle…): an Update to everyone in the current circle."""
     require(user, "alerts.publish_missingchildcase", case)
+    lock(case)  # an update racing "found" must not go out after the Cancel
     if case.state != MissingChildCase.State.ACTIVE:
         raise AlertRefused(_("Only an active alert can be updated."))
     for field, value in changes.items():
@@ -110,6 +113,9 @@ def widen_due(now=None):
         radius = geo.radius_for(minutes_since(case, now))
         if radius > case.radius_km:
             with transaction.atomic():
+                lock(case)  # ended or widened meanwhile (by a second worker): nothing to do
+                if case.state != MissingChildCase.State.ACTIVE or radius <= case.radius_km:
+                    continue
                 case.radius_km = radius
                 case.save(update_fields=["radius_km"])
                 issued.append(_issue(case, AlertMessage.Type.UPDATE, now))
@@ -122,6 +128,7 @@ def end(case, user, outcome, note="", now=None, request=None):
     """Found or false alarm: a Cancel to everyone who received any message of the case; the
     child leaves every public page and feed at once."""
     require(user, "alerts.publish_missingchildcase", case)
+    lock(case)  # "found" and "false alarm" at once: one Cancel, the second is told it ended
     if case.state not in (MissingChildCase.State.ACTIVE, MissingChildCase.State.AWAITING):
         raise AlertRefused(_("This alert has already ended."))
     if outcome not in (MissingChildCase.State.FOUND, MissingChildCase.State.FALSE_ALARM):
