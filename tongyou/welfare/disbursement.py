@@ -76,39 +76,67 @@ def build_run(month, user):
     run.payments.all().delete()
     missing = set()
     payments = []
-    for application in payable(month):
+    paid_children = {}
+    duplicates = []
+    for application in sorted(payable(month), key=lambda a: (a.payment_start, a.pk)):
         standard = standard_for(application.category, month)
         if standard is None:
             missing.add(application.get_category_display())
             continue
+        if application.child_id in paid_children:
+            # One allowance per child a month (the database refuses a second one too): the
+            # earlier application is paid, the other waits for a caseworker to close it.
+            duplicates.append((application.pk, paid_children[application.child_id]))
+            continue
+        paid_children[application.child_id] = application.pk
         payments.append(
-            Payment(run=run, application=application, amount=standard.monthly_amount, standard=standard)
+            Payment(
+                run=run,
+                application=application,
+                child_id=application.child_id,
+                amount=standard.monthly_amount,
+                standard=standard,
+            )
         )
     if missing:
         raise RunRefused(
             _("No allowance standard is in force for %(categories)s in %(month)s.")
             % {"categories": "、".join(sorted(missing)), "month": f"{month:%Y-%m}"}
         )
+    # A returned payment is re-issued once; a re-issue the bank returns again is not re-issued
+    # every month but waits for a caseworker (returned_twice()).
     reissues = [
         Payment(
             run=run,
             application=returned.application,
+            child_id=returned.application.child_id,
             amount=returned.amount,
             standard=returned.standard,
             reissue_of=returned,
         )
         for returned in Payment.objects.filter(
-            state=Payment.State.RETURNED, reissue__isnull=True, run__month__lt=month
+            state=Payment.State.RETURNED, reissue__isnull=True, reissue_of__isnull=True, run__month__lt=month
         ).select_related("application", "standard")
     ]
     Payment.objects.bulk_create(payments + reissues)
+    run.duplicates = duplicates
     record(
         AuditEntry.Action.UPDATE,
         user=user,
         obj=run,
-        details={"built": len(payments), "reissued": len(reissues)},
+        details={"built": len(payments), "reissued": len(reissues), "duplicates": duplicates},
     )
     return run
+
+
+def returned_twice():
+    """Re-issues the bank returned again: not re-issued by themselves, for a caseworker to settle
+    (a closed account, a wrong payee) with the family."""
+    return (
+        Payment.objects.filter(state=Payment.State.RETURNED, reissue_of__isnull=False)
+        .select_related("run", "application__child", "reissue_of__run")
+        .order_by("run__month")
+    )
 
 
 @transaction.atomic
@@ -199,7 +227,11 @@ def budget_projection(year):
     start = datetime.date(year, 1, 1)
     totals = {}
     active = AllowanceApplication.objects.filter(status=Status.ACTIVE, category__in=allowance_categories())
-    for application in active.select_related("child"):
+    counted = set()
+    for application in active.select_related("child").order_by("payment_start", "pk"):
+        if application.child_id in counted:
+            continue  # one allowance per child, as build_run pays it
+        counted.add(application.child_id)
         standard = standard_for(application.category, start)
         if standard is None:
             continue

@@ -68,6 +68,8 @@ class Finding:
     criterion: str
     state: str
     detail: str = ""
+    # A contradiction no typed reason may override (a second allowance for the same child).
+    blocking: bool = False
 
 
 def allowance_categories():
@@ -208,6 +210,7 @@ def _overlaps(application, facts):
                         "category": other.get_category_display(),
                         "status": other.get_status_display(),
                     },
+                    blocking=True,
                 )
             )
     return findings

@@ -221,6 +221,11 @@ class Payment(models.Model):
 
     run = models.ForeignKey(DisbursementRun, on_delete=models.CASCADE, related_name="payments")
     application = models.ForeignKey(AllowanceApplication, on_delete=models.PROTECT, related_name="payments")
+    # The child paid, copied from the application so that the database itself refuses a second
+    # allowance for one child in one month, whatever the applications.
+    child = models.ForeignKey(
+        "datahub.Child", verbose_name=_("child"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField(_("amount (yuan)"), max_digits=8, decimal_places=2)
     standard = models.ForeignKey(AllowanceStandard, on_delete=models.PROTECT, related_name="+")
     reissue_of = models.OneToOneField(
@@ -243,7 +248,12 @@ class Payment(models.Model):
                 fields=["run", "application"],
                 condition=models.Q(reissue_of__isnull=True),
                 name="one_payment_per_month",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["run", "child"],
+                condition=models.Q(reissue_of__isnull=True),
+                name="one_allowance_per_child_per_month",
+            ),
         ]
 
     def __str__(self):

@@ -120,6 +120,16 @@ def run_detail(request, pk):
             "rows": rows,
             "total": sum(r["amount"] for r in rows),
             "reconciliation": disbursement.reconciliation(run),
+            "returned_twice": [
+                {
+                    "reference": p.reference,
+                    "first": p.reissue_of.reference,
+                    "name": mask_name(p.application.child.name),
+                    "application": p.application_id,
+                    "reason": p.return_reason,
+                }
+                for p in disbursement.returned_twice()
+            ],
             "returns_form": ReturnsForm(),
             "spot_checks": run.spot_checks.all(),
             "default_rate": spotchecks.default_rate(),

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
@@ -158,6 +159,15 @@ def transition(application, action, user, reason="", on=None, request=None, seen
         )
     if step.needs_reason and not reason.strip():
         raise TransitionRefused(_("A reason is required for '%(action)s'.") % {"action": action})
+    _check_separation(application, action, user)
+    if action in ("county_approve", "sign_agreement", "resume"):
+        # One allowance per child: another live application for it blocks, whatever the reason.
+        blocking = [f for f in eligibility.assess(application, on) if f.blocking]
+        if blocking:
+            raise TransitionRefused(
+                _("%(criterion)s: %(detail)s A child receives one allowance; close the other first.")
+                % {"criterion": blocking[0].criterion, "detail": blocking[0].detail}
+            )
     if action == "county_approve" and not reason.strip():
         contradicted = [f for f in eligibility.assess(application, on) if f.state == eligibility.CONTRADICTED]
         if contradicted:
@@ -207,6 +217,41 @@ def transition(application, action, user, reason="", on=None, request=None, seen
     if target in WAITING_ON:
         transaction.on_commit(lambda: _tell_next(application, event_key=f"{previous}-{target}-{on}"))
     return application
+
+
+# Who may not take a step because they took an earlier one (segregation of duties): the person
+# who filed or submitted an application does not approve it at the next level, nor does the
+# street's approver decide it for the district.
+SEPARATED = {
+    "town_approve": ("file", "submit"),
+    "town_return": ("file", "submit"),
+    "town_reject": ("file", "submit"),
+    "county_approve": ("file", "submit", "town_approve"),
+    "county_return": ("file", "submit", "town_approve"),
+    "county_reject": ("file", "submit", "town_approve"),
+}
+
+
+def _check_separation(application, action, user):
+    earlier = SEPARATED.get(action)
+    if not earlier:
+        return
+    took = set(application.events.filter(actor=user).values_list("action", flat=True))
+    if application.filed_by_id == user.pk:
+        took.add("file")
+    clash = [a for a in earlier if a in took]
+    if clash:
+        raise TransitionRefused(
+            _("You %(earlier)s this application; another person must take the next step.")
+            % {"earlier": "、".join(str(SEPARATION_LABELS[a]) for a in clash)}
+        )
+
+
+SEPARATION_LABELS = {
+    "file": pgettext_lazy("you … this application", "filed"),
+    "submit": pgettext_lazy("you … this application", "submitted"),
+    "town_approve": pgettext_lazy("you … this application", "approved at the street or town"),
+}
 
 
 def _check_ready_to_pay(application):

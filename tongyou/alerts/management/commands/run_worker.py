@@ -1,6 +1,8 @@
 """The background worker: widens alerts on schedule, sends the outboxes, escalates Code Adam,
-purges ended alerts, and escalates overdue harm reports. It keeps no state of its own: every
-decision is read from the database, so a restart (or two workers) loses and repeats nothing."""
+purges ended alerts, escalates overdue harm reports, tells people of overdue application steps
+and progress reports (every ten minutes), and finds imports a restart interrupted. It keeps no
+state of its own: every decision is read from the database, so a restart (or two workers) loses
+and repeats nothing."""
 
 import time
 
@@ -10,7 +12,13 @@ from django.urls import get_resolver
 
 from tongyou.alerts.services import delivery, publishing, venues
 from tongyou.datahub.services.imports.pipeline import sweep_interrupted
+from tongyou.monitoring.reports import remind
 from tongyou.welfare.harm import escalate_overdue
+from tongyou.welfare.workflow import notify_overdue
+
+# Clocks told in days, not seconds: every ten minutes is enough, and each reminder is sent once
+# (notifications are keyed by their event), so no cron is needed for them.
+DAILY_CLOCKS_EVERY = 600
 
 
 class Command(BaseCommand):
@@ -24,6 +32,7 @@ class Command(BaseCommand):
         # Load every URL and the modules behind them now, not on the first alert (CAP messages
         # carry links): the first alert after a start would otherwise wait a second or more.
         get_resolver().url_patterns  # noqa: B018
+        last_daily = 0.0
         while True:
             close_old_connections()
             widened = publishing.widen_due()
@@ -32,6 +41,13 @@ class Command(BaseCommand):
             purged = publishing.purge_due()
             harm = escalate_overdue()
             sweep_interrupted()
+            if time.monotonic() - last_daily >= DAILY_CLOCKS_EVERY:
+                overdue_applications, reminded_units = notify_overdue(), remind()
+                last_daily = time.monotonic()
+                if options["verbosity"] > 1 or overdue_applications or reminded_units:
+                    self.stdout.write(
+                        f"overdue applications {overdue_applications}, units reminded {reminded_units}"
+                    )
             if options["verbosity"] > 1 or any((widened, escalated, topics, deliveries, purged, harm)):
                 self.stdout.write(
                     f"widened {len(widened)}, Code Adam escalated {len(escalated)}, topics {topics}, "

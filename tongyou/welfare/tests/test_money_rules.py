@@ -1,0 +1,118 @@
+"""Money that never goes wrong: one allowance per child a month whatever the applications, a
+re-issue returned again waits for a person, the person who files or submits does not approve,
+and reminders run without cron."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from tongyou.accounts.roles import Role
+from tongyou.core.models import Notification
+from tongyou.factories import ChildFactory
+from tongyou.welfare.disbursement import (
+    budget_projection,
+    build_run,
+    mark_paid,
+    record_returns,
+    returned_twice,
+)
+from tongyou.welfare.models import AllowanceApplication, AllowanceStandard, Category, Payment, Status
+from tongyou.welfare.workflow import TransitionRefused, file_application, transition
+
+from .test_reconciliation import APRIL, MARCH, MAY, paid_child
+
+pytestmark = pytest.mark.django_db
+COMMUNITY, STREET = "150104001001", "150104001000"
+
+
+@pytest.fixture
+def district(make_user):
+    for category, amount in ((Category.ORPHAN, "1712.00"), (Category.UNSUPPORTED, "1712.00")):
+        AllowanceStandard.objects.create(
+            category=category, monthly_amount=Decimal(amount), effective_from=datetime.date(2026, 1, 1)
+        )
+    return make_user(Role.CASEWORKER)
+
+
+def test_a_second_live_application_blocks_approval_whatever_reason_is_typed(make_user, region, district):
+    director, street = make_user(Role.CHILD_DIRECTOR, COMMUNITY), make_user(Role.STREET_OFFICER, STREET)
+    child = ChildFactory(residence_region=region("150104001001001"))
+    first = file_application(child, Category.UNSUPPORTED, "祖父", director)
+    first.status = Status.ACTIVE
+    first.save()
+    second = file_application(child, Category.UNSUPPORTED, "祖母", director)
+    transition(second, "submit", director, on=datetime.date(2026, 3, 2))
+    transition(second, "town_approve", street, on=datetime.date(2026, 3, 3))
+    with pytest.raises(TransitionRefused, match="一份"):
+        transition(second, "county_approve", district, reason="情况特殊，同意", on=datetime.date(2026, 3, 4))
+    assert AllowanceApplication.objects.get(pk=second.pk).status == Status.TOWN_APPROVED
+
+
+def test_two_active_applications_for_one_child_are_paid_once_and_counted_once(region, district):
+    app = paid_child(district, region)
+    twin = file_application(app.child, Category.ORPHAN, "外祖父", district)
+    AllowanceApplication.objects.filter(pk=twin.pk).update(status=Status.ACTIVE, payment_start=MARCH)
+    run = build_run(MARCH, district)
+    assert run.payments.count() == 1 and run.payments.get().application_id == app.pk
+    assert run.duplicates == [(twin.pk, app.pk)]
+    april = build_run(APRIL, district)
+    assert april.payments.count() == 1
+    assert budget_projection(2027)[str(Category.ORPHAN.label)]["children"] == 1
+    # The database refuses a second allowance for the child in the month, whatever the code does.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(
+            run=run,
+            application=twin,
+            child=app.child,
+            amount=Decimal("1712.00"),
+            standard=run.payments.get().standard,
+        )
+
+
+def test_a_reissue_returned_again_is_not_reissued_every_month_but_waits_for_a_caseworker(
+    region, district, client_for
+):
+    paid_child(district, region)
+    march = mark_paid(build_run(MARCH, district), district)
+    first = march.payments.get()
+    record_returns(march, district, [(2, first.reference, "账户已销户", MARCH)])
+    april = mark_paid(build_run(APRIL, district), district)
+    reissue = april.payments.get(reissue_of=first)
+    record_returns(april, district, [(2, reissue.reference, "账户已销户", APRIL)])
+    may = build_run(MAY, district)
+    assert list(may.payments.values_list("reissue_of", flat=True)) == [None]  # the month's own only
+    assert [p.pk for p in returned_twice()] == [reissue.pk]
+    page = client_for(Role.CASEWORKER).get(f"/welfare/payments/{may.pk}/").content.decode()
+    assert reissue.reference in page and first.reference in page
+
+
+def test_the_person_who_files_or_submits_does_not_approve_at_the_next_level(make_user, region, district):
+    street = make_user(Role.STREET_OFFICER, STREET)
+    other_street = make_user(Role.STREET_OFFICER, STREET)
+    child = ChildFactory(residence_region=region("150104001001001"))
+    app = file_application(child, Category.UNSUPPORTED, "祖父", street)
+    transition(app, "submit", street, on=datetime.date(2026, 3, 2))
+    with pytest.raises(TransitionRefused, match="另一人"):
+        transition(app, "town_approve", street, on=datetime.date(2026, 3, 3))
+    transition(app, "town_approve", other_street, on=datetime.date(2026, 3, 3))
+    assert app.status == Status.TOWN_APPROVED
+    caseworker_filed = file_application(
+        ChildFactory(residence_region=region("150104001001001")), Category.UNSUPPORTED, "祖母", district
+    )
+    transition(caseworker_filed, "submit", district, on=datetime.date(2026, 3, 2))
+    transition(caseworker_filed, "town_approve", other_street, on=datetime.date(2026, 3, 3))
+    with pytest.raises(TransitionRefused, match="另一人"):
+        transition(caseworker_filed, "county_approve", district, on=datetime.date(2026, 3, 4))
+
+
+def test_overdue_steps_are_told_by_the_worker_without_cron(make_user, region):
+    director = make_user(Role.CHILD_DIRECTOR, COMMUNITY)
+    street = make_user(Role.STREET_OFFICER, STREET)
+    child = ChildFactory(residence_region=region("150104001001001"))
+    app = file_application(child, Category.UNSUPPORTED, "祖父", director)
+    transition(app, "submit", director, on=datetime.date(2024, 3, 1))  # long overdue
+    call_command("run_worker", "--once")
+    assert Notification.objects.filter(recipient=street, key__endswith=".overdue").exists()
