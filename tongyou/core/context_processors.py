@@ -26,6 +26,8 @@ def navigation(request):
             items.append((_("Visit schedule"), reverse("welfare:visit_schedule")))
         if can(user, "welfare.view_harmreport"):
             items.append((_("Harm reports"), reverse("welfare:report_list")))
+        elif can(user, "welfare.file_harmreport"):  # a duty to report, not to handle (强制报告)
+            items.append((_("Report harm (mandatory reporting)"), reverse("welfare:report_staff_new")))
         if can(user, "welfare.pay_disbursementrun"):
             items.append((_("Monthly payments"), reverse("welfare:runs")))
         if can(user, "welfare.view_spotcheckitem"):

@@ -190,20 +190,27 @@ def close(report, user, note, request=None):
     return report
 
 
+OPEN_STATES = (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED, HarmReport.State.ACTING)
+
+
 def is_overdue(report, now=None):
     now = now or timezone.now()
-    return report.state in (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED) and now > report.due_at
+    return report.state in OPEN_STATES and now > report.due_at
 
 
 def escalate_overdue(now=None):
-    """Flag every report whose clock has run out; returns how many were newly escalated."""
+    """Flag every open report whose clock has run out, 处置中 included, and tell the handlers and
+    their supervisors; a report still open one more clock later is escalated again (each time
+    with a notice of its own). Returns how many were escalated now."""
     now = now or timezone.now()
-    overdue = HarmReport.objects.filter(
-        state__in=[HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED], due_at__lt=now, escalated=False
-    )
+    overdue = HarmReport.objects.filter(state__in=OPEN_STATES, due_at__lt=now, escalated=False)
     reports = list(overdue.select_related("region"))
     overdue.update(escalated=True)
     for report in reports:
+        if report.state == HarmReport.State.ACTING:
+            # Being handled, but not closed in time: the next escalation comes one clock later.
+            following = now + clock(report.urgency or "urgent")
+            HarmReport.objects.filter(pk=report.pk).update(due_at=following, escalated=False)
         record(
             AuditEntry.Action.UPDATE,
             object_type="welfare.HarmReport",

@@ -12,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_name, mask_phone
 from tongyou.regions.models import Region
@@ -104,11 +104,20 @@ def report_list(request):
 
 @login_required
 def report_staff_new(request):
-    require(request.user, "welfare.view_harmreport")
+    """The signed-in intake for everyone with a duty to report (强制报告). Those who handle reports
+    go to the report; a school or hospital officer, who may not read reports, is told it is filed."""
+    require(request.user, "welfare.file_harmreport")
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = _receive(form, request.user)
-        return redirect("welfare:report_detail", pk=report.pk)
+        if can(request.user, "welfare.view_harmreport", report):
+            return redirect("welfare:report_detail", pk=report.pk)
+        messages.success(
+            request,
+            _("Report %(reference)s is filed; police and civil affairs of the area have been told.")
+            % {"reference": report.reference},
+        )
+        return redirect("welfare:report_staff_new")
     return render(request, "welfare/report_public.html", {"form": form, "staff": True})
 
 

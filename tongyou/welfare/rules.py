@@ -32,6 +32,26 @@ rules.add_perm(
     has_role(Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER) & in_jurisdiction,
 )
 
+# 强制报告 (the 2020 opinions on mandatory reporting of harm to minors): schools and kindergartens,
+# hospitals, child welfare and the other bodies in contact with children must report. Their staff
+# file through the staff intake, signed in, not through the anonymous public form.
+REPORTING_DUTY_UNITS = frozenset(
+    {"jyj", "wjw", "mzj", "gafj", "fl", "cl", "tw", "sfj", "jcy", "fy", "jkzx", "rsj", "scjg", "wlgd"}
+)
+
+
+@rules.predicate
+def has_reporting_duty(user):
+    unit = getattr(user, "unit", None)
+    return unit is not None and unit.code in REPORTING_DUTY_UNITS
+
+
+rules.add_perm(
+    "welfare.file_harmreport",
+    has_role(Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER, Role.CHILD_DIRECTOR)
+    | (has_role(Role.UNIT_OFFICER) & has_reporting_duty),
+)
+
 # Visits and the ledger: community child directors, street officers and caseworkers of the area.
 rules.add_perm("welfare.add_visit", welfare_staff & in_jurisdiction)
 rules.add_perm("welfare.view_visit", welfare_staff & in_jurisdiction)

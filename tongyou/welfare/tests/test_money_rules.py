@@ -116,3 +116,49 @@ def test_overdue_steps_are_told_by_the_worker_without_cron(make_user, region):
     transition(app, "submit", director, on=datetime.date(2024, 3, 1))  # long overdue
     call_command("run_worker", "--once")
     assert Notification.objects.filter(recipient=street, key__endswith=".overdue").exists()
+
+
+# ---------------------------------------------------------------- mandatory reporting
+
+
+@pytest.mark.parametrize("unit", ["jyj", "wjw"])
+def test_schools_and_hospitals_report_through_the_staff_intake(client_for, region, unit):
+    from tongyou.accounts.models import Unit
+    from tongyou.welfare.models import HarmReport
+
+    officer = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code=unit))
+    assert officer.get("/welfare/harm/new/").status_code == 200
+    page = officer.post(
+        "/welfare/harm/new/",
+        {"situation": "1", "description": "学生身上多处伤痕", "region": region("150104001001").pk},
+        follow=True,
+    ).content.decode()
+    report = HarmReport.objects.get()
+    assert not report.from_public and report.reference in page
+    assert officer.get(f"/welfare/harm/{report.pk}/").status_code in (403, 404)  # filed, not handled by them
+
+
+def test_a_unit_without_a_reporting_duty_has_no_staff_intake(client_for):
+    from tongyou.accounts.models import Unit
+
+    assert (
+        client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="fgw")).get("/welfare/harm/new/").status_code
+        == 403
+    )
+
+
+def test_a_report_left_in_handling_past_its_clock_keeps_being_escalated(make_user, region):
+    from django.utils import timezone
+
+    from tongyou.welfare import harm
+    from tongyou.welfare.models import HarmReport
+
+    caseworker = make_user(Role.CASEWORKER)
+    report = harm.receive(situation="1", description="邻居反映", region=region("150104001001"))
+    harm.triage(report, caseworker, "urgent", "civil_affairs")
+    harm.act(HarmReport.objects.get(pk=report.pk), caseworker, "已电话联系")
+    late = timezone.now() + datetime.timedelta(days=2)
+    assert harm.escalate_overdue(now=late) == 1
+    assert harm.escalate_overdue(now=late) == 0  # once per clock
+    assert harm.escalate_overdue(now=late + datetime.timedelta(days=2)) == 1  # still not closed
+    assert Notification.objects.filter(key__contains=".overdue.").values("key").distinct().count() == 2
