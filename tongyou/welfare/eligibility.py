@@ -249,8 +249,8 @@ def _parents(application, facts, allowed):
                 Finding(
                     criterion,
                     CONTRADICTED,
-                    _("%(situation)s, but the data hub lists this parent as the child's guardian.")
-                    % {"situation": label},
+                    _("%(situation)s, but the data hub lists the %(parent)s as the child's guardian.")
+                    % {"situation": label, "parent": parent},
                 )
             )
             continue

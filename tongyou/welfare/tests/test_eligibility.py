@@ -66,6 +66,8 @@ def test_a_parent_listed_as_guardian_contradicts_a_claimed_death(child, director
     GuardianFactory(child=child, relationship=GuardianRelationship.FATHER)
     app = file_application(child, Category.ORPHAN, "外祖母", director, father_situation=ParentSituation.DEAD)
     assert states(app)["父亲情况"] == CONTRADICTED
+    detail = next(f.detail for f in assess(app, TODAY) if str(f.criterion) == "父亲情况")
+    assert "数据中心登记父亲为儿童的监护人" in detail  # the parent named, not "this parent"
 
 
 @pytest.mark.parametrize(
