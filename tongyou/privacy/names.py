@@ -12,5 +12,6 @@ def _syllable(character):
     return "".join(lazy_pinyin(character))
 
 
+@lru_cache(maxsize=200_000)
 def pinyin_key(name):
     return "".join(_syllable(c) for c in (name or "").strip()).lower()

@@ -124,7 +124,13 @@ class RowChecker:
         for column, position in self.layout:
             raw = values[position] if position is not None and position < width else None
             # Only a cell that starts with a space can be blank and still hold characters.
-            if raw is None or raw == "" or (raw.__class__ is str and _may_be_blank(raw) and is_blank(raw)):
+            if (
+                raw is None
+                or raw == ""
+                or (
+                    raw.__class__ is str and (raw[0].isspace() or raw[0] in INVISIBLE_CHARS) and is_blank(raw)
+                )
+            ):
                 if column.required:
                     problems.append(
                         self.problem(row_number, column.header, _("This column must not be empty."))
@@ -223,8 +229,8 @@ class RowChecker:
             )
         identity = self.spec.fact_identity
         key = id_number
-        if identity:
-            key = "\x1f".join([id_number, *(str(parsed.get(k) or "") for k in identity)])
+        if identity:  # an int, not a tuple or a string: a million of them stay small
+            key = hash((id_number, *[parsed.get(k) for k in identity]))
         seen = state.seen.setdefault(key, place)
         if seen != place:
             where = state.where(seen)
@@ -252,11 +258,6 @@ class RowChecker:
         if isinstance(known, CellError):
             raise CellError(str(known))  # a fresh one: re-raising the same would grow its traceback
         return known
-
-
-def _may_be_blank(text):
-    first = text[0]
-    return first.isspace() or first in INVISIBLE_CHARS
 
 
 def _where(sheet, row):

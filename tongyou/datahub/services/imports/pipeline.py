@@ -417,14 +417,12 @@ def write(batch, user, on_progress=None):
         with transaction.atomic():
             matched = created = done = updated = 0
             without_id = []
+            single = sheets[0] if len(sheets) == 1 else None
             for chunk in chunks:
-                if len(sheets) == 1:  # the usual file: one sheet, the place is the row number
-                    only = sheets[0]
-                    chunk = [((only, place), p) for place, p in chunk]
-                else:
-                    chunk = [(_located(place, sheets), p) for place, p in chunk]
-                with_id = [(n, p) for n, p in chunk if p.get("id_number")]
-                without_id += [(n, p) for n, p in chunk if not p.get("id_number")]
+                with_id = []
+                for place, p in chunk:
+                    located = (single, place) if single is not None else _located(place, sheets)
+                    (with_id if p.get("id_number") else without_id).append((located, p))
                 m, c, u = _write_chunk(batch, spec, with_id)
                 matched, created, updated, done = matched + m, created + c, updated + u, done + len(chunk)
                 _report_progress(batch, done, batch.valid_rows, on_progress)
@@ -704,6 +702,11 @@ def _write_facts(batch, spec, chunk, child_ids, index_of, existing):
     for ((sheet, row), p), child_id in zip(chunk, ids, strict=True):
         values = {f: p.get(f) or "" for f in fields}
         values["valid_from"], values["valid_to"] = p["valid_from"], p.get("valid_to")
+        if child_id not in existing:
+            # A new child holds nothing yet, and the check refused the same fact twice in a file.
+            values.update(child_id=child_id, unit_id=unit_id, batch_id=batch_id, row_number=row, sheet=sheet)
+            facts.append(values)
+            continue
         key = (child_id, *[values[k] for k in identity])
         if key in held:
             pk, fact = held[key]

@@ -94,6 +94,8 @@ class Stager:
 def staged_chunks(batch, spec, regions, scope):
     """The staged chunks in order, one at a time (constant memory)."""
     sequences = list(StagedRows.objects.filter(batch=batch).values_list("sequence", flat=True))
+    # The regions still in the district and in the user's scope, decided once, not per row.
+    allowed = {pk: region for pk, region in regions.items() if region.path.startswith(scope)}
     for sequence in sequences:
         text = StagedRows.objects.values_list("rows", flat=True).get(batch=batch, sequence=sequence)
-        yield decode(spec, text, regions, scope)
+        yield decode(spec, text, allowed, "")
