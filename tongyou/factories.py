@@ -71,6 +71,7 @@ def ready_to_pay(application, bank_name="中国农业银行呼和浩特玉泉支
     EvidenceFactory(application=application, uploaded_by=application.filed_by)
     application.bank_name = bank_name
     application.account_holder = application.applicant_name
+    application.account_holder_id_number = make_id_number("150104", datetime.date(1985, 5, 4), 124)
     application.account_number = account_number
     application.save()
     return application

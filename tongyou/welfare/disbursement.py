@@ -60,20 +60,9 @@ def payable(month):
     return [a for a in candidates if month_start(eighteenth_birthday(a.child.birth_date)) >= month]
 
 
-@transaction.atomic
-def build_run(month, user):
-    """The draft run for `month` (created or rebuilt). Refused once the month is paid."""
-    require(user, "welfare.pay_disbursementrun")
-    month = month_start(month)
-    run, _created = DisbursementRun.objects.select_for_update().get_or_create(
-        month=month, defaults={"created_by": user}
-    )
-    if run.state == DisbursementRun.State.PAID:
-        raise RunRefused(
-            _("%(month)s was paid on %(day)s; it cannot be built again.")
-            % {"month": f"{month:%Y-%m}", "day": f"{timezone.localtime(run.paid_at):%Y-%m-%d}"}
-        )
-    run.payments.all().delete()
+def planned(run, month):
+    """(regular payments, re-issues, duplicates) the month would pay today, unsaved. Refuses
+    when a category has no standard in force."""
     missing = set()
     payments = []
     paid_children = {}
@@ -115,9 +104,70 @@ def build_run(month, user):
             reissue_of=returned,
         )
         for returned in Payment.objects.filter(
-            state=Payment.State.RETURNED, reissue__isnull=True, reissue_of__isnull=True, run__month__lt=month
-        ).select_related("application", "standard")
+            Q(reissue__isnull=True) | Q(reissue__run=run),  # not re-issued yet, or by this very list
+            state=Payment.State.RETURNED,
+            reissue_of__isnull=True,
+            run__month__lt=month,
+        )
+        .select_related("application", "standard")
+        .distinct()
     ]
+
+    return payments, reissues, duplicates
+
+
+def _signature(payments):
+    """What a list pays, for comparing a draft with what the month would pay today."""
+    return sorted((p.application_id, p.amount, p.reissue_of_id or 0) for p in payments)
+
+
+@transaction.atomic
+def approve_run(run, user):
+    """Approve the draft for the bank: refused when the list no longer pays what the month would
+    pay today (a termination, a new standard, a new child since it was prepared): rebuild it
+    first. Once approved, the list and its references are frozen."""
+    require(user, "welfare.pay_disbursementrun")
+    run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != DisbursementRun.State.DRAFT:
+        raise RunRefused(
+            _("Only a draft list can be approved (this one is %(state)s).")
+            % {"state": run.get_state_display()}
+        )
+    regular, reissues, _duplicates = planned(run, run.month)
+    if _signature(run.payments.all()) != _signature(regular + reissues):
+        raise RunRefused(
+            _(
+                "The list no longer matches today's applications and standards (an allowance ended, "
+                "a standard changed or a child was added since it was prepared). Rebuild it, check it, "
+                "then approve it."
+            )
+        )
+    run.state, run.approved_by, run.approved_at = DisbursementRun.State.APPROVED, user, timezone.now()
+    run.save()
+    record(AuditEntry.Action.UPDATE, user=user, obj=run, details={"approved": run.payments.count()})
+    return run
+
+
+@transaction.atomic
+def build_run(month, user):
+    """The draft run for `month` (created or rebuilt). Refused once the month is paid."""
+    require(user, "welfare.pay_disbursementrun")
+    month = month_start(month)
+    run, _created = DisbursementRun.objects.select_for_update().get_or_create(
+        month=month, defaults={"created_by": user}
+    )
+    if run.state == DisbursementRun.State.PAID:
+        raise RunRefused(
+            _("%(month)s was paid on %(day)s; it cannot be built again.")
+            % {"month": f"{month:%Y-%m}", "day": f"{timezone.localtime(run.paid_at):%Y-%m-%d}"}
+        )
+    if run.state == DisbursementRun.State.APPROVED:
+        raise RunRefused(
+            _("%(month)s is approved and its bank references issued; it cannot be built again.")
+            % {"month": f"{month:%Y-%m}"}
+        )
+    run.payments.all().delete()
+    payments, reissues, duplicates = planned(run, month)
     Payment.objects.bulk_create(payments + reissues)
     run.duplicates = duplicates
     record(
@@ -205,6 +255,8 @@ def reconciliation(run):
 def mark_paid(run, user):
     require(user, "welfare.pay_disbursementrun")
     run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
+    if run.state == DisbursementRun.State.DRAFT:
+        raise RunRefused(_("Approve the list before marking it paid: the bank pays an approved list."))
     if run.state == DisbursementRun.State.PAID:
         raise RunRefused(
             _("%(month)s was already paid on %(day)s.")

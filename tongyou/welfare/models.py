@@ -74,6 +74,8 @@ class AllowanceApplication(models.Model):
     )
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     account_holder = models.CharField(_("account holder"), max_length=50, blank=True)
+    # Banks match a payee by name and resident ID number: the account holder's, encrypted.
+    account_holder_id_number = EncryptedTextField(_("account holder's ID number"), blank=True)
     account_number = EncryptedTextField(_("account number"), blank=True)
     filed_by = models.ForeignKey(
         "accounts.User", verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
@@ -184,10 +186,22 @@ class DisbursementRun(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved for the bank")
         PAID = "paid", _("Paid")
 
     month = models.DateField(_("month (first day)"), unique=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
+    # Approval checks the list against today's applications and standards and freezes it: the
+    # bank file is made only from an approved list, so its references never change afterwards.
+    approved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -139,6 +139,20 @@ def run_detail(request, pk):
 
 @login_required
 @require_POST
+def run_approve(request, pk):
+    run = get_object_or_404(DisbursementRun, pk=pk)
+    try:
+        disbursement.approve_run(run, request.user)
+        messages.success(
+            request, _("Approved: the bank file can now be downloaded; the list can no longer change.")
+        )
+    except disbursement.RunRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("welfare:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
 def run_pay(request, pk):
     run = get_object_or_404(DisbursementRun, pk=pk)
     try:
@@ -150,8 +164,8 @@ def run_pay(request, pk):
 
 @login_required
 def run_file(request, pk):
-    """The payment list for the bank or the finance office (Excel). Bank accounts are not held by
-    Tongyou yet: the finance office matches payees by name and masked ID."""
+    """The payment list for the finance office (Excel), with a total row; the bank file is the
+    CSV made from the approved list."""
     require(request.user, "welfare.pay_disbursementrun")
     run = get_object_or_404(DisbursementRun, pk=pk)
     book = Workbook()
@@ -179,6 +193,16 @@ def run_file(request, pk):
                 float(p.amount),
             ]
         )
+    payments = list(run.payments.all())
+    sheet.append(
+        [
+            _("Total"),
+            _("%(n)d payments") % {"n": len(payments)},
+            "",
+            "",
+            float(sum(p.amount for p in payments)),
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     record(AuditEntry.Action.EXPORT, request=request, obj=run, details={"format": "xlsx"})
@@ -187,7 +211,7 @@ def run_file(request, pk):
     return response
 
 
-BANK_FILE_COLUMNS = ["序号", "户名", "账号", "开户行", "金额", "摘要", "业务参考号"]
+BANK_FILE_COLUMNS = ["序号", "户名", "身份证号码", "账号", "开户行", "金额", "摘要", "业务参考号"]
 
 
 @login_required
@@ -197,12 +221,21 @@ def bank_file(request, pk):
     is logged."""
     require(request.user, "welfare.pay_disbursementrun")
     run = get_object_or_404(DisbursementRun, pk=pk)
+    if run.state == DisbursementRun.State.DRAFT:
+        messages.error(
+            request, _("Approve the list first: the bank file is made only from an approved list.")
+        )
+        return redirect("welfare:run_detail", pk=run.pk)
     payments = run.payments.select_related("application", "run").order_by("pk")
-    missing = [p.application_id for p in payments if not p.application.account_number]
+    missing = [
+        p.application_id
+        for p in payments
+        if not p.application.account_number or not p.application.account_holder_id_number
+    ]
     if missing:
         messages.error(
             request,
-            _("No bank account is recorded for applications %(numbers)s.")
+            _("No bank account or account holder's ID number is recorded for applications %(numbers)s.")
             % {"numbers": "、".join(f"#{n}" for n in missing)},
         )
         return redirect("welfare:run_detail", pk=run.pk)
@@ -217,6 +250,7 @@ def bank_file(request, pk):
             [
                 number,
                 p.application.account_holder,
+                p.application.account_holder_id_number,
                 p.application.account_number,
                 p.application.bank_name,
                 f"{p.amount:.2f}",
@@ -224,6 +258,9 @@ def bank_file(request, pk):
                 p.reference,
             ]
         )
+    # Control totals, as banks check a batch file: the number of transfers and their sum.
+    total = sum((p.amount for p in payments), Decimal(0))
+    writer.writerow(["合计", "", "", "", "", f"{total:.2f}", f"共{len(payments)}笔", ""])
     record(AuditEntry.Action.EXPORT, request=request, obj=run, details={"format": "bank-csv"})
     response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="bank-{run.month:%Y-%m}.csv"'

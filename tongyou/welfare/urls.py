@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/", ledger_views.visit_schedule, name="visit_schedule"),
     path("harm/<int:pk>/link/", harm_views.report_link, name="report_link"),
     path("payments/<int:pk>/bank.csv", run_views.bank_file, name="bank_file"),
+    path("payments/<int:pk>/approve/", run_views.run_approve, name="run_approve"),
     path("payments/<int:pk>/returns/", run_views.run_returns, name="run_returns"),
     path("payments/<int:pk>/spot-check/", run_views.spot_check_draw, name="spot_check_draw"),
     path("spot-checks/", run_views.spot_check_items, name="spot_check_items"),

@@ -35,6 +35,12 @@ class DetailsForm(forms.Form):
     mother_situation = forms.ChoiceField(label=_("Mother's situation"), choices=SITUATIONS, required=False)
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
     account_holder = forms.CharField(label=_("Account holder"), max_length=50, required=False)
+    account_holder_id_number = forms.CharField(
+        label=_("Account holder's ID number"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the number on file."),
+    )
     account_number = forms.CharField(
         label=_("Account number"),
         max_length=25,
@@ -149,8 +155,9 @@ def application_details(request, pk):
         values = dict(form.cleaned_data)
         if app.status not in (Status.DRAFT, Status.RETURNED):
             values.pop("father_situation"), values.pop("mother_situation")
-        if not values["account_number"]:
-            values.pop("account_number")  # an empty box keeps the number on file
+        for secret in ("account_number", "account_holder_id_number"):
+            if not values[secret]:
+                values.pop(secret)  # an empty box keeps the number on file
         try:
             changed = workflow.update_details(app, request.user, request=request, **values)
         except workflow.TransitionRefused as exc:

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
 from tongyou.core.workflow import StaleState, current
+from tongyou.privacy.idnumbers import validate_id_number
 
 from . import eligibility
 from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, Status
@@ -259,9 +261,14 @@ def _check_ready_to_pay(application):
     if EvidenceKind.GUARDIANSHIP_AGREEMENT not in kinds:
         raise TransitionRefused(_("Attach the signed guardianship agreement first."))
     if application.category in eligibility.allowance_categories() and not (
-        application.bank_name and application.account_holder and application.account_number
+        application.bank_name
+        and application.account_holder
+        and application.account_number
+        and application.account_holder_id_number
     ):
-        raise TransitionRefused(_("Record the bank account the allowance is paid into first."))
+        raise TransitionRefused(
+            _("Record the bank account the allowance is paid into, and its holder's ID number, first.")
+        )
 
 
 def _application_url(application):
@@ -310,6 +317,7 @@ PARENT_AND_BANK_FIELDS = (
     "mother_situation",
     "bank_name",
     "account_holder",
+    "account_holder_id_number",
     "account_number",
 )
 
@@ -330,6 +338,13 @@ def update_details(application, user, request=None, **values):
             )
         if field == "account_number" and value and not (value.isdigit() and 12 <= len(value) <= 25):
             raise TransitionRefused(_("An account number is 12 to 25 digits."))
+        if field == "account_holder_id_number" and value:
+            try:
+                value = validate_id_number(value)
+            except ValidationError as exc:
+                raise TransitionRefused(
+                    _("Account holder's ID number: %(fault)s") % {"fault": exc.messages[0]}
+                ) from None
         setattr(application, field, value)
         changed.append(field)
     if changed:

@@ -300,6 +300,7 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     assert "监护协议.pdf" in page.locator("#evidence").inner_text()
     page.fill("#id_bank_name", "中国农业银行呼和浩特玉泉支行")
     page.fill("#id_account_holder", "李桂兰")
+    page.fill("#id_account_holder_id_number", "150104198505041247")
     page.fill("#id_account_number", "6228480012345678901")
     page.click("#details-form button[type=submit]")
     assert "****8901" in page.locator("#bank-account").inner_text()
@@ -323,9 +324,11 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     with page.expect_download() as download:
         page.click("text=发放名册（Excel）")
     assert download.value.suggested_filename == f"payments-{start[:7]}.xlsx"
+    page.click("#approve-run")  # checked against today's applications, then frozen for the bank
     with page.expect_download() as download:
         page.click("#bank-file")
-    assert "6228480012345678901" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+    bank = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "6228480012345678901" in bank and "150104198505041247" in bank and "共1笔" in bank
     page.click("#mark-paid")
     assert page.locator("#run-state").inner_text() == "已发放"
     page.fill("#rate", "1")

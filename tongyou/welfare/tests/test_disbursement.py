@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.factories import ChildFactory, ready_to_pay
-from tongyou.welfare.disbursement import RunRefused, build_run, mark_paid
+from tongyou.welfare.disbursement import RunRefused, approve_run, build_run, mark_paid
 from tongyou.welfare.models import AllowanceStandard, Category, Payment
 from tongyou.welfare.workflow import file_application, transition
 
@@ -62,7 +62,7 @@ def test_payment_starts_the_month_after_the_agreement(people, region, standards)
 def test_a_new_standard_changes_the_following_payment_and_not_the_past_one(people, region, standards):
     app = active(people, ChildFactory(residence_region=region("150104001001001")), datetime.date(2026, 2, 10))
     district = people["district"]
-    march = mark_paid(build_run(datetime.date(2026, 3, 1), district), district)
+    march = mark_paid(approve_run(build_run(datetime.date(2026, 3, 1), district), district), district)
     AllowanceStandard.objects.create(
         category=Category.UNSUPPORTED,
         monthly_amount=Decimal("1650.00"),
@@ -103,7 +103,9 @@ def test_a_suspended_allowance_is_not_paid_until_resumed(people, region, standar
 def test_a_run_is_paid_once_and_only_by_the_district(people, region, standards, make_user):
     active(people, ChildFactory(residence_region=region("150104001001001")), datetime.date(2026, 2, 10))
     run = build_run(datetime.date(2026, 3, 1), people["district"])
-    mark_paid(run, people["district"])
+    with pytest.raises(RunRefused, match="审核"):  # a draft is not paid: it is approved first
+        mark_paid(run, people["district"])
+    mark_paid(approve_run(run, people["district"]), people["district"])
     with pytest.raises(RunRefused, match="发放过"):
         mark_paid(run, people["district"])
     from django.core.exceptions import PermissionDenied
@@ -128,7 +130,7 @@ def test_no_payment_is_ever_made_twice(people, region, standards, months):
         try:
             run = build_run(month, people["district"])
             if m % 2:
-                mark_paid(run, people["district"])
+                mark_paid(approve_run(run, people["district"]), people["district"])
         except RunRefused:
             pass
     paid_months = list(Payment.objects.filter(application=app).values_list("run__month", flat=True))

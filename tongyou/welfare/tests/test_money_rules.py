@@ -13,6 +13,7 @@ from tongyou.accounts.roles import Role
 from tongyou.core.models import Notification
 from tongyou.factories import ChildFactory
 from tongyou.welfare.disbursement import (
+    approve_run,
     budget_projection,
     build_run,
     mark_paid,
@@ -76,10 +77,10 @@ def test_a_reissue_returned_again_is_not_reissued_every_month_but_waits_for_a_ca
     region, district, client_for
 ):
     paid_child(district, region)
-    march = mark_paid(build_run(MARCH, district), district)
+    march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     first = march.payments.get()
     record_returns(march, district, [(2, first.reference, "账户已销户", MARCH)])
-    april = mark_paid(build_run(APRIL, district), district)
+    april = mark_paid(approve_run(build_run(APRIL, district), district), district)
     reissue = april.payments.get(reissue_of=first)
     record_returns(april, district, [(2, reissue.reference, "账户已销户", APRIL)])
     may = build_run(MAY, district)
@@ -162,3 +163,30 @@ def test_a_report_left_in_handling_past_its_clock_keeps_being_escalated(make_use
     assert harm.escalate_overdue(now=late) == 0  # once per clock
     assert harm.escalate_overdue(now=late + datetime.timedelta(days=2)) == 1  # still not closed
     assert Notification.objects.filter(key__contains=".overdue.").values("key").distinct().count() == 2
+
+
+# ---------------------------------------------------------------- a list paid as it stands today
+
+
+def test_a_draft_prepared_before_a_termination_or_a_new_standard_is_refused_at_approval(region, district):
+    from tongyou.welfare.disbursement import RunRefused, approve_run
+
+    app = paid_child(district, region)
+    other = paid_child(district, region, grid="150104001002001")
+    draft = build_run(APRIL, district)
+    transition(other, "terminate", district, reason="已被收养", on=datetime.date(2026, 3, 20))
+    with pytest.raises(RunRefused, match="重新生成"):
+        approve_run(draft, district)
+    draft = build_run(APRIL, district)  # rebuilt as it stands today: the terminated child is gone
+    AllowanceStandard.objects.create(
+        category=Category.ORPHAN, monthly_amount=Decimal("1800.00"), effective_from=APRIL
+    )
+    with pytest.raises(RunRefused, match="重新生成"):
+        approve_run(draft, district)  # the raised standard is not in the draft
+    draft = build_run(APRIL, district)
+    approved = approve_run(draft, district)
+    assert [(p.application_id, p.amount) for p in approved.payments.all()] == [(app.pk, Decimal("1800.00"))]
+    references = [p.reference for p in approved.payments.all()]
+    with pytest.raises(RunRefused, match="不能重新生成"):
+        build_run(APRIL, district)  # references issued to the bank never change
+    assert [p.reference for p in approved.payments.all()] == references

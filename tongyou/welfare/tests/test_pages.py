@@ -33,13 +33,20 @@ def test_director_files_street_reviews_district_approves(client_for, child):
     district.post(
         f"/welfare/applications/{app.pk}/evidence/", {"kind": "guardianship_agreement", "file": agreement}
     )
-    district.post(
+    saved = district.post(
         f"/welfare/applications/{app.pk}/details/",
-        {"bank_name": "中国农业银行", "account_holder": "李桂兰", "account_number": "6228480012345678901"},
+        {
+            "bank_name": "中国农业银行",
+            "account_holder": "李桂兰",
+            "account_holder_id_number": "150104198505041247",
+            "account_number": "6228480012345678901",
+        },
+        follow=True,
     )
-    district.post(f"/welfare/applications/{app.pk}/act/", {"action": "sign_agreement"})
+    assert "已保存" in saved.content.decode(), [m.message for m in saved.context["messages"]]
+    signed = district.post(f"/welfare/applications/{app.pk}/act/", {"action": "sign_agreement"}, follow=True)
     app.refresh_from_db()
-    assert app.status == "active" and app.payment_start is not None
+    assert app.status == "active" and app.payment_start is not None, signed.content.decode()[-3000:]
     page = district.get(f"/welfare/applications/{app.pk}/").content.decode()
     assert "王*明" in page and "王小明" not in page
 

@@ -46,8 +46,12 @@ def test_the_district_sets_a_standard_prepares_a_month_and_pays_it(client, peopl
     assert "王*明" in page and "1500.00" in page and "王小明" not in page
     sheet = load_workbook(io.BytesIO(client.get(f"/welfare/payments/{run.pk}/list.xlsx").content)).active
     assert list(sheet.iter_rows(min_row=3, values_only=True)) == [
-        ("祖母", "王*明", sheet["C3"].value, "事实无人抚养儿童", 1500.0)
+        ("祖母", "王*明", sheet["C3"].value, "事实无人抚养儿童", 1500.0),
+        ("合计", "1笔", None, None, 1500),  # the total row
     ]
+    draft = client.post(f"/welfare/payments/{run.pk}/pay/", follow=True).content.decode()
+    assert "审核" in draft and DisbursementRun.objects.get().state == "draft"  # approved first
+    client.post(f"/welfare/payments/{run.pk}/approve/")
     client.post(f"/welfare/payments/{run.pk}/pay/")
     again = client.post(f"/welfare/payments/{run.pk}/pay/", follow=True).content.decode()
     assert "发放过" in again

@@ -15,7 +15,14 @@ from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.factories import ChildFactory, ready_to_pay
 from tongyou.welfare import spotchecks
-from tongyou.welfare.disbursement import ReturnsRefused, RunRefused, build_run, mark_paid, record_returns
+from tongyou.welfare.disbursement import (
+    ReturnsRefused,
+    RunRefused,
+    approve_run,
+    build_run,
+    mark_paid,
+    record_returns,
+)
 from tongyou.welfare.models import AllowanceStandard, Category, Payment, SpotCheckItem
 from tongyou.welfare.workflow import file_application
 
@@ -44,19 +51,24 @@ def test_the_bank_file_has_full_accounts_and_references_and_its_download_is_logg
     app = paid_child(district, region)
     run = build_run(MARCH, district)
     client = client_for(Role.CASEWORKER)
+    draft = client.get(f"/welfare/payments/{run.pk}/bank.csv", follow=True).content.decode()
+    assert "审核" in draft  # no bank file from a draft
+    approve_run(run, district)
     response = client.get(f"/welfare/payments/{run.pk}/bank.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     payment = run.payments.get()
-    assert rows[0] == ["序号", "户名", "账号", "开户行", "金额", "摘要", "业务参考号"]
+    assert rows[0] == ["序号", "户名", "身份证号码", "账号", "开户行", "金额", "摘要", "业务参考号"]
     assert rows[1] == [
         "1",
         "外祖母",
+        app.account_holder_id_number,
         "6228480012345678901",
         app.bank_name,
         "1712.00",
         "2026-03生活补贴",
         payment.reference,
     ]
+    assert rows[-1] == ["合计", "", "", "", "", "1712.00", "共1笔", ""]  # control totals
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, details__format="bank-csv").exists()
     assert (
         client_for(Role.CASEWORKER, "150104001000").get(f"/welfare/payments/{run.pk}/bank.csv").status_code
@@ -66,7 +78,7 @@ def test_the_bank_file_has_full_accounts_and_references_and_its_download_is_logg
 
 def test_a_returned_payment_is_reissued_once_in_the_next_run(region, district):
     app = paid_child(district, region)
-    march = mark_paid(build_run(MARCH, district), district)
+    march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     payment = march.payments.get()
     record_returns(march, district, [(2, payment.reference, "账户已销户", MARCH)])
     app.account_number = "6228480099999999999"
@@ -77,14 +89,14 @@ def test_a_returned_payment_is_reissued_once_in_the_next_run(region, district):
         (Decimal("1712.00"), 0),
         (Decimal("1712.00"), payment.pk),
     ]
-    mark_paid(april, district)
+    mark_paid(approve_run(april, district), district)
     may = build_run(MAY, district)
     assert list(may.payments.values_list("reissue_of", flat=True)) == [None]
 
 
 def test_a_return_file_with_one_bad_row_records_nothing_and_names_the_row(region, district):
     paid_child(district, region)
-    march = mark_paid(build_run(MARCH, district), district)
+    march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     good = march.payments.get().reference
     with pytest.raises(ReturnsRefused) as refused:
         record_returns(
@@ -96,7 +108,7 @@ def test_a_return_file_with_one_bad_row_records_nothing_and_names_the_row(region
 
 def test_the_return_file_is_uploaded_on_the_run_page(client_for, region, district):
     paid_child(district, region)
-    march = mark_paid(build_run(MARCH, district), district)
+    march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     reference = march.payments.get().reference
     content = f"业务参考号,退回原因,退回日期\n{reference},账号不存在,2026年3月20日\n".encode("gbk")
     client = client_for(Role.CASEWORKER)
@@ -121,7 +133,7 @@ def test_nothing_is_ever_paid_twice_even_with_returns(region, district, script):
         except RunRefused:  # a paid month refuses a rebuild
             continue
         if pay:
-            mark_paid(run, district)
+            mark_paid(approve_run(run, district), district)
             if bounce:
                 payment = run.payments.filter(reissue_of__isnull=True).first()
                 if payment:
@@ -139,7 +151,7 @@ def test_nothing_is_ever_paid_twice_even_with_returns(region, district, script):
 def paid_march(region, district):
     for n, grid in enumerate(["150104001001001"] * 12 + ["150104002001001"] * 3 + ["150104100200001"]):
         paid_child(district, region, grid=grid, account=f"62284800123456{n:05d}")
-    return mark_paid(build_run(MARCH, district), district)
+    return mark_paid(approve_run(build_run(MARCH, district), district), district)
 
 
 def test_a_spot_check_is_stratified_by_street_and_reproducible_from_its_seed(paid_march, district):
@@ -204,7 +216,7 @@ def test_a_hostile_or_wrong_return_file_is_refused_and_records_nothing(
     client_for, region, district, name, content, words
 ):
     paid_child(district, region)
-    march = mark_paid(build_run(MARCH, district), district)
+    march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     page = client_for(Role.CASEWORKER).post(
         f"/welfare/payments/{march.pk}/returns/", {"file": SimpleUploadedFile(name, content)}, follow=True
     )
@@ -214,7 +226,7 @@ def test_a_hostile_or_wrong_return_file_is_refused_and_records_nothing(
 
 def test_a_banks_own_column_names_below_a_title_row_are_read(client_for, region, district):
     paid_child(district, region)
-    march = mark_paid(build_run(MARCH, district), district)
+    march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     reference = march.payments.get().reference
     content = f"代发退票明细\n流水号,失败原因,退票日期\n{reference},户名不符,2026-03-21 00:00:00\n".encode(
         "gbk"
