@@ -469,3 +469,53 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"Visit #{self.pk}"
+
+
+class PayeeChange(models.Model):
+    """A change of who is paid, or into which account, for an allowance already on file: proposed
+    by a caseworker and applied only when a second caseworker approves it (four eyes)."""
+
+    jurisdiction_field = "application__child__residence_region"
+    audit_personal = True
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second caseworker")
+        APPLIED = "applied", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.ForeignKey(
+        AllowanceApplication, on_delete=models.CASCADE, related_name="payee_changes"
+    )
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=50, blank=True)
+    account_holder_id_number = EncryptedTextField(_("account holder's ID number"), blank=True)
+    account_number = EncryptedTextField(_("account number"), blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payee change")
+        verbose_name_plural = _("payee changes")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(state="pending"),
+                name="one_pending_payee_change",
+            )
+        ]
+
+    def __str__(self):
+        return f"Payee change #{self.pk}"

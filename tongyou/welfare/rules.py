@@ -52,6 +52,10 @@ rules.add_perm(
     | (has_role(Role.UNIT_OFFICER) & has_reporting_duty),
 )
 
+# Who is paid, and into which account: caseworkers only; a change needs a second caseworker.
+rules.add_perm("welfare.change_payee", has_role(Role.CASEWORKER) & in_jurisdiction)
+rules.add_perm("welfare.view_payeechange", welfare_staff & in_jurisdiction)
+
 # Visits and the ledger: community child directors, street officers and caseworkers of the area.
 rules.add_perm("welfare.add_visit", welfare_staff & in_jurisdiction)
 rules.add_perm("welfare.view_visit", welfare_staff & in_jurisdiction)

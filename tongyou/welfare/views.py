@@ -18,7 +18,15 @@ from tongyou.datahub.models import Child
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
 from . import eligibility, workflow
-from .models import AllowanceApplication, Category, Evidence, EvidenceKind, ParentSituation, Status
+from .models import (
+    AllowanceApplication,
+    Category,
+    Evidence,
+    EvidenceKind,
+    ParentSituation,
+    PayeeChange,
+    Status,
+)
 
 SITUATIONS = [("", "—"), *ParentSituation.choices]
 
@@ -131,6 +139,17 @@ def application_detail(request, pk):
             "name": mask_name(app.child.name),
             "id_number": mask_id_number(app.child.id_number),
             "account_number": mask_account(app.account_number),
+            "pending_payee": [
+                {
+                    "change": c,
+                    "holder": mask_name(c.account_holder),
+                    "holder_id": mask_id_number(c.account_holder_id_number),
+                    "account": mask_account(c.account_number),
+                    "may_decide": can(request.user, "welfare.change_payee", app)
+                    and c.requested_by_id != request.user.pk,
+                }
+                for c in app.payee_changes.filter(state="pending").select_related("requested_by")
+            ],
             "events": app.events.select_related("actor"),
             "actions": actions,
             "overdue": workflow.is_overdue(app),
@@ -163,7 +182,12 @@ def application_details(request, pk):
         except workflow.TransitionRefused as exc:
             messages.error(request, str(exc))
         else:
-            if changed:
+            if "payee_change" in changed:
+                messages.success(
+                    request,
+                    gettext("The change of payee is recorded and waits for a second caseworker's approval."),
+                )
+            elif changed:
                 messages.success(request, gettext("Saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -214,6 +238,19 @@ def application_act(request, pk):
     except workflow.TransitionRefused as exc:
         messages.error(request, str(exc))
     return redirect("welfare:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def payee_change_decide(request, pk):
+    change = get_scoped_or_404(PayeeChange.objects.select_related("application__child"), request.user, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        workflow.decide_payee_change(change, request.user, approve, request=request)
+        messages.success(request, gettext("Applied.") if approve else gettext("Rejected."))
+    except workflow.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("welfare:application_detail", pk=change.application_id)
 
 
 ACTION_LABELS = {

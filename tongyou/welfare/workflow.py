@@ -26,11 +26,12 @@ from tongyou.core import uploads
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
-from tongyou.core.workflow import StaleState, current
+from tongyou.core.workflow import StaleState, current, lock
 from tongyou.privacy.idnumbers import validate_id_number
+from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
 from . import eligibility
-from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, Status
+from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, PayeeChange, Status
 
 DEFAULT_TIME_LIMITS = {
     # working days for the street/town review and the district decision; days of public notice.
@@ -322,13 +323,20 @@ PARENT_AND_BANK_FIELDS = (
 )
 
 
+PAYEE_FIELDS = ("bank_name", "account_holder", "account_holder_id_number", "account_number")
+
+
 @transaction.atomic
 def update_details(application, user, request=None, **values):
-    """Record parents' situations (while the application can still change) and the bank account."""
+    """Record parents' situations (while the application can still change) and the bank account.
+    The account is recorded by a caseworker; once one is on file, a change waits for a second
+    caseworker's approval (a PayeeChange) and is not applied here. Returns the fields changed
+    now (and "payee_change" when a change was proposed)."""
     if not can(user, "welfare.act_allowanceapplication", application):
         raise TransitionRefused(_("This application is outside your jurisdiction or role."))
+    lock(application)
     editable = application.status in (Status.DRAFT, Status.RETURNED)
-    changed = []
+    changed, payee = [], {}
     for field, value in values.items():
         if field not in PARENT_AND_BANK_FIELDS or getattr(application, field) == value:
             continue
@@ -345,14 +353,100 @@ def update_details(application, user, request=None, **values):
                 raise TransitionRefused(
                     _("Account holder's ID number: %(fault)s") % {"fault": exc.messages[0]}
                 ) from None
+        if field in PAYEE_FIELDS:
+            payee[field] = value
+            continue
         setattr(application, field, value)
         changed.append(field)
-    if changed:
-        application.save(update_fields=[*changed, "updated_at"])
+    if payee:
+        if not can(user, "welfare.change_payee", application):
+            raise TransitionRefused(_("Only a caseworker records or changes who is paid and the account."))
+        if application.account_number:  # a change of an account on file: four eyes
+            propose_payee_change(application, user, request=request, **payee)
+            changed.append("payee_change")
+        else:  # the first recording, before any payment
+            for field, value in payee.items():
+                setattr(application, field, value)
+            changed += list(payee)
+    saved = [f for f in changed if f != "payee_change"]
+    if saved:
+        application.save(update_fields=[*saved, "updated_at"])
         record(
-            AuditEntry.Action.UPDATE, request=request, user=user, obj=application, details={"fields": changed}
+            AuditEntry.Action.UPDATE, request=request, user=user, obj=application, details={"fields": saved}
         )
     return changed
+
+
+def _masked_payee(source):
+    return {
+        "bank": source.bank_name,
+        "holder": mask_name(source.account_holder),
+        "holder_id": mask_id_number(source.account_holder_id_number),
+        "account": mask_account(source.account_number),
+    }
+
+
+def propose_payee_change(application, user, request=None, **payee):
+    """A proposed change of payee or account, complete (unchanged fields kept), waiting for a
+    second caseworker. One at a time per application."""
+    current_values = {f: getattr(application, f) for f in PAYEE_FIELDS}
+    if application.payee_changes.filter(state=PayeeChange.State.PENDING).exists():
+        raise TransitionRefused(
+            _("A change of payee is already waiting for approval; decide that one first.")
+        )
+    change = PayeeChange.objects.create(
+        application=application, requested_by=user, **(current_values | payee)
+    )
+    record(
+        AuditEntry.Action.CREATE,
+        request=request,
+        user=user,
+        obj=change,
+        details={"old": _masked_payee(application), "new": _masked_payee(change)},
+    )
+    notify(
+        [
+            u
+            for u in staff_covering(application.child.residence_region, (Role.CASEWORKER,))
+            if u.pk != user.pk
+        ],
+        f"welfare.payee.{change.pk}.proposed",
+        _("A change of payee for application #%(number)s waits for a second caseworker's approval.")
+        % {"number": application.pk},
+        _application_url(application),
+    )
+    return change
+
+
+@transaction.atomic
+def decide_payee_change(change, user, approve, request=None):
+    """Apply (or reject) a proposed change: by a caseworker who did not propose it, once."""
+    application = change.application
+    if not can(user, "welfare.change_payee", application):
+        raise TransitionRefused(_("Only a caseworker records or changes who is paid and the account."))
+    try:
+        current(change, "state", seen=PayeeChange.State.PENDING)
+    except StaleState as exc:
+        raise TransitionRefused(str(exc)) from None
+    if change.requested_by_id == user.pk:
+        raise TransitionRefused(_("You proposed this change; another caseworker must approve it."))
+    lock(application)
+    old = _masked_payee(application)
+    if approve:
+        for field in PAYEE_FIELDS:
+            setattr(application, field, getattr(change, field))
+        application.save(update_fields=[*PAYEE_FIELDS, "updated_at"])
+    change.state = PayeeChange.State.APPLIED if approve else PayeeChange.State.REJECTED
+    change.decided_by, change.decided_at = user, timezone.now()
+    change.save()
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        user=user,
+        obj=change,
+        details={"decision": change.state, "old": old, "new": _masked_payee(change)},
+    )
+    return change
 
 
 @transaction.atomic

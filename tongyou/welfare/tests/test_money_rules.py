@@ -190,3 +190,41 @@ def test_a_draft_prepared_before_a_termination_or_a_new_standard_is_refused_at_a
     with pytest.raises(RunRefused, match="不能重新生成"):
         build_run(APRIL, district)  # references issued to the bank never change
     assert [p.reference for p in approved.payments.all()] == references
+
+
+# ---------------------------------------------------------------- who may change where money goes
+
+
+def test_only_a_caseworker_changes_the_payee_and_a_second_one_approves_it(
+    client_for, make_user, region, district
+):
+    from tongyou.audit.models import AuditEntry
+    from tongyou.welfare.models import PayeeChange
+    from tongyou.welfare.workflow import decide_payee_change, update_details
+
+    app = paid_child(district, region)  # in payment, account on file
+    director = make_user(Role.CHILD_DIRECTOR, COMMUNITY)
+    with pytest.raises(TransitionRefused, match="个案工作者"):
+        update_details(app, director, account_number="6222020000000000001")
+    changed = update_details(app, district, account_number="6222020000000000001", account_holder="外祖父")
+    assert changed == ["payee_change"]
+    app.refresh_from_db()
+    assert app.account_number == "6228480012345678901"  # not applied yet
+    change = PayeeChange.objects.get()
+    with pytest.raises(TransitionRefused, match="另一名"):
+        decide_payee_change(change, district, approve=True)
+    second = make_user(Role.CASEWORKER)
+    decide_payee_change(PayeeChange.objects.get(), second, approve=True)
+    app.refresh_from_db()
+    assert (app.account_number, app.account_holder) == ("6222020000000000001", "外祖父")
+    entry = AuditEntry.objects.filter(object_type="welfare.PayeeChange", details__decision="applied").get()
+    assert entry.details["old"]["account"].endswith("8901") and entry.details["new"]["account"].endswith(
+        "0001"
+    )
+    assert "6228480012345678901" not in str(entry.details) and "6222020000000000001" not in str(entry.details)
+    with pytest.raises(TransitionRefused, match="刷新"):
+        decide_payee_change(change, second, approve=False)  # decided already: told, not re-applied
+    director_page = client_for(Role.CHILD_DIRECTOR, COMMUNITY).post(
+        f"/welfare/applications/{app.pk}/details/", {"account_number": "6222020000000000002"}, follow=True
+    )
+    assert "个案工作者" in director_page.content.decode()
