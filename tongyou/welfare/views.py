@@ -154,6 +154,7 @@ def application_detail(request, pk):
             "actions": actions,
             "overdue": workflow.is_overdue(app),
             "labels": ACTION_LABELS,
+            "irreversible": IRREVERSIBLE,
             "findings": findings,
             "summary": eligibility.summary(findings),
             "evidence": app.evidence.select_related("uploaded_by").defer("content"),
@@ -203,11 +204,15 @@ def evidence_upload(request, pk):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("welfare:application_detail", pk=app.pk)
     try:
-        workflow.attach_evidence(
+        evidence = workflow.attach_evidence(
             app, request.user, form.cleaned_data["kind"], form.cleaned_data["file"], request=request
         )
     except workflow.TransitionRefused as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, gettext("Attached: %(kind)s (kept encrypted).") % {"kind": evidence.get_kind_display()}
+        )
     return redirect("welfare:application_detail", pk=app.pk)
 
 
@@ -226,10 +231,11 @@ def evidence_file(request, pk):
 @require_POST
 def application_act(request, pk):
     app = get_scoped_or_404(AllowanceApplication.objects.select_related("child"), request.user, pk=pk)
+    action = request.POST.get("action", "")
     try:
         workflow.transition(
             app,
-            request.POST.get("action", ""),
+            action,
             request.user,
             reason=request.POST.get("reason", ""),
             request=request,
@@ -237,6 +243,12 @@ def application_act(request, pk):
         )
     except workflow.TransitionRefused as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            gettext("Done: %(action)s. The application is now '%(status)s'.")
+            % {"action": ACTION_LABELS.get(action, action), "status": app.get_status_display()},
+        )
     return redirect("welfare:application_detail", pk=app.pk)
 
 
@@ -253,6 +265,8 @@ def payee_change_decide(request, pk):
     return redirect("welfare:application_detail", pk=change.application_id)
 
 
+# Steps that cannot be undone ask first (core/static/core/confirm.js reads data-confirm).
+IRREVERSIBLE = {"withdraw", "town_reject", "county_reject", "terminate"}
 ACTION_LABELS = {
     "submit": _("Submit to the street or town"),
     "withdraw": _("Withdraw"),

@@ -228,3 +228,16 @@ def test_only_a_caseworker_changes_the_payee_and_a_second_one_approves_it(
         f"/welfare/applications/{app.pk}/details/", {"account_number": "6222020000000000002"}, follow=True
     )
     assert "个案工作者" in director_page.content.decode()
+
+
+def test_a_step_says_what_happened_and_irreversible_steps_ask_first(client_for, region):
+    director = client_for(Role.CHILD_DIRECTOR, COMMUNITY)
+    child = ChildFactory(residence_region=region("150104001001001"))
+    app = file_application(child, Category.UNSUPPORTED, "祖父", director.user)
+    page = director.get(f"/welfare/applications/{app.pk}/").content.decode()
+    assert 'data-confirm="此操作不可撤销' in page.split('value="withdraw"')[0].rsplit("<form", 1)[1]
+    assert "/static/core/confirm.js" in page
+    done = director.post(
+        f"/welfare/applications/{app.pk}/act/", {"action": "submit", "seen": "draft"}, follow=True
+    ).content.decode()
+    assert "已完成" in done and "已提交街道（镇）" in done
