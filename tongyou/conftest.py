@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from tongyou.accounts.services import load_units
+from tongyou.core.workdays import notices_changed
 from tongyou.datahub.services.imports.sources import load_sources
 from tongyou.monitoring.services import load_indicators, load_plan
 from tongyou.privacy.keys import reset_keyring_cache
@@ -45,8 +46,10 @@ def concurrent_db(request, transactional_db, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_keyring():
     reset_keyring_cache()
+    notices_changed()  # a holiday notice of a rolled-back test must not linger
     yield
     reset_keyring_cache()
+    notices_changed()
 
 
 @pytest.fixture

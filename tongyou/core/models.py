@@ -30,3 +30,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class HolidayNotice(models.Model):
+    """A year's official holiday arrangement (国务院办公厅关于某年部分节假日安排的通知), entered by an
+    administrator for a year the installed calendar package does not cover yet. Until a year has
+    one, working-day deadlines in it are provisional (core/workdays.py)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    holidays = models.TextField(
+        _("days off"),
+        help_text=_("One date or range a line: 2027-02-06 or 2027-02-06~2027-02-13."),
+    )
+    working_weekends = models.TextField(
+        _("make-up working days (调休上班)"), blank=True, help_text=_("One date a line: 2027-02-14.")
+    )
+    source = models.CharField(_("notice (文号)"), max_length=120)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("holiday notice")
+        verbose_name_plural = _("holiday notices")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} {self.source}"
