@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/<int:pk>/act/", views.application_act, name="application_act"),
     path("applications/<int:pk>/details/", views.application_details, name="application_details"),
     path("payee-changes/<int:pk>/decide/", views.payee_change_decide, name="payee_change_decide"),
+    path("notice/", views.public_notice, name="public_notice"),
     path("applications/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("visits/", ledger_views.visit_schedule, name="visit_schedule"),

@@ -252,6 +252,15 @@ def application_act(request, pk):
     return redirect("welfare:application_detail", pk=app.pk)
 
 
+def public_notice(request):
+    """公示 (no login): orphans approved for the allowance, during their notice period only."""
+    from . import notice
+
+    return render(
+        request, "welfare/public_notice.html", {"rows": notice.on_notice(), "today": timezone.localdate()}
+    )
+
+
 @login_required
 @require_POST
 def payee_change_decide(request, pk):

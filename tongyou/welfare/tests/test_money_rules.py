@@ -241,3 +241,34 @@ def test_a_step_says_what_happened_and_irreversible_steps_ask_first(client_for, 
         f"/welfare/applications/{app.pk}/act/", {"action": "submit", "seen": "draft"}, follow=True
     ).content.decode()
     assert "已完成" in done and "已提交街道（镇）" in done
+
+
+# ---------------------------------------------------------------- 公示
+
+
+def test_orphans_are_published_masked_for_their_notice_period_only_and_never_unsupported_children(
+    client, make_user, region, district
+):
+    from tongyou.welfare import notice
+
+    street = make_user(Role.STREET_OFFICER, STREET)
+    director = make_user(Role.CHILD_DIRECTOR, COMMUNITY)
+
+    def approved(category, name):
+        child = ChildFactory(residence_region=region("150104001001001"), name=name)
+        app = file_application(child, category, "外祖母", director)
+        transition(app, "submit", director, on=datetime.date(2026, 3, 2))
+        transition(app, "town_approve", street, on=datetime.date(2026, 3, 3))
+        transition(app, "county_approve", district, reason="核实无误", on=datetime.date(2026, 3, 4))
+        return app
+
+    orphan = approved(Category.ORPHAN, "张小三")
+    approved(Category.UNSUPPORTED, "李小四")
+    page = client.get("/welfare/notice/").content.decode()  # no login
+    # The notice runs five working days from 2026-03-04; the test's today is later: take "today" in it.
+    rows = notice.on_notice(today=datetime.date(2026, 3, 5))
+    assert [r["name"] for r in rows] == ["张*三"] and rows[0]["until"] == orphan.step_due
+    assert "李" not in str(rows) and "李小四" not in page and "张小三" not in page
+    assert notice.on_notice(today=orphan.step_due + datetime.timedelta(days=1)) == []  # taken down
+    transition(orphan, "end_notice", district, on=orphan.step_due)
+    assert notice.on_notice(today=datetime.date(2026, 3, 5)) == []
