@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from tongyou.core.scoping import require, scoped
 from tongyou.core.workdays import add_working_days
 from tongyou.datahub.codes import ChildStatus
-from tongyou.datahub.models import Child, StatusPeriod
+from tongyou.datahub.models import Child, Guardian, StatusPeriod
 from tongyou.datahub.services.filters import current, holding
+from tongyou.privacy.masking import mask_name, mask_phone
 
 from . import harm
 from .models import AllowanceApplication, Category, Status, Visit
@@ -178,3 +179,112 @@ def record_visit(child, user, visited_on, risk, notes=""):
         )
         visit.save()
     return visit
+
+
+# ---------------------------------------------------------------- the quarterly ledger (季度台账)
+
+
+def quarter_bounds(year, quarter):
+    start = datetime.date(year, 3 * (quarter - 1) + 1, 1)
+    following = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return start, following - datetime.timedelta(days=1)
+
+
+@dataclass
+class LedgerRow:
+    category: str
+    child: Child
+    guardian: str
+    guardian_phone: str
+    street: str
+    community: str
+    allowance: str
+    period: str
+    last_visit: datetime.date | None
+    risk: str
+    changes: list
+    overdue: bool
+
+
+def quarterly(user, year, quarter, today=None):
+    """The ledger as a civil-affairs office keeps it for a quarter: one row per child and
+    category in the registers at the quarter's end (or today, in the current quarter), with the
+    guardian, the allowance and its period, the last visit and its risk, what changed in the
+    quarter; a child registered recently is not overdue before the first visit is due."""
+    from .disbursement import standard_for  # disbursement imports nothing of the ledger
+
+    start, end = quarter_bounds(year, quarter)
+    as_of = min(end, today or timezone.localdate())
+    schedule = {s.child.pk: s for s in visit_schedule(user, as_of)}
+    ids = list(schedule)
+    periods = StatusPeriod.objects.filter(child__in=ids, status__in=REGISTER_CATEGORIES)
+    categories = defaultdict(set)
+    changes = defaultdict(list)
+    status_labels = dict(ChildStatus.choices)
+    for child_id, status, valid_from, valid_to in periods.values_list(
+        "child_id", "status", "valid_from", "valid_to"
+    ):
+        if valid_from <= as_of and (valid_to is None or valid_to >= as_of):
+            categories[child_id].add(str(status_labels[status]))
+        if start <= valid_from <= end:
+            changes[child_id].append(
+                _("registered as %(category)s on %(day)s")
+                % {"category": status_labels[status], "day": valid_from}
+            )
+        if valid_to and start <= valid_to <= end:
+            changes[child_id].append(
+                _("%(category)s ended on %(day)s") % {"category": status_labels[status], "day": valid_to}
+            )
+    applications = {}
+    for application in AllowanceApplication.objects.filter(
+        child__in=ids, status__in=IN_REGISTER + (Status.TERMINATED,)
+    ):
+        if application.status in IN_REGISTER:
+            categories[application.child_id].add(str(application.get_category_display()))
+            applications[application.child_id] = application
+        for event in application.events.filter(
+            on__gte=start, on__lte=end, action__in=("sign_agreement", "suspend", "resume", "terminate")
+        ):
+            changes[application.child_id].append(
+                _("%(step)s on %(day)s") % {"step": event.get_to_status_display(), "day": event.on}
+            )
+    guardians = {}
+    for guardian in Guardian.objects.filter(child__in=ids).order_by("child_id", "pk"):
+        guardians.setdefault(guardian.child_id, guardian)
+    risk_labels = dict(Visit.Risk.choices)
+    rows = []
+    for child_id, scheduled in schedule.items():
+        child = scheduled.child
+        community = child.residence_region.community
+        guardian = guardians.get(child_id)
+        application = applications.get(child_id)
+        allowance = period = ""
+        if application is not None:
+            standard = standard_for(application.category, as_of.replace(day=1))
+            allowance = f"{standard.monthly_amount}" if standard else ""
+            period = f"{application.payment_start:%Y-%m}" if application.payment_start else ""
+            if application.payment_end:
+                period += f" — {application.payment_end:%Y-%m}"
+        for category in sorted(categories[child_id]) or [str(_("In difficulty"))]:
+            rows.append(
+                LedgerRow(
+                    category=category,
+                    child=child,
+                    guardian=mask_name(guardian.name) if guardian else "",
+                    guardian_phone=mask_phone(guardian.phone) if guardian else "",
+                    street=community.parent.name if community.parent else "",
+                    community=community.name,
+                    allowance=allowance,
+                    period=period,
+                    last_visit=scheduled.last_visit,
+                    risk=str(risk_labels.get(scheduled.last_risk, "")),
+                    changes=changes[child_id],
+                    overdue=scheduled.due < as_of,
+                )
+            )
+    rows.sort(key=lambda r: (r.category, r.street, r.community, r.child.pk))
+    by_category, by_street = defaultdict(int), defaultdict(int)
+    for row in rows:
+        by_category[row.category] += 1
+        by_street[row.street] += 1
+    return rows, dict(sorted(by_category.items())), dict(sorted(by_street.items())), (start, end, as_of)

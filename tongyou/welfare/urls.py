@@ -24,6 +24,7 @@ urlpatterns = [
     path("spot-checks/items/<int:pk>/", run_views.spot_check_item, name="spot_check_item"),
     path("ledger/", ledger_views.dashboard, name="ledger"),
     path("ledger.xlsx", ledger_views.ledger_xlsx, name="ledger_xlsx"),
+    path("ledger-quarter.xlsx", ledger_views.ledger_quarter_xlsx, name="ledger_quarter_xlsx"),
     path("visits/new/<int:child_pk>/", ledger_views.visit_new, name="visit_new"),
     path("harm/", harm_views.report_list, name="report_list"),
     path("harm/new/", harm_views.report_staff_new, name="report_staff_new"),

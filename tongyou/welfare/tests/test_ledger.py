@@ -113,3 +113,40 @@ def test_the_visit_schedule_page_lists_only_the_directors_community(client_for, 
     mine, theirs = registered_child(region), registered_child(region, grid="150104002001001")
     page = client_for(Role.CHILD_DIRECTOR, "150104001001").get("/welfare/visits/").content.decode()
     assert f"/welfare/visits/new/{mine.pk}/" in page and f"/welfare/visits/new/{theirs.pk}/" not in page
+
+
+def test_a_child_registered_today_is_not_overdue_before_the_first_visit_is_due(client_for, region):
+    child = ChildFactory(residence_region=region("150104001001001"))
+    StatusPeriod.objects.create(
+        child=child, unit=Unit.objects.get(code="mzj"), status=ChildStatus.LEFT_BEHIND, valid_from=TODAY
+    )
+    rows = client_for(Role.CHILD_DIRECTOR, "150104001001").get("/welfare/ledger/").context["overdue"]
+    assert child.pk not in [r["child"].pk for r in rows]
+
+
+def test_the_quarterly_ledger_has_the_columns_and_totals_a_civil_affairs_office_keeps(client_for, region):
+    from tongyou.datahub.models import Guardian
+
+    old = registered_child(region)  # registered 400 days ago, never visited: overdue
+    Guardian.objects.create(child=old, name="王大伟", relationship="1", phone="13912345678")
+    new = ChildFactory(residence_region=region("150104002001001"))
+    StatusPeriod.objects.create(
+        child=new, unit=Unit.objects.get(code="mzj"), status=ChildStatus.ORPHAN, valid_from=TODAY
+    )
+    quarter = (TODAY.month - 1) // 3 + 1
+    response = client_for(Role.CASEWORKER).get(
+        f"/welfare/ledger-quarter.xlsx?year={TODAY.year}&quarter={quarter}"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][:4] == ("序号", "类别", "儿童姓名", "身份证号码") and rows[2][-2:] == (
+        "本季度变化",
+        "走访超期",
+    )
+    body = {r[1]: r for r in rows[3:5]}
+    assert body["留守儿童"][4] == "王*伟" and "*" in body["留守儿童"][5] and body["留守儿童"][-1] == "是"
+    assert "认定" in body["孤儿"][-2] and body["孤儿"][-1] in ("", None)  # new this quarter, not yet due
+    text = " ".join(str(c) for r in rows for c in r if c)
+    assert "按类别合计" in text and "按街道（镇）合计" in text and "王大伟" not in text
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_A4
