@@ -228,3 +228,59 @@ def test_found_and_false_alarm_at_once_send_one_cancel(concurrent_db, make_user,
     )
     assert len(refused(outcomes, publishing.AlertRefused)) == 1
     assert AlertMessage.objects.filter(case=case, msg_type=AlertMessage.Type.CANCEL).count() == 1
+
+
+# ---------------------------------------------------------------- money
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_caseworkers_approving_one_payee_change_at_once_apply_it_once(concurrent_db, make_user, region):
+    from tongyou.audit.models import AuditEntry
+    from tongyou.factories import ready_to_pay
+    from tongyou.welfare.models import PayeeChange
+    from tongyou.welfare.workflow import decide_payee_change, update_details
+
+    district = make_user(Role.CASEWORKER)
+    app = file_application(
+        ChildFactory(residence_region=region("150104001001001")), Category.ORPHAN, "外祖母", district
+    )
+    ready_to_pay(app)
+    update_details(app, district, account_number="6222020000000000009")
+    change = PayeeChange.objects.get()
+    first, second = make_user(Role.CASEWORKER), make_user(Role.CASEWORKER)
+    outcomes = at_once(
+        lambda: decide_payee_change(PayeeChange.objects.get(pk=change.pk), first, approve=True),
+        lambda: decide_payee_change(PayeeChange.objects.get(pk=change.pk), second, approve=False),
+    )
+    assert len(refused(outcomes, TransitionRefused)) == 1
+    assert (
+        AuditEntry.objects.filter(object_type="welfare.PayeeChange", details__has_key="decision").count() == 1
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_a_payment_list_twice_at_once_approves_it_once(concurrent_db, make_user, region):
+    from decimal import Decimal
+
+    from tongyou.factories import ready_to_pay
+    from tongyou.welfare.disbursement import RunRefused, approve_run, build_run
+    from tongyou.welfare.models import AllowanceStandard, DisbursementRun
+
+    district = make_user(Role.CASEWORKER)
+    AllowanceStandard.objects.create(
+        category=Category.ORPHAN, monthly_amount=Decimal("1712.00"), effective_from=datetime.date(2026, 1, 1)
+    )
+    app = file_application(
+        ChildFactory(residence_region=region("150104001001001")), Category.ORPHAN, "外祖母", district
+    )
+    AllowanceApplication.objects.filter(pk=app.pk).update(
+        status="active", payment_start=datetime.date(2026, 1, 1)
+    )
+    ready_to_pay(app)
+    run = build_run(datetime.date(2026, 3, 1), district)
+    outcomes = at_once(
+        lambda: approve_run(DisbursementRun.objects.get(pk=run.pk), district),
+        lambda: approve_run(DisbursementRun.objects.get(pk=run.pk), district),
+    )
+    assert len(refused(outcomes, RunRefused)) == 1
+    assert DisbursementRun.objects.get(pk=run.pk).state == "approved"
