@@ -21,6 +21,15 @@ class StaleState(ValueError):
     """The record changed since the person saw it; the message says how, and to reload."""
 
 
+def latest_actor(events) -> str:
+    """The name of whoever made the latest of `events` (a record's history, each with an
+    `actor`): the "who" of "X has already changed this"."""
+    event = events.select_related("actor").order_by("-id").first()
+    if event is None:
+        return ""
+    return event.actor.get_full_name() or event.actor.get_username()
+
+
 def lock(instance: models.Model) -> models.Model:
     """`instance` read again and locked for the rest of the transaction, whatever its state."""
     model = type(instance)

@@ -18,7 +18,7 @@ from tongyou.audit.services import record
 from tongyou.core import uploads
 from tongyou.core.notifications import notify
 from tongyou.core.scoping import require
-from tongyou.core.workflow import StaleState, current, lock
+from tongyou.core.workflow import StaleState, current, latest_actor, lock
 
 from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
 
@@ -85,8 +85,7 @@ def _log(report, user, action, comment="", request=None):
 
 
 def last_actor(report):
-    event = report.events.select_related("actor").order_by("-id").first()
-    return (event.actor.get_full_name() or event.actor.get_username()) if event else ""
+    return latest_actor(report.events)
 
 
 def _editable(report, user):

@@ -22,7 +22,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import require, scoped
-from tongyou.core.workflow import lock
+from tongyou.core.workflow import latest_actor, lock
 from tongyou.datahub.models import ID_INDEX_PURPOSE, Child
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.idnumbers import validate_id_number
@@ -124,8 +124,7 @@ URGENCY_RANK = {HarmReport.Urgency.IMMEDIATE: 0, HarmReport.Urgency.URGENT: 1, H
 
 
 def last_actor(report):
-    action = report.actions.select_related("actor").order_by("-id").first()
-    return (action.actor.get_full_name() or action.actor.get_username()) if action else ""
+    return latest_actor(report.actions)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from tongyou.core import uploads
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
-from tongyou.core.workflow import StaleState, current, lock
+from tongyou.core.workflow import StaleState, current, latest_actor, lock
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
@@ -133,9 +133,7 @@ def is_overdue(application, today=None):
 
 
 def last_actor(application):
-    """Who made the application's latest change (for "X has already changed this")."""
-    event = application.events.select_related("actor").order_by("-id").first()
-    return event.actor.get_full_name() or event.actor.get_username() if event else ""
+    return latest_actor(application.events)
 
 
 @transaction.atomic
