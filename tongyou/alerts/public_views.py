@@ -77,7 +77,8 @@ def public_detail(request, reference):
         {
             "case": case,
             "form": form,
-            "map_json": {"lat": case.latitude, "lng": case.longitude, "radius_km": case.radius_km},
+            # The name the template and alerts.js read: the circle drawn on the sighting map.
+            "circles": [{"lat": case.latitude, "lng": case.longitude, "radius_km": case.radius_km}],
         },
     )
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case_act"),
     path("sightings/<int:pk>/review/", views.sighting_review, name="sighting_review"),
+    path("sightings/<int:pk>/photo", views.sighting_photo, name="sighting_photo"),
     path("venues/", views.venue_list, name="venues"),
     path("venues/<int:pk>/code-adam/", views.code_adam_trigger, name="code_adam_trigger"),
     path("code-adam/<int:pk>/", views.code_adam, name="code_adam"),

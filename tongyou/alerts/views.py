@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,6 +167,18 @@ def case_act(request, pk):
     except publishing.AlertRefused as exc:
         messages.error(request, str(exc))
     return redirect("alerts:case_detail", pk=case.pk)
+
+
+@login_required
+def sighting_photo(request, pk):
+    """A photo the public sent with a sighting: for the police of the case's area, logged."""
+    sighting = get_scoped_or_404(Sighting.objects.select_related("case"), request.user, pk=pk)
+    if not sighting.photo:
+        raise Http404
+    record(AuditEntry.Action.READ, request=request, obj=sighting, details={"photo": True})
+    response = HttpResponse(bytes(sighting.photo), content_type=sighting.photo_type)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -142,9 +142,13 @@ def end(case, user, outcome, note="", now=None, request=None):
     return message
 
 
+PURGED_NAME = "已清除"
+
+
 def purge_due(now=None):
-    """Wipe the photo and the description of cases ended more than ALERT_RETENTION_DAYS ago, from
-    the case and from its stored CAP messages. Returns the number of cases purged."""
+    """Wipe the child's name, photo and description of cases ended more than ALERT_RETENTION_DAYS
+    ago, from the case, its stored CAP messages and its sightings (reporters' contacts and photos
+    included). Returns the number of cases purged."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.ALERT_RETENTION_DAYS)
     due = MissingChildCase.objects.filter(ended_at__lte=cutoff, purged_at__isnull=True)
@@ -153,14 +157,18 @@ def purge_due(now=None):
         with transaction.atomic():
             case.photo, case.photo_type = None, ""
             case.description = case.clothing = case.suspect = case.vehicle = ""
+            case.child_name = PURGED_NAME  # the guide promises the name leaves with the case
             case.purged_at = now
             case.save()
+            # What the public sent leaves too: photos, descriptions, places and contacts; the time
+            # and point of each sighting stay, for the record of how the search went.
+            case.sightings.update(photo=None, photo_type="", description="", place="", contact="")
             for message in case.messages.exclude(msg_type=AlertMessage.Type.CANCEL):
                 message.cap_xml = cap.build(
                     case, "Cancel", message.identifier, message.sent, message.radius_km, []
                 )
                 message.save(update_fields=["cap_xml"])
-        record(AuditEntry.Action.DELETE, obj=case, details={"purged": "photo, description"})
+        record(AuditEntry.Action.DELETE, obj=case, details={"purged": "name, photo, description, sightings"})
         count += 1
     return count
 

@@ -198,3 +198,60 @@ def test_people_opt_in_with_a_place_receive_alerts_and_opt_out(new_case, setting
     new_case()
     assert Delivery.objects.filter(recipient=recipient).count() == 1
     assert public.get("/alerts/opt-out/forged/").status_code == 404
+
+
+def test_the_public_map_draws_the_alert_circle_and_police_see_sighting_photos(new_case, police, client_for):
+    import json
+
+    from tongyou.alerts.services import venues
+
+    case = new_case()
+    page = Client().get(f"/alerts/a/{case.reference}/").content.decode()
+    circles = json.loads(page.split('id="alert-circle" type="application/json">')[1].split("</script>")[0])
+    assert circles == [{"lat": case.latitude, "lng": case.longitude, "radius_km": case.radius_km}]
+    seen = venues.receive_sighting(
+        case,
+        seen_at=timezone.now() - datetime.timedelta(minutes=3),
+        latitude=40.78,
+        longitude=111.66,
+        description="穿红衣服的男孩",
+        photo=b"\xff\xd8\xff\xe0 jpeg",
+        photo_type="image/jpeg",
+    )
+    officer = client_for(Role.POLICE)
+    detail = officer.get(f"/alerts/cases/{case.pk}/").content.decode()
+    assert f"/alerts/sightings/{seen.pk}/photo" in detail
+    photo = officer.get(f"/alerts/sightings/{seen.pk}/photo")
+    assert (
+        photo.status_code == 200
+        and photo.content.startswith(b"\xff\xd8")
+        and photo["Cache-Control"] == "no-store"
+    )
+    assert (
+        client_for(Role.POLICE, "150104002000").get(f"/alerts/sightings/{seen.pk}/photo").status_code == 404
+    )
+    assert Client().get(f"/alerts/sightings/{seen.pk}/photo").status_code == 302  # to the login
+
+
+def test_a_purged_case_keeps_no_name_and_no_sighting_contact_or_photo(new_case, police, settings):
+    from tongyou.alerts.services import publishing, venues
+
+    case = new_case()
+    venues.receive_sighting(
+        case,
+        seen_at=timezone.now() - datetime.timedelta(minutes=3),
+        latitude=40.78,
+        longitude=111.66,
+        description="穿红衣服的男孩",
+        place="公交站",
+        contact="13912345678",
+        photo=b"\xff\xd8\xff\xe0 jpeg",
+        photo_type="image/jpeg",
+    )
+    publishing.end(case, police, "found", "已找到")
+    publishing.purge_due(now=timezone.now() + datetime.timedelta(days=settings.ALERT_RETENTION_DAYS + 1))
+    case.refresh_from_db()
+    assert "王小明" not in case.child_name
+    kept = Sighting.objects.get()
+    assert kept.photo is None and kept.contact == "" and kept.description == "" and kept.place == ""
+    assert kept.latitude == 40.78  # where and when remain, for the record of the search
