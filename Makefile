@@ -40,6 +40,8 @@ demo: install
 run: demo
 	@echo "Tongyou is at http://$(HOST)/  (demo accounts above; Ctrl-C stops it)"
 	@# The worker widens alerts, sends the outboxes and runs the clocks; it stops with the server.
+	@# Links in CAP messages, the feed and e-mails name the address really served (HOST=…).
+	export TONGYOU_PUBLIC_URL=$${TONGYOU_PUBLIC_URL:-http://$(HOST)}; \
 	$(MANAGE) run_worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; $(MANAGE) runserver $(HOST)
 
 test: install

@@ -1,7 +1,10 @@
 """What everyone sees: active alerts on a page and a map, each with a sighting form; the CAP feed
 and messages for other systems. An ended alert is gone from all of them at once."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -93,10 +96,19 @@ def public_photo(request, reference):
 
 
 def cap_feed(request):
+    """The latest message of every active alert, and the Cancel of every alert ended in the last
+    ALERT_RETENTION_DAYS: a poller that missed the push still learns the child was found."""
     latest = {}
-    for message in AlertMessage.objects.filter(case__state=MissingChildCase.State.ACTIVE).select_related(
-        "case"
+    for message in (
+        AlertMessage.objects.filter(case__state=MissingChildCase.State.ACTIVE)
+        .select_related("case")
+        .order_by("sent")
     ):
+        latest[message.case_id] = message
+    ended_since = timezone.now() - datetime.timedelta(days=settings.ALERT_RETENTION_DAYS)
+    for message in AlertMessage.objects.filter(
+        msg_type=AlertMessage.Type.CANCEL, case__ended_at__gte=ended_since
+    ).select_related("case"):
         latest[message.case_id] = message
     return HttpResponse(
         cap.atom_feed(sorted(latest.values(), key=lambda m: m.sent, reverse=True)),

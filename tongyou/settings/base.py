@@ -228,6 +228,10 @@ ALERT_RADIUS_STEPS = [(60, 100), (120, 200), (180, 300), (None, 500)]
 ALERT_CELL_RESOLUTIONS = [(100, 6), (300, 5), (None, 4)]
 ALERT_REQUIRE_CONFIRMATION = os.environ.get("TONGYOU_ALERT_CONFIRMATION", "") == "1"
 ALERT_RETENTION_DAYS = int(os.environ.get("TONGYOU_ALERT_RETENTION_DAYS", "7"))
+# Every CAP Alert/Update expires this many hours after it was sent; an active alert is re-issued
+# (an Update) once its latest message is two thirds of the way there. The Atom feed keeps each
+# ended alert's Cancel for ALERT_RETENTION_DAYS, so a poller that missed the push still sees it.
+ALERT_CAP_EXPIRES_HOURS = int(os.environ.get("TONGYOU_ALERT_CAP_EXPIRES_HOURS", "72"))
 ALERT_SENDER = os.environ.get("TONGYOU_ALERT_SENDER", "tongyou@yuquan.hohhot")
 PUBLIC_URL = os.environ.get("TONGYOU_PUBLIC_URL", "http://127.0.0.1:8000")
 MQTT_URL = os.environ.get("TONGYOU_MQTT_URL", "mqtt://127.0.0.1:1883")

@@ -3,6 +3,7 @@
 Alert, Update and Cancel carry a circle area `lat,lon radius_km` (WGS 84); an Update or Cancel
 lists every earlier message of the case in `references` as `sender,identifier,sent`."""
 
+import datetime
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
@@ -61,6 +62,9 @@ def build(case, msg_type, identifier, sent, radius_km, earlier):
         _add(info, "urgency", "Immediate")
         _add(info, "severity", "Severe")
         _add(info, "certainty", "Likely")
+        # Every Alert and Update says until when it holds; the worker re-issues an active alert
+        # before then (publishing.refresh_due), so a receiver never drops a child still missing.
+        _add(info, "expires", cap_time(sent + datetime.timedelta(hours=settings.ALERT_CAP_EXPIRES_HOURS)))
         _add(info, "senderName", "玉泉区儿童安全平台")
         sex = case.get_sex_display()
         _add(info, "headline", f"儿童失踪：{case.child_name}，{sex}，{case.age}岁，{case.last_seen_place}")

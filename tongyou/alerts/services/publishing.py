@@ -142,6 +142,24 @@ def end(case, user, outcome, note="", now=None, request=None):
     return message
 
 
+def refresh_due(now=None):
+    """Re-issue (an Update) every active alert whose latest message has run two thirds of its
+    CAP expiry, so receivers keep it while the child is missing. Returns the messages issued."""
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(hours=settings.ALERT_CAP_EXPIRES_HOURS * 2 / 3)
+    issued = []
+    for case in MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE):
+        latest = case.messages.order_by("-sent").first()
+        if latest is None or latest.sent > stale_before:
+            continue
+        with transaction.atomic():
+            lock(case)
+            if case.state != MissingChildCase.State.ACTIVE:
+                continue
+            issued.append(_issue(case, AlertMessage.Type.UPDATE, now))
+    return issued
+
+
 PURGED_NAME = "已清除"
 
 

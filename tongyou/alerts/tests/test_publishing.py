@@ -18,7 +18,7 @@ from lxml import etree
 
 from tongyou.accounts.roles import Role
 from tongyou.alerts.models import AlertMessage, Delivery, MissingChildCase, TopicPublication
-from tongyou.alerts.services import delivery, geo, publishing
+from tongyou.alerts.services import cap, delivery, geo, publishing
 from tongyou.audit.models import AuditEntry
 
 from .conftest import BAOTOU, YUQUAN
@@ -313,3 +313,36 @@ def locations():
     lats, lngs = rng.uniform(37, 53, 60_000), rng.uniform(97, 126, 60_000)
     ids = np.arange(len(lats))
     return ids, lats, lngs, geo.RecipientIndex(ids, lats, lngs)
+
+
+def test_every_alert_and_update_expires_and_an_active_alert_is_reissued_before_it_does(new_case, settings):
+    case = new_case()
+    alert = case.messages.get()
+    until = alert.sent + datetime.timedelta(hours=settings.ALERT_CAP_EXPIRES_HOURS)
+    assert f"<expires>{cap.cap_time(until)}</expires>" in alert.cap_xml
+    assert publishing.refresh_due(now=timezone.now() + datetime.timedelta(hours=40)) == []
+    refreshed = publishing.refresh_due(now=timezone.now() + datetime.timedelta(hours=50))
+    assert [m.msg_type for m in refreshed] == ["Update"]
+    assert "<expires>" in refreshed[0].cap_xml
+
+
+def test_the_feed_keeps_the_cancel_for_a_poller_that_missed_the_push(new_case, police, settings):
+    case = new_case()
+    cancel = publishing.end(case, police, "found", "已找到")
+    feed = Client().get("/alerts/cap/feed.atom").content.decode()
+    assert cancel.identifier in feed
+    MissingChildCase.objects.filter(pk=case.pk).update(
+        ended_at=timezone.now() - datetime.timedelta(days=settings.ALERT_RETENTION_DAYS + 1)
+    )
+    assert cancel.identifier not in Client().get("/alerts/cap/feed.atom").content.decode()
+
+
+def test_make_run_links_to_the_address_it_serves():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    dry = subprocess.run(
+        ["make", "-n", "run", "HOST=192.0.2.10:9000"], cwd=root, capture_output=True, text=True, check=False
+    ).stdout
+    assert "TONGYOU_PUBLIC_URL:-http://192.0.2.10:9000" in dry

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         last_daily = 0.0
         while True:
             close_old_connections()
-            widened = publishing.widen_due()
+            widened = publishing.widen_due() + publishing.refresh_due()
             escalated = venues.escalate_due()
             topics, deliveries = delivery.process()
             purged = publishing.purge_due()
