@@ -176,10 +176,10 @@ class Workbook:
             close_fds=True,
         )
         _limit(self._process.pid, bounds)
+        self.timed_out = False  # before the timer starts: a very short limit may fire at once
         self._timer = threading.Timer(bounds["wall_seconds"], self._timed_out)
         self._timer.daemon = True
         self._timer.start()
-        self.timed_out = False
         content = self.content
         stdin = self._process.stdin
 
