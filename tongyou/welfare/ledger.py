@@ -28,7 +28,7 @@ from tongyou.datahub.services.filters import current, holding
 from tongyou.privacy.masking import mask_name, mask_phone
 
 from . import harm
-from .models import AllowanceApplication, Category, Status, Visit
+from .models import AllowanceApplication, ApplicationEvent, Category, Status, Visit
 
 REGISTER_CATEGORIES = (
     ChildStatus.ORPHAN,
@@ -236,22 +236,26 @@ def quarterly(user, year, quarter, today=None):
                 _("%(category)s ended on %(day)s") % {"category": status_labels[status], "day": valid_to}
             )
     applications = {}
-    for application in AllowanceApplication.objects.filter(
-        child__in=ids, status__in=IN_REGISTER + (Status.TERMINATED,)
-    ):
+    held = AllowanceApplication.objects.filter(child__in=ids, status__in=IN_REGISTER + (Status.TERMINATED,))
+    for application in held:
         if application.status in IN_REGISTER:
             categories[application.child_id].add(str(application.get_category_display()))
             applications[application.child_id] = application
-        for event in application.events.filter(
-            on__gte=start, on__lte=end, action__in=("sign_agreement", "suspend", "resume", "terminate")
-        ):
-            changes[application.child_id].append(
-                _("%(step)s on %(day)s") % {"step": event.get_to_status_display(), "day": event.on}
-            )
+    steps = ApplicationEvent.objects.filter(
+        application__in=held,
+        on__gte=start,
+        on__lte=end,
+        action__in=("sign_agreement", "suspend", "resume", "terminate"),
+    ).select_related("application")
+    for event in steps.order_by("on", "id"):  # one query for the quarter, not one per application
+        changes[event.application.child_id].append(
+            _("%(step)s on %(day)s") % {"step": event.get_to_status_display(), "day": event.on}
+        )
     guardians = {}
     for guardian in Guardian.objects.filter(child__in=ids).order_by("child_id", "pk"):
         guardians.setdefault(guardian.child_id, guardian)
     risk_labels = dict(Visit.Risk.choices)
+    standards = {}  # category → the standard in force (one query per category)
     rows = []
     for child_id, scheduled in schedule.items():
         child = scheduled.child
@@ -260,7 +264,9 @@ def quarterly(user, year, quarter, today=None):
         application = applications.get(child_id)
         allowance = period = ""
         if application is not None:
-            standard = standard_for(application.category, as_of.replace(day=1))
+            if application.category not in standards:
+                standards[application.category] = standard_for(application.category, as_of.replace(day=1))
+            standard = standards[application.category]
             allowance = f"{standard.monthly_amount}" if standard else ""
             period = f"{application.payment_start:%Y-%m}" if application.payment_start else ""
             if application.payment_end:

@@ -182,7 +182,8 @@ def run_file(request, pk):
         ]
     )
     sheet.append([_("Payee"), _("Child"), _("ID number (masked)"), _("Category"), _("Amount (yuan)")])
-    for p in run.payments.select_related("application__child"):
+    payments = list(run.payments.select_related("application__child"))
+    for p in payments:
         child = p.application.child
         sheet.append(
             [
@@ -193,7 +194,6 @@ def run_file(request, pk):
                 float(p.amount),
             ]
         )
-    payments = list(run.payments.all())
     sheet.append(
         [
             _("Total"),

@@ -161,16 +161,20 @@ def transition(application, action, user, reason="", on=None, request=None, seen
     if step.needs_reason and not reason.strip():
         raise TransitionRefused(_("A reason is required for '%(action)s'.") % {"action": action})
     _check_separation(application, action, user)
-    if action in ("county_approve", "sign_agreement", "resume"):
-        # One allowance per child: another live application for it blocks, whatever the reason.
-        blocking = [f for f in eligibility.assess(application, on) if f.blocking]
-        if blocking:
-            raise TransitionRefused(
-                _("%(criterion)s: %(detail)s A child receives one allowance; close the other first.")
-                % {"criterion": blocking[0].criterion, "detail": blocking[0].detail}
-            )
+    findings = (
+        eligibility.assess(application, on)
+        if action in ("county_approve", "sign_agreement", "resume")
+        else []
+    )
+    # One allowance per child: another live application for it blocks, whatever the reason.
+    blocking = [f for f in findings if f.blocking]
+    if blocking:
+        raise TransitionRefused(
+            _("%(criterion)s: %(detail)s A child receives one allowance; close the other first.")
+            % {"criterion": blocking[0].criterion, "detail": blocking[0].detail}
+        )
     if action == "county_approve" and not reason.strip():
-        contradicted = [f for f in eligibility.assess(application, on) if f.state == eligibility.CONTRADICTED]
+        contradicted = [f for f in findings if f.state == eligibility.CONTRADICTED]
         if contradicted:
             raise TransitionRefused(
                 _("Criteria are contradicted (%(criteria)s): give the reason for approving.")

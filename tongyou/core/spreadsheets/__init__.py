@@ -136,7 +136,6 @@ class Workbook:
         self.reader_peak_kb = 0  # the reader process's peak memory, once it has finished
         self._process: subprocess.Popen | None = None
         self._timer: threading.Timer | None = None
-        self._pending = None
 
     def __enter__(self):
         return self

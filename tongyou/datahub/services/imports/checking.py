@@ -82,7 +82,7 @@ class FileState:
     """What the check remembers across the rows and sheets of one file. A million rows are
     remembered as plain ints and strings (a row's place packed as sheet << 21 | row)."""
 
-    def __init__(self, spec):
+    def __init__(self):
         self.regions = RegionLookup()
         self.seen = {}  # ID number and fact identity → place
         self.people = {}  # ID number → hash of (name, sex, birth date) << 32 | place (< 2**32)
@@ -109,7 +109,7 @@ class RowChecker:
         self.sheet = sheet
         self.today = today or timezone.localdate()
         self.positions = positions
-        self.state = state or FileState(spec)
+        self.state = state or FileState()
         self.regions = self.state.regions
         self.scope = jurisdiction_path(user) or "/nowhere/"
         self.parsed = self.state.parsed

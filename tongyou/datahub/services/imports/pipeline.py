@@ -184,7 +184,7 @@ def _check(batch, spec, content, stager, today):
     names = {c.key: c.names for c in spec.columns}
     required = [c for c in spec.columns if c.required]
     partial = None  # the best header among sheets that name too few columns, for the message
-    state = FileState(spec)
+    state = FileState()
     report = _Report()
     counts = _Counts()
     sheets = []
@@ -236,7 +236,6 @@ def _check(batch, spec, content, stager, today):
         if partial:
             raise FileError(_header_message(*partial[:2], spec, partial[2]))
         raise FileError(_no_header_message(spec))
-    batch.sheets = sheets
     unread = [s["name"] for s in sheets if not s["read"]]
     for name in unread:
         why = next(s["why"] for s in sheets if s["name"] == name)

@@ -46,8 +46,9 @@ def split_place(place):
     return place >> ROW_BITS, place & ((1 << ROW_BITS) - 1)
 
 
-def decode(spec, text, regions, scope):
-    """JSON text → [(place, parsed row)], each region still in the district and in `scope`."""
+def decode(spec, text, regions):
+    """JSON text → [(place, parsed row)]; `regions` are those still in the district and in the
+    user's scope (by id): a row naming any other makes the staged rows stale."""
     kinds = [(c.key, c.kind) for c in spec.columns]
     chunk = []
     for row_number, *values, id_number_index in json.loads(text):
@@ -57,7 +58,7 @@ def decode(spec, text, regions, scope):
                 value = datetime.date.fromordinal(value)
             elif value is not None and kind == "region":
                 region = regions.get(value)
-                if region is None or not region.path.startswith(scope):
+                if region is None:
                     raise StaleRows(_("The file no longer passes its checks; upload it again to see why."))
                 value = region
             parsed[key] = value
@@ -98,4 +99,4 @@ def staged_chunks(batch, spec, regions, scope):
     allowed = {pk: region for pk, region in regions.items() if region.path.startswith(scope)}
     for sequence in sequences:
         text = StagedRows.objects.values_list("rows", flat=True).get(batch=batch, sequence=sequence)
-        yield decode(spec, text, allowed, "")
+        yield decode(spec, text, allowed)
