@@ -5,6 +5,7 @@ and the public camera registry.
 A case is public while it is active, and only then: its photo and description leave every
 public page and feed when it ends, and are wiped after ALERT_RETENTION_DAYS."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,17 @@ class Recipient(models.Model):
     cell5 = models.CharField(max_length=16, db_index=True)
     cell6 = models.CharField(max_length=16, db_index=True)
     is_active = models.BooleanField(_("receiving"), default=True)
+    # A partner's webhook receives nothing until a police officer approved it (its address was
+    # typed by whoever opted in: unapproved, it would let anyone make the worker post anywhere).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     opted_in_at = models.DateTimeField(_("opted in"), auto_now_add=True)
     changed_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
 

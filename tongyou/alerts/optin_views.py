@@ -12,11 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.decorators import ratelimit
 from py_vapid import Vapid02
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import outbound
+from tongyou.core.ratelimit import ratelimit
 
 from .models import Recipient
 from .services import cap, publishing
@@ -49,6 +50,11 @@ class OptInForm(forms.Form):
         if channel == Recipient.Channel.WEBHOOK:
             if not (cleaned.get("url") or "").startswith(("https://", "http://")):
                 self.add_error("url", _("Give the webhook's http(s) address."))
+            else:
+                try:
+                    outbound.check(cleaned["url"])
+                except outbound.OutboundRefused as exc:
+                    self.add_error("url", str(exc))
             if not cleaned.get("secret"):
                 self.add_error("secret", _("Give a signing secret of at least 16 characters."))
         if channel == Recipient.Channel.WEB_PUSH:
@@ -82,7 +88,7 @@ def vapid_public_key():
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+@ratelimit(key="ip", rate="5/h")
 def opt_in(request):
     form = OptInForm(request.POST or None)
     if request.method == "POST" and getattr(request, "limited", False):

@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.decorators import ratelimit
+
+from tongyou.core.ratelimit import ratelimit
+from tongyou.core.uploads import upload_limit
 
 from .models import AlertMessage, MissingChildCase
 from .services import cap, venues
@@ -61,7 +63,8 @@ class SightingForm(forms.Form):
         return read_photo(self.cleaned_data.get("photo"))
 
 
-@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+@upload_limit(3 * 1024 * 1024)
+@ratelimit(key="ip", rate="10/h")
 def public_detail(request, reference):
     case = get_object_or_404(active_cases(), reference=reference)
     form = SightingForm(request.POST or None, request.FILES or None)

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core import uploads
+from tongyou.core import outbound, uploads
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
+from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
 
-from .models import CodeAdam, MissingChildCase, Sighting, Venue
+from .models import CodeAdam, MissingChildCase, Recipient, Sighting, Venue
 from .services import publishing, venues
 
 PHOTO_MAX_BYTES = 3 * 1024 * 1024
@@ -33,9 +35,12 @@ def read_photo(upload):
     if upload.size > PHOTO_MAX_BYTES:
         raise forms.ValidationError(_("The photo is larger than 3 MB."))
     content = upload.read()
-    kind = uploads.sniff(content, uploads.IMAGES)
-    if kind is None:
+    if uploads.sniff(content, uploads.IMAGES) is None:
         raise forms.ValidationError(_("The photo must be a JPEG or PNG."))
+    try:
+        kind, content = uploads.inspect(content, uploads.IMAGES)
+    except uploads.UploadRefused as exc:
+        raise forms.ValidationError(str(exc)) from None
     return content, kind
 
 
@@ -85,6 +90,7 @@ def case_list(request):
     return render(request, "alerts/case_list.html", {"cases": cases[:100]})
 
 
+@upload_limit(3 * 1024 * 1024)
 @login_required
 def case_new(request):
     require(request.user, "alerts.publish_missingchildcase")
@@ -247,3 +253,51 @@ def code_adam(request, pk):
             "seconds_left": max(0, int((deadline - timezone.now()).total_seconds())),
         },
     )
+
+
+@login_required
+def partner_list(request):
+    """Partner webhooks waiting for approval, and those approved (their addresses are not shown:
+    the host is enough to decide)."""
+    require(request.user, "alerts.approve_recipient")
+    webhooks = Recipient.objects.filter(channel=Recipient.Channel.WEBHOOK, is_active=True).order_by(
+        "approved_at", "-opted_in_at"
+    )
+    rows = [{"recipient": r, "host": outbound.host_of(r.address)} for r in webhooks[:200]]
+    return render(request, "alerts/partners.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def partner_decide(request, pk):
+    require(request.user, "alerts.approve_recipient")
+    with transaction.atomic():
+        recipient = get_object_or_404(
+            Recipient.objects.select_for_update(), pk=pk, channel=Recipient.Channel.WEBHOOK, is_active=True
+        )
+        if request.POST.get("decision") == "approve":
+            if recipient.approved_at is not None:
+                messages.info(request, _("This webhook was already approved."))
+                return redirect("alerts:partners")
+            try:
+                outbound.check(recipient.address)
+            except outbound.OutboundRefused as exc:
+                messages.error(request, _("Not approved: %(reason)s") % {"reason": exc})
+                return redirect("alerts:partners")
+            recipient.approved_by, recipient.approved_at = request.user, timezone.now()
+            recipient.save(update_fields=["approved_by", "approved_at", "changed_at"])
+            messages.success(
+                request, _("Approved: %(name)s receives alerts from now on.") % {"name": recipient}
+            )
+        else:
+            recipient.is_active = False
+            recipient.approved_by, recipient.approved_at = None, None
+            recipient.save(update_fields=["is_active", "approved_by", "approved_at", "changed_at"])
+            messages.success(request, _("Refused: %(name)s receives nothing.") % {"name": recipient})
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        obj=recipient,
+        details={"webhook": "approved" if recipient.is_active else "refused"},
+    )
+    return redirect("alerts:partners")

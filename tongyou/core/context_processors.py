@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import health
 from .notifications import unread_count
 from .scoping import can
 
@@ -34,6 +35,8 @@ def navigation(request):
             items.append((_("Spot checks"), reverse("welfare:spot_check_items")))
         if can(user, "alerts.view_missingchildcase"):
             items.append((_("Alert cases"), reverse("alerts:case_list")))
+        if can(user, "alerts.approve_recipient"):
+            items.append((_("Partner webhooks"), reverse("alerts:partners")))
         if can(user, "alerts.trigger_codeadam"):
             items.append((_("Code Adam"), reverse("alerts:venues")))
         if can(user, "datahub.view_linkreview"):
@@ -59,4 +62,6 @@ def navigation(request):
         if user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     unread = unread_count(user) if user.is_authenticated else 0
-    return {"nav_items": items, "unread_notifications": unread}
+    # Staff see what is down on every page (core/health.py); the public never does.
+    outages = health.problems() if user.is_authenticated and getattr(user, "role", "") else []
+    return {"nav_items": items, "unread_notifications": unread, "service_problems": outages}

@@ -58,3 +58,22 @@ class HolidayNotice(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.source}"
+
+
+class ServiceStatus(models.Model):
+    """Whether a service Tongyou leans on (the cache, the broker, the background worker) answered
+    when last tried. Written by the worker's checks and by any request that met an outage, so
+    staff see the outage on every page (core/health.py)."""
+
+    name = models.CharField(_("service"), max_length=40, unique=True)
+    ok = models.BooleanField(_("working"), default=True)
+    detail = models.CharField(_("last error"), max_length=300, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("last checked"))
+
+    class Meta:
+        verbose_name = _("service status")
+        verbose_name_plural = _("service statuses")
+
+    def __str__(self):
+        return self.name

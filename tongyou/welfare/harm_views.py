@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.ratelimit import ratelimit
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_name, mask_phone
@@ -69,7 +69,7 @@ STEP_LABELS = {
 }
 
 
-@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+@ratelimit(key="ip", rate="5/h")
 def public_report(request):
     """Anyone may report, without an account. Five reports an hour from one address."""
     form = ReportForm(request.POST or None)

@@ -10,16 +10,17 @@ import datetime
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
+import urllib3
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
+
+from tongyou.core import outbound
 
 from ..models import Delivery, Outbox, TopicPublication
 from . import cap
@@ -141,14 +142,10 @@ def publish_topics(rows, now=None):
 
 
 def _post(url, body, headers):
-    if urlparse(url).scheme not in ("http", "https"):
-        raise RuntimeError(f"not an http(s) address: {url}")
-    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (scheme checked above)
-        if not 200 <= response.status < 300:
-            raise urllib.error.HTTPError(url, response.status, "not 2xx", response.headers, None)
+    # Through the outbound guard: public addresses only, pinned, no redirects (core/outbound.py).
+    response = outbound.post(url, body, {"Content-Type": "application/json", **headers}, timeout=TIMEOUT)
+    if not response.ok:
+        raise RuntimeError(f"answered {response.status_code} {response.reason}")
 
 
 def send(delivery):
@@ -156,6 +153,8 @@ def send(delivery):
     recipient, message = delivery.recipient, delivery.message
     headers = {"Idempotency-Key": delivery.idempotency_key}
     if recipient.channel == recipient.Channel.WEBHOOK:
+        if recipient.approved_at is None:
+            raise outbound.OutboundRefused("the partner webhook has not been approved")
         body = payload(message)
         signature = hmac.new(recipient.secret.encode(), body, hashlib.sha256).hexdigest()
         _post(recipient.address, body, {**headers, "X-Tongyou-Signature": f"sha256={signature}"})
@@ -170,6 +169,7 @@ def send(delivery):
                 vapid_claims={"sub": settings.VAPID_SUBJECT},
                 ttl=24 * 3600,
                 timeout=TIMEOUT,
+                requests_session=outbound.GuardedSession(),
             )
         except WebPushException as exc:
             raise RuntimeError(f"push service refused: {exc}") from None
@@ -201,7 +201,10 @@ def send_deliveries(now=None, limit=200):
     for delivery in due:
         try:
             send(delivery)
-        except (OSError, RuntimeError, urllib.error.URLError) as exc:
+        except outbound.OutboundRefused as exc:  # retrying cannot help: give up at once
+            delivery.state, delivery.last_error = Outbox.State.FAILED, str(exc)[:300]
+            delivery.attempts += 1
+        except (OSError, RuntimeError, urllib3.exceptions.HTTPError) as exc:
             _retry_later([delivery], exc, now)
         else:
             delivery.state, delivery.done_at = Outbox.State.DONE, timezone.now()

@@ -241,7 +241,9 @@ _index = {"signature": None, "index": None}
 def recipient_index():
     """The H3 index of active recipients, rebuilt only when they change (a new one, an edit, an
     opt-out): alerts are rare, lookups must be fast (benchmarks/alert_recipients.py)."""
-    active = Recipient.objects.filter(is_active=True)
+    active = Recipient.objects.filter(is_active=True).exclude(
+        channel=Recipient.Channel.WEBHOOK, approved_at__isnull=True
+    )
     signature = (active.count(), active.aggregate(latest=Max("changed_at"))["latest"])
     if signature != _index["signature"]:
         rows = list(active.values_list("pk", "latitude", "longitude", "cell4", "cell5", "cell6"))

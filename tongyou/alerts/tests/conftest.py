@@ -100,7 +100,9 @@ class Hook(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def webhook():
+def webhook(settings):
+    # The receiver is on this machine: let the outbound guard reach loopback for this test only.
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     Hook.received, Hook.fail = [], False
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -11,6 +11,9 @@ from django.db import close_old_connections
 from django.urls import get_resolver
 
 from tongyou.alerts.services import delivery, publishing, venues
+from tongyou.audit import anchors
+from tongyou.audit.services import note_keyring
+from tongyou.core import health
 from tongyou.datahub.services.imports.pipeline import sweep_interrupted
 from tongyou.monitoring.reports import remind
 from tongyou.welfare.harm import escalate_overdue
@@ -19,6 +22,8 @@ from tongyou.welfare.workflow import notify_overdue
 # Clocks told in days, not seconds: every ten minutes is enough, and each reminder is sent once
 # (notifications are keyed by their event), so no cron is needed for them.
 DAILY_CLOCKS_EVERY = 600
+# The worker's heartbeat and the probes of the cache and the broker (core/health.py).
+HEALTH_EVERY = 30
 
 
 class Command(BaseCommand):
@@ -32,9 +37,15 @@ class Command(BaseCommand):
         # Load every URL and the modules behind them now, not on the first alert (CAP messages
         # carry links): the first alert after a start would otherwise wait a second or more.
         get_resolver().url_patterns  # noqa: B018
-        last_daily = 0.0
+        last_daily = last_health = 0.0
         while True:
             close_old_connections()
+            if time.monotonic() - last_health >= HEALTH_EVERY:
+                health.run_checks()
+                note_keyring()  # a key ring changed on disk shows in the audit chain
+                if anchors.anchor_due():
+                    anchors.anchor()
+                last_health = time.monotonic()
             widened = publishing.widen_due() + publishing.refresh_due()
             escalated = venues.escalate_due()
             topics, deliveries = delivery.process()

@@ -16,13 +16,13 @@
       // Bounds from the centre and size: a circle's own getBounds needs the map's view first.
       bounds.push(window.L.latLng(c.lat, c.lng).toBounds(c.radius_km * 2000));
       window.L.circle([c.lat, c.lng], { radius: c.radius_km * 1000, color: "#e03131", fillOpacity: 0.05 }).addTo(map);
-      window.L.circleMarker([c.lat, c.lng], { radius: 6, color: "#e03131" }).addTo(map).bindTooltip(c.title || c.ref || "");
+      window.L.circleMarker([c.lat, c.lng], { radius: 6, color: "#e03131" }).addTo(map).bindTooltip(window.tongyouText(c.title || c.ref || ""));
     });
     var sightings = read(el.dataset.sightings) || [];
     var colours = { credible: "#2f9e44", not_credible: "#868e96", unreviewed: "#1971c2" };
     sightings.forEach(function (s) {
       window.L.circleMarker([s.lat, s.lng], { radius: 7, color: colours[s.credibility] || "#1971c2" })
-        .addTo(map).bindTooltip(s.seen);
+        .addTo(map).bindTooltip(window.tongyouText(s.seen));
     });
     if (el.dataset.boundaries) {
       fetch(el.dataset.boundaries).then(function (r) { return r.json(); }).then(function (data) {

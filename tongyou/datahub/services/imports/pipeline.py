@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core import health
 from tongyou.core.scoping import can, jurisdiction_path
 from tongyou.core.spreadsheets import HEADER_SCAN_ROWS, FileError, Workbook, find_header
 from tongyou.privacy.blind_index import blind_index
@@ -57,7 +58,9 @@ def progress_key(batch_id):
 def progress_of(batch):
     """(processed, total) while a check or a commit runs; read from the cache, which a running
     transaction cannot hide."""
-    progress = cache.get(progress_key(batch.pk))
+    progress = None
+    with health.degraded(health.CACHE):  # progress is a nicety: an outage shows 0, nothing fails
+        progress = cache.get(progress_key(batch.pk))
     if batch.status == ImportBatch.Status.CHECKING:
         return progress if isinstance(progress, tuple) else (0, 0)
     done = progress[0] if isinstance(progress, tuple) else progress
@@ -163,7 +166,8 @@ def check(batch, content, today=None):
         ) % {"error": type(exc).__name__}
         batch.save()
     finally:
-        cache.delete(progress_key(batch.pk))
+        with health.degraded(health.CACHE):
+            cache.delete(progress_key(batch.pk))
     record(
         AuditEntry.Action.CREATE,
         user=batch.uploaded_by,
@@ -324,7 +328,8 @@ def _finish_block(batch, spec, checker, block, report, counts, stager):
 
 
 def _report_check_progress(batch, done, estimated):
-    cache.set(progress_key(batch.pk), (done, max(done, estimated)), 3600)
+    with health.degraded(health.CACHE):
+        cache.set(progress_key(batch.pk), (done, max(done, estimated)), 3600)
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
 
 
@@ -472,7 +477,8 @@ def write(batch, user, on_progress=None):
         )
         raise
     finally:
-        cache.delete(progress_key(batch.pk))
+        with health.degraded(health.CACHE):
+            cache.delete(progress_key(batch.pk))
     return batch
 
 
@@ -597,7 +603,8 @@ def _child_values(p, id_index=""):
 
 
 def _report_progress(batch, done, total, on_progress):
-    cache.set(progress_key(batch.pk), done, 3600)
+    with health.degraded(health.CACHE):
+        cache.set(progress_key(batch.pk), done, 3600)
     if on_progress:
         on_progress(done, total)
 
