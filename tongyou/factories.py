@@ -5,7 +5,7 @@ import datetime
 
 import factory
 
-from tongyou.accounts.models import User
+from tongyou.accounts.models import User, grant_of
 from tongyou.accounts.roles import Role
 from tongyou.datahub.codes import Ethnicity, GuardianRelationship, Sex
 from tongyou.datahub.models import Child, Guardian
@@ -21,6 +21,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.CASEWORKER
     password = factory.django.Password("correct-horse-battery-9")
+    # Approved by a security administrator, as every working account is (accounts/access.py);
+    # tests of the approval itself pass approved_grant="".
+    approved_grant = factory.LazyAttribute(
+        lambda o: grant_of(o.role, getattr(o.jurisdiction, "pk", None), getattr(o.unit, "pk", None))
+    )
+    jurisdiction = None
+    unit = None
 
 
 class ChildFactory(factory.django.DjangoModelFactory):
@@ -51,7 +58,30 @@ class GuardianFactory(factory.django.DjangoModelFactory):
 
 
 # The smallest valid PDF header is enough for the upload check, which reads the first bytes.
-PDF_BYTES = b"%PDF-1.4\n% Tongyou test document\n%%EOF\n"
+def _pdf():
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="Tongyou test document")
+    return bytes(document.output())
+
+
+def image_bytes(kind="PNG", size=(8, 8)):
+    """A real, tiny picture (uploads are decoded and re-encoded: a fake one is refused)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+PDF_BYTES = _pdf()
+PNG_BYTES = image_bytes("PNG")
+JPEG_BYTES = image_bytes("JPEG")
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):

@@ -1,8 +1,16 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
+"""The admin site, split by duty (accounts/access.py): the system administrator keeps accounts and
+units, the security administrator gives and approves roles, jurisdictions and units."""
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import access
 from .models import Unit, User
+from .roles import Role
 
 
 @admin.register(Unit)
@@ -12,16 +20,112 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class PasswordSetByAdministratorForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        access.suspend_for_password_reset(self.user)
+        user = super().save(commit=commit)
+        access.password_reset_done(user)
+        return user
+
+
+def _is(request, role):
+    return request.user.role == role and request.user.access_approved
+
+
+ACCOUNT_FIELDS = ["username", "first_name", "last_name", "email", "phone", "is_active", "supervisor"]
+GRANT_FIELDS = ["role", "unit", "jurisdiction"]
+APPROVAL_FIELDS = ["approval_state", "access_approved_by", "access_approved_at", "last_login", "date_joined"]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "last_name", "first_name", "role", "unit", "jurisdiction", "is_active"]
+    list_display = ["username", "last_name", "first_name", "role", "unit", "jurisdiction", "approval_state"]
     list_filter = ["role", "is_active", "unit"]
     autocomplete_fields = ["unit", "jurisdiction"]
+    change_password_form = PasswordSetByAdministratorForm
+    actions = ["approve_access"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets,
-        (_("Role and jurisdiction"), {"fields": ["role", "unit", "jurisdiction", "phone"]}),
+        (None, {"fields": ["username", "password"]}),
+        (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email", "phone"]}),
+        (gettext_lazy("Account"), {"fields": ["is_active", "supervisor"]}),
+        (gettext_lazy("Role and jurisdiction"), {"fields": GRANT_FIELDS}),
+        (gettext_lazy("Approval"), {"fields": APPROVAL_FIELDS}),
     ]
     add_fieldsets = [
-        *DjangoUserAdmin.add_fieldsets,
-        (_("Role and jurisdiction"), {"fields": ["role", "unit", "jurisdiction"]}),
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email", "phone"]}),
     ]
+
+    @admin.display(description=gettext_lazy("access"))
+    def approval_state(self, obj):
+        if not obj.role:
+            return _("No role yet")
+        return _("Approved") if obj.access_approved else _("Waiting for the security administrator")
+
+    def get_readonly_fields(self, request, obj=None):
+        approval = list(APPROVAL_FIELDS)
+        if _is(request, Role.SECURITY_ADMIN):
+            # Grants, never credentials; and never their own grant.
+            grant = GRANT_FIELDS if obj is not None and obj.pk == request.user.pk else []
+            return [*ACCOUNT_FIELDS, "password", *grant, *approval]
+        return [*GRANT_FIELDS, *approval]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return self.fieldsets
+
+    def has_approve_permission(self, request):
+        return _is(request, Role.SECURITY_ADMIN)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated, never deleted: the audit log names them
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if _is(request, Role.SECURITY_ADMIN) and obj.pk != request.user.pk and obj.role:
+            # The security administrator saving a grant is their approval of it.
+            access.approve(obj, request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Passwords are the system administrator's; nobody sets another administrator's role this way.
+        if not _is(request, Role.ADMIN):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    @admin.action(
+        description=gettext_lazy("Approve the selected accounts' role and jurisdiction"),
+        permissions=["approve"],
+    )
+    def approve_access(self, request, queryset):
+        approved = 0
+        for user in queryset.exclude(pk=request.user.pk).exclude(role=""):
+            if not user.access_approved:
+                access.approve(user, request.user)
+                approved += 1
+        if queryset.filter(pk=request.user.pk).exists():
+            messages.warning(request, _("Your own account was left out: nobody approves themselves."))
+        messages.success(request, _("%(count)d accounts approved.") % {"count": approved})
+
+
+# django-otp's own admin shows each device's secret key and QR code: whoever reads it can make the
+# user's codes. Import it first (so autodiscovery does not register it again), then replace it with
+# one that lists devices and deletes a lost one, and shows no secret.
+import django_otp.plugins.otp_totp.admin  # noqa: E402, F401
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class SecondFactorAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    fields = ["user", "name", "confirmed", "last_used_at"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False  # a device is enrolled by its owner, whose phone alone holds the key
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,8 @@ DISTRICT = "150104000000"
 # username, role, unit code, jurisdiction code, family name, given name
 DEMO_ACCOUNTS = [
     ("admin", Role.ADMIN, "dsj", DISTRICT, "管", "理员"),
+    ("security", Role.SECURITY_ADMIN, "dsj", DISTRICT, "安", "全员"),
+    ("auditor", Role.AUDIT_ADMIN, "dsj", DISTRICT, "审", "计员"),
     ("coordinator", Role.COORDINATOR, "fegw", DISTRICT, "王", "协调"),
     ("education", Role.UNIT_OFFICER, "jyj", DISTRICT, "李", "教育"),
     ("health", Role.UNIT_OFFICER, "wjw", DISTRICT, "赵", "卫健"),
@@ -45,11 +47,11 @@ def create_demo_accounts(password=DEMO_PASSWORD):
         user.unit = Unit.objects.get(code=unit_code) if unit_code else None
         user.jurisdiction = Region.objects.get(code=region_code)
         user.last_name, user.first_name = family, given
-        # The administrator manages accounts, units and regions through the admin site; not a
-        # superuser, so children's records stay closed to them (docs/security.md).
-        user.is_staff = role == Role.ADMIN
-        user.is_superuser = False
+        # The three administrators split the powers (accounts/access.py); none is a superuser and
+        # none reads children's records. The demo's grants stand approved, as the demo security
+        # administrator would have approved them.
         user.set_password(password)
+        user.approved_grant = user.grant
         user.save()
         created.append((username, role.label, user.jurisdiction.name))
     for username, supervisor in DEMO_SUPERVISORS.items():

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +40,15 @@ class Unit(models.Model):
         return self.name
 
 
+def grant_of(role, jurisdiction_id, unit_id) -> str:
+    """What a security administrator approves: this role, in this jurisdiction, for this unit."""
+    return f"{role}|{jurisdiction_id or ''}|{unit_id or ''}"
+
+
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Blank until the security administrator gives one: an account the system administrator
+    # creates can log in and see nothing.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT)
     jurisdiction = models.ForeignKey(
         "regions.Region",
@@ -61,6 +68,21 @@ class User(AbstractUser):
         related_name="supervisees",
         help_text=_("Told when this user's steps are overdue."),
     )
+    # The grant (role, jurisdiction, unit) a security administrator approved. A role acts only
+    # while it matches the account's current grant, so any change to role, jurisdiction or unit,
+    # by whatever path, suspends the account's powers until approved again; so does a password
+    # set by an administrator (accounts/access.py).
+    approved_grant = models.CharField(_("approved grant"), max_length=80, blank=True, editable=False)
+    access_approved_by = models.ForeignKey(
+        "self",
+        verbose_name=_("access approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    access_approved_at = models.DateTimeField(_("access approved"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -69,6 +91,22 @@ class User(AbstractUser):
     def get_full_name(self):
         # Chinese order: family name first, no space (王协调).
         return f"{self.last_name}{self.first_name}".strip()
+
+    def has_perm(self, perm, obj=None):
+        # Django answers True for any active superuser; here the `rules` registry alone decides.
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_module_perms(self, app_label):
+        return self.is_active and _user_has_module_perms(self, app_label)
+
+    @property
+    def grant(self) -> str:
+        return grant_of(self.role, self.jurisdiction_id, self.unit_id)
+
+    @property
+    def access_approved(self) -> bool:
+        """Whether the account's role acts: approved by a security administrator, as it is now."""
+        return bool(self.role) and self.approved_grant == self.grant
 
     def clean(self):
         super().clean()

@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    # The three administrators of 等保 2.0 (三员分立): none of them reads children's records, and
+    # none can do another's part (docs/security.md, "Separation of duties").
     ADMIN = "admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
     COORDINATOR = "coordinator", _("Coordinator, Women and Children Working Committee office")
     UNIT_OFFICER = "unit_officer", _("Unit officer")
     CASEWORKER = "caseworker", _("Civil-affairs caseworker")
@@ -21,5 +25,8 @@ class Role(models.TextChoices):
 PERSON_READERS = frozenset({Role.CASEWORKER, Role.STREET_OFFICER, Role.CHILD_DIRECTOR, Role.POLICE})
 # Roles that may export lists of named children (scoped, audited, watermarked).
 PERSON_EXPORTERS = frozenset({Role.CASEWORKER, Role.STREET_OFFICER, Role.CHILD_DIRECTOR})
-# Roles that may see aggregate figures (with small cells suppressed unless they are person readers).
-AGGREGATE_READERS = frozenset(Role) - {Role.ADMIN, Role.VENUE_STAFF}
+ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The administrators who work in the admin site (the audit administrator reads the audit log page).
+ADMIN_SITE_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN})
+# Roles that may see aggregate figures (protected by core/disclosure.py unless they read records).
+AGGREGATE_READERS = frozenset(Role) - ADMINISTRATORS - {Role.VENUE_STAFF}

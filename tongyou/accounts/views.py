@@ -1,20 +1,39 @@
 import base64
+import time
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+
+
+class LoginForm(AuthenticationForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # The spray guard (lockout.py) says why; otherwise Django's "wrong name or password".
+            refused = getattr(self.request, "login_refused", None)
+            if refused:
+                raise forms.ValidationError(refused, code="address_paused") from None
+            raise
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 class TokenForm(forms.Form):
@@ -28,20 +47,39 @@ def _safe_next(request, default="core:home"):
     return default
 
 
+SETUP_KEY = "otp_setup_key"
+SETUP_FAILURES = "otp_setup_failures"
+
+
 @login_required
 def otp_setup(request):
-    """Enrol an authenticator app: show the secret, confirm with a first code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    """Enrol an authenticator app: show a new secret, confirm it with a first code. Opening the page
+    creates nothing: the proposed secret waits in the session, and the device exists only once a
+    code from it was confirmed."""
+    key = request.session.get(SETUP_KEY)
+    if key is None or request.session.get(SETUP_FAILURES, 0) >= 5:
+        key = request.session[SETUP_KEY] = default_key()  # five wrong codes: start over, new key
+        request.session[SETUP_FAILURES] = 0
+    device = TOTPDevice(user=request.user, name="default", key=key, confirmed=True)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+        totp.time = time.time()
+        token = form.cleaned_data["token"]
+        if token.isdigit() and totp.verify(int(token), tolerance=device.tolerance):
+            device.last_t = totp.t()
             device.save()
+            del request.session[SETUP_KEY]
             otp_login(request, device)
+            record(
+                AuditEntry.Action.CREATE,
+                request=request,
+                obj=device,
+                details={"second_factor": "enrolled", "user": request.user.pk},
+            )
             messages.success(request, _("Two-step verification is on."))
             return redirect("core:home")
+        request.session[SETUP_FAILURES] = request.session.get(SETUP_FAILURES, 0) + 1
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(

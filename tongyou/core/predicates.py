@@ -12,7 +12,13 @@ def has_role(*roles):
 
     @rules.predicate(name=f"has_role({','.join(sorted(names))})")
     def predicate(user):
-        return user.is_authenticated and user.is_active and getattr(user, "role", None) in names
+        # A role acts only as a security administrator approved it (accounts/access.py).
+        return (
+            user.is_authenticated
+            and user.is_active
+            and getattr(user, "role", None) in names
+            and getattr(user, "access_approved", False)
+        )
 
     return predicate
 
@@ -26,6 +32,8 @@ def in_jurisdiction(user, obj=None):
 
 
 is_admin = has_role(Role.ADMIN)
+is_security_admin = has_role(Role.SECURITY_ADMIN)
+is_audit_admin = has_role(Role.AUDIT_ADMIN)
 is_coordinator = has_role(Role.COORDINATOR)
 reads_persons = has_role(*PERSON_READERS)
 exports_persons = has_role(*PERSON_EXPORTERS)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.accounts.models import Unit, User
-from tongyou.accounts.roles import Role
+from tongyou.accounts.roles import ADMINISTRATORS, Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import uploads
@@ -53,7 +53,7 @@ def owed_reports(reporting_round):
 
 def unit_staff(unit):
     """The people who report for a unit: its staff, researchers excepted."""
-    return User.objects.filter(unit=unit, is_active=True).exclude(role__in=[Role.RESEARCHER, Role.ADMIN])
+    return User.objects.filter(unit=unit, is_active=True).exclude(role__in=[Role.RESEARCHER, *ADMINISTRATORS])
 
 
 def coordinators():
@@ -119,9 +119,12 @@ def add_evidence(report, user, caption, uploaded=None, url="", request=None):
         if uploaded.size > EVIDENCE_MAX_BYTES:
             raise ReportRefused(_("The file is larger than 10 MB."))
         content = uploaded.read()
-        content_type = uploads.sniff(content, EVIDENCE_TYPES)
-        if content_type is None:
+        if uploads.sniff(content, EVIDENCE_TYPES) is None:
             raise ReportRefused(_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."))
+        try:
+            content_type, content = uploads.inspect(content, EVIDENCE_TYPES)
+        except uploads.UploadRefused as exc:
+            raise ReportRefused(str(exc)) from None
         evidence.filename, evidence.content_type, evidence.content = (
             uploaded.name[-200:],
             content_type,

@@ -1,6 +1,6 @@
 import rules
 
-from tongyou.accounts.roles import Role
+from tongyou.accounts.roles import ADMINISTRATORS, Role
 from tongyou.core.predicates import has_role, in_jurisdiction, is_admin, is_coordinator
 
 # The coordinator keeps the plan current; the administrator can too.
@@ -15,7 +15,7 @@ for model in ("plan", "planarea", "plantask", "indicator", "target", "reportingr
 def member_of(user, unit=None):
     """Staff of a unit report for it (researchers only read aggregates; the administrator runs
     the system). Without a unit: whether the user reports for some unit at all."""
-    if getattr(user, "unit_id", None) is None or user.role in (Role.RESEARCHER, Role.ADMIN):
+    if getattr(user, "unit_id", None) is None or user.role in ADMINISTRATORS | {Role.RESEARCHER}:
         return False
     return unit is None or user.unit_id == unit.pk
 

@@ -1,7 +1,7 @@
 import rules
 
 from tongyou.accounts.roles import Role
-from tongyou.core.predicates import has_role, in_jurisdiction, reads_aggregates
+from tongyou.core.predicates import has_role, in_jurisdiction, is_admin, reads_aggregates
 
 # Coverage is an aggregate of where children live: aggregate readers, within their jurisdiction.
 rules.add_perm("spaces.aggregate_facility", reads_aggregates & in_jurisdiction)
@@ -18,5 +18,13 @@ rules.add_perm(
 # Listing the facilities of an area (they are public one by one; the register is the inspectors').
 rules.add_perm(
     "spaces.view_facility",
-    has_role(Role.UNIT_OFFICER, Role.STREET_OFFICER, Role.COORDINATOR) & in_jurisdiction,
+    (has_role(Role.UNIT_OFFICER, Role.STREET_OFFICER, Role.COORDINATOR) & in_jurisdiction) | is_admin,
 )
+# The registry itself (facilities, designations, populations) is kept by the system administrator
+# in the admin site: reference data, no personal data.
+rules.add_perm("spaces", is_admin)
+for model in ("facility", "designation", "population"):
+    for action in ("add", "change", "delete"):
+        rules.add_perm(f"spaces.{action}_{model}", is_admin)
+for model in ("designation", "population"):
+    rules.add_perm(f"spaces.view_{model}", is_admin)

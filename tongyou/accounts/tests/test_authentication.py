@@ -72,10 +72,14 @@ def test_required_second_factor_sends_coordinator_to_enrol(make_user):
     login(client, "zhao", "correct-horse-battery-9")
     assert client.get("/").url == "/accounts/otp/setup/"
     assert "otp-secret" in client.get("/accounts/otp/setup/").content.decode()
+    assert client.get("/accounts/otp/setup/").status_code == 200
+    assert not TOTPDevice.objects.exists()  # opening the page (twice) created nothing
+    key = bytes.fromhex(client.session["otp_setup_key"])
+    client.post("/accounts/otp/setup/", {"token": f"{(totp(key) + 1) % 1000000:06d}"})
+    assert not TOTPDevice.objects.exists()
+    client.post("/accounts/otp/setup/", {"token": f"{totp(key):06d}"})
     device = TOTPDevice.objects.get(user__username="zhao")
-    client.post("/accounts/otp/setup/", {"token": f"{totp(device.bin_key):06d}"})
-    device.refresh_from_db()
-    assert device.confirmed
+    assert device.confirmed and device.bin_key == key
     assert client.get("/").status_code == 200
 
 
@@ -96,15 +100,66 @@ def test_every_role_has_a_demo_account_that_logs_in():
 
 
 def test_administrator_manages_accounts_in_the_admin_site_but_not_children(client_for):
-    admin = client_for(Role.ADMIN, is_staff=True)
+    admin = client_for(Role.ADMIN)
     assert admin.get("/admin/").status_code == 200
     assert admin.get("/admin/accounts/user/").status_code == 200
     assert admin.get("/admin/accounts/unit/").status_code == 200
     assert admin.get("/admin/regions/region/").status_code == 200
-    assert admin.get("/admin/axes/accessattempt/").status_code == 200
+    assert admin.get("/admin/axes/accessattempt/").status_code == 403  # lockouts: the security admin's
     assert "datahub" not in admin.get("/admin/").content.decode()
+    security = client_for(Role.SECURITY_ADMIN)
+    assert security.get("/admin/axes/accessattempt/").status_code == 200
+    assert security.get("/admin/accounts/unit/").status_code == 403
 
 
 def test_other_staff_cannot_enter_the_admin_site(client_for):
-    coordinator = client_for(Role.CASEWORKER, is_staff=True)
-    assert coordinator.get("/admin/accounts/user/").status_code == 403
+    caseworker = client_for(Role.CASEWORKER, is_staff=True)  # the flag is not theirs to keep
+    assert caseworker.get("/admin/accounts/user/").status_code == 302
+    assert not caseworker.user.is_staff
+
+
+def test_password_spraying_from_one_address_is_locked_out(make_user, settings):
+    settings.LOGIN_SPRAY_LIMIT = 10
+    for n in range(12):
+        make_user(Role.CASEWORKER, username=f"user{n}")
+    sprayer = Client(REMOTE_ADDR="203.0.113.50")
+    for n in range(10):  # one guess per account: under every per-account limit
+        login(sprayer, f"user{n}", "Spring2026!")
+    # The right password of an untried account is refused from that address now …
+    response = login(sprayer, "user11", "correct-horse-battery-9")
+    assert "_auth_user_id" not in sprayer.session
+    assert "暂停" in response.content.decode()
+    # … while the same person logs in from their own office.
+    colleague = Client(REMOTE_ADDR="203.0.113.51")
+    login(colleague, "user11", "correct-horse-battery-9")
+    assert "_auth_user_id" in colleague.session
+
+
+def test_a_few_typos_in_an_office_lock_nobody_out(make_user):
+    for n in range(3):
+        make_user(Role.CASEWORKER, username=f"clerk{n}")
+    office = Client(REMOTE_ADDR="203.0.113.60")
+    for n in range(3):
+        login(office, f"clerk{n}", "typo-password-1")
+    login(office, "clerk0", "correct-horse-battery-9")
+    assert "_auth_user_id" in office.session
+
+
+def test_administrators_cannot_read_second_factor_secrets(make_user):
+    owner = make_user(Role.COORDINATOR, username="owner")
+    device = TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
+    admin = make_user(Role.SECURITY_ADMIN, username="secadmin")
+    client = Client()
+    client.force_login(admin)
+    listing = client.get("/admin/otp_totp/totpdevice/")
+    assert listing.status_code == 200 and "owner" in listing.content.decode()
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    secret = device.key
+    import base64
+
+    b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    for shown in (listing.content.decode(), page):
+        assert secret not in shown and b32 not in shown and "otpauth://" not in shown
+    config = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/", follow=True).content.decode()
+    assert b32 not in config and "otpauth://" not in config
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403

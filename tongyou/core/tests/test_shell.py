@@ -31,8 +31,10 @@ def test_menu_follows_the_role(client_for):
     assert "统计分析" in researcher and "儿童信息" not in researcher
     director = client_for(Role.CHILD_DIRECTOR, "150104001001").get("/").content.decode()
     assert "儿童信息" in director and "审计日志" not in director
-    admin = client_for(Role.ADMIN, is_staff=True).get("/").content.decode()
-    assert "审计日志" in admin and "儿童信息" not in admin
+    auditor = client_for(Role.AUDIT_ADMIN).get("/").content.decode()
+    assert "审计日志" in auditor and "儿童信息" not in auditor
+    admin = client_for(Role.ADMIN).get("/").content.decode()
+    assert "审计日志" not in admin and "儿童信息" not in admin
 
 
 def test_no_template_loads_anything_from_another_host():

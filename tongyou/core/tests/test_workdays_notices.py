@@ -21,8 +21,6 @@ def test_a_year_the_package_does_not_cover_is_provisional_and_counts_weekdays():
 
 def test_the_entered_notice_makes_deadlines_exact_with_make_up_days(client_for):
     admin = client_for(Role.ADMIN)
-    admin.user.is_staff = admin.user.is_superuser = True
-    admin.user.save()
     bad = admin.post(
         "/admin/core/holidaynotice/add/",
         {"year": 2027, "holidays": "2027-02-06~2027-02-13\n2027-13-01", "source": "国办发明电〔2026〕X号"},

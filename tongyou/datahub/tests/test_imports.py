@@ -236,6 +236,7 @@ def test_checked_rows_wait_encrypted_and_are_confirmed_again_at_commit(officer, 
     # The uploader moves to another street before committing: the rows are now outside.
     user = officer.user
     user.jurisdiction = Region.objects.get(code="150104002000")
+    user.approved_grant = user.grant  # moved, and approved there by the security administrator
     user.save()
     with pytest.raises(pipeline.ImportRefused, match="重新上传"):
         pipeline.commit(batch, user)
