@@ -2,6 +2,7 @@
 people come from factories in each test."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tongyou.accounts.services import load_units
@@ -47,6 +48,7 @@ def concurrent_db(request, transactional_db, django_db_blocker):
 def _fresh_keyring():
     reset_keyring_cache()
     notices_changed()  # a holiday notice of a rolled-back test must not linger
+    cache.clear()  # rate-limit and refusal counts keyed by ids a rolled-back test may reuse
     yield
     reset_keyring_cache()
     notices_changed()

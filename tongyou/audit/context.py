@@ -1,12 +1,18 @@
-"""The user behind the current request, for audit entries written by model signals."""
+"""The request (and its user) being served, for audit entries written where no request is at hand:
+model signals, and refusals decided deep in the scoping layer."""
 
 from contextvars import ContextVar
 
 _user = ContextVar("tongyou_audit_user", default=None)
+_request = ContextVar("tongyou_audit_request", default=None)
 
 
 def current_user():
     return _user.get()
+
+
+def current_request():
+    return _request.get()
 
 
 class AuditUserMiddleware:
@@ -15,7 +21,23 @@ class AuditUserMiddleware:
 
     def __call__(self, request):
         token = _user.set(getattr(request, "user", None))
+        request_token = _request.set(request)
         try:
             return self.get_response(request)
         finally:
+            _request.reset(request_token)
             _user.reset(token)
+
+    def process_exception(self, request, exception):
+        # A refusal raised anywhere (a view's own check, the admin site) that the scoping layer
+        # did not already record (audit/refusals.py).
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from .refusals import record_refusal
+
+        if isinstance(exception, PermissionDenied):
+            record_refusal(request, status=403, reason="permission")
+        elif isinstance(exception, Http404) and getattr(request.user, "is_authenticated", False):
+            record_refusal(request, status=404, reason="not found or not in jurisdiction")
+        return None

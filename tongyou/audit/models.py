@@ -1,6 +1,10 @@
-"""The audit log: append-only and hash-chained, so that an edit or a deletion shows."""
+"""The audit log: append-only and chained by a keyed hash (HMAC-SHA256, the key outside the
+database), so that an edit or a deletion shows, and a rewrite with recomputed hashes needs a key
+the database does not hold. Anchors written outside the database (audit/anchors.py) catch a
+truncated tail."""
 
 import hashlib
+import hmac
 import json
 
 from django.db import models
@@ -37,6 +41,8 @@ class AuditEntry(models.Model):
         BULK_LOAD = "bulk_load", _("Bulk load")
         PRUNE = "prune", _("Prune old entries")
         DENIED = "denied", _("Refused access")
+        KEYS = "keys", _("Key ring change")
+        ANCHOR = "anchor", _("Chain head anchored")
 
     at = models.DateTimeField(_("time"), db_index=True)
     actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
@@ -49,6 +55,9 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # Which audit key made entry_hash ("" for the unkeyed SHA-256 of entries written before the
+    # chain was keyed; after the first keyed entry, an unkeyed one is a forgery).
+    key_id = models.CharField(max_length=12, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -83,8 +92,14 @@ class AuditEntry(models.Model):
         ]
         return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
-    def compute_hash(self):
-        return hashlib.sha256(self.canonical()).hexdigest()
+    def compute_hash(self, key: bytes | None = None):
+        if not self.key_id:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        if key is None:
+            from tongyou.privacy.keys import keyring
+
+            key = keyring().audit_key
+        return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are removed only by `prune_audit`, after the retention period.")

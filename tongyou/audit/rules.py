@@ -1,5 +1,6 @@
 import rules
 
-from tongyou.core.predicates import is_admin
+from tongyou.core.predicates import is_audit_admin
 
-rules.add_perm("audit.view_auditentry", is_admin)
+# The audit administrator reads the audit log, and nobody else does (三员分立).
+rules.add_perm("audit.view_auditentry", is_audit_admin)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tongyou.privacy.keys import keyring
+
 from .models import GENESIS_HASH, AuditEntry
 
 _LOCK_KEY = 7_340_181  # any constant: the PostgreSQL advisory lock that orders appends
@@ -37,7 +39,9 @@ def record(action, *, request=None, user=None, obj=None, object_type="", object_
     with transaction.atomic():
         _lock_chain()
         last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        ring = keyring()
         entry = AuditEntry(
+            key_id=ring.audit_key_id,
             at=timezone.now(),
             actor_id=user.pk if authenticated else None,
             actor_username=user.get_username() if authenticated else (details or {}).get("username", ""),
@@ -49,7 +53,7 @@ def record(action, *, request=None, user=None, obj=None, object_type="", object_
             ip_address=_client_ip(request),
             prev_hash=last or GENESIS_HASH,
         )
-        entry.entry_hash = entry.compute_hash()
+        entry.entry_hash = entry.compute_hash(ring.audit_key)
         entry.save()
     return entry
 
@@ -62,21 +66,43 @@ class VerifyResult:
     reason: str = ""
 
 
-def verify_chain():
-    """Walk the chain oldest first; report the first entry whose hash or link is wrong."""
+def verify_chain(anchors_checked: bool = True):
+    """Walk the chain oldest first; report the first entry whose hash or link is wrong, then hold
+    the chain against the anchors kept outside the database (a rewritten or truncated chain)."""
     previous_hash = None
     checked = 0
-    anchors = _prune_anchors()
+    keyed_seen = False
+    ring = keyring()
+    prune_points = _prune_anchors()
+    last = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if previous_hash is None:
-            if entry.prev_hash != GENESIS_HASH and entry.prev_hash not in anchors:
+            if entry.prev_hash != GENESIS_HASH and entry.prev_hash not in prune_points:
                 return VerifyResult(False, checked, entry.pk, "its link to the entry before it is unknown")
         elif entry.prev_hash != previous_hash:
             return VerifyResult(False, checked, entry.pk, "it does not link to the entry before it")
-        if entry.compute_hash() != entry.entry_hash:
+        if entry.key_id:
+            if entry.key_id != ring.audit_key_id:
+                return VerifyResult(
+                    False, checked, entry.pk, "it was made with an audit key not in the key ring"
+                )
+            keyed_seen = True
+        elif keyed_seen:
+            return VerifyResult(
+                False, checked, entry.pk, "it is unkeyed after the chain was keyed (a forgery)"
+            )
+        if entry.compute_hash(ring.audit_key) != entry.entry_hash:
             return VerifyResult(False, checked, entry.pk, "its content does not match its hash")
         previous_hash = entry.entry_hash
+        last = entry
         checked += 1
+    if anchors_checked:
+        from .anchors import check_against_anchors
+
+        problem = check_against_anchors(last, ring)
+        if problem is not None:
+            broken_id, reason = problem
+            return VerifyResult(False, checked, broken_id, reason)
     return VerifyResult(True, checked)
 
 
@@ -118,3 +144,20 @@ def prune_before(cutoff: datetime.datetime, user=None):
         },
     )
     return count
+
+
+def note_keyring(user=None, reason: str = "") -> bool:
+    """Record the key ring in the chain when it differs from the last recorded one (key ids and the
+    active key, never key material). Keys change outside the database; the worker and the key
+    commands call this so that every change shows in the log. Returns whether it recorded."""
+    ring = keyring()
+    state = {"active": ring.active_id, "keys": sorted(ring.keys), "audit_key": ring.audit_key_id}
+    last = (
+        AuditEntry.objects.filter(action=AuditEntry.Action.KEYS)
+        .order_by("-id")
+        .values_list("details", flat=True)
+    ).first()
+    if last and {k: last.get(k) for k in state} == state and not reason:
+        return False
+    record(AuditEntry.Action.KEYS, user=user, details={**state, **({"reason": reason} if reason else {})})
+    return True

@@ -16,6 +16,8 @@ import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
+from tongyou.audit.refusals import record_refusal
+
 
 def _region_lookup(model):
     field = getattr(model, "jurisdiction_field", None)
@@ -76,6 +78,12 @@ def get_scoped_or_404(queryset, user, action="view", **lookup):
     try:
         return scoped(queryset, user, action).get(**lookup)
     except queryset.model.DoesNotExist as exc:
+        record_refusal(
+            status=404,
+            reason=f"{action}: not found or not in jurisdiction",
+            object_type=queryset.model._meta.label,
+            object_id=",".join(str(v) for v in lookup.values()),
+        )
         raise Http404 from exc
 
 
@@ -99,4 +107,10 @@ def in_jurisdiction(user, obj):
 def require(user, permission, obj=None):
     """Raise PermissionDenied unless the user holds `permission` (on `obj`, if given)."""
     if not can(user, permission, obj):
+        record_refusal(
+            status=403,
+            reason=permission,
+            object_type=obj._meta.label if obj is not None and hasattr(obj, "_meta") else "",
+            object_id=getattr(obj, "pk", "") or "",
+        )
         raise PermissionDenied

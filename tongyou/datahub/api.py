@@ -2,10 +2,11 @@
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from tongyou.audit.models import AuditEntry
+from tongyou.audit.refusals import record_refusal
 from tongyou.audit.services import record
 from tongyou.core.disclosure import DisclosureRefused
 from tongyou.core.scoping import can, get_scoped_or_404
@@ -18,6 +19,7 @@ from .services.statistics import child_pivot
 from .services.timeline import timeline
 
 router = Router(tags=["children"])
+MAX_ID = 2**63 - 1  # the largest key the database holds: a larger one is a 400, not a 500
 
 
 class ChildOut(Schema):
@@ -56,6 +58,12 @@ class FactOut(Schema):
     row: int | None
 
 
+def _require(request, permission):
+    if not can(request.user, permission):
+        record_refusal(request, status=403, reason=permission)
+        raise HttpError(403, "Your role may not do this.")
+
+
 def _out(child):
     return ChildOut(
         id=child.pk,
@@ -69,10 +77,13 @@ def _out(child):
 
 
 @router.get("/children", response=list[ChildOut], summary="Children in your jurisdiction (masked)")
-def list_children(request, q: str = "", limit: int = 50, offset: int = 0):
-    if not can(request.user, "datahub.view_child"):
-        raise HttpError(403, "Your role may not do this.")
-    limit = max(1, min(limit, 500))
+def list_children(
+    request,
+    q: str = Query("", max_length=100),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
+    _require(request, "datahub.view_child")
     children = list(search_children(request.user, q)[offset : offset + limit])
     record(
         AuditEntry.Action.LIST,
@@ -88,7 +99,7 @@ def list_children(request, q: str = "", limit: int = 50, offset: int = 0):
 
 
 @router.get("/children/{child_id}", response=ChildOut, summary="One child (masked); the read is audited")
-def get_child(request, child_id: int):
+def get_child(request, child_id: int = Path(..., ge=1, le=MAX_ID)):
     child = get_scoped_or_404(Child.objects.select_related("residence_region"), request.user, pk=child_id)
     record(AuditEntry.Action.READ, request=request, obj=child, details={"api": True})
     return _out(child)
@@ -97,7 +108,7 @@ def get_child(request, child_id: int):
 @router.get(
     "/children/{child_id}/facts", response=list[FactOut], summary="A child's timeline with provenance"
 )
-def get_child_facts(request, child_id: int):
+def get_child_facts(request, child_id: int = Path(..., ge=1, le=MAX_ID)):
     child = get_scoped_or_404(Child.objects.all(), request.user, pk=child_id)
     record(AuditEntry.Action.READ, request=request, obj=child, details={"api": True, "facts": True})
     return [
@@ -122,8 +133,7 @@ def get_child_facts(request, child_id: int):
     "(the same as the statistics page).",
 )
 def child_statistics(request, rows: str = "street", cols: str = "sex"):
-    if not can(request.user, "datahub.aggregate_child"):
-        raise HttpError(403, "Your role may not do this.")
+    _require(request, "datahub.aggregate_child")
     form = ChildQueryForm(request.GET, user=request.user)
     if not form.is_valid():
         raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))

@@ -6,13 +6,15 @@ key file named by settings.TONGYOU_KEY_FILE. Format:
     {"active": "k2026a",
      "keys": {"k2026a": {"alg": "aes-256-gcm", "key": "<base64, 32 bytes>"},
               "k2027s": {"alg": "sm4-gcm",     "key": "<base64, 16 bytes>"}},
-     "blind_index_key": "<base64, 32 bytes>"}
+     "blind_index_key": "<base64, 32 bytes>",
+     "audit_key": "<base64, 32 bytes>"}   (optional: derived from the blind-index key if absent)
 
 Old keys stay in the ring until `manage.py rotate_keys` has re-encrypted every
 value they protect.
 """
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +42,13 @@ class KeyRing:
     active_id: str
     keys: dict
     blind_index_key: bytes
+    # Keys the audit log's hash chain (audit/services.py): an HMAC, so that rewriting the log and
+    # recomputing every hash needs this key, which is not in the database.
+    audit_key: bytes = b""
+
+    @property
+    def audit_key_id(self) -> str:
+        return "h" + hashlib.sha256(b"tongyou audit key id" + self.audit_key).hexdigest()[:11]
 
     @property
     def active(self):
@@ -68,7 +79,17 @@ def parse_keyring(raw):
     blind = base64.b64decode(data["blind_index_key"])
     if len(blind) < 32:
         raise ImproperlyConfigured("The blind-index key needs at least 32 bytes.")
-    return KeyRing(data["active"], keys, blind)
+    if data.get("audit_key"):
+        audit = base64.b64decode(data["audit_key"])
+        if len(audit) < 32:
+            raise ImproperlyConfigured("The audit key needs at least 32 bytes.")
+    else:
+        # Key rings written before the audit key existed: one derived from the blind-index key
+        # (HKDF), still outside the database.
+        audit = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tongyou audit chain").derive(
+            blind
+        )
+    return KeyRing(data["active"], keys, blind, audit)
 
 
 @cache
@@ -96,6 +117,7 @@ def new_keyring_document(algorithm="aes-256-gcm", key_id=None):
             key_id: {"alg": algorithm, "key": base64.b64encode(os.urandom(KEY_SIZES[algorithm])).decode()}
         },
         "blind_index_key": base64.b64encode(os.urandom(32)).decode(),
+        "audit_key": base64.b64encode(os.urandom(32)).decode(),
     }
 
 

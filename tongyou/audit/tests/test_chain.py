@@ -96,3 +96,125 @@ def test_personal_details_are_not_written_in_plaintext():
     assert [e.action for e in logged] == ["create", "update"]
     assert logged.last().details == {"fields": ["phone"]}
     assert "1398765" not in str(list(AuditEntry.objects.values_list("details", flat=True)))
+
+
+def test_recomputing_every_hash_after_an_edit_is_caught_without_the_key():
+    # The attack the unkeyed chain allowed: edit an entry, then recompute every hash after it.
+    import hashlib
+
+    first, victim, last = entries(3)
+    raw_sql("UPDATE audit_auditentry SET object_id = %s WHERE id = %s", ["999", victim.pk])
+    previous = first.entry_hash
+    for entry in AuditEntry.objects.filter(pk__gte=victim.pk).order_by("id"):
+        entry.prev_hash = previous
+        forged = hashlib.sha256(entry.canonical()).hexdigest()  # no key: the best the attacker has
+        raw_sql(
+            "UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s WHERE id = %s",
+            [previous, forged, entry.pk],
+        )
+        previous = forged
+    result = verify_chain()
+    assert not result.ok and result.broken_id == victim.pk
+    # Declaring the forged entries unkeyed (the pre-key format) does not help either.
+    raw_sql("UPDATE audit_auditentry SET key_id = '' WHERE id >= %s", [victim.pk])
+    result = verify_chain()
+    assert not result.ok and result.broken_id == victim.pk and "unkeyed" in result.reason
+
+
+def test_the_hash_is_keyed_by_a_key_outside_the_database():
+    from tongyou.privacy.keys import keyring
+
+    (entry,) = entries(1)
+    assert entry.key_id == keyring().audit_key_id
+    assert entry.compute_hash(b"another key" * 4) != entry.entry_hash
+
+
+@pytest.fixture
+def anchor_file(settings, tmp_path):
+    settings.AUDIT_ANCHOR_FILE = str(tmp_path / "anchors.jsonl")
+    return tmp_path / "anchors.jsonl"
+
+
+def test_truncating_the_tail_is_caught_by_the_anchor(anchor_file):
+    from tongyou.audit.anchors import anchor
+
+    entries(5)
+    body = anchor()
+    entries(2)
+    assert verify_chain().ok
+    # Remove everything from the anchored entry on: the rest still chains perfectly.
+    raw_sql("DELETE FROM audit_auditentry WHERE id >= %s", [body["id"]])
+    result = verify_chain()
+    assert not result.ok and result.broken_id == body["id"] and "removed" in result.reason
+    with pytest.raises(CommandError, match="removed"):
+        call_command("verify_audit")
+
+
+def test_a_rewritten_anchored_entry_is_caught_even_with_the_key(anchor_file):
+    from tongyou.audit.anchors import anchor
+    from tongyou.privacy.keys import keyring
+
+    entries(3)
+    body = anchor()
+    # An insider with the key rewrites the anchored entry and re-chains it properly.
+    target = AuditEntry.objects.get(pk=body["id"])
+    target.object_id = "rewritten"
+    new_hash = target.compute_hash(keyring().audit_key)
+    raw_sql(
+        "UPDATE audit_auditentry SET object_id = %s, entry_hash = %s WHERE id = %s",
+        ["rewritten", new_hash, target.pk],
+    )
+    for entry in AuditEntry.objects.filter(pk__gt=target.pk).order_by("id"):
+        entry.prev_hash = new_hash
+        new_hash = entry.compute_hash(keyring().audit_key)
+        raw_sql(
+            "UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s WHERE id = %s",
+            [entry.prev_hash, new_hash, entry.pk],
+        )
+    result = verify_chain()
+    assert not result.ok and result.broken_id == body["id"] and "rewritten" in result.reason
+
+
+def test_an_altered_anchor_file_is_caught(anchor_file):
+    import json
+
+    from tongyou.audit.anchors import anchor
+
+    entries(3)
+    anchor()
+    body = json.loads(anchor_file.read_text().splitlines()[0])
+    body["id"] = 1  # point the anchor somewhere harmless
+    anchor_file.write_text(json.dumps(body) + "\n")
+    result = verify_chain()
+    assert not result.ok and "signature" in result.reason
+
+
+def test_the_worker_anchors_once_a_day(anchor_file):
+    from tongyou.audit.anchors import anchor, anchor_due
+
+    entries(1)
+    assert anchor_due()
+    anchor()
+    assert not anchor_due()
+    assert anchor_due(now=timezone.now() + datetime.timedelta(hours=25))
+
+
+def test_key_ring_changes_go_into_the_chain(monkeypatch):
+    import base64
+    import json
+    import os
+
+    from tongyou.audit.services import note_keyring
+    from tongyou.privacy.keys import reset_keyring_cache
+
+    assert note_keyring() and not note_keyring()  # recorded once, then only on change
+    document = json.loads(os.environ["TONGYOU_KEYS"])
+    document["keys"]["k-new"] = {"alg": "aes-256-gcm", "key": base64.b64encode(b"N" * 32).decode()}
+    document["active"] = "k-new"
+    monkeypatch.setenv("TONGYOU_KEYS", json.dumps(document))
+    reset_keyring_cache()
+    assert note_keyring()
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.KEYS).first()
+    assert entry.details["active"] == "k-new"
+    material = base64.b64encode(b"N" * 32).decode()
+    assert material not in json.dumps(entry.details)

@@ -75,5 +75,5 @@ def test_id_number_searches_are_logged_without_the_number(client_for, two_commun
 
 def test_refused_role_cannot_read_the_audit_log(client_for):
     assert client_for(Role.COORDINATOR).get("/audit/").status_code == 403
-    admin = client_for(Role.ADMIN)
+    admin = client_for(Role.AUDIT_ADMIN)
     assert admin.get("/audit/", {"verify": "1"}).context["verification"].ok

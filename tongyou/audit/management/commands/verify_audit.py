@@ -1,16 +1,30 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from tongyou.audit.anchors import read_anchors
 from tongyou.audit.services import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Check the audit log's hash chain; names the first broken entry."
+    help = (
+        "Check the audit log: every entry's keyed hash and link, and the chain against the anchors "
+        "kept outside the database (a rewritten or truncated log). Names the first problem."
+    )
 
     def handle(self, *args, **options):
         result = verify_chain()
         if not result.ok:
+            where = f"entry #{result.broken_id}" if result.broken_id else "the anchors"
             raise CommandError(
-                f"Audit log broken at entry #{result.broken_id}: {result.reason} "
-                f"({result.checked} entries before it are intact)."
+                f"Audit log broken at {where}: {result.reason} "
+                f"({result.checked} entries verified before the problem was found)."
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit log intact: {result.checked} entries verified."))
+        anchors = read_anchors()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit log intact: {result.checked} entries verified, held against {len(anchors)} anchors."
+            )
+        )
+        if not anchors:
+            self.stdout.write(
+                self.style.WARNING("No anchors yet: a truncated tail would not show (run the worker).")
+            )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from tongyou.audit.services import note_keyring
 from tongyou.privacy.keys import keyring
 from tongyou.privacy.services import rotate_all
 
@@ -13,4 +14,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write(f"Active key: {keyring().active_id} ({keyring().active.algorithm})")
         report = rotate_all(stdout=self.stdout)
+        note_keyring(reason=f"re-encrypted {sum(report.values())} values under {keyring().active_id}")
         self.stdout.write(self.style.SUCCESS(f"Done: {sum(report.values())} values re-encrypted."))
