@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from tongyou.alerts.api import router as alerts_router
@@ -16,6 +17,18 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValidationError)
+def _invalid_request(request, exc):
+    # Bad parameters are the caller's mistake: 400 with what was wrong, never a 500 or a 422
+    # the callers' systems do not expect.
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg', '')}" for error in exc.errors
+    )
+    return api.create_response(request, {"detail": _("Invalid request: %s") % problems}, status=400)
+
+
 api.add_router("/", datahub_router)
 api.add_router("/", alerts_router)
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can
+from tongyou.core.uploads import upload_limit
 
 from .models import ImportBatch, Source
 from .services.export import XLSX
@@ -61,6 +62,7 @@ def _own_batch(request, pk):
     return batch
 
 
+@upload_limit(200 * 1024 * 1024)
 @login_required
 def import_home(request):
     _require_importer(request.user)

@@ -18,6 +18,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, require
 from tongyou.core.spreadsheets import FileError
+from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
 
 from . import interop, reports, services, values
@@ -269,6 +270,7 @@ def _render_detail(request, report, form=None, editable=None, value_form=None, s
     )
 
 
+@upload_limit(10 * 1024 * 1024)
 @login_required
 @require_POST
 def report_evidence(request, pk):
@@ -340,6 +342,7 @@ def values_template(request, pk):
     return response
 
 
+@upload_limit(200 * 1024 * 1024)
 @login_required
 @require_POST
 def values_import(request, pk):

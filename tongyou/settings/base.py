@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "tongyou.alerts",
     "tongyou.spaces",
     # Django and well-kept third-party apps.
-    "django.contrib.admin",
+    "tongyou.accounts.admin_site.AdminConfig",  # django.contrib.admin, with its site narrowed
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (lockout, rate limits, audit) keys on the address it settles.
+    "tongyou.core.clientip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,8 +98,11 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then password spraying: many accounts failing from one address (accounts/lockout.py).
+    "tongyou.accounts.lockout.SprayGuardBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords only: permissions come from `rules`, never from Django's tables or a superuser flag.
+    "tongyou.accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -118,6 +123,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "tongyou.core.clientip.request_address"
+# Password spraying: this many different accounts failing from one address within the cool-off
+# pause every login from that address (accounts/lockout.py).
+LOGIN_SPRAY_LIMIT = int(os.environ.get("TONGYOU_LOGIN_SPRAY_LIMIT", "10"))
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# without them the whole district would share one address behind the proxy (core/clientip.py).
+TRUSTED_PROXIES = [p for p in os.environ.get("TONGYOU_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Sessions end after 30 idle minutes and with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("TONGYOU_SESSION_SECONDS", str(30 * 60)))
@@ -162,6 +175,15 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
+# Uploads are bounded while they stream (core/uploads.py): a file beyond its view's limit (this by
+# default) is counted, not stored. The reverse proxy should cap request bodies too.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tongyou.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -169,12 +191,22 @@ MEDIA_URL = "media/"
 # the TONGYOU_KEYS environment variable (docs/security.md).
 TONGYOU_KEY_FILE = os.environ.get("TONGYOU_KEY_FILE", str(VAR_DIR / "keys.json"))
 
+# The audit chain's head is signed and appended here every AUDIT_ANCHOR_HOURS (audit/anchors.py).
+# Production: a file on another machine's share or on write-once storage, not beside the database.
+AUDIT_ANCHOR_FILE = os.environ.get("TONGYOU_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
+AUDIT_ANCHOR_HOURS = float(os.environ.get("TONGYOU_AUDIT_ANCHOR_HOURS", "24"))
+
+# Refused access (audit/refusals.py): each refusal is logged up to this many per user (or address)
+# in ten minutes, then only milestones; the security administrators are told at REFUSALS_NOTIFY.
+REFUSALS_LOGGED_PER_WINDOW = int(os.environ.get("TONGYOU_REFUSALS_LOGGED", "20"))
+REFUSALS_NOTIFY = int(os.environ.get("TONGYOU_REFUSALS_NOTIFY", "10"))
+
 # Audit entries younger than this may never be pruned.
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("TONGYOU_AUDIT_RETENTION_DAYS", "180")))
 
 # Roles that must confirm a TOTP device once they have one; set
 # TONGYOU_REQUIRE_OTP=1 to refuse them until they enrol.
-OTP_ROLES = ("admin", "coordinator")
+OTP_ROLES = ("admin", "security_admin", "audit_admin", "coordinator")
 TONGYOU_REQUIRE_OTP = os.environ.get("TONGYOU_REQUIRE_OTP", "0") == "1"
 OTP_TOTP_ISSUER = "Tongyou 童友"
 
@@ -192,6 +224,9 @@ if os.environ.get("TONGYOU_CACHE_URL"):
             "LOCATION": os.environ["TONGYOU_CACHE_URL"],
         }
     }
+# A cache outage lets requests through (core/ratelimit.py records it for staff): a report about a
+# child in danger is never refused because Redis is down.
+RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = [] if os.environ.get("TONGYOU_CACHE_URL") else ["django_ratelimit.E003"]
 
 # What aggregates about persons show to whom is decided in tongyou/core/disclosure.py.
@@ -236,6 +271,11 @@ ALERT_SENDER = os.environ.get("TONGYOU_ALERT_SENDER", "tongyou@yuquan.hohhot")
 PUBLIC_URL = os.environ.get("TONGYOU_PUBLIC_URL", "http://127.0.0.1:8000")
 MQTT_URL = os.environ.get("TONGYOU_MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_TOPIC_PREFIX = "tongyou/alerts/cell"
+# Outbound requests reach public addresses only (core/outbound.py); networks listed here (for an
+# SMS gateway on the district intranet, say) are let through on purpose.
+OUTBOUND_ALLOWED_NETWORKS = [
+    n for n in os.environ.get("TONGYOU_OUTBOUND_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
 SMS_GATEWAY_URL = os.environ.get("TONGYOU_SMS_GATEWAY_URL", "")
 # Web Push (RFC 8030/8291/8292): the VAPID private key (base64url, as `vapid --gen` writes it) and
 # the contact the push services see.

@@ -3,6 +3,7 @@
 import base64
 import json
 import os
+import tempfile
 import uuid
 
 from .base import *  # noqa: F403
@@ -30,6 +31,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A run's own anchor file (none exists until a test anchors): the demo's anchors in var/ must not
+# be held against the test database.
+AUDIT_ANCHOR_FILE = os.path.join(tempfile.gettempdir(), f"tongyou-test-anchors-{uuid.uuid4().hex}.jsonl")
 
 IMPORT_IN_BACKGROUND = False
 DATAHUB_STATISTICS_READ_IN_BACKGROUND = False

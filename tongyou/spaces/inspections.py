@@ -88,9 +88,12 @@ def add_photo(facility, user, upload, caption=""):
     content = upload.read(PHOTO_MAX_BYTES + 1)
     if len(content) > PHOTO_MAX_BYTES:
         raise InspectionRefused(_("The photo is larger than 5 MB."))
-    kind = uploads.sniff(content, uploads.IMAGES)
-    if kind is None:
+    if uploads.sniff(content, uploads.IMAGES) is None:
         raise InspectionRefused(_("Upload a JPEG or PNG photo."))
+    try:
+        kind, content = uploads.inspect(content, uploads.IMAGES)
+    except uploads.UploadRefused as exc:
+        raise InspectionRefused(str(exc)) from None
     photo = FacilityPhoto.objects.create(
         facility=facility, image=content, content_type=kind, caption=caption[:100], uploaded_by=user
     )

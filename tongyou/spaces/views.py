@@ -17,6 +17,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import disclosure
 from tongyou.core.scoping import can, require, scoped
+from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
 
 from . import coverage, inspections
@@ -163,6 +164,7 @@ def facility_list(request):
     )
 
 
+@upload_limit(5 * 1024 * 1024)
 def facility_detail(request, pk):
     """A facility as the public sees it (type, place, capacity, hours, access, designations,
     photos); staff of the area also see its inspections and record new ones and photos."""

@@ -20,6 +20,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.spreadsheets import FileError, read_table
+from tongyou.core.uploads import upload_limit
 from tongyou.datahub.services.export import XLSX
 from tongyou.datahub.services.imports.cleaning import CellError, parse_date
 from tongyou.privacy.masking import mask_id_number, mask_name
@@ -283,6 +284,7 @@ RETURN_COLUMNS = {
 }
 
 
+@upload_limit(10 * 1024 * 1024)
 @login_required
 @require_POST
 def run_returns(request, pk):

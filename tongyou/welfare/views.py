@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
+from tongyou.core.uploads import upload_limit
 from tongyou.datahub.models import Child
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
@@ -195,6 +196,7 @@ def application_details(request, pk):
     return redirect("welfare:application_detail", pk=app.pk)
 
 
+@upload_limit(5 * 1024 * 1024)
 @login_required
 @require_POST
 def evidence_upload(request, pk):

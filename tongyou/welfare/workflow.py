@@ -463,9 +463,12 @@ def attach_evidence(application, user, kind, uploaded, request=None):
     if uploaded.size > EVIDENCE_MAX_BYTES:
         raise TransitionRefused(_("The file is larger than 5 MB; scan it at a lower resolution."))
     content = uploaded.read()
-    content_type = uploads.sniff(content, EVIDENCE_TYPES)
-    if content_type is None:
+    if uploads.sniff(content, EVIDENCE_TYPES) is None:
         raise TransitionRefused(_("Upload a PDF, JPEG or PNG file."))
+    try:
+        content_type, content = uploads.inspect(content, EVIDENCE_TYPES)
+    except uploads.UploadRefused as exc:
+        raise TransitionRefused(str(exc)) from None
     evidence = Evidence.objects.create(
         application=application,
         kind=kind,

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.core.models import Notification
+from tongyou.factories import PNG_BYTES
 from tongyou.monitoring import reports, services, values
 from tongyou.monitoring.models import IndicatorValue, NewsItem, PlanTask, ProgressReport
 from tongyou.regions.models import Region
@@ -60,7 +61,7 @@ def test_a_report_goes_from_the_unit_to_the_coordinator_and_back_until_accepted(
     education.post(
         f"/monitoring/reports/{report.pk}/", {"progress": "on_track", "narrative": "新增公办园2所"}
     )
-    photo = SimpleUploadedFile("开园.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    photo = SimpleUploadedFile("开园.png", PNG_BYTES)
     education.post(f"/monitoring/reports/{report.pk}/evidence/", {"caption": "新园开园照片", "file": photo})
     district = Region.objects.get(code="150104000000")
     education.post(

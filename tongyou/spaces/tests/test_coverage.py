@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tongyou.accounts.roles import Role
 from tongyou.alerts.services.geo import distance_km
-from tongyou.factories import ChildFactory
+from tongyou.factories import PNG_BYTES, ChildFactory
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
 from tongyou.spaces.models import Facility
@@ -261,7 +261,7 @@ def test_the_public_sees_a_facility_and_its_photos_staff_add_photos_and_see_insp
     assert "10:00–22:00" in page and "无障碍" in page and "检查记录" not in page
     assert public.post(f"/spaces/facilities/{room.pk}/", {"passed": ["space"]}).status_code == 403
     street = client_for(Role.STREET_OFFICER, "150104001000")
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    png = PNG_BYTES
     photo = io.BytesIO(png)
     photo.name = "room.png"
     street.post(f"/spaces/facilities/{room.pk}/", {"photo": photo, "caption": "入口"})

@@ -18,7 +18,7 @@
           style: style,
           onEachFeature: function (f, l) {
             var p = f.properties;
-            l.bindTooltip(p.name + " " + p.code + (p.approximate ? " (" + approximate + ")" : ""));
+            l.bindTooltip(window.tongyouText(p.name + " " + p.code + (p.approximate ? " (" + approximate + ")" : "")));
           }
         });
       });

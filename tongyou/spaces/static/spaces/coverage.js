@@ -14,7 +14,7 @@
         radius: Math.max(3, Math.sqrt(p.children) * 1.5),
         color: p.covered ? "#2f9e44" : "#e03131",
         fillOpacity: 0.5
-      }).bindTooltip(String(p.children)).addTo(map);
+      }).bindTooltip(window.tongyouText(p.children)).addTo(map);
     });
     el.dataset.rendered = "true";
   });

@@ -16,7 +16,7 @@
       layers[kind] = layers[kind] || window.L.layerGroup().addTo(map);
       var c = f.geometry.coordinates;
       var marker = window.L.circleMarker([c[1], c[0]], { radius: 5, color: "#1971c2" })
-        .bindTooltip(f.properties.name + " · " + f.properties.kind_label).addTo(layers[kind]);
+        .bindTooltip(window.tongyouText(f.properties.name + " · " + f.properties.kind_label)).addTo(layers[kind]);
       var link = document.createElement("a");  // text, not HTML: names come from the registry
       link.href = el.dataset.detail.replace(/0\/$/, f.properties.id + "/");
       link.textContent = f.properties.name;
