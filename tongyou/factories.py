@@ -105,3 +105,20 @@ def ready_to_pay(application, bank_name="中国农业银行呼和浩特玉泉支
     application.account_number = account_number
     application.save()
     return application
+
+
+def search_page(client, **criteria):
+    """The children list for a search, as the page does it: POSTed, then answered at ?s=token."""
+    return client.post("/datahub/children/", criteria, follow=True)
+
+
+def export_children(client, full_names=False, reason="", **criteria):
+    """The children export for a search (POSTed with the search's token)."""
+    token = ""
+    if criteria:
+        redirect = client.post("/datahub/children/", criteria)
+        token = redirect.url.split("s=")[-1] if redirect.status_code == 302 else ""
+    data = {"s": token, "reason": reason}
+    if full_names:
+        data["full_names"] = "on"
+    return client.post("/datahub/children/export.xlsx", data)

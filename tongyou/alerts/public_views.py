@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from tongyou.core.ratelimit import ratelimit
 from tongyou.core.uploads import upload_limit
@@ -24,6 +25,7 @@ def active_cases():
     return MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE)
 
 
+@never_cache
 def public_list(request):
     cases = list(active_cases())
     points = [
@@ -64,6 +66,7 @@ class SightingForm(forms.Form):
 
 
 @upload_limit(3 * 1024 * 1024)
+@never_cache  # the child's name and photo: no copy may outlive the alert in a cache
 @ratelimit(key="ip", rate="10/h")
 def public_detail(request, reference):
     case = get_object_or_404(active_cases(), reference=reference)

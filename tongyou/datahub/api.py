@@ -2,7 +2,7 @@
 
 import datetime
 
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from tongyou.audit.models import AuditEntry
@@ -14,7 +14,7 @@ from tongyou.privacy import masking
 
 from .forms import ChildQueryForm
 from .models import Child
-from .services.search import loggable_query, search_children
+from .services.search import ID_LIKE, loggable_query, search_children
 from .services.statistics import child_pivot
 from .services.timeline import timeline
 
@@ -84,6 +84,25 @@ def list_children(
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     _require(request, "datahub.view_child")
+    if ID_LIKE.match(q.strip()):
+        # An ID number in a URL lands in access logs and proxies: POST /api/children/search.
+        raise HttpError(400, "Search for an ID number with POST /api/children/search, not in the URL.")
+    return _list(request, q, limit, offset)
+
+
+class SearchIn(Schema):
+    q: str = Field("", max_length=100)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+@router.post("/children/search", response=list[ChildOut], summary="Search by name or ID number (in the body)")
+def search_children_api(request, search: SearchIn):
+    _require(request, "datahub.view_child")
+    return _list(request, search.q, search.limit, search.offset)
+
+
+def _list(request, q, limit, offset):
     children = list(search_children(request.user, q)[offset : offset + limit])
     record(
         AuditEntry.Action.LIST,

@@ -1,13 +1,18 @@
 """Thin views over the data hub services. Every queryset is scoped; every read is audited."""
 
+import secrets
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
@@ -19,24 +24,55 @@ from tongyou.privacy import masking
 from .forms import ChildQueryForm
 from .models import Child
 from .services.export import XLSX, export_children_xlsx, pivot_xlsx
-from .services.search import loggable_query, search_children
+from .services.search import ID_LIKE, loggable_query, search_children
 from .services.statistics import DIMENSIONS, Pivot, child_pivot
 from .services.timeline import timeline
 
 REVEALABLE = {"id_number": masking.mask_id_number, "name": masking.mask_name}
 
 
-def _without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+SEARCHES = "child_searches"  # the session's recent searches, by token
+KEPT_SEARCHES = 20
+SEARCH_FIELDS = ("q", *ChildQueryForm.base_fields)
+
+
+def _remember_search(request, data) -> str:
+    """Keep a search's criteria in the session and name them by a random token: the URL then
+    carries the token, never a name or an ID number (access logs, history, Referer, the language
+    switch's `next`)."""
+    criteria = {key: data.getlist(key) for key in SEARCH_FIELDS if any(data.getlist(key))}
+    searches = request.session.get(SEARCHES, {})
+    token = secrets.token_urlsafe(9)
+    searches[token] = criteria
+    request.session[SEARCHES] = dict(list(searches.items())[-KEPT_SEARCHES:])
+    return token
+
+
+def _search(request):
+    """(criteria as a QueryDict, token) of the search named by `s`; empty when there is none."""
+    token = request.POST.get("s") or request.GET.get("s") or ""
+    criteria = QueryDict(mutable=True)
+    for key, values in request.session.get(SEARCHES, {}).get(token, {}).items():
+        criteria.setlist(key, values)
+    return criteria, token
 
 
 @login_required
 def child_list(request):
     require(request.user, "datahub.view_child")
-    query = request.GET.get("q", "")
-    form = ChildQueryForm(request.GET or None, user=request.user)
+    if request.method == "POST" or (set(request.GET) & set(SEARCH_FIELDS)):
+        # A search arrives by POST and is answered at ?s=token. One typed into the address bar is
+        # moved there too, except an ID number, which must not travel in a URL at all.
+        data = request.POST if request.method == "POST" else request.GET.copy()
+        if request.method == "GET" and ID_LIKE.match(data.get("q", "").strip()):
+            data.pop("q")
+            messages.error(
+                request, _("Search for an ID number with the search box: it must not be in the address.")
+            )
+        return redirect(f"{reverse('datahub:child_list')}?s={_remember_search(request, data)}")
+    criteria, token = _search(request)
+    query = criteria.get("q", "")
+    form = ChildQueryForm(criteria or None, user=request.user)
     child_filter = form.child_filter()
     children = child_filter.apply(search_children(request.user, query)).select_related(
         "residence_region__parent"
@@ -66,10 +102,28 @@ def child_list(request):
             "rows": rows,
             "query": query,
             "form": form,
-            "params": _without_page(request),
+            "token": token,
+            "params": f"s={token}" if token else "",
             "can_export": can(request.user, "datahub.export_child"),
+            "export_form": ExportForm(),
         },
     )
+
+
+class ExportForm(forms.Form):
+    full_names = forms.BooleanField(label=gettext_lazy("Full names (masked otherwise)"), required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Why full names are needed"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Recorded in the audit log with the export."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("full_names") and len((cleaned.get("reason") or "").strip()) < 4:
+            self.add_error("reason", _("Say why the list needs full names (at least a few words)."))
+        return cleaned
 
 
 def _detail_context(child, revealed=()):
@@ -122,12 +176,19 @@ def child_reveal(request, pk):
 
 
 @login_required
+@require_POST
 def child_export(request):
     require(request.user, "datahub.export_child")
-    query = request.GET.get("q", "")
-    child_filter = ChildQueryForm(request.GET or None, user=request.user).child_filter()
+    criteria, token = _search(request)
+    export = ExportForm(request.POST)
+    if not export.is_valid():
+        messages.error(request, " ".join(e for errors in export.errors.values() for e in errors))
+        return redirect(f"{reverse('datahub:child_list')}?s={token}" if token else "datahub:child_list")
+    full_names = export.cleaned_data["full_names"]
+    query = criteria.get("q", "")
+    child_filter = ChildQueryForm(criteria or None, user=request.user).child_filter()
     content, count = export_children_xlsx(
-        request.user, child_filter.apply(search_children(request.user, query))
+        request.user, child_filter.apply(search_children(request.user, query)), full_names=full_names
     )
     record(
         AuditEntry.Action.EXPORT,
@@ -138,6 +199,8 @@ def child_export(request):
             "count": count,
             "query": loggable_query(query),
             "filters": child_filter.describe(),
+            "full_names": full_names,
+            **({"reason": export.cleaned_data["reason"].strip()} if full_names else {}),
         },
     )
     response = HttpResponse(content, content_type=XLSX)

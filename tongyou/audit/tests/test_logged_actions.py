@@ -5,6 +5,7 @@ from django.test import Client
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
+from tongyou.factories import export_children, search_page
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_exports_are_logged_and_watermarked(client_for, two_communities):
     from openpyxl import load_workbook
 
     c = client_for(Role.STREET_OFFICER, "150104001000")
-    response = c.get("/datahub/children/export.xlsx")
+    response = export_children(c)
     watermark = load_workbook(io.BytesIO(response.content)).active["A1"].value
     assert c.user.username in watermark
     assert last("export").details["count"] == 1
@@ -67,9 +68,9 @@ def test_exports_are_logged_and_watermarked(client_for, two_communities):
 
 def test_id_number_searches_are_logged_without_the_number(client_for, two_communities):
     here, _ = two_communities
-    client_for(Role.CASEWORKER).get("/datahub/children/", {"q": here.id_number})
+    search_page(client_for(Role.CASEWORKER), q=here.id_number)
     assert last("list").details["query"] == "<id number>"
-    client_for(Role.CASEWORKER).get("/datahub/children/", {"q": "王小明"})
+    search_page(client_for(Role.CASEWORKER), q="王小明")
     assert last("list").details["query"] == "王*明"
 
 

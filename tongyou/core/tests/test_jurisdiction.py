@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from tongyou.accounts.roles import Role
 from tongyou.core.scoping import scoped
 from tongyou.datahub.models import Child
+from tongyou.factories import export_children, search_page
 from tongyou.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_director_sees_own_community_child_everywhere(client_for, two_communitie
     assert c.get(f"/datahub/children/{here.pk}/").status_code == 200
     assert [x["id"] for x in c.get("/api/children").json()] == [here.pk]
     assert c.get(f"/api/children/{here.pk}").status_code == 200
-    assert exported_names(c.get("/datahub/children/export.xlsx")) == {here.name}
+    assert exported_names(export_children(c, full_names=True, reason="入户走访名单")) == {here.name}
 
 
 def test_director_cannot_list_or_search_a_child_outside_the_community(client_for, two_communities):
@@ -39,8 +40,8 @@ def test_director_cannot_list_or_search_a_child_outside_the_community(client_for
     c = client_for(Role.CHILD_DIRECTOR, OWN)
     listed = [row["child"].pk for row in c.get("/datahub/children/").context["rows"]]
     assert there.pk not in listed
-    assert list(c.get("/datahub/children/", {"q": there.name}).context["rows"]) == []
-    assert list(c.get("/datahub/children/", {"q": there.id_number}).context["rows"]) == []
+    assert list(search_page(c, q=there.name).context["rows"]) == []
+    assert list(search_page(c, q=there.id_number).context["rows"]) == []
 
 
 def test_director_cannot_open_a_child_outside_the_community_by_url(client_for, two_communities):
@@ -54,14 +55,16 @@ def test_director_cannot_reach_a_child_outside_the_community_through_the_api(cli
     _, there = two_communities
     c = client_for(Role.CHILD_DIRECTOR, OWN)
     assert there.pk not in [x["id"] for x in c.get("/api/children").json()]
-    assert c.get("/api/children", {"q": there.id_number}).json() == []
+    found = c.post("/api/children/search", {"q": there.id_number}, content_type="application/json")
+    assert found.json() == []
     assert c.get(f"/api/children/{there.pk}").status_code == 404
 
 
 def test_director_export_leaves_out_children_outside_the_community(client_for, two_communities):
     _, there = two_communities
     c = client_for(Role.CHILD_DIRECTOR, OWN)
-    assert there.name not in exported_names(c.get("/datahub/children/export.xlsx", {"q": there.name}))
+    exported = export_children(c, full_names=True, reason="核对名单", q=there.name)
+    assert there.name not in exported_names(exported)
 
 
 def test_director_statistics_count_only_the_community(client_for, two_communities):
@@ -93,7 +96,7 @@ def test_roles_without_person_access_see_no_named_child(client_for, two_communit
     assert c.get(f"/datahub/children/{here.pk}/").status_code == 404
     assert c.get("/api/children").status_code == 403
     assert c.get(f"/api/children/{here.pk}").status_code == 404
-    assert c.get("/datahub/children/export.xlsx").status_code == 403
+    assert export_children(c).status_code == 403
 
 
 def test_superuser_flag_grants_no_access_to_children(client_for, two_communities):
@@ -106,7 +109,7 @@ def test_superuser_flag_grants_no_access_to_children(client_for, two_communities
 def test_police_may_read_but_not_export(client_for, two_communities):
     c = client_for(Role.POLICE)
     assert c.get(f"/datahub/children/{two_communities[0].pk}/").status_code == 200
-    assert c.get("/datahub/children/export.xlsx").status_code == 403
+    assert export_children(c).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, two_communities):

@@ -13,7 +13,7 @@ from tongyou.datahub.codes import ChildStatus, InsuranceScheme
 from tongyou.datahub.models import InsuranceEnrolment, StatusPeriod
 from tongyou.datahub.services.filters import ChildFilter
 from tongyou.datahub.services.statistics import child_pivot
-from tongyou.factories import ChildFactory
+from tongyou.factories import ChildFactory, export_children, search_page
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -150,11 +150,9 @@ def test_status_and_enrolment_filters_count_current_facts(make_user, region):
 
 def test_person_readers_filter_their_list_and_export(client_for, district):
     c = client_for(Role.STREET_OFFICER, STREET_A)
-    listed = c.get("/datahub/children/", {"age_max": 3, "insured": "no"}).context["page"].paginator.count
+    listed = search_page(c, age_max=3, insured="no").context["page"].paginator.count
     assert listed == 9  # street B is outside the jurisdiction
-    sheet = load_workbook(
-        io.BytesIO(c.get("/datahub/children/export.xlsx", {"age_max": 3, "insured": "no"}).content)
-    )
+    sheet = load_workbook(io.BytesIO(export_children(c, age_max=3, insured="no").content))
     assert sheet.active.max_row == 2 + 9
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from tongyou.datahub.models import Child
-from tongyou.factories import ChildFactory, GuardianFactory
+from tongyou.factories import ChildFactory, GuardianFactory, search_page
 from tongyou.privacy import crypto
 from tongyou.privacy.keys import keyring, parse_keyring, reset_keyring_cache
 from tongyou.privacy.services import rotate_all
@@ -88,7 +88,7 @@ def test_blind_index_finds_a_child_by_id_number_without_decrypting(client_for):
         residence_region=Region.objects.get(code="150104001001001"), id_number="15010420150302101X"
     )
     c = client_for(Role.CASEWORKER)
-    found = c.get("/datahub/children/", {"q": "15010420150302101x"}).context["rows"]
+    found = search_page(c, q="15010420150302101x").context["rows"]
     assert [r["child"].pk for r in found] == [child.pk]
 
 
