@@ -26,7 +26,7 @@ class MissingChildCase(models.Model):
         FEMALE = "2", _("Girl")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    child_name = models.CharField(_("child's name"), max_length=50)
+    child_name = EncryptedTextField(_("child's name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     age = models.PositiveSmallIntegerField(_("age"))
     description = models.TextField(_("appearance"), blank=True)
@@ -270,7 +270,7 @@ class CodeAdam(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="code_adams")
     description = models.TextField(_("child's description and clothing"))
-    child_name = models.CharField(_("child's name"), max_length=50, blank=True)
+    child_name = EncryptedTextField(_("child's name"), max_length=50, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=MissingChildCase.Sex.choices, blank=True)
     triggered_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.fields import EncryptedTextField
-from tongyou.privacy.names import pinyin_key
+from tongyou.privacy.names import name_index, pinyin_index
 
 from .codes import (
     ChildStatus,
@@ -43,9 +43,14 @@ class Child(models.Model):
     jurisdiction_field = "residence_region"
     audit_personal = True
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
-    name_pinyin = models.CharField(
-        _("name in pinyin"), max_length=120, blank=True, db_index=True, editable=False
+    # Names are encrypted like ID numbers (under PIPL all of a minor's personal information is
+    # sensitive); blind indexes find a name exactly or by its pinyin.
+    name = EncryptedTextField(_("name"), max_length=50)
+    name_index = models.CharField(
+        _("name blind index"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    name_pinyin_index = models.CharField(
+        _("name pinyin blind index"), max_length=64, blank=True, db_index=True, editable=False
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), db_index=True)
@@ -100,7 +105,7 @@ class Child(models.Model):
 
     def save(self, *args, **kwargs):
         self.id_number_index = blind_index(self.id_number, ID_INDEX_PURPOSE) if self.id_number else ""
-        self.name_pinyin = pinyin_key(self.name)
+        self.name_index, self.name_pinyin_index = name_index(self.name), pinyin_index(self.name)
         super().save(*args, **kwargs)
 
 
@@ -111,7 +116,7 @@ class Guardian(models.Model):
     child = models.ForeignKey(
         Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardians"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = EncryptedTextField(_("name"), max_length=50)
     relationship = models.CharField(_("relationship"), max_length=2, choices=GuardianRelationship.choices)
     phone = EncryptedTextField(_("phone"), blank=True)
     batch = models.ForeignKey(

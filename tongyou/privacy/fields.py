@@ -1,5 +1,6 @@
 """Model fields that store personal data encrypted at rest."""
 
+from django import forms
 from django.db import models
 
 from .crypto import decrypt, encrypt
@@ -26,6 +27,12 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(value, self._context())
+
+    def formfield(self, **kwargs):
+        # A short value (a name) is typed on one line; the length bounds the plaintext.
+        if self.max_length and self.max_length <= 200:
+            kwargs.setdefault("widget", forms.TextInput)
+        return super().formfield(**kwargs)
 
     def get_lookup(self, lookup_name):
         if lookup_name not in ("isnull",):

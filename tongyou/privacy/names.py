@@ -1,4 +1,5 @@
-"""Names for matching: the pinyin of a Chinese name, tones dropped (王晓明 and 王小明 agree)."""
+"""Names for matching: the pinyin of a Chinese name, tones dropped (王晓明 and 王小明 agree), and
+the blind indexes that find an encrypted name exactly or by its pinyin."""
 
 from functools import lru_cache
 
@@ -15,3 +16,23 @@ def _syllable(character):
 @lru_cache(maxsize=200_000)
 def pinyin_key(name):
     return "".join(_syllable(c) for c in (name or "").strip()).lower()
+
+
+NAME_PURPOSE = "person-name"
+PINYIN_PURPOSE = "person-name-pinyin"
+
+
+def name_index(name: str) -> str:
+    """Blind index of a name (exact search of the encrypted name)."""
+    from .blind_index import blind_index
+
+    return blind_index(name or "", NAME_PURPOSE) if name else ""
+
+
+def pinyin_index(name: str) -> str:
+    """Blind index of a name's pinyin: finds 王晓明 for 王小明 or "wangxiaoming", and, keyed, cannot
+    be read back into the name as a stored pinyin could."""
+    from .blind_index import blind_index
+
+    key = pinyin_key(name)
+    return blind_index(key, PINYIN_PURPOSE) if key else ""

@@ -65,7 +65,7 @@ class AllowanceApplication(models.Model):
     child = models.ForeignKey("datahub.Child", verbose_name=_("child"), on_delete=models.PROTECT)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    applicant_name = models.CharField(_("applicant (guardian or relative)"), max_length=50)
+    applicant_name = EncryptedTextField(_("applicant (guardian or relative)"), max_length=50)
     father_situation = models.CharField(
         _("father's situation"), max_length=24, choices=ParentSituation.choices, blank=True
     )
@@ -73,7 +73,7 @@ class AllowanceApplication(models.Model):
         _("mother's situation"), max_length=24, choices=ParentSituation.choices, blank=True
     )
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
-    account_holder = models.CharField(_("account holder"), max_length=50, blank=True)
+    account_holder = EncryptedTextField(_("account holder"), max_length=50, blank=True)
     # Banks match a payee by name and resident ID number: the account holder's, encrypted.
     account_holder_id_number = EncryptedTextField(_("account holder's ID number"), blank=True)
     account_number = EncryptedTextField(_("account number"), blank=True)
@@ -487,7 +487,7 @@ class PayeeChange(models.Model):
         AllowanceApplication, on_delete=models.CASCADE, related_name="payee_changes"
     )
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
-    account_holder = models.CharField(_("account holder"), max_length=50, blank=True)
+    account_holder = EncryptedTextField(_("account holder"), max_length=50, blank=True)
     account_holder_id_number = EncryptedTextField(_("account holder's ID number"), blank=True)
     account_number = EncryptedTextField(_("account number"), blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)

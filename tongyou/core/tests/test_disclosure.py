@@ -89,7 +89,7 @@ def build_district(seed, size):
     Child.objects.bulk_create(children)
     insured = set()
     facts = []
-    for child in Child.objects.filter(name__startswith="儿"):
+    for child in Child.objects.filter(is_synthetic=True):
         if rng.random() < 0.5:
             insured.add(child.pk)
             facts.append(
@@ -110,7 +110,7 @@ def age(child):
 def isolated_targets(communities_of):
     """Children alone in their community, sex, ethnicity and year of age: the issue's targets."""
     groups = {}
-    for child in Child.objects.filter(name__startswith="儿"):
+    for child in Child.objects.filter(is_synthetic=True):
         key = (communities_of[child.residence_region_id], child.sex, child.ethnicity, age(child))
         groups.setdefault(key, []).append(child)
     return [members[0] for members in groups.values() if len(members) == 1]
@@ -195,7 +195,7 @@ def guess_insured(attacker, target, community, street):
 @given(seed=st.integers(0, 10_000))
 @pytest.mark.django_db
 def test_the_researcher_cannot_infer_an_isolated_childs_attribute(seed, client_for, django_db_blocker):
-    Child.objects.filter(name__startswith="儿").delete()
+    Child.objects.filter(is_synthetic=True).delete()
     insured = build_district(seed, 360)
     communities_of = {
         r.pk: r.code[:12] for r in Region.objects.filter(level=Region.Level.GRID, code__startswith="150104")
@@ -203,7 +203,7 @@ def test_the_researcher_cannot_infer_an_isolated_childs_attribute(seed, client_f
     targets = isolated_targets(communities_of)
     assert len(targets) >= 40  # a district small enough that many children stand alone
     attacker = Researcher(client_for(Role.RESEARCHER))
-    rate = len(insured) / Child.objects.filter(name__startswith="儿").count()
+    rate = len(insured) / Child.objects.filter(is_synthetic=True).count()
     margin_guess = rate >= 0.5
     right = baseline = 0
     for target in targets:

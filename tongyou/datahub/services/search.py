@@ -2,9 +2,12 @@
 
 import re
 
+from django.db.models import Q
+
 from tongyou.core.scoping import scoped
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.masking import mask_name
+from tongyou.privacy.names import PINYIN_PURPOSE, name_index, pinyin_index
 
 from ..models import ID_INDEX_PURPOSE, Child
 
@@ -12,13 +15,20 @@ ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
 
 def search_children(user, query=""):
-    """Children the user may see, matching `query` (a name fragment or a full ID number)."""
+    """Children the user may see, matching `query`: a full ID number, or a full name, found
+    exactly or by its pinyin (王晓明 finds 王小明; so does "wang xiaoming"). Names are encrypted, so
+    a fragment of a name finds nothing (docs/security.md)."""
     children = scoped(Child.objects.select_related("residence_region"), user)
     query = (query or "").strip()
     if ID_LIKE.match(query):
         children = children.filter(id_number_index=blind_index(query, ID_INDEX_PURPOSE))
     elif query:
-        children = children.filter(name__contains=query)
+        spelled = re.sub(r"[\s·.'-]+", "", query).lower()
+        children = children.filter(
+            Q(name_index=name_index(query))
+            | Q(name_pinyin_index=pinyin_index(query))
+            | Q(name_pinyin_index=blind_index(spelled, PINYIN_PURPOSE))
+        )
     return children
 
 

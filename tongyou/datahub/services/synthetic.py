@@ -25,7 +25,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.idnumbers import make_id_number
-from tongyou.privacy.names import pinyin_key
+from tongyou.privacy.names import name_index, pinyin_index
 from tongyou.regions.models import Region
 
 from ..codes import (
@@ -209,7 +209,8 @@ def generate(children=75_000, seed=2023, as_of=None, stdout=None):
             id_number = issuer.issue(_weighted(rng, BIRTH_REGIONS), birth_date, sex)
             child = Child(
                 name=surname + given,
-                name_pinyin=pinyin_key(surname + given),
+                name_index=name_index(surname + given),
+                name_pinyin_index=pinyin_index(surname + given),
                 sex=sex,
                 birth_date=birth_date,
                 id_number=id_number,

@@ -21,13 +21,14 @@ Guardian.objects.create(child=child, name="监护人", relationship="52", phone=
 """
 
 
-def test_sqlite_file_holds_no_plaintext_id_number_or_phone(tmp_path):
+def test_sqlite_file_holds_no_plaintext_name_id_number_or_phone(tmp_path):
     db = tmp_path / "tongyou.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "tongyou.settings.test"}
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*manage, "shell", "-c", SCRIPT], env=env, check=True)
     contents = b"".join(p.read_bytes() for p in tmp_path.iterdir())
-    assert NAME.encode() in contents  # the record was written
+    assert b"2011-08-15" in contents  # the record was written
+    assert NAME.encode() not in contents and "监护人".encode() not in contents
     assert ID.encode() not in contents
     assert b"13712345678" not in contents

@@ -21,8 +21,9 @@ from tongyou.core import health
 from tongyou.core.scoping import can, jurisdiction_path
 from tongyou.core.spreadsheets import HEADER_SCAN_ROWS, FileError, Workbook, find_header
 from tongyou.privacy.blind_index import blind_index
+from tongyou.privacy.crypto import decrypt
 from tongyou.privacy.masking import mask_name
-from tongyou.privacy.names import pinyin_key
+from tongyou.privacy.names import name_index, pinyin_index
 
 from ...codes import GuardianRelationship
 from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
@@ -362,7 +363,8 @@ def canonical_name(name):
 def names_by_blind_index(indexes):
     """{blind index: name} for the children among `indexes` held in the index (one plain query,
     as ids_by_blind_index)."""
-    return _by_blind_index(indexes, "name")
+    context = f"{Child._meta.label_lower}.name"
+    return {index: decrypt(held, context) for index, held in _by_blind_index(indexes, "name").items()}
 
 
 def claim(batch, user, confirmed=False):
@@ -578,11 +580,12 @@ def _correct_identities(chunk, index_of, known):
     for child in children:
         p = rows[child.id_number_index]
         child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
-        child.name_pinyin = pinyin_key(p["name"])
+        child.name_index, child.name_pinyin_index = name_index(p["name"]), pinyin_index(p["name"])
         child.ethnicity = p.get("ethnicity") or child.ethnicity
         child.household_region = p.get("household_region") or child.household_region
     Child.objects.bulk_update(
-        children, ["name", "name_pinyin", "sex", "birth_date", "ethnicity", "household_region"]
+        children,
+        ["name", "name_index", "name_pinyin_index", "sex", "birth_date", "ethnicity", "household_region"],
     )
 
 
@@ -590,7 +593,8 @@ def _child_values(p, id_index=""):
     household = p.get("household_region")
     return {
         "name": p["name"],
-        "name_pinyin": pinyin_key(p["name"]),
+        "name_index": name_index(p["name"]),
+        "name_pinyin_index": pinyin_index(p["name"]),
         "sex": p["sex"],
         "birth_date": p["birth_date"],
         "id_number": p.get("id_number") or "",
@@ -616,7 +620,8 @@ def new_child(p):
 
 def add_mother(child, p, batch):
     """The mother named in a birth record, unless the child already has a guardian of that name."""
-    if not p.get("guardian") or child.guardians.filter(name=p["guardian"]).exists():
+    # Names are encrypted: compared after reading (a child has a guardian or two).
+    if not p.get("guardian") or any(g.name == p["guardian"] for g in child.guardians.all()):
         return None
     return Guardian.objects.create(
         child=child,
@@ -633,9 +638,9 @@ def link_without_id(batch, rows):
     if not rows:
         return 0, 0, 0
     dates = {p["birth_date"] for _n, p in rows}
-    names = {pinyin_key(p["name"]) for _n, p in rows}
+    names = {pinyin_index(p["name"]) for _n, p in rows}
     candidates = list(
-        Child.objects.filter(Q(birth_date__in=dates) | Q(name_pinyin__in=names))
+        Child.objects.filter(Q(birth_date__in=dates) | Q(name_pinyin_index__in=names))
         .select_related("residence_region")
         .prefetch_related("guardians")
     )
