@@ -228,7 +228,9 @@ if os.environ.get("TONGYOU_CACHE_URL"):
 # A cache outage lets requests through (core/ratelimit.py records it for staff): a report about a
 # child in danger is never refused because Redis is down.
 RATELIMIT_FAIL_OPEN = True
-SILENCED_SYSTEM_CHECKS = [] if os.environ.get("TONGYOU_CACHE_URL") else ["django_ratelimit.E003"]
+SILENCED_SYSTEM_CHECKS = (
+    [] if os.environ.get("TONGYOU_CACHE_URL") else ["django_ratelimit.E003", "django_ratelimit.W001"]
+)
 
 # What aggregates about persons show to whom is decided in tongyou/core/disclosure.py.
 # Statistics count over the children's columns held in memory (datahub/services/columns.py),
