@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
@@ -16,6 +17,8 @@ api = NinjaAPI(
     description="Scoped, audited access to Tongyou data for other departments' systems.",
     auth=django_auth,
     urls_namespace="api",
+    # The schema and its browser are for signed-in staff and partner systems, not for anyone.
+    docs_decorator=login_required,
 )
 
 

@@ -267,6 +267,7 @@ def public_notice(request):
 @require_POST
 def payee_change_decide(request, pk):
     change = get_scoped_or_404(PayeeChange.objects.select_related("application__child"), request.user, pk=pk)
+    require(request.user, "welfare.change_payee", change.application)
     approve = request.POST.get("decision") == "approve"
     try:
         workflow.decide_payee_change(change, request.user, approve, request=request)
