@@ -16,6 +16,7 @@ from tongyou.conftest import load_reference_data
 from tongyou.datahub.models import Child, InsuranceEnrolment
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.datahub.services.synthetic import generate, generate_facts
+from tongyou.factories import PDF_BYTES, PNG_BYTES
 from tongyou.monitoring.demo import open_demo_round
 from tongyou.monitoring.models import PlanTask
 
@@ -27,7 +28,9 @@ ARTIFACTS = Path(os.environ.get("TONGYOU_ARTIFACTS", "test-artifacts"))
 
 # What each role's menu must and must not show (zh-hans labels).
 MENUS = {
-    "admin": ({"审计日志", "系统管理", "工作方案"}, {"儿童信息"}),
+    "admin": ({"系统管理", "工作方案"}, {"儿童信息", "审计日志"}),
+    "security": ({"系统管理"}, {"儿童信息", "审计日志", "统计分析"}),
+    "auditor": ({"审计日志"}, {"儿童信息", "系统管理", "统计分析"}),
     "coordinator": ({"统计分析", "工作方案", "进展报告", "监测指标", "发布动态"}, {"儿童信息", "审计日志"}),
     "education": ({"统计分析", "数据导入"}, {"儿童信息", "审计日志"}),
     "health": ({"统计分析", "进展报告", "监测指标"}, {"儿童信息", "审计日志"}),
@@ -294,7 +297,7 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     page.select_option("#id_kind", "guardianship_agreement")
     page.set_input_files(
         "#id_file",
-        files=[{"name": "监护协议.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}],
+        files=[{"name": "监护协议.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}],
     )
     page.click("#evidence-form button[type=submit]")
     assert "监护协议.pdf" in page.locator("#evidence").inner_text()
@@ -453,10 +456,7 @@ def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_upda
     page.close()
 
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4cb0000000049454e44ae426082"
-)
+PNG = PNG_BYTES
 
 
 def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(demo_site, browser):
