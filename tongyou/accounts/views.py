@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,21 @@ class LoginForm(AuthenticationForm):
             if refused:
                 raise forms.ValidationError(refused, code="address_paused") from None
             raise
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The owner changes their own password (asked for the current one); other sessions of the
+    account end, this one stays (Django's session hash)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Your password is changed; other sessions of your account have ended.")
+        )
+        return response
 
 
 class LoginView(auth_views.LoginView):

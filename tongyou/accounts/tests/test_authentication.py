@@ -163,3 +163,33 @@ def test_administrators_cannot_read_second_factor_secrets(make_user):
     config = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/", follow=True).content.decode()
     assert b32 not in config and "otpauth://" not in config
     assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+
+
+def test_users_change_their_own_password_and_other_sessions_end(make_user):
+    make_user(Role.CASEWORKER, username="owner")
+    here, elsewhere = Client(), Client()
+    login(here, "owner", "correct-horse-battery-9")
+    login(elsewhere, "owner", "correct-horse-battery-9")
+    short = here.post(
+        "/accounts/password/",
+        {
+            "old_password": "correct-horse-battery-9",
+            "new_password1": "short-pw-1",
+            "new_password2": "short-pw-1",
+        },
+    )
+    assert "12" in short.content.decode()
+    here.post(
+        "/accounts/password/",
+        {
+            "old_password": "correct-horse-battery-9",
+            "new_password1": "a-longer-pass-phrase",
+            "new_password2": "a-longer-pass-phrase",
+        },
+    )
+    assert here.get("/notifications/").status_code == 200
+    assert elsewhere.get("/notifications/").status_code == 302  # logged out there
+    from tongyou.accounts.models import User
+
+    owner = User.objects.get(username="owner")
+    assert owner.access_approved  # a password the owner sets keeps the approval

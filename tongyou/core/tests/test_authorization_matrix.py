@@ -84,6 +84,7 @@ ROUTES = {
     "accounts:logout": public(method="POST"),
     "accounts:otp_setup": SIGNED_IN,
     "accounts:otp_verify": SIGNED_IN,
+    "accounts:password_change": SIGNED_IN,
     "set_language": public(method="POST"),
     "javascript-catalog": PUBLIC,
     "audit:log": perm("audit.view_auditentry"),
