@@ -46,6 +46,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out also tells the browser to drop what it kept of the session (ASVS V8.2.3)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True

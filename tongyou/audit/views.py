@@ -5,7 +5,7 @@ from django.shortcuts import render
 from tongyou.core.scoping import require
 
 from .models import AuditEntry
-from .services import verify_chain
+from .services import record, verify_chain
 
 
 @login_required
@@ -18,6 +18,13 @@ def log(request):
         entries = entries.filter(actor_username=username)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     verification = verify_chain() if request.GET.get("verify") else None
+    # The audit administrator's own reading is audited too (等保 8.1.5 审计管理).
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="audit.AuditEntry",
+        details={"page": page.number, "verified": verification.ok if verification else None},
+    )
     return render(
         request,
         "audit/log.html",

@@ -193,3 +193,10 @@ def test_users_change_their_own_password_and_other_sessions_end(make_user):
 
     owner = User.objects.get(username="owner")
     assert owner.access_approved  # a password the owner sets keeps the approval
+
+
+def test_logging_out_clears_what_the_browser_kept(client_for):
+    client = client_for(Role.CASEWORKER)
+    response = client.post("/accounts/logout/")
+    assert "storage" in response["Clear-Site-Data"] and "cache" in response["Clear-Site-Data"]
+    assert client.get("/notifications/").status_code == 302

@@ -58,3 +58,10 @@ def test_signed_out_refusals_are_counted_by_address(two_communities):
         Client(REMOTE_ADDR="198.51.100.9").post("/datahub/children/1/reveal/", {"field": "name"})
     # Signed out, the reveal redirects to log in: not a refusal of a record.
     assert not denied().exists()
+
+
+def test_reading_the_audit_log_is_itself_audited(client_for):
+    auditor = client_for(Role.AUDIT_ADMIN)
+    auditor.get("/audit/", {"verify": "1"})
+    entry = AuditEntry.objects.filter(object_type="audit.AuditEntry").get()
+    assert entry.actor_id == auditor.user.pk and entry.details["verified"] is True
