@@ -26,9 +26,10 @@ class MissingChildCase(models.Model):
         FEMALE = "2", _("Girl")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    child_name = EncryptedTextField(_("child's name"), max_length=50)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    age = models.PositiveSmallIntegerField(_("age"))
+    # Blank when not known (a Code Adam may not know the name): said as unknown, never guessed.
+    child_name = EncryptedTextField(_("child's name"), max_length=50, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     description = models.TextField(_("appearance"), blank=True)
     clothing = models.TextField(_("clothing"), blank=True)
     suspect = models.TextField(_("suspect"), blank=True)
@@ -71,6 +72,19 @@ class MissingChildCase(models.Model):
     @property
     def is_public(self):
         return self.state == self.State.ACTIVE
+
+    @property
+    def child_summary(self):
+        """'小红，女孩，5岁' (unknown parts said to be unknown), as every channel says it."""
+        from .services import wording
+
+        return wording.child(self)
+
+    @property
+    def headline(self):
+        from .services import wording
+
+        return wording.headline(self)
 
 
 class AlertMessage(models.Model):
@@ -126,6 +140,8 @@ class Recipient(models.Model):
     cell5 = models.CharField(max_length=16, db_index=True)
     cell6 = models.CharField(max_length=16, db_index=True)
     is_active = models.BooleanField(_("receiving"), default=True)
+    # Drills go only to recipients who said they take part in them, and to the drill topics.
+    drills = models.BooleanField(_("takes part in drills (演练)"), default=False)
     # A partner's webhook receives nothing until a police officer approved it (its address was
     # typed by whoever opted in: unapproved, it would let anyone make the worker post anywhere).
     approved_by = models.ForeignKey(
@@ -270,6 +286,7 @@ class CodeAdam(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="code_adams")
     description = models.TextField(_("child's description and clothing"))
+    clothing = models.TextField(_("clothing"), blank=True)
     child_name = EncryptedTextField(_("child's name"), max_length=50, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=MissingChildCase.Sex.choices, blank=True)

@@ -33,6 +33,9 @@ class OptInForm(forms.Form):
     url = forms.URLField(label=_("Webhook address (partner apps)"), required=False, assume_scheme="https")
     secret = forms.CharField(label=_("Webhook signing secret"), required=False, min_length=16, max_length=100)
     subscription = forms.CharField(widget=forms.HiddenInput, required=False)
+    drills = forms.BooleanField(
+        label=_("Also send me drills (演练), marked as such; real alerts come either way"), required=False
+    )
     latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     consent = forms.BooleanField(
@@ -101,6 +104,7 @@ def opt_in(request):
             channel=data["channel"],
             address=form.address(),
             secret=data.get("secret") or "",
+            drills=data.get("drills", False),
             latitude=data["latitude"],
             longitude=data["longitude"],
         )
@@ -137,7 +141,9 @@ def service_worker(request):
     script = """self.addEventListener("push", function (event) {
   var data = event.data ? event.data.json() : {};
   var title = data.msgType === "Cancel" ? "儿童失踪预警已解除" : "儿童失踪预警";
-  event.waitUntil(self.registration.showNotification(title, { body: data.case || "", data: data }));
+  title = (data.drill ? "【演练】" : "") + title;
+  var body = data.headline || data.case || "";
+  event.waitUntil(self.registration.showNotification(title, { body: body, data: data }));
 });
 self.addEventListener("notificationclick", function (event) {
   event.notification.close();

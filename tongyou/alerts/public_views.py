@@ -34,7 +34,7 @@ def public_list(request):
             "lat": c.latitude,
             "lng": c.longitude,
             "radius_km": c.radius_km,
-            "title": f"{c.child_name}，{c.age}岁，{c.last_seen_place}",
+            "title": c.headline,
         }
         for c in cases
     ]

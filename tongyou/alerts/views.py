@@ -44,6 +44,29 @@ def read_photo(upload):
     return content, kind
 
 
+class ConfirmForm(forms.ModelForm):
+    """What the confirming officer sees and may correct before the alert goes out."""
+
+    class Meta:
+        model = MissingChildCase
+        fields = ["child_name", "sex", "age", "description", "clothing", "last_seen_place"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "clothing": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = [("", _("Not known")), *MissingChildCase.Sex.choices]
+        self.fields["age"].widget.attrs.update({"min": 0, "max": 17})
+
+    def clean_age(self):
+        age = self.cleaned_data.get("age")
+        if age is not None and age > 17:
+            raise forms.ValidationError(_("A child's age is 0 to 17; leave it empty if not known."))
+        return age
+
+
 class CaseForm(forms.ModelForm):
     photo_file = forms.FileField(label=gettext_lazy("Photo (JPEG or PNG)"), required=False)
 
@@ -148,6 +171,9 @@ def case_detail(request, pk):
             ],
             "cameras": venues.cameras_for(case),
             "states": MissingChildCase.State,
+            "confirm_form": ConfirmForm(instance=case)
+            if case.state == MissingChildCase.State.AWAITING
+            else None,
         },
     )
 
@@ -159,15 +185,21 @@ def case_act(request, pk):
     action = request.POST.get("action")
     try:
         if action == "confirm":
-            publishing.confirm(case, request.user, request=request)
+            form = ConfirmForm(request.POST, instance=MissingChildCase.objects.get(pk=case.pk))
+            if not form.is_valid():
+                raise publishing.AlertRefused(" ".join(e for errors in form.errors.values() for e in errors))
+            corrections = {f: form.cleaned_data[f] for f in publishing.CORRECTABLE}
+            publishing.confirm(case, request.user, request=request, **corrections)
+            messages.success(request, _("Published: the alert is going out."))
         elif action in ("found", "false_alarm"):
             publishing.end(case, request.user, action, request.POST.get("note", ""), request=request)
             messages.success(
                 request, _("Ended: the cancellation is going out and the child is off every public page.")
             )
         elif action == "update":
-            changes = {f: request.POST[f] for f in ("clothing", "vehicle", "suspect") if request.POST.get(f)}
+            changes = {f: request.POST.get(f, "") for f in ("clothing", "vehicle", "suspect")}
             publishing.update(case, request.user, request=request, **changes)
+            messages.success(request, _("The update is going out."))
         else:
             raise publishing.AlertRefused(_("Unknown action."))
     except publishing.AlertRefused as exc:
@@ -213,7 +245,11 @@ def venue_list(request):
 def code_adam_trigger(request, pk):
     venue = get_object_or_404(Venue, pk=pk)  # venues.trigger() checks the user works there
     try:
-        age = int(request.POST["age"]) if request.POST.get("age") else None
+        age = int(request.POST["age"]) if request.POST.get("age", "").strip() else None
+    except ValueError:
+        messages.error(request, _("A child's age is 0 to 17; leave it empty if not known."))
+        return redirect("alerts:venues")
+    try:
         page = venues.trigger(
             venue,
             request.user,
@@ -221,8 +257,9 @@ def code_adam_trigger(request, pk):
             request.POST.get("child_name", ""),
             age,
             request.POST.get("sex", ""),
+            request.POST.get("clothing", ""),
         )
-    except (venues.CodeAdamRefused, ValueError) as exc:
+    except venues.CodeAdamRefused as exc:
         messages.error(request, str(exc))
         return redirect("alerts:venues")
     return redirect("alerts:code_adam", pk=page.pk)

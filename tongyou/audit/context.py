@@ -23,7 +23,12 @@ class AuditUserMiddleware:
         token = _user.set(getattr(request, "user", None))
         request_token = _request.set(request)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if getattr(request, "_pending_refusals", None):
+                from .refusals import write_pending
+
+                write_pending(request)
+            return response
         finally:
             _request.reset(request_token)
             _user.reset(token)

@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry
@@ -67,16 +68,29 @@ def record_refusal(request=None, *, status: int, reason: str, object_type: str =
     if count <= limit or count in MILESTONES:
         if count == limit:
             details["summarised_from_here"] = True
-        record(
-            AuditEntry.Action.DENIED,
-            request=request,
-            user=user if user is not None and user.is_authenticated else None,
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            details=details,
-        )
+        entry = {
+            "request": request,
+            "user": user if user is not None and user.is_authenticated else None,
+            "object_type": object_type,
+            "object_id": str(object_id)[:64],
+            "details": details,
+        }
+        if request is not None and connection.in_atomic_block:
+            # Refused inside a transaction that the refusal will roll back: written by the audit
+            # middleware once the response is out of it (write_pending), so it is not lost.
+            request._pending_refusals = [*getattr(request, "_pending_refusals", []), entry]
+        else:
+            record(AuditEntry.Action.DENIED, **entry)
     if count == settings.REFUSALS_NOTIFY:
         _tell_security(label, window)
+
+
+def write_pending(request) -> None:
+    from .services import record
+
+    for entry in getattr(request, "_pending_refusals", []):
+        record(AuditEntry.Action.DENIED, **entry)
+    request._pending_refusals = []
 
 
 def _tell_security(label: str, window: int) -> None:

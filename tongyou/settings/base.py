@@ -275,6 +275,8 @@ ALERT_SENDER = os.environ.get("TONGYOU_ALERT_SENDER", "tongyou@yuquan.hohhot")
 PUBLIC_URL = os.environ.get("TONGYOU_PUBLIC_URL", "http://127.0.0.1:8000")
 MQTT_URL = os.environ.get("TONGYOU_MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_TOPIC_PREFIX = "tongyou/alerts/cell"
+# Drills publish here: only apps and recipients that take part in drills follow these topics.
+MQTT_DRILL_TOPIC_PREFIX = "tongyou/drills/cell"
 # Outbound requests reach public addresses only (core/outbound.py); networks listed here (for an
 # SMS gateway on the district intranet, say) are let through on purpose.
 OUTBOUND_ALLOWED_NETWORKS = [

@@ -47,4 +47,6 @@ if os.environ.get("TONGYOU_TEST_DB_FILE") and DATABASES["default"]["ENGINE"].end
 
 # A topic prefix of this run's own: two test runs sharing the machine's broker (CI and a developer)
 # must not receive each other's alerts.
-MQTT_TOPIC_PREFIX = f"tongyou-test-{uuid.uuid4().hex[:8]}/alerts/cell"
+_RUN = uuid.uuid4().hex[:8]
+MQTT_TOPIC_PREFIX = f"tongyou-test-{_RUN}/alerts/cell"
+MQTT_DRILL_TOPIC_PREFIX = f"tongyou-test-{_RUN}/drills/cell"

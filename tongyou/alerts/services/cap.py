@@ -10,6 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from . import wording
+
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM = "http://www.w3.org/2005/Atom"
 # Each document declares its one namespace as the default on its root (xmlns=…), and children
@@ -56,7 +58,7 @@ def build(case, msg_type, identifier, sent, radius_km, earlier):
         _add(info, "certainty", "Observed")
         _add(info, "senderName", "玉泉区儿童安全平台")
         outcome = "已找到" if case.state == "found" else "预警解除"
-        _add(info, "headline", f"{outcome}：{case.reference}号儿童失踪预警结束")
+        _add(info, "headline", wording.cancel_headline(case, outcome))
         _add(info, "description", "该预警已结束，请删除您转发的信息。感谢您的关注与帮助。")
     else:
         _add(info, "urgency", "Immediate")
@@ -66,9 +68,9 @@ def build(case, msg_type, identifier, sent, radius_km, earlier):
         # before then (publishing.refresh_due), so a receiver never drops a child still missing.
         _add(info, "expires", cap_time(sent + datetime.timedelta(hours=settings.ALERT_CAP_EXPIRES_HOURS)))
         _add(info, "senderName", "玉泉区儿童安全平台")
-        sex = case.get_sex_display()
-        _add(info, "headline", f"儿童失踪：{case.child_name}，{sex}，{case.age}岁，{case.last_seen_place}")
+        _add(info, "headline", wording.headline(case))
         details = [
+            wording.DRILL_NOTE if case.is_drill else "",
             f"最后出现：{timezone.localtime(case.last_seen_at):%Y-%m-%d %H:%M}，{case.last_seen_place}。",
             f"体貌：{case.description}" if case.description else "",
             f"衣着：{case.clothing}" if case.clothing else "",

@@ -23,7 +23,7 @@ from pywebpush import WebPushException, webpush
 from tongyou.core import outbound
 
 from ..models import Delivery, Outbox, TopicPublication
-from . import cap
+from . import cap, wording
 
 MAX_ATTEMPTS = 12
 TIMEOUT = 5
@@ -39,11 +39,21 @@ def payload(message):
             "msgType": message.msg_type,
             "case": case.reference,
             "sent": message.sent.isoformat(),
+            # A drill says so on its face, not only in the CAP status (apps show the mark).
+            "drill": case.is_drill,
+            "headline": _payload_headline(message),
             "circle": {"lat": case.latitude, "lng": case.longitude, "radius_km": message.radius_km},
             "cap": message.cap_xml,
         },
         ensure_ascii=False,
     ).encode()
+
+
+def _payload_headline(message):
+    case = message.case
+    if message.msg_type == "Cancel":
+        return wording.cancel_headline(case, "预警解除")
+    return wording.headline(case)
 
 
 def push_payload(message):
@@ -54,6 +64,8 @@ def push_payload(message):
             "identifier": message.identifier,
             "msgType": message.msg_type,
             "case": case.reference,
+            "drill": case.is_drill,
+            "headline": _payload_headline(message),
             "circle": {"lat": case.latitude, "lng": case.longitude, "radius_km": message.radius_km},
             "cap": cap.public_url(reverse("alerts:cap_message", args=[message.identifier])),
             "url": cap.public_url(
@@ -177,11 +189,7 @@ def send(delivery):
         if not settings.SMS_GATEWAY_URL:
             raise RuntimeError("no SMS gateway is configured (TONGYOU_SMS_GATEWAY_URL)")
         case = message.case
-        text = (
-            f"【玉泉区儿童失踪预警】{case.child_name}，{case.age}岁，最后出现于{case.last_seen_place}。线索请拨110。"
-            if message.msg_type != "Cancel"
-            else f"【玉泉区】{case.reference}号儿童失踪预警已解除，感谢关注。"
-        )
+        text = wording.sms(case, message.msg_type)
         body = json.dumps({"to": recipient.address, "text": text}, ensure_ascii=False).encode()
         _post(settings.SMS_GATEWAY_URL, body, headers)
 

@@ -66,8 +66,9 @@ def cells_of(lat, lng):
     return {resolution: h3.latlng_to_cell(lat, lng, resolution) for resolution in subscription_resolutions()}
 
 
-def topic(cell):
-    return f"{settings.MQTT_TOPIC_PREFIX}/{cell}"
+def topic(cell, drill=False):
+    """A cell's topic; drills go to topics of their own, which only drill participants follow."""
+    return f"{settings.MQTT_DRILL_TOPIC_PREFIX if drill else settings.MQTT_TOPIC_PREFIX}/{cell}"
 
 
 def haversine_km(lat, lng, lats, lngs):

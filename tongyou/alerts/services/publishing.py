@@ -58,17 +58,38 @@ def record_case(user, *, photo=None, photo_type="", now=None, request=None, **fi
     return case
 
 
+# What the confirming officer may correct before publishing (a Code Adam's page, another
+# officer's record): everything the public will read about the child.
+CORRECTABLE = ("child_name", "sex", "age", "description", "clothing", "last_seen_place")
+
+
 @transaction.atomic
-def confirm(case, user, now=None, request=None):
-    """The second officer's confirmation, where the setting requires one."""
+def confirm(case, user, now=None, request=None, **corrections):
+    """The second officer's confirmation (where the setting requires one, and for every Code Adam
+    escalation), with the corrections they made to what will be published."""
     require(user, "alerts.publish_missingchildcase", case)
     lock(case)  # two officers confirming at once: the second reads the first's publication
     if case.state != MissingChildCase.State.AWAITING:
         raise AlertRefused(_("Only a case waiting for confirmation can be confirmed."))
     if user.pk == case.reported_by_id:
         raise AlertRefused(_("A second officer must confirm."))
+    corrected = []
+    for field, value in corrections.items():
+        if field not in CORRECTABLE:
+            raise AlertRefused(_("Unknown field."))
+        if getattr(case, field) != value:
+            setattr(case, field, value)
+            corrected.append(field)
+    if not (case.description or case.clothing or case.photo):
+        raise AlertRefused(_("Say what the child looks like or wears before publishing."))
+    if not case.last_seen_place.strip():
+        raise AlertRefused(_("Say where the child was last seen."))
     case.confirmed_by = user
-    case.save(update_fields=["confirmed_by"])
+    case.save(update_fields=["confirmed_by", *corrected])
+    if corrected:
+        record(
+            AuditEntry.Action.UPDATE, request=request, user=user, obj=case, details={"corrected": corrected}
+        )
     return publish(case, user, now=now, request=request)
 
 
@@ -95,6 +116,9 @@ def update(case, user, now=None, request=None, **changes):
     lock(case)  # an update racing "found" must not go out after the Cancel
     if case.state != MissingChildCase.State.ACTIVE:
         raise AlertRefused(_("Only an active alert can be updated."))
+    changes = {field: value.strip() for field, value in changes.items() if (value or "").strip()}
+    if not changes or all(getattr(case, field) == value for field, value in changes.items()):
+        raise AlertRefused(_("Write what is new (clothing, a vehicle, a suspect) before sending an update."))
     for field, value in changes.items():
         setattr(case, field, value)
     case.save()
@@ -208,12 +232,15 @@ def _issue(case, msg_type, now):
     )
     # The radius only grows, so the current circle holds every earlier one: its cells reach every
     # app that had a message, once each (an app listens at several resolutions; one is used).
-    topics = {geo.topic(cell) for cell in geo.covering_cells(case.latitude, case.longitude, radius)}
+    cells = geo.covering_cells(case.latitude, case.longitude, radius)
+    topics = {geo.topic(cell, drill=case.is_drill) for cell in cells}
     if msg_type == AlertMessage.Type.CANCEL:
         # Everyone who received anything hears that it is over.
         recipients = Recipient.objects.filter(deliveries__message__case=case).distinct()
     else:
         recipients = recipients_within(case.latitude, case.longitude, radius)
+        if case.is_drill:  # a drill reaches only those registered for drills
+            recipients = [r for r in recipients if r.drills]
     TopicPublication.objects.bulk_create(
         TopicPublication(message=message, topic=topic, next_attempt_at=now) for topic in sorted(topics)
     )

@@ -29,10 +29,14 @@ class CodeAdamRefused(ValueError):
 
 
 @transaction.atomic
-def trigger(venue, user, description, child_name="", age=None, sex="", now=None):
+def trigger(venue, user, description, child_name="", age=None, sex="", clothing="", now=None):
     require(user, "alerts.trigger_codeadam", venue)
     if not description.strip():
         raise CodeAdamRefused(_("Describe the child and their clothing."))
+    if sex not in ("", *MissingChildCase.Sex.values):
+        raise CodeAdamRefused(_("Choose boy, girl or not known."))
+    if age is not None and not 0 <= age <= 17:
+        raise CodeAdamRefused(_("A child's age is 0 to 17; leave it empty if not known."))
     now = now or timezone.now()
     page = CodeAdam.objects.create(
         venue=venue,
@@ -41,6 +45,7 @@ def trigger(venue, user, description, child_name="", age=None, sex="", now=None)
         child_name=child_name,
         age=age,
         sex=sex,
+        clothing=clothing.strip(),
         started_at=now,
         exits_checked={},
     )
@@ -91,10 +96,13 @@ def escalate_due(now=None):
             venue = page.venue
             case = MissingChildCase.objects.create(
                 reference=new_reference(now),
-                child_name=page.child_name or _("unknown"),
-                sex=page.sex or MissingChildCase.Sex.MALE,
-                age=page.age or 0,
+                # What the venue knew, as it knew it: nothing is filled in (the officer sees the
+                # unknowns and corrects before publishing).
+                child_name=page.child_name,
+                sex=page.sex,
+                age=page.age,
                 description=page.description,
+                clothing=page.clothing,
                 last_seen_at=page.started_at,
                 last_seen_place=venue.name,
                 latitude=venue.latitude,

@@ -65,3 +65,29 @@ def test_reading_the_audit_log_is_itself_audited(client_for):
     auditor.get("/audit/", {"verify": "1"})
     entry = AuditEntry.objects.filter(object_type="audit.AuditEntry").get()
     assert entry.actor_id == auditor.user.pk and entry.details["verified"] is True
+
+
+def test_a_refusal_inside_a_transaction_that_rolls_back_is_still_logged(client_for, rf):
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from tongyou.audit.context import AuditUserMiddleware
+    from tongyou.core.scoping import require
+
+    user = client_for(Role.RESEARCHER).user
+    request = rf.get("/somewhere/")
+    request.user = user
+
+    def view(request):
+        try:
+            with transaction.atomic():
+                require(request.user, "datahub.view_child")
+        except PermissionDenied:
+            pass
+        from django.http import HttpResponse
+
+        return HttpResponse("refused")
+
+    AuditUserMiddleware(view)(request)
+    entry = denied().get()
+    assert entry.actor_id == user.pk and entry.details["reason"] == "datahub.view_child"

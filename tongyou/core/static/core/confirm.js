@@ -3,8 +3,11 @@
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
+    // The question is the clicked button's (a form with several irreversible buttons) or the form's.
+    var button = event.submitter;
     var form = event.target;
-    if (form && form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    var question = (button && button.dataset && button.dataset.confirm) || (form && form.dataset && form.dataset.confirm);
+    if (question && !window.confirm(question)) {
       event.preventDefault();
     }
   });
