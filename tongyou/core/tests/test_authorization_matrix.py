@@ -303,9 +303,10 @@ class World:
 
     def _harmreport(self, where):
         from tongyou.welfare import harm
+        from tongyou.welfare.models import HarmSituation
 
         report = harm.receive(
-            situation="neglect",
+            situation=HarmSituation.values[0],
             description="孩子长期无人照看",
             region=self.community(where),
             place="",
