@@ -187,6 +187,9 @@ class TopicPublication(Outbox):
 
     message = models.ForeignKey(AlertMessage, on_delete=models.CASCADE, related_name="publications")
     topic = models.CharField(_("topic"), max_length=80)
+    # Only clears the case's retained message on this topic (a cell the circle no longer uses at
+    # this resolution), so a phone subscribing there later does not hear an old version.
+    clear_only = models.BooleanField(_("clears the retained message only"), default=False)
 
     class Meta:
         unique_together = [("message", "topic")]

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core import outbound, uploads
+from tongyou.core import health, outbound, uploads
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
 
 from .models import CodeAdam, MissingChildCase, Recipient, Sighting, Venue
-from .services import publishing, venues
+from .services import delivery, publishing, venues
 
 PHOTO_MAX_BYTES = 3 * 1024 * 1024
 
@@ -174,6 +174,8 @@ def case_detail(request, pk):
             "confirm_form": ConfirmForm(instance=case)
             if case.state == MissingChildCase.State.AWAITING
             else None,
+            "delivery": delivery.case_delivery(case),
+            "broker_down": any(p["name"] == health.BROKER for p in health.problems()),
         },
     )
 

@@ -213,3 +213,43 @@ def load_official_communities(csv_file, grids_per_community=3):
         .values_list("code", flat=True)
     )
     return updated, created, unlisted
+
+
+def _inside(lng, lat, ring):
+    """Ray casting: whether the point lies inside one closed ring of [lng, lat] pairs."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lng < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def _polygons(geometry):
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiPolygon":
+        return geometry["coordinates"]
+    return []
+
+
+def locate(lat: float, lng: float, level=Region.Level.COMMUNITY, within=None):
+    """The region of `level` whose boundary holds the point, else the one whose centre is nearest
+    (boundaries are approximate until the official ones are loaded). `within` narrows the choice
+    (a queryset of allowed regions)."""
+    candidates = list(
+        (within if within is not None else Region.objects.filter(level=level)).filter(level=level)
+    )
+    for region in candidates:
+        for polygon in _polygons(region.boundary):
+            outer, holes = polygon[0], polygon[1:]
+            if _inside(lng, lat, outer) and not any(_inside(lng, lat, hole) for hole in holes):
+                return region
+    with_centre = [r for r in candidates if r.centroid_lat is not None]
+    if not with_centre:
+        return None
+    return min(
+        with_centre,
+        key=lambda r: (float(r.centroid_lat) - lat) ** 2 + ((float(r.centroid_lng) - lng) * 0.76) ** 2,
+    )

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from . import services
 from .models import Region
 
 
@@ -36,3 +37,27 @@ def boundaries(request):
         for r in regions
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_GET
+def locate(request):
+    """The community (or village) holding a point: the alert form fills its community from a click
+    on the map. Public, as the boundaries are."""
+    try:
+        lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "lat and lng are numbers"}, status=400)
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return JsonResponse({"error": "lat and lng are numbers"}, status=400)
+    region = services.locate(lat, lng)
+    if region is None:
+        return JsonResponse({"found": False})
+    return JsonResponse(
+        {
+            "found": True,
+            "id": region.pk,
+            "code": region.code,
+            "name": region.name,
+            "street": region.parent.name,
+        }
+    )

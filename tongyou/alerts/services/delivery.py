@@ -16,11 +16,12 @@ import paho.mqtt.client as mqtt
 import urllib3
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
-from tongyou.core import outbound
+from tongyou.core import health, outbound
 
 from ..models import Delivery, Outbox, TopicPublication
 from . import cap, wording
@@ -88,7 +89,8 @@ def _retry_later(rows, error, now):
     return rows
 
 
-LEASE = datetime.timedelta(seconds=60)
+# Short: a sender that dies holds its rows this long at most; a live one renews the claim.
+LEASE = datetime.timedelta(seconds=15)
 
 
 def claim(model, rows, now):
@@ -110,8 +112,28 @@ def broker():
     return url.hostname or "127.0.0.1", url.port or 1883
 
 
+ACK_CHUNK = 200  # rows marked done together: a worker killed mid-send repeats at most this many
+
+
+def _publish(client, row, body):
+    """What one row sends: an Alert or Update stays retained on the case's topic for phones that
+    subscribe later; a Cancel is heard by those listening and then clears the retained copy; a
+    clear-only row just clears. Returns the acknowledgements to wait for."""
+    if row.clear_only:
+        return [client.publish(row.topic, b"", qos=1, retain=True)]
+    if row.message.msg_type == "Cancel":
+        return [client.publish(row.topic, body, qos=1), client.publish(row.topic, b"", qos=1, retain=True)]
+    return [client.publish(row.topic, body, qos=1, retain=True)]
+
+
 def publish_topics(rows, now=None):
-    """Publish the given pending TopicPublications with one connection; returns how many went out."""
+    """Publish the given pending TopicPublications with one connection; returns how many went out.
+
+    Delivery is at least once (MQTT QoS 1, retries) and effectively once per phone: every message
+    has a stable identifier (`cn.yuquan.tongyou.<case>.<version>`) that apps de-duplicate on, rows
+    are marked done as their acknowledgements arrive (ACK_CHUNK at a time), and the claim is
+    renewed while a batch is sent, so a worker killed mid-send repeats only its last chunk and the
+    rest is taken over after a short lease (docs/architecture.md, "Alerts")."""
     now = now or timezone.now()
     rows = claim(TopicPublication, list(rows.select_related("message__case")), now)
     if not rows:
@@ -126,31 +148,72 @@ def publish_topics(rows, now=None):
         TopicPublication.objects.bulk_update(
             _retry_later(rows, exc, now), ["attempts", "last_error", "next_attempt_at", "state"]
         )
+        health.report_failure(health.BROKER, exc)
         return 0
     client.loop_start()
-    sent, failed = [], []
+    done = 0
+    fields = ["state", "done_at", "attempts", "last_error", "next_attempt_at"]
     try:
         bodies = {}
         infos = []
         for row in rows:
             body = bodies.setdefault(row.message_id, payload(row.message))
-            infos.append((row, client.publish(row.topic, body, qos=1)))
-        for row, info in infos:
-            # A broker that goes away mid-batch raises here; the row then counts as not published.
-            with contextlib.suppress(RuntimeError, ValueError):
-                info.wait_for_publish(timeout=TIMEOUT)
-            (sent if info.is_published() else failed).append(row)
+            infos.append((row, _publish(client, row, body)))
+        for start in range(0, len(infos), ACK_CHUNK):
+            chunk = infos[start : start + ACK_CHUNK]
+            sent, failed = [], []
+            for row, acks in chunk:
+                # A broker that goes away mid-batch raises here; the row then counts as not published.
+                for info in acks:
+                    with contextlib.suppress(RuntimeError, ValueError):
+                        info.wait_for_publish(timeout=TIMEOUT)
+                (sent if all(info.is_published() for info in acks) else failed).append(row)
+            done_at = timezone.now()
+            for row in sent:
+                row.state, row.done_at, row.attempts = Outbox.State.DONE, done_at, row.attempts + 1
+            _retry_later(failed, "the broker did not acknowledge", now)
+            TopicPublication.objects.bulk_update(sent + failed, fields)
+            done += len(sent)
+            rest = [row.pk for row, _acks in infos[start + ACK_CHUNK :]]
+            if rest:  # heartbeat: the rows still being sent stay ours
+                TopicPublication.objects.filter(pk__in=rest, state=Outbox.State.PENDING).update(
+                    next_attempt_at=timezone.now() + LEASE
+                )
     finally:
         client.loop_stop()
         client.disconnect()
-    done_at = timezone.now()
-    for row in sent:
-        row.state, row.done_at, row.attempts = Outbox.State.DONE, done_at, row.attempts + 1
-    _retry_later(failed, "the broker did not acknowledge", now)
-    TopicPublication.objects.bulk_update(
-        sent + failed, ["state", "done_at", "attempts", "last_error", "next_attempt_at"]
-    )
-    return len(sent)
+    return done
+
+
+def resume_if_broker_back(now=None):
+    """Rows waiting out a back-off after a broker outage go out as soon as the broker answers
+    again, not minutes later: the worker calls this every round. Returns how many were released."""
+    now = now or timezone.now()
+    waiting = TopicPublication.objects.filter(
+        state=Outbox.State.PENDING, attempts__gt=0, next_attempt_at__gt=now
+    ).exclude(last_error="")
+    if not waiting.exists() or not health.check_broker(timeout=1.0):
+        return 0
+    return waiting.update(next_attempt_at=now)
+
+
+def case_delivery(case):
+    """Per channel, how many of the case's messages wait, went out and were given up: what the
+    officer sees on the case page (counts of messages, not of persons)."""
+    rows = {"mqtt": {"pending": 0, "done": 0, "failed": 0}}
+    for state, count in (
+        TopicPublication.objects.filter(message__case=case, clear_only=False)
+        .values_list("state")
+        .annotate(n=Count("id"))
+    ):
+        rows["mqtt"][state] = count
+    for channel, state, count in (
+        Delivery.objects.filter(message__case=case)
+        .values_list("recipient__channel", "state")
+        .annotate(n=Count("id"))
+    ):
+        rows.setdefault(channel, {"pending": 0, "done": 0, "failed": 0})[state] = count
+    return rows
 
 
 def _post(url, body, headers):
@@ -206,7 +269,14 @@ def send_deliveries(now=None, limit=200):
         now,
     )
     done = 0
-    for delivery in due:
+    beat = timezone.now()
+    for position, delivery in enumerate(due):
+        if (timezone.now() - beat).total_seconds() > LEASE.total_seconds() / 3:
+            # heartbeat: the deliveries still to send stay ours while slow endpoints answer
+            Delivery.objects.filter(pk__in=[d.pk for d in due[position:]], state=Outbox.State.PENDING).update(
+                next_attempt_at=timezone.now() + LEASE
+            )
+            beat = timezone.now()
         try:
             send(delivery)
         except outbound.OutboundRefused as exc:  # retrying cannot help: give up at once

@@ -71,6 +71,17 @@ def topic(cell, drill=False):
     return f"{settings.MQTT_DRILL_TOPIC_PREFIX if drill else settings.MQTT_TOPIC_PREFIX}/{cell}"
 
 
+def case_topic(cell, reference, drill=False):
+    """Where one case's messages for one cell go, retained while the case is active: one topic per
+    case, so a cell can hold several active alerts and a phone that subscribes late hears each."""
+    return f"{topic(cell, drill)}/{reference}"
+
+
+def subscription(cell, drill=False):
+    """What an app subscribes to for one of its cells: every case's topic under it."""
+    return f"{topic(cell, drill)}/#"
+
+
 def haversine_km(lat, lng, lats, lngs):
     """Distances from one point to arrays of points (NumPy)."""
     p1, p2 = math.radians(lat), np.radians(lats)

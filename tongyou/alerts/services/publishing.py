@@ -233,7 +233,13 @@ def _issue(case, msg_type, now):
     # The radius only grows, so the current circle holds every earlier one: its cells reach every
     # app that had a message, once each (an app listens at several resolutions; one is used).
     cells = geo.covering_cells(case.latitude, case.longitude, radius)
-    topics = {geo.topic(cell, drill=case.is_drill) for cell in cells}
+    topics = {geo.case_topic(cell, case.reference, drill=case.is_drill) for cell in cells}
+    used = set(TopicPublication.objects.filter(message__case=case).values_list("topic", flat=True))
+    stale = set()
+    if msg_type == AlertMessage.Type.CANCEL:
+        topics |= used  # the Cancel goes wherever anything went, and clears what is retained there
+    else:
+        stale = used - topics  # earlier topics (another resolution): their retained copy is cleared
     if msg_type == AlertMessage.Type.CANCEL:
         # Everyone who received anything hears that it is over.
         recipients = Recipient.objects.filter(deliveries__message__case=case).distinct()
@@ -242,7 +248,11 @@ def _issue(case, msg_type, now):
         if case.is_drill:  # a drill reaches only those registered for drills
             recipients = [r for r in recipients if r.drills]
     TopicPublication.objects.bulk_create(
-        TopicPublication(message=message, topic=topic, next_attempt_at=now) for topic in sorted(topics)
+        [TopicPublication(message=message, topic=topic, next_attempt_at=now) for topic in sorted(topics)]
+        + [
+            TopicPublication(message=message, topic=topic, next_attempt_at=now, clear_only=True)
+            for topic in sorted(stale)
+        ]
     )
     Delivery.objects.bulk_create(
         Delivery(

@@ -38,10 +38,12 @@ class Subscriber:
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
         for cell in geo.cells_of(self.lat, self.lng).values():
-            client.subscribe(geo.topic(cell), qos=1)
+            client.subscribe(geo.subscription(cell), qos=1)
         self.connected.set()
 
     def _on_message(self, client, userdata, message):
+        if not message.payload:
+            return  # a cleared retained message: nothing to show
         body = json.loads(message.payload)
         self.raw.append(body)
         c = body["circle"]

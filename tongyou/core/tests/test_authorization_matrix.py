@@ -146,6 +146,7 @@ ROUTES = {
     # Regions
     "regions:map": PUBLIC,
     "regions:boundaries": PUBLIC,
+    "regions:locate": PUBLIC,
     # Welfare
     "welfare:application_list": perm("welfare.view_allowanceapplication"),
     "welfare:application_new": perm("welfare.add_allowanceapplication", "child_pk"),

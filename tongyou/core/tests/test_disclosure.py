@@ -290,6 +290,8 @@ def test_utility_relative_error_of_large_cells():
 NOT_PERSON_AGGREGATES = {
     "accounts/services.py": "counts units",
     "alerts/services/publishing.py": "counts active cases to know when the feed changed",
+    "alerts/services/delivery.py": "counts a case's messages by channel and state, not persons",
+    "accounts/lockout.py": "counts accounts that failed to log in from one address (staff, not children)",
     "audit/services.py": "counts log entries to prune",
     "core/management/commands/setup_demo.py": "tells the console how many children were generated",
     "core/notifications.py": "counts a user's own unread notices",

@@ -117,3 +117,18 @@ def test_a_bad_official_list_names_every_fault_and_changes_nothing(tmp_path):
     assert [line for line, _ in sorted(faults)] == [3, 4, 5, 6, 7]
     assert any("12" in m for _, m in faults) and any("150104009000" in m for _, m in faults)
     assert Region.objects.get(code="150104001001").name_is_official is False
+
+
+@pytest.mark.django_db
+def test_a_point_is_located_in_the_community_whose_boundary_holds_it(client):
+    from tongyou.regions.services import locate
+
+    community = Region.objects.filter(level=Region.Level.COMMUNITY, boundary__isnull=False).first()
+    lat, lng = float(community.centroid_lat), float(community.centroid_lng)
+    assert locate(lat, lng) == community
+    answer = client.get("/regions/locate.json", {"lat": lat, "lng": lng}).json()
+    assert answer["found"] and answer["id"] == community.pk
+    # Far outside every boundary: the nearest community still answers.
+    assert locate(lat + 0.5, lng) is not None
+    assert client.get("/regions/locate.json", {"lat": "x", "lng": "1"}).status_code == 400
+    assert client.get("/regions/locate.json", {"lat": "95", "lng": "1"}).status_code == 400

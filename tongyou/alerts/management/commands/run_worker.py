@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 last_health = time.monotonic()
             widened = publishing.widen_due() + publishing.refresh_due()
             escalated = venues.escalate_due()
+            delivery.resume_if_broker_back()  # the broker is back: what waits goes out now
             topics, deliveries = delivery.process()
             purged = publishing.purge_due()
             harm = escalate_overdue()

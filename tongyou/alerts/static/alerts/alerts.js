@@ -46,6 +46,18 @@
         lng.value = e.latlng.lng.toFixed(5);
         if (marker) { map.removeLayer(marker); }
         marker = window.L.marker(e.latlng).addTo(map);
+        // The community too: the one whose boundary holds the point, or the nearest.
+        var region = document.getElementById(el.dataset.region || "");
+        if (region && el.dataset.locate) {
+          fetch(el.dataset.locate + "?lat=" + lat.value + "&lng=" + lng.value)
+            .then(function (r) { return r.json(); })
+            .then(function (found) {
+              if (found.found && region.querySelector('option[value="' + found.id + '"]')) {
+                region.value = String(found.id);
+                region.dispatchEvent(new Event("change"));
+              }
+            });
+        }
       });
     }
     el.dataset.rendered = "true";
