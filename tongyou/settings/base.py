@@ -176,6 +176,9 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    # The public alert app computes its H3 cells and talks MQTT over WebSockets in the browser.
+    ("vendor/h3", NODE_MODULES / "h3-js" / "dist"),
+    ("vendor/mqtt", NODE_MODULES / "mqtt" / "dist"),
 ]
 # Uploads are bounded while they stream (core/uploads.py): a file beyond its view's limit (this by
 # default) is counted, not stored. The reverse proxy should cap request bodies too.
@@ -274,6 +277,8 @@ ALERT_CAP_EXPIRES_HOURS = int(os.environ.get("TONGYOU_ALERT_CAP_EXPIRES_HOURS", 
 ALERT_SENDER = os.environ.get("TONGYOU_ALERT_SENDER", "tongyou@yuquan.hohhot")
 PUBLIC_URL = os.environ.get("TONGYOU_PUBLIC_URL", "http://127.0.0.1:8000")
 MQTT_URL = os.environ.get("TONGYOU_MQTT_URL", "mqtt://127.0.0.1:1883")
+# Where browsers reach the same broker over WebSockets (the public alert app, /alerts/app/).
+MQTT_WS_URL = os.environ.get("TONGYOU_MQTT_WS_URL", "ws://127.0.0.1:9001/")
 MQTT_TOPIC_PREFIX = "tongyou/alerts/cell"
 # Drills publish here: only apps and recipients that take part in drills follow these topics.
 MQTT_DRILL_TOPIC_PREFIX = "tongyou/drills/cell"

@@ -234,12 +234,11 @@ def _issue(case, msg_type, now):
     # app that had a message, once each (an app listens at several resolutions; one is used).
     cells = geo.covering_cells(case.latitude, case.longitude, radius)
     topics = {geo.case_topic(cell, case.reference, drill=case.is_drill) for cell in cells}
+    # Topics used before at another resolution: their retained copy is cleared. The current circle
+    # holds every earlier one and apps listen at every resolution, so each phone that heard
+    # anything hears this message (the Cancel too) once, on the current topics.
     used = set(TopicPublication.objects.filter(message__case=case).values_list("topic", flat=True))
-    stale = set()
-    if msg_type == AlertMessage.Type.CANCEL:
-        topics |= used  # the Cancel goes wherever anything went, and clears what is retained there
-    else:
-        stale = used - topics  # earlier topics (another resolution): their retained copy is cleared
+    stale = used - topics
     if msg_type == AlertMessage.Type.CANCEL:
         # Everyone who received anything hears that it is over.
         recipients = Recipient.objects.filter(deliveries__message__case=case).distinct()

@@ -120,12 +120,15 @@ def free_port():
 
 
 class Broker:
-    def __init__(self, port, workdir):
-        self.port, self.workdir, self.process = port, workdir, None
+    def __init__(self, port, workdir, ws_port=None):
+        self.port, self.workdir, self.process, self.ws_port = port, workdir, None, ws_port
 
     def start(self):
         config = self.workdir / "mosquitto.conf"
-        config.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n")
+        text = f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+        if self.ws_port:  # the public alert app talks MQTT over WebSockets
+            text += f"listener {self.ws_port} 127.0.0.1\nprotocol websockets\n"
+        config.write_text(text)
         self.process = subprocess.Popen(  # noqa: S603 (a fixed local binary)
             [shutil.which("mosquitto"), "-c", str(config)],
             stdout=subprocess.DEVNULL,

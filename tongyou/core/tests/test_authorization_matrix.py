@@ -184,6 +184,8 @@ ROUTES = {
     "alerts:public_detail": public("case_reference"),
     "alerts:public_photo": public("case_reference"),
     "alerts:opt_in": PUBLIC,
+    "alerts:app": PUBLIC,
+    "alerts:app_manifest": PUBLIC,
     "alerts:opt_out": public("opt_out_token"),
     "alerts:service_worker": PUBLIC,
     "alerts:cap_feed": PUBLIC,

@@ -477,6 +477,8 @@ def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(d
         page.fill("#id_last_seen_at", last_seen.strftime("%Y-%m-%dT%H:%M"))
         page.fill("#id_last_seen_place", "大召寺广场")
         page.click("#pick-map", position={"x": 200, "y": 150})  # the map fills the coordinates
+        page.wait_for_function("document.getElementById('id_region').value !== ''")  # and the community
+        assert page.input_value("#id_latitude") and page.input_value("#id_region")
         page.fill("#id_latitude", f"{YUQUAN[0]}")
         page.fill("#id_longitude", f"{YUQUAN[1]}")
         page.select_option("#id_region", label="小召前街街道 小召前街第1社区（示意）")
@@ -499,6 +501,9 @@ def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(d
         public.goto(f"{demo_site}/alerts/")
         assert "王小明" in public.locator("#active-alerts").inner_text()
         public.click("#active-alerts a")
+        # The sighting map draws the alert's circle (an SVG path in Leaflet's overlay pane).
+        public.wait_for_selector("[data-alert-map][data-rendered]")
+        assert public.locator(".leaflet-overlay-pane path").count() >= 1
         public.fill(
             "#id_seen_at",
             (datetime.datetime.now() - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
@@ -514,8 +519,14 @@ def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(d
         police_page.wait_for_selector("#case-map[data-rendered]")
         shot(police_page, "alert-case")
         police_page.fill("#note", "在亲戚家找到")
+        questions = []
+        police_page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+        police_page.click("#found")  # asked first; "cancel" keeps the alert running
+        assert questions and "无法撤销" in questions[0]
+        assert police_page.locator("#case-state").inner_text() == "预警中"
+        police_page.once("dialog", lambda dialog: dialog.accept())
         police_page.click("#found")
-        assert police_page.locator("#case-state").inner_text() == "已找到"
+        police_page.wait_for_selector("#case-state:has-text('已找到')")
         assert [m["msgType"] for m in inside.wait_for(3)] == ["Alert", "Update", "Cancel"]
         public.goto(f"{demo_site}/alerts/")
         assert "王小明" not in public.content()
@@ -592,3 +603,35 @@ def test_a_failed_mother_baby_room_item_shows_up_as_a_rectification_due(demo_sit
     assert re.match(r"\d{4}-\d{2}-\d{2}", due) and due > datetime.date.today().isoformat()
     shot(page, "spaces-rectification")
     page.close()
+
+
+def test_code_adam_hands_the_officer_the_girl_described_and_the_officer_corrects_before_publishing(
+    demo_site, browser
+):
+    from tongyou.alerts.models import CodeAdam, MissingChildCase
+    from tongyou.alerts.services import venues
+
+    staff = log_in(browser, demo_site, "venue")
+    staff.click("text=亚当码")
+    form = staff.locator("form[id^=trigger-]").first
+    form.locator("textarea[name=description]").fill("5岁女孩，扎马尾，粉色外套")
+    form.locator("select[name=sex]").select_option("2")
+    form.locator("input[name=age]").fill("5")
+    form.locator("button[type=submit]").click()
+    page = CodeAdam.objects.get()
+    assert (page.sex, page.age) == ("2", 5)
+    [case] = venues.escalate_due(now=page.started_at + datetime.timedelta(minutes=11))
+
+    officer = log_in(browser, demo_site, "police")
+    officer.goto(f"{demo_site}/alerts/cases/{case.pk}/")
+    assert "5岁女孩，扎马尾，粉色外套" in officer.locator("#child-description").inner_text()
+    assert "女孩" in officer.locator("#child-summary").inner_text()
+    assert officer.input_value("#confirm-form #id_sex") == "2"
+    officer.fill("#confirm-form #id_child_name", "小红")
+    officer.fill("#confirm-form #id_clothing", "粉色外套，白色运动鞋")
+    officer.click("#confirm")
+    officer.wait_for_selector("#case-state:has-text('预警中')")
+    case = MissingChildCase.objects.get(pk=case.pk)
+    cap = case.messages.get().cap_xml
+    assert "小红，女孩，5岁" in cap and "男孩" not in cap and "白色运动鞋" in cap
+    shot(officer, "code-adam-confirmed")
