@@ -56,7 +56,10 @@ class Phone:
         self.buffer = b""
         self.received = []  # (perf_counter, topic, payload)
         connect = _string("MQTT") + bytes([4, 0x02]) + struct.pack("!H", 600) + _string(f"phone-{number}")
-        topics = b"".join(_string(geo.topic(c)) + b"\x00" for c in geo.cells_of(lat, lng).values())
+        # Every case's topic under each of its cells (the runs publish drills: the drill topics).
+        topics = b"".join(
+            _string(geo.subscription(c, drill=True)) + b"\x00" for c in geo.cells_of(lat, lng).values()
+        )
         self.sock.sendall(_packet(0x10, connect) + _packet(0x82, struct.pack("!H", 1) + topics))
 
     def feed(self, data, now):
@@ -109,6 +112,23 @@ def _phones_process(conn, port, coordinates):
         question = conn.recv()
         if question == "subscribed":
             conn.send(sum(getattr(p, "subscribed", False) for p in phones))
+        elif question == "by_payload":
+            # per phone: how many copies of each message identifier it received (raw, before the
+            # app's de-duplication)
+            import json as _json
+
+            counts = []
+            for n, p in enumerate(phones):
+                per = {}
+                for _t, _topic, payload in p.received:
+                    if payload:
+                        ident = _json.loads(payload)["identifier"]
+                        per[ident] = per.get(ident, 0) + 1
+                if per:
+                    counts.append((n, per))
+            conn.send(counts)
+            for p in phones:
+                p.received.clear()
         elif question == "receipts":
             # (phone number, first receipt time, topics received) for every phone that got something
             conn.send([(n, p.received[0][0], len(p.received)) for n, p in enumerate(phones) if p.received])
@@ -179,6 +199,8 @@ def run(best_of, alert_subscribers=10_000, **_):
         username="bench-police",
         defaults={"role": Role.POLICE, "jurisdiction": Region.objects.get(code="150104000000")},
     )
+    police.approved_grant = police.grant  # as a security administrator approves a working account
+    police.save()
     workdir = Path(tempfile.mkdtemp(prefix="tongyou-mqtt-"))
     broker, port = _broker(workdir)
     rng = np.random.default_rng(9)
@@ -239,6 +261,7 @@ def run(best_of, alert_subscribers=10_000, **_):
                     (latencies, len(inside), outside_raw, case.messages.get().publications.count())
                 )
                 MissingChildCase.objects.filter(pk=case.pk).update(state="found")
+            killed = _killed_sender(parent, police, port, inside)
     finally:
         parent.send("stop")
         parent.recv()
@@ -260,9 +283,83 @@ def run(best_of, alert_subscribers=10_000, **_):
             f"({p99 / rtt:.0f}× the round trip), last {latencies[-1] * 1000:.0f} ms; "
             f"outside the circle: {outside_raw} phones in edge cells got it, shown by none"
         )
+    raw_dupes, phones_with_dupes, missing, resent = killed
+    lines.append(
+        f"  sender killed mid-send, then the worker's next round: {resent} topic rows sent again; "
+        f"raw duplicate copies at the phones {raw_dupes} (on {phones_with_dupes} phones; the app shows a "
+        f"message identifier once), in-circle phones that never got it {missing}"
+    )
     lines.append(
         f"  one-time loading of URLs and modules in a fresh process (before the runs): {warm_up:.2f} s"
     )
     lines.append(f"  (process limits: {os.sysconf('SC_OPEN_MAX')} open files)")
     lines.append("")
     return lines
+
+
+def _send_and_die(port, message_pk):
+    """A worker that starts sending a message's topics and is killed (SIGKILL) by the parent."""
+    from django.db import connections
+
+    connections.close_all()
+    with override_settings(MQTT_URL=f"mqtt://127.0.0.1:{port}"):
+        from tongyou.alerts.models import TopicPublication
+        from tongyou.alerts.services import delivery
+
+        delivery.publish_topics(TopicPublication.objects.filter(message_id=message_pk, state="pending"))
+    time.sleep(60)  # never reached in the benchmark: the parent kills it first
+
+
+def _killed_sender(parent, police, port, inside):
+    """Duplicates after a worker kill: the alert's rows are written with the broker unreachable,
+    a forked sender publishes and is killed a moment later, then the worker's next round (after
+    the claim's lease) sends the rest. Returns (raw duplicate copies, phones with any,
+    in-circle phones that never got it, rows resent)."""
+    import signal
+
+    from tongyou.alerts.models import MissingChildCase, TopicPublication
+    from tongyou.alerts.services import delivery, publishing
+    from tongyou.regions.models import Region
+
+    parent.send("by_payload")
+    parent.recv()
+    with override_settings(MQTT_URL="mqtt://127.0.0.1:1"):  # nothing there: the rows wait
+        case = publishing.record_case(
+            police,
+            child_name="测试",
+            sex="2",
+            age=7,
+            last_seen_at=timezone.now() - datetime.timedelta(minutes=5),
+            last_seen_place="基准测试",
+            latitude=YUQUAN[0],
+            longitude=YUQUAN[1],
+            region=Region.objects.get(code="150104001001"),
+            is_drill=True,
+        )
+    message = case.messages.get()
+    TopicPublication.objects.filter(message=message).update(next_attempt_at=timezone.now(), attempts=0)
+    sender = multiprocessing.get_context("fork").Process(target=_send_and_die, args=(port, message.pk))
+    sender.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # killed once its first chunk is marked, mid-way through the rest
+        if TopicPublication.objects.filter(message=message, state="done").exists():
+            break
+        time.sleep(0.005)
+    os.kill(sender.pid, signal.SIGKILL)
+    sender.join(5)
+    from django.db import connections
+
+    connections.close_all()
+    done_before = TopicPublication.objects.filter(message=message, state="done").count()
+    later = timezone.now() + delivery.LEASE + datetime.timedelta(seconds=1)
+    with override_settings(MQTT_URL=f"mqtt://127.0.0.1:{port}"):
+        delivery.process(now=later)
+    resent = TopicPublication.objects.filter(message=message, state="done").count() - done_before
+    time.sleep(2)
+    parent.send("by_payload")
+    counts = dict(parent.recv())
+    raw = sum(max(0, c - 1) for per in counts.values() for c in per.values())
+    with_dupes = sum(1 for per in counts.values() if any(c > 1 for c in per.values()))
+    missing = sum(1 for n in inside if message.identifier not in counts.get(n, {}))
+    MissingChildCase.objects.filter(pk=case.pk).update(state="found")
+    return raw, with_dupes, missing, resent

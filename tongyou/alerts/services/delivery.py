@@ -155,12 +155,13 @@ def publish_topics(rows, now=None):
     fields = ["state", "done_at", "attempts", "last_error", "next_attempt_at"]
     try:
         bodies = {}
-        infos = []
-        for row in rows:
-            body = bodies.setdefault(row.message_id, payload(row.message))
-            infos.append((row, _publish(client, row, body)))
-        for start in range(0, len(infos), ACK_CHUNK):
-            chunk = infos[start : start + ACK_CHUNK]
+        for start in range(0, len(rows), ACK_CHUNK):
+            # One chunk at a time: published, acknowledged, marked; a sender killed now repeats
+            # this chunk at most.
+            chunk = []
+            for row in rows[start : start + ACK_CHUNK]:
+                body = bodies.setdefault(row.message_id, payload(row.message))
+                chunk.append((row, _publish(client, row, body)))
             sent, failed = [], []
             for row, acks in chunk:
                 # A broker that goes away mid-batch raises here; the row then counts as not published.
@@ -174,7 +175,7 @@ def publish_topics(rows, now=None):
             _retry_later(failed, "the broker did not acknowledge", now)
             TopicPublication.objects.bulk_update(sent + failed, fields)
             done += len(sent)
-            rest = [row.pk for row, _acks in infos[start + ACK_CHUNK :]]
+            rest = [row.pk for row in rows[start + ACK_CHUNK :]]
             if rest:  # heartbeat: the rows still being sent stay ours
                 TopicPublication.objects.filter(pk__in=rest, state=Outbox.State.PENDING).update(
                     next_attempt_at=timezone.now() + LEASE
