@@ -10,13 +10,14 @@ import datetime
 import hashlib
 import hmac
 import json
+import time
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 import urllib3
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
@@ -131,9 +132,10 @@ def publish_topics(rows, now=None):
 
     Delivery is at least once (MQTT QoS 1, retries) and effectively once per phone: every message
     has a stable identifier (`cn.yuquan.tongyou.<case>.<version>`) that apps de-duplicate on, rows
-    are marked done as their acknowledgements arrive (ACK_CHUNK at a time), and the claim is
-    renewed while a batch is sent, so a worker killed mid-send repeats only its last chunk and the
-    rest is taken over after a short lease (docs/architecture.md, "Alerts")."""
+    are marked done as their acknowledgements arrive (ACK_CHUNK at a time, two chunks in flight),
+    and the claim is renewed while a long batch is sent, so a worker killed mid-send repeats at most
+    the chunks in flight and the rest is taken over after a short lease (docs/architecture.md,
+    "Alerts")."""
     now = now or timezone.now()
     rows = claim(TopicPublication, list(rows.select_related("message__case")), now)
     if not rows:
@@ -155,31 +157,46 @@ def publish_topics(rows, now=None):
     fields = ["state", "done_at", "attempts", "last_error", "next_attempt_at"]
     try:
         bodies = {}
-        for start in range(0, len(rows), ACK_CHUNK):
-            # One chunk at a time: published, acknowledged, marked; a sender killed now repeats
-            # this chunk at most.
-            chunk = []
-            for row in rows[start : start + ACK_CHUNK]:
-                body = bodies.setdefault(row.message_id, payload(row.message))
-                chunk.append((row, _publish(client, row, body)))
+        chunks = [rows[i : i + ACK_CHUNK] for i in range(0, len(rows), ACK_CHUNK)]
+
+        def send(chunk):
+            return [
+                (row, _publish(client, row, bodies.setdefault(row.message_id, payload(row.message))))
+                for row in chunk
+            ]
+
+        # Pipelined: the next chunk is handed to the broker before this one's acknowledgements are
+        # awaited and marked, so the database writes never hold the fan-out up; a sender killed now
+        # repeats at most the two chunks in flight.
+        in_flight = send(chunks[0]) if chunks else []
+        beat = time.monotonic()
+        for index in range(len(chunks)):
+            following = send(chunks[index + 1]) if index + 1 < len(chunks) else []
             sent, failed = [], []
-            for row, acks in chunk:
+            for row, acks in in_flight:
                 # A broker that goes away mid-batch raises here; the row then counts as not published.
                 for info in acks:
                     with contextlib.suppress(RuntimeError, ValueError):
                         info.wait_for_publish(timeout=TIMEOUT)
                 (sent if all(info.is_published() for info in acks) else failed).append(row)
-            done_at = timezone.now()
-            for row in sent:
-                row.state, row.done_at, row.attempts = Outbox.State.DONE, done_at, row.attempts + 1
-            _retry_later(failed, "the broker did not acknowledge", now)
-            TopicPublication.objects.bulk_update(sent + failed, fields)
+            # One plain UPDATE for what went out (a bulk_update's CASE per row would hold the next
+            # chunk up); the rare failures carry their own back-off.
+            TopicPublication.objects.filter(pk__in=[row.pk for row in sent]).update(
+                state=Outbox.State.DONE, done_at=timezone.now(), attempts=F("attempts") + 1
+            )
+            if failed:
+                TopicPublication.objects.bulk_update(
+                    _retry_later(failed, "the broker did not acknowledge", now), fields
+                )
             done += len(sent)
-            rest = [row.pk for row in rows[start + ACK_CHUNK :]]
-            if rest:  # heartbeat: the rows still being sent stay ours
+            in_flight = following
+            if time.monotonic() - beat > LEASE.total_seconds() / 3:
+                # heartbeat: on a slow batch, the rows still being sent stay ours
+                rest = [row.pk for chunk in chunks[index + 1 :] for row in chunk]
                 TopicPublication.objects.filter(pk__in=rest, state=Outbox.State.PENDING).update(
                     next_attempt_at=timezone.now() + LEASE
                 )
+                beat = time.monotonic()
     finally:
         client.loop_stop()
         client.disconnect()
