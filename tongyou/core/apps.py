@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .models import HolidayNotice
         from .workdays import notices_changed
 

@@ -86,3 +86,12 @@ def test_audit_and_lockout_record_the_client_behind_the_proxy(settings, make_use
     from axes.models import AccessAttempt
 
     assert AccessAttempt.objects.get(username="li").ip_address == "198.51.100.20"
+
+
+def test_the_deployment_check_asks_for_trusted_proxies(settings):
+    from tongyou.core.checks import trusted_proxies
+
+    settings.SECURE_SSL_REDIRECT, settings.TRUSTED_PROXIES = True, []
+    assert [w.id for w in trusted_proxies(None)] == ["tongyou.W001"]
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    assert trusted_proxies(None) == []
