@@ -187,7 +187,6 @@ def run(best_of, alert_subscribers=10_000, **_):
     from tongyou.accounts.roles import Role
     from tongyou.accounts.services import load_units
     from tongyou.alerts.models import MissingChildCase
-    from tongyou.alerts.services import publishing
     from tongyou.regions.models import Region
     from tongyou.regions.services import load_regions
 
@@ -234,18 +233,7 @@ def run(best_of, alert_subscribers=10_000, **_):
                 parent.send("receipts")
                 parent.recv()  # forget anything earlier
                 start = time.time()
-                case = publishing.record_case(
-                    police,
-                    child_name="测试",
-                    sex="1",
-                    age=6,
-                    last_seen_at=timezone.now() - datetime.timedelta(minutes=5),
-                    last_seen_place="基准测试",
-                    latitude=YUQUAN[0],
-                    longitude=YUQUAN[1],
-                    region=Region.objects.get(code="150104001001"),
-                    is_drill=True,
-                )
+                case = _drill_case(police)
                 end = time.monotonic() + 15
                 got = {}
                 while time.monotonic() < end:
@@ -297,6 +285,25 @@ def run(best_of, alert_subscribers=10_000, **_):
     return lines
 
 
+def _drill_case(police):
+    """A drill recorded (and published) through Tongyou's own code, 5 minutes after last seen."""
+    from tongyou.alerts.services import publishing
+    from tongyou.regions.models import Region
+
+    return publishing.record_case(
+        police,
+        child_name="测试",
+        sex="1",
+        age=6,
+        last_seen_at=timezone.now() - datetime.timedelta(minutes=5),
+        last_seen_place="基准测试",
+        latitude=YUQUAN[0],
+        longitude=YUQUAN[1],
+        region=Region.objects.get(code="150104001001"),
+        is_drill=True,
+    )
+
+
 def _send_and_die(port, message_pk):
     """A worker that starts sending a message's topics and is killed (SIGKILL) by the parent."""
     from django.db import connections
@@ -318,24 +325,12 @@ def _killed_sender(parent, police, port, inside):
     import signal
 
     from tongyou.alerts.models import MissingChildCase, TopicPublication
-    from tongyou.alerts.services import delivery, publishing
-    from tongyou.regions.models import Region
+    from tongyou.alerts.services import delivery
 
     parent.send("by_payload")
     parent.recv()
     with override_settings(MQTT_URL="mqtt://127.0.0.1:1"):  # nothing there: the rows wait
-        case = publishing.record_case(
-            police,
-            child_name="测试",
-            sex="2",
-            age=7,
-            last_seen_at=timezone.now() - datetime.timedelta(minutes=5),
-            last_seen_place="基准测试",
-            latitude=YUQUAN[0],
-            longitude=YUQUAN[1],
-            region=Region.objects.get(code="150104001001"),
-            is_drill=True,
-        )
+        case = _drill_case(police)
     message = case.messages.get()
     TopicPublication.objects.filter(message=message).update(next_attempt_at=timezone.now(), attempts=0)
     sender = multiprocessing.get_context("fork").Process(target=_send_and_die, args=(port, message.pk))

@@ -122,3 +122,29 @@ def export_children(client, full_names=False, reason="", **criteria):
     if full_names:
         data["full_names"] = "on"
     return client.post("/datahub/children/export.xlsx", data)
+
+
+def active_case(police, **fields):
+    """A published missing-child case (written directly: no messages, no outbox), for tests of
+    what sits around alerts."""
+    from django.utils import timezone
+
+    from tongyou.alerts.models import MissingChildCase
+
+    values = {
+        "reference": f"T{MissingChildCase.objects.count() + 1}",
+        "state": MissingChildCase.State.ACTIVE,
+        "child_name": "王小明",
+        "sex": "2",
+        "age": 5,
+        "last_seen_at": timezone.now(),
+        "last_seen_place": "万达广场",
+        "latitude": 40.78,
+        "longitude": 111.66,
+        "reported_by": police,
+        "region": police.jurisdiction,
+        "radius_km": 100,
+        "published_at": timezone.now(),
+        **fields,
+    }
+    return MissingChildCase.objects.create(**values)

@@ -87,12 +87,9 @@ def anchor_due(now: datetime.datetime | None = None) -> bool:
 
 
 def _pruned_up_to() -> int:
-    ids = [
-        d.get("last_pruned_id", 0)
-        for d in AuditEntry.objects.filter(action=AuditEntry.Action.PRUNE).values_list("details", flat=True)
-        if isinstance(d, dict)
-    ]
-    return max(ids, default=0)
+    from .services import prunes
+
+    return max((d.get("last_pruned_id", 0) for d in prunes()), default=0)
 
 
 def check_against_anchors(last: AuditEntry | None, ring) -> tuple[int | None, str] | None:

@@ -106,10 +106,15 @@ def verify_chain(anchors_checked: bool = True):
     return VerifyResult(True, checked)
 
 
+def prunes() -> list[dict]:
+    """What each earlier prune recorded (the last entry it removed, by id and hash)."""
+    details = AuditEntry.objects.filter(action=AuditEntry.Action.PRUNE).values_list("details", flat=True)
+    return [d for d in details if isinstance(d, dict)]
+
+
 def _prune_anchors():
     """Hashes of the last entries removed by earlier prunes: the chain may start from them."""
-    details = AuditEntry.objects.filter(action=AuditEntry.Action.PRUNE).values_list("details", flat=True)
-    return {d["last_pruned_hash"] for d in details if isinstance(d, dict) and d.get("last_pruned_hash")}
+    return {d["last_pruned_hash"] for d in prunes() if d.get("last_pruned_hash")}
 
 
 class RetentionError(ValueError):

@@ -2,14 +2,14 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from tongyou.audit.models import AuditEntry
-from tongyou.audit.refusals import record_refusal
 from tongyou.audit.services import record
 from tongyou.core.disclosure import DisclosureRefused
-from tongyou.core.scoping import can, get_scoped_or_404
+from tongyou.core.scoping import get_scoped_or_404, require
 from tongyou.privacy import masking
 
 from .forms import ChildQueryForm
@@ -59,9 +59,11 @@ class FactOut(Schema):
 
 
 def _require(request, permission):
-    if not can(request.user, permission):
-        record_refusal(request, status=403, reason=permission)
-        raise HttpError(403, "Your role may not do this.")
+    """scoping.require (which audits the refusal), answered as the API answers."""
+    try:
+        require(request.user, permission)
+    except PermissionDenied:
+        raise HttpError(403, "Your role may not do this.") from None
 
 
 def _out(child):

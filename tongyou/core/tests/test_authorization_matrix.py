@@ -22,7 +22,7 @@ from django.utils import timezone
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.core.scoping import can
-from tongyou.factories import PNG_BYTES, ChildFactory, EvidenceFactory, UserFactory
+from tongyou.factories import PNG_BYTES, ChildFactory, EvidenceFactory, UserFactory, active_case
 from tongyou.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -458,24 +458,8 @@ class World:
         return {"pk": item.pk}, item
 
     def _case(self, where):
-        from tongyou.alerts.models import MissingChildCase
-
-        case = MissingChildCase.objects.create(
-            reference=f"M{where[0]}{MissingChildCase.objects.count()}",
-            child_name="王小明",
-            sex="1",
-            age=5,
-            last_seen_at=timezone.now(),
-            last_seen_place="万达广场",
-            latitude=40.78,
-            longitude=111.66,
-            region=self.community(where),
-            state=MissingChildCase.State.ACTIVE,
-            reported_by=self.users[Role.POLICE],
-            radius_km=100,
-            published_at=timezone.now(),
-            photo=PNG_BYTES,
-            photo_type="image/png",
+        case = active_case(
+            self.users[Role.POLICE], region=self.community(where), photo=PNG_BYTES, photo_type="image/png"
         )
         return {"pk": case.pk}, case
 

@@ -11,6 +11,7 @@ from tongyou.accounts.roles import Role
 from tongyou.alerts.models import Delivery, Recipient
 from tongyou.alerts.services import delivery, publishing
 from tongyou.core import outbound
+from tongyou.factories import active_case
 
 INSIDE = [
     "http://127.0.0.1:8000/admin/",
@@ -159,7 +160,7 @@ def test_an_unapproved_webhook_delivery_fails_at_once_without_a_request(new_case
 
 @pytest.fixture
 def new_case_for_outbound(make_user):
-    from tongyou.alerts.models import AlertMessage, MissingChildCase
+    from tongyou.alerts.models import AlertMessage
 
     police = make_user(Role.POLICE)
     recipient = publishing.register_recipient(
@@ -171,19 +172,7 @@ def new_case_for_outbound(make_user):
         latitude=40.7,
         longitude=111.6,
     )
-    case = MissingChildCase.objects.create(
-        reference="T1",
-        state="active",
-        child_name="王小明",
-        sex="2",
-        age=5,
-        last_seen_at="2026-11-30T08:00:00+08:00",
-        last_seen_place="万达广场",
-        latitude=40.7,
-        longitude=111.6,
-        reported_by=police,
-        region=police.jurisdiction,
-    )
+    case = active_case(police)
     message = AlertMessage.objects.create(
         case=case,
         identifier="t-1",

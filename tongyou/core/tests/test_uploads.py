@@ -11,7 +11,7 @@ from PIL import Image
 
 from tongyou.accounts.roles import Role
 from tongyou.core import uploads
-from tongyou.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, ChildFactory, image_bytes
+from tongyou.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, ChildFactory, active_case, image_bytes
 
 PDF_TYPES = {**uploads.PDF, **uploads.IMAGES}
 EVERYTHING = {**uploads.PDF, **uploads.IMAGES, **uploads.OFFICE}
@@ -171,23 +171,6 @@ def test_a_public_sighting_photo_that_is_a_polyglot_is_reduced_to_the_picture(ne
 
 @pytest.fixture
 def new_case_for_uploads(make_user):
-    from django.utils import timezone
-
-    from tongyou.alerts.models import MissingChildCase
 
     police = make_user(Role.POLICE)
-    return MissingChildCase.objects.create(
-        reference="U1",
-        state="active",
-        child_name="王小明",
-        sex="2",
-        age=5,
-        last_seen_at=timezone.now(),
-        last_seen_place="万达广场",
-        latitude=40.78,
-        longitude=111.66,
-        reported_by=police,
-        region=police.jurisdiction,
-        radius_km=100,
-        published_at=timezone.now(),
-    )
+    return active_case(police)
