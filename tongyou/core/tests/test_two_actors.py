@@ -284,3 +284,50 @@ def test_approving_a_payment_list_twice_at_once_approves_it_once(concurrent_db, 
     )
     assert len(refused(outcomes, RunRefused)) == 1
     assert DisbursementRun.objects.get(pk=run.pk).state == "approved"
+
+
+def test_two_officers_approving_one_partner_webhook_at_once_approve_it_once(concurrent_db, client_for):
+    from django.utils import timezone
+
+    from tongyou.alerts.models import Recipient
+    from tongyou.audit.models import AuditEntry
+
+    recipient = Recipient.objects.create(
+        name="合作方",
+        kind="partner",
+        channel="webhook",
+        address="https://8.8.8.8/hook",
+        secret="s" * 20,
+        latitude=40.78,
+        longitude=111.66,
+        cell4="x",
+        cell5="x",
+        cell6="x",
+    )
+    first, second = client_for(Role.POLICE), client_for(Role.POLICE)
+    url = f"/alerts/partners/{recipient.pk}/decide/"
+    at_once(
+        lambda: first.post(url, {"decision": "approve"}), lambda: second.post(url, {"decision": "approve"})
+    )
+    recipient.refresh_from_db()
+    assert recipient.approved_at is not None and recipient.approved_at <= timezone.now()
+    assert recipient.approved_by_id in (first.user.pk, second.user.pk)
+    approvals = AuditEntry.objects.filter(object_type="alerts.Recipient", details__webhook="approved")
+    assert approvals.count() == 1
+
+
+def test_two_security_administrators_approving_one_account_at_once_approve_it_once(concurrent_db, make_user):
+    from tongyou.accounts import access
+    from tongyou.accounts.models import User
+    from tongyou.audit.models import AuditEntry
+
+    newcomer = make_user(Role.CASEWORKER, username="newcomer", approved_grant="")
+    first, second = make_user(Role.SECURITY_ADMIN), make_user(Role.SECURITY_ADMIN)
+    at_once(
+        lambda: access.approve(User.objects.get(pk=newcomer.pk), first),
+        lambda: access.approve(User.objects.get(pk=newcomer.pk), second),
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.access_approved and newcomer.access_approved_by_id in (first.pk, second.pk)
+    approvals = AuditEntry.objects.filter(object_id=str(newcomer.pk), details__approval="approved")
+    assert approvals.count() == 1
