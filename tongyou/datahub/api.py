@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -63,7 +64,7 @@ def _require(request, permission):
     try:
         require(request.user, permission)
     except PermissionDenied:
-        raise HttpError(403, "Your role may not do this.") from None
+        raise HttpError(403, _("Your role may not do this.")) from None
 
 
 def _out(child):
@@ -88,7 +89,7 @@ def list_children(
     _require(request, "datahub.view_child")
     if ID_LIKE.match(q.strip()):
         # An ID number in a URL lands in access logs and proxies: POST /api/children/search.
-        raise HttpError(400, "Search for an ID number with POST /api/children/search, not in the URL.")
+        raise HttpError(400, _("Search for an ID number with POST /api/children/search, not in the URL."))
     return _list(request, q, limit, offset)
 
 

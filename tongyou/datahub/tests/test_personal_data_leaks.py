@@ -45,7 +45,8 @@ def test_an_id_number_typed_into_the_address_is_not_searched(client_for, two_com
 def test_the_api_takes_id_numbers_in_the_body_only(client_for, two_communities):
     here, _ = two_communities
     c = client_for(Role.CASEWORKER)
-    assert c.get("/api/children", {"q": here.id_number}).status_code == 400
+    in_url = c.get("/api/children", {"q": here.id_number})
+    assert in_url.status_code == 400 and "身份证号" in in_url.json()["detail"]
     found = c.post("/api/children/search", {"q": here.id_number}, content_type="application/json").json()
     assert [x["id"] for x in found] == [here.pk]
 
