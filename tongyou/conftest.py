@@ -7,25 +7,18 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tongyou.accounts.services import load_units
+from tongyou.core.registry import registry
 from tongyou.core.workdays import notices_changed
-from tongyou.datahub.services.imports.sources import load_sources
-from tongyou.monitoring.services import load_indicators, load_plan
 from tongyou.privacy.keys import reset_keyring_cache
 from tongyou.regions.models import Region
-from tongyou.regions.services import load_regions
-from tongyou.spaces.inspections import load_checklists
 
-from .factories import ChildFactory, UserFactory
+from .tests.factories import ChildFactory, UserFactory
 
 
 def load_reference_data():
-    load_regions()
-    load_units()
-    load_plan()
-    load_indicators()
-    load_sources()
-    load_checklists()
+    """What a real install loads (`manage.py load_reference`): every app's reference data."""
+    for loader in registry.ordered(registry.reference):
+        loader.run()
 
 
 @pytest.fixture(scope="session")

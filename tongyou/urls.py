@@ -39,6 +39,7 @@ admin.site.site_header = _("Tongyou administration")
 admin.site.site_title = _("Tongyou administration")
 
 urlpatterns = [
+    path("", include("tongyou.site.urls")),
     path("", include("tongyou.core.urls")),
     path("accounts/", include("tongyou.accounts.urls")),
     path("datahub/", include("tongyou.datahub.urls")),

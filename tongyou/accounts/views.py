@@ -36,7 +36,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     account end, this one stays (Django's session hash)."""
 
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("site:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -65,7 +65,7 @@ class TokenForm(forms.Form):
     token = forms.CharField(label=gettext_lazy("Six-digit code"), max_length=6, min_length=6)
 
 
-def _safe_next(request, default="core:home"):
+def _safe_next(request, default="site:home"):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
@@ -103,7 +103,7 @@ def otp_setup(request):
                 details={"second_factor": "enrolled", "user": request.user.pk},
             )
             messages.success(request, _("Two-step verification is on."))
-            return redirect("core:home")
+            return redirect("site:home")
         request.session[SETUP_FAILURES] = request.session.get(SETUP_FAILURES, 0) + 1
         form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")

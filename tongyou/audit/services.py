@@ -9,12 +9,16 @@ from django.utils import timezone
 
 from tongyou.privacy.keys import keyring
 
+from .context import current_request
 from .models import GENESIS_HASH, AuditEntry
 
 _LOCK_KEY = 7_340_181  # any constant: the PostgreSQL advisory lock that orders appends
 
 
 def _client_ip(request):
+    # Services record without a request: the address is the one of the request being served
+    # (audit/context.py), so no service needs the HTTP request to be audited.
+    request = request if request is not None else current_request()
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
@@ -29,7 +33,8 @@ def _lock_chain():
 
 
 def record(action, *, request=None, user=None, obj=None, object_type="", object_id="", details=None):
-    """Append one entry. `details` must never hold plaintext personal data or secrets."""
+    """Append one entry. `details` must never hold plaintext personal data or secrets. The
+    address is the request's being served (the audit middleware's context), unless given."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if obj is not None:

@@ -1,17 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from tongyou.regions.models import Region
-
 from .notifications import mark_read
-
-
-def home(request):
-    context = {}
-    if request.user.is_authenticated:
-        context["jurisdiction"] = request.user.jurisdiction
-        context["street_count"] = Region.objects.filter(level=Region.Level.STREET).count()
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "tongyou.welfare",
     "tongyou.alerts",
     "tongyou.spaces",
+    # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
+    "tongyou.site",
     # Django and well-kept third-party apps.
     "tongyou.accounts.admin_site.AdminConfig",  # django.contrib.admin, with its site narrowed
     "django.contrib.auth",
@@ -81,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tongyou.core.context_processors.navigation",
+                "tongyou.site.context_processors.navigation",
             ],
         },
     },
@@ -106,8 +108,8 @@ AUTHENTICATION_BACKENDS = [
     "tongyou.accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

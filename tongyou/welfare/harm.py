@@ -3,7 +3,7 @@
 A report starts a clock at once: triage within HARM_TRIAGE_MINUTES; once triaged, a response
 within the time set for its urgency. Clock times are calendar time, not working days: harm does
 not wait for Monday. Reports past their clock are escalated (`escalate_overdue`, run every few
-minutes by `manage.py escalate_harm_reports`) and listed first. The reporter's name and phone
+seconds by the worker) and listed first. The reporter's name and phone
 are encrypted and shown only to the handling roles; the public gets a reference number only.
 """
 

@@ -18,7 +18,7 @@ from tongyou.core.uploads import upload_limit
 from tongyou.datahub.models import Child
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
-from . import eligibility, workflow
+from . import eligibility, workflow, worklists
 from .models import (
     AllowanceApplication,
     Category,
@@ -73,6 +73,11 @@ def application_list(request):
     applications = _applications(request.user)
     if status := request.GET.get("status"):
         applications = applications.filter(status=status)
+    if request.GET.get("waiting"):  # the home page's "waiting at your step"
+        applications = applications.filter(pk__in=worklists.waiting_at_step(request.user).values("pk"))
+    if request.GET.get("payee_changes"):
+        changes = worklists.payee_changes_to_decide(request.user).values("application")
+        applications = applications.filter(pk__in=changes)
     today = timezone.localdate()
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     rows = [

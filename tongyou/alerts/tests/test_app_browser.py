@@ -13,8 +13,8 @@ from django.utils import timezone
 from tongyou.accounts.roles import Role
 from tongyou.alerts.services import publishing
 from tongyou.conftest import load_reference_data
-from tongyou.factories import UserFactory
 from tongyou.regions.models import Region
+from tongyou.tests.factories import UserFactory
 
 from .conftest import BAOTOU, YUQUAN, Broker, free_port
 

@@ -87,7 +87,7 @@ def test_pruning_old_entries_keeps_the_rest_verifiable(monkeypatch):
 
 
 def test_personal_details_are_not_written_in_plaintext():
-    from tongyou.factories import GuardianFactory
+    from tongyou.tests.factories import GuardianFactory
 
     guardian = GuardianFactory(phone="13812345678")
     guardian.phone = "13987654321"

@@ -5,7 +5,7 @@ from django.test import Client
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
-from tongyou.factories import export_children, search_page
+from tongyou.tests.factories import export_children, search_page
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.core.scoping import can
-from tongyou.factories import PNG_BYTES, ChildFactory, EvidenceFactory, UserFactory, active_case
 from tongyou.regions.models import Region
+from tongyou.tests.factories import PNG_BYTES, ChildFactory, EvidenceFactory, UserFactory, active_case
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def owned(name, obj, test, method="GET"):
 
 ROUTES = {
     # The shell and accounts
-    "core:home": PUBLIC,
+    "site:home": PUBLIC,
     "core:notifications": SIGNED_IN,
     "accounts:login": PUBLIC,
     "accounts:logout": public(method="POST"),

@@ -16,9 +16,9 @@ from tongyou.conftest import load_reference_data
 from tongyou.datahub.models import Child, InsuranceEnrolment
 from tongyou.datahub.services.filters import current, years_before
 from tongyou.datahub.services.synthetic import generate, generate_facts
-from tongyou.factories import PDF_BYTES, PNG_BYTES
 from tongyou.monitoring.demo import open_demo_round
 from tongyou.monitoring.models import PlanTask
+from tongyou.tests.factories import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.browser
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe here.
@@ -87,6 +87,15 @@ def log_in(browser, base, username):
     return page
 
 
+def nav(page, label):
+    """Open the main-menu entry `label` as a user would: its group first, then the entry."""
+    link = page.locator(".mainnav a", has_text=label).first
+    group = page.locator(".mainnav details.menu-group", has=page.locator("a", has_text=label))
+    if group.count() and group.first.get_attribute("open") is None:
+        group.first.locator("summary").click()
+    link.click()
+
+
 def shot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -97,7 +106,7 @@ def test_every_demo_role_logs_in_and_sees_its_own_menu(demo_site, browser):
     for username, role, *_ in DEMO_ACCOUNTS:
         page = log_in(browser, demo_site, username)
         assert page.locator(f".who[data-role='{role}']").is_visible()
-        menu = set(page.locator(".mainnav a").all_inner_texts())
+        menu = set(page.locator(".mainnav a").all_text_contents())  # closed groups included
         must, must_not = MENUS[username]
         assert must <= menu, (username, menu)
         assert not (must_not & menu), (username, menu)
@@ -108,7 +117,7 @@ def test_every_demo_role_logs_in_and_sees_its_own_menu(demo_site, browser):
 
 def test_child_director_sees_only_the_own_community(demo_site, browser):
     page = log_in(browser, demo_site, "director")
-    page.click("text=儿童信息")
+    nav(page, "儿童信息")
     own = Child.objects.filter(residence_region__path__contains="/150104001001/").count()
     assert own > 0
     assert page.locator("h1 .badge").inner_text() == f"辖区内共 {own} 名"
@@ -171,7 +180,7 @@ def test_map_draws_the_streets_without_a_tile_server(demo_site, browser):
 
 def test_administrator_manages_accounts_in_the_admin_site(demo_site, browser):
     page = log_in(browser, demo_site, "admin")
-    page.click("text=系统管理")
+    nav(page, "系统管理")
     page.goto(f"{demo_site}/admin/accounts/user/?role__exact=child_director")
     assert page.locator("#result_list tbody tr").count() == 2
     assert page.locator("#changelist-filter").is_visible()
@@ -181,7 +190,7 @@ def test_administrator_manages_accounts_in_the_admin_site(demo_site, browser):
 
 def test_caseworker_reveals_an_id_number_and_switches_to_english(demo_site, browser):
     page = log_in(browser, demo_site, "caseworker")
-    page.click("text=儿童信息")
+    nav(page, "儿童信息")
     page.locator("table tbody tr td a").first.click()
     masked = page.locator("#field-id-number").inner_text()
     assert "********" in masked
@@ -200,7 +209,7 @@ def test_education_officer_fixes_a_messy_roster_and_imports_it(demo_site, browse
 
     settings.IMPORT_IN_BACKGROUND = True  # the real path: a thread imports while the page polls
     page = log_in(browser, demo_site, "education")
-    page.click("text=数据导入")
+    nav(page, "数据导入")
     with page.expect_download() as download:
         page.click("text=教育局学籍花名册")
     assert download.value.suggested_filename == "template-education.xlsx"
@@ -248,7 +257,7 @@ def test_caseworker_settles_an_uncertain_match_and_undoes_it(demo_site, browser)
     sex = "男" if child.sex == "1" else "女"
     row = [child.name, "", sex, child.birth_date.isoformat(), "汉族", "某某某", "", "150104002001"]
     page = log_in(browser, demo_site, "health")
-    page.click("text=数据导入")
+    nav(page, "数据导入")
     page.select_option("#id_source", label="卫健委出生登记")
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     page.set_input_files(
@@ -260,7 +269,7 @@ def test_caseworker_settles_an_uncertain_match_and_undoes_it(demo_site, browser)
     page.close()
 
     page = log_in(browser, demo_site, "caseworker")
-    page.click("text=匹配复核")
+    nav(page, "匹配复核")
     page.locator("#reviews tbody a").first.click()
     assert child.name in page.locator("#comparison").inner_text()
     shot(page, "linkage-review")
@@ -316,7 +325,7 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     assert start.endswith("-01")
     shot(page, "welfare-application")
     # The district sets the standard and prepares the first month: the child is on the list.
-    page.click("text=按月发放")
+    nav(page, "按月发放")
     page.select_option("#id_standard-category", "unsupported")
     page.fill("#id_standard-monthly_amount", "1500")
     page.fill("#id_standard-effective_from", "2026-01-01")
@@ -344,7 +353,7 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
 def test_a_harm_report_from_the_public_reaches_a_caseworker_with_its_clock_running(demo_site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{demo_site}/")
-    page.click("text=举报侵害儿童")
+    nav(page, "举报侵害儿童")
     page.select_option("#id_situation", "6")
     page.fill("#id_description", "楼下有个孩子连续几天没人照看")
     page.select_option("#id_region", label="小召前街街道 小召前街第1社区（示意）")
@@ -353,7 +362,7 @@ def test_a_harm_report_from_the_public_reaches_a_caseworker_with_its_clock_runni
     assert reference.startswith("BG")
     page.close()
     page = log_in(browser, demo_site, "caseworker")
-    page.click("text=强制报告")
+    nav(page, "强制报告")
     assert reference in page.locator("#reports").inner_text()
     page.click(f"text={reference}")
     assert page.locator("#report-state").inner_text() == "已接收"
@@ -378,7 +387,7 @@ def test_a_high_risk_visit_refers_the_child_to_the_police(demo_site, browser):
     reference = "BG" + message.split("BG", 1)[1].rstrip("。").strip()
     page.close()
     page = log_in(browser, demo_site, "police")
-    page.click("text=强制报告")
+    nav(page, "强制报告")
     assert reference in page.locator("#reports").inner_text()
     page.close()
 
@@ -393,7 +402,7 @@ def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_upda
     page.close()
 
     page = log_in(browser, demo_site, "education")
-    page.click("text=进展报告")
+    nav(page, "进展报告")
     page.click("#open-2-2")
     page.select_option("#id_progress", "on_track")
     page.fill("#id_narrative", "新增公办幼儿园2所")
@@ -435,11 +444,11 @@ def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_upda
     page.goto(url)
     page.click("#accept")
     assert page.locator("#report-state").inner_text() == "已审核通过"
-    page.click("text=监测指标")
+    nav(page, "监测指标")
     assert "91.11" in page.locator("tr[data-code='PS-05']").inner_text()
     page.wait_for_selector("#attainment-chart[data-rendered]")  # drawn by the local ECharts
     shot(page, "monitoring-dashboard")
-    page.click("text=进展报告")
+    nav(page, "进展报告")
     with page.expect_download() as word:
         page.click("#annual-docx")
     assert word.value.suggested_filename.endswith(".docx")
@@ -467,7 +476,7 @@ def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(d
     inside, outside = Subscriber(*YUQUAN).start(), Subscriber(*BAOTOU).start()
     try:
         page = log_in(browser, demo_site, "police")
-        page.click("text=失踪预警案件")
+        nav(page, "失踪预警案件")
         page.click("#new-case")
         page.fill("#id_child_name", "王小明")
         page.select_option("#id_sex", "1")
@@ -547,11 +556,11 @@ def test_a_planner_finds_the_worst_street_for_kindergartens_and_exports_three_si
     page = log_in(browser, demo_site, "coordinator")
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.click(".mainnav >> text=儿童友好场所")
+    nav(page, "儿童友好场所")
     page.wait_for_selector("#facility-map[data-rendered='true']")
     assert page.locator("#facility-map").get_attribute("data-features") == str(Facility.objects.count())
     shot(page, "spaces-map")
-    page.click(".mainnav >> text=服务覆盖")
+    nav(page, "服务覆盖")
     page.select_option("#group", "kindergarten")
     page.click("#coverage-form button[type=submit]")
     page.wait_for_selector("#coverage-map[data-rendered='true']")
@@ -586,7 +595,7 @@ def test_a_failed_mother_baby_room_item_shows_up_as_a_rectification_due(demo_sit
 
     load_demo_facilities()
     page = log_in(browser, demo_site, "coordinator")
-    page.click(".mainnav >> text=设施台账")
+    nav(page, "设施台账")
     page.select_option("#kind", "mother_baby_room")
     page.click("#facility-filter button[type=submit]")
     page.locator("#facilities tbody a").first.click()
@@ -596,7 +605,7 @@ def test_a_failed_mother_baby_room_item_shows_up_as_a_rectification_due(demo_sit
             boxes.nth(n).check()
     page.click("#inspection-form button[type=submit]")
     assert page.locator("#meets").inner_text() == "待整改"
-    page.click(".mainnav >> text=整改")
+    nav(page, "整改")
     row = page.locator("#rectifications tbody tr").first
     assert "可从内部锁闭的门" in row.inner_text()
     due = row.locator("td").nth(2).inner_text()
@@ -612,7 +621,7 @@ def test_code_adam_hands_the_officer_the_girl_described_and_the_officer_corrects
     from tongyou.alerts.services import venues
 
     staff = log_in(browser, demo_site, "venue")
-    staff.click("text=亚当码")
+    nav(staff, "亚当码")
     form = staff.locator("form[id^=trigger-]").first
     form.locator("textarea[name=description]").fill("5岁女孩，扎马尾，粉色外套")
     form.locator("select[name=sex]").select_option("2")

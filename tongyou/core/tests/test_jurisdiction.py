@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from tongyou.accounts.roles import Role
 from tongyou.core.scoping import scoped
 from tongyou.datahub.models import Child
-from tongyou.factories import export_children, search_page
 from tongyou.regions.models import Region
+from tongyou.tests.factories import export_children, search_page
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_user_without_jurisdiction_sees_nothing(make_user, two_communities):
 
 @pytest.fixture
 def spread_children(db, region):
-    from tongyou.factories import ChildFactory
+    from tongyou.tests.factories import ChildFactory
 
     grids = Region.objects.filter(level=Region.Level.GRID).order_by("code")[::37]
     return [ChildFactory(residence_region=g) for g in grids]

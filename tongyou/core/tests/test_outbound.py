@@ -11,7 +11,7 @@ from tongyou.accounts.roles import Role
 from tongyou.alerts.models import Delivery, Recipient
 from tongyou.alerts.services import delivery, publishing
 from tongyou.core import outbound
-from tongyou.factories import active_case
+from tongyou.tests.factories import active_case
 
 INSIDE = [
     "http://127.0.0.1:8000/admin/",

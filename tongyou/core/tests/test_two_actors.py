@@ -12,11 +12,11 @@ from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.alerts.models import AlertMessage, MissingChildCase
 from tongyou.alerts.services import publishing
-from tongyou.factories import ChildFactory
 from tongyou.monitoring import reports
 from tongyou.monitoring.models import PlanTask, ProgressReport, ReportEvent, ReportingRound
 from tongyou.monitoring.services import current_plan
 from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory
 from tongyou.welfare import harm
 from tongyou.welfare.models import (
     AllowanceApplication,
@@ -236,7 +236,7 @@ def test_found_and_false_alarm_at_once_send_one_cancel(concurrent_db, make_user,
 @pytest.mark.django_db(transaction=True)
 def test_two_caseworkers_approving_one_payee_change_at_once_apply_it_once(concurrent_db, make_user, region):
     from tongyou.audit.models import AuditEntry
-    from tongyou.factories import ready_to_pay
+    from tongyou.tests.factories import ready_to_pay
     from tongyou.welfare.models import PayeeChange
     from tongyou.welfare.workflow import decide_payee_change, update_details
 
@@ -262,7 +262,7 @@ def test_two_caseworkers_approving_one_payee_change_at_once_apply_it_once(concur
 def test_approving_a_payment_list_twice_at_once_approves_it_once(concurrent_db, make_user, region):
     from decimal import Decimal
 
-    from tongyou.factories import ready_to_pay
+    from tongyou.tests.factories import ready_to_pay
     from tongyou.welfare.disbursement import RunRefused, approve_run, build_run
     from tongyou.welfare.models import AllowanceStandard, DisbursementRun
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from tongyou.accounts.roles import Role
 from tongyou.core import uploads
-from tongyou.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, ChildFactory, active_case, image_bytes
+from tongyou.tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, ChildFactory, active_case, image_bytes
 
 PDF_TYPES = {**uploads.PDF, **uploads.IMAGES}
 EVERYTHING = {**uploads.PDF, **uploads.IMAGES, **uploads.OFFICE}

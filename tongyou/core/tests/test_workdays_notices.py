@@ -43,7 +43,7 @@ def test_the_entered_notice_makes_deadlines_exact_with_make_up_days(client_for):
 
 
 def test_a_provisional_deadline_is_marked_on_the_application_page(client_for, make_user, region):
-    from tongyou.factories import ChildFactory
+    from tongyou.tests.factories import ChildFactory
     from tongyou.welfare.models import Category
     from tongyou.welfare.workflow import file_application, transition
 

@@ -16,8 +16,8 @@ from tongyou.datahub.models import Child, Disability, Enrolment, InsuranceEnrolm
 from tongyou.datahub.services.filters import ChildFilter
 from tongyou.datahub.services.statistics import DIMENSIONS, child_pivot
 from tongyou.datahub.services.synthetic import generate, generate_facts
-from tongyou.factories import ChildFactory
 from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 11, 28)

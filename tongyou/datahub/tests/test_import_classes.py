@@ -24,9 +24,9 @@ from tongyou.datahub.services.imports import pipeline
 from tongyou.datahub.services.imports.checking import RowChecker
 from tongyou.datahub.services.imports.cleaning import CellError, Confirm, parse_id_number
 from tongyou.datahub.services.imports.sources import SOURCES
-from tongyou.factories import ChildFactory
 from tongyou.privacy.idnumbers import make_id_number, validate_id_number
 from tongyou.privacy.names import name_index
+from tongyou.tests.factories import ChildFactory
 
 from .test_imports import COMMUNITY, GRID, HEADERS, clean_rows, id_for, problems, roster_row, upload, xlsx
 

@@ -15,9 +15,9 @@ from tongyou.audit.models import AuditEntry
 from tongyou.datahub.models import Child, Enrolment, ImportBatch, Source, StatusPeriod
 from tongyou.datahub.services.imports import pipeline
 from tongyou.datahub.services.imports.sources import SOURCES
-from tongyou.factories import ChildFactory
 from tongyou.privacy.idnumbers import make_id_number
 from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 HEADERS = [c.header for c in SOURCES["education"].columns]

@@ -14,9 +14,9 @@ from tongyou.datahub.codes import GuardianRelationship, Sex
 from tongyou.datahub.models import Child, Guardian, ImportBatch, LinkReview, Source
 from tongyou.datahub.services.imports.sources import SOURCES
 from tongyou.datahub.services.linkage import AUTO_LINK, REVIEW, best_matches
-from tongyou.factories import ChildFactory
 from tongyou.privacy.idnumbers import make_id_number
 from tongyou.privacy.names import name_index
+from tongyou.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 BIRTH = datetime.date(2025, 3, 2)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
-from tongyou.factories import export_children
+from tongyou.tests.factories import export_children
 
 pytestmark = pytest.mark.django_db
 

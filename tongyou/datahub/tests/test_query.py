@@ -13,7 +13,7 @@ from tongyou.datahub.codes import ChildStatus, InsuranceScheme
 from tongyou.datahub.models import InsuranceEnrolment, StatusPeriod
 from tongyou.datahub.services.filters import ChildFilter
 from tongyou.datahub.services.statistics import child_pivot
-from tongyou.factories import ChildFactory, export_children, search_page
+from tongyou.tests.factories import ChildFactory, export_children, search_page
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

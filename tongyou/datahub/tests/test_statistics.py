@@ -5,7 +5,7 @@ import pytest
 from tongyou.accounts.roles import Role
 from tongyou.datahub.codes import Sex
 from tongyou.datahub.services.statistics import child_pivot
-from tongyou.factories import ChildFactory
+from tongyou.tests.factories import ChildFactory
 
 AS_OF = datetime.date(2026, 11, 28)
 

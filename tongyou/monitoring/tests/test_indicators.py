@@ -11,10 +11,10 @@ from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.datahub.codes import ChildStatus
 from tongyou.datahub.models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod
-from tongyou.factories import ChildFactory
 from tongyou.monitoring import values
 from tongyou.monitoring.models import Indicator, IndicatorValue, PlanTask
 from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory
 from tongyou.welfare import harm
 from tongyou.welfare.models import AllowanceApplication, HarmAction, Visit
 

@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.core.models import Notification
-from tongyou.factories import PNG_BYTES
 from tongyou.monitoring import reports, services, values
 from tongyou.monitoring.models import IndicatorValue, NewsItem, PlanTask, ProgressReport
 from tongyou.regions.models import Region
+from tongyou.tests.factories import PNG_BYTES
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026

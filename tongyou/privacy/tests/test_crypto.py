@@ -6,10 +6,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from tongyou.datahub.models import Child
-from tongyou.factories import ChildFactory, GuardianFactory, search_page
 from tongyou.privacy import crypto
 from tongyou.privacy.keys import keyring, parse_keyring, reset_keyring_cache
 from tongyou.privacy.services import rotate_all
+from tongyou.tests.factories import ChildFactory, GuardianFactory, search_page
 
 ID = "150104201503021239"
 

@@ -7,8 +7,8 @@ from django.db.migrations.loader import MigrationLoader
 
 from tongyou.accounts.roles import Role
 from tongyou.datahub.models import Child, Guardian
-from tongyou.factories import ChildFactory
 from tongyou.privacy.names import name_index, pinyin_index, pinyin_key
+from tongyou.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from tongyou.accounts.roles import Role
 from tongyou.alerts.services.geo import distance_km
-from tongyou.factories import PNG_BYTES, ChildFactory
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
 from tongyou.spaces.models import Facility
+from tongyou.tests.factories import PNG_BYTES, ChildFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

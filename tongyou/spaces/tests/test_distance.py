@@ -12,11 +12,11 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tongyou.alerts.services.geo import haversine_km
-from tongyou.factories import ChildFactory
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
 from tongyou.spaces.distance import StraightLine, current_measure
 from tongyou.spaces.models import Facility, StreetNetwork
+from tongyou.tests.factories import ChildFactory
 
 TODAY = timezone.localdate()
 LAT, LNG = 40.80, 111.66

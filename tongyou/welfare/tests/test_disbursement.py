@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
-from tongyou.factories import ChildFactory, ready_to_pay
+from tongyou.tests.factories import ChildFactory, ready_to_pay
 from tongyou.welfare.disbursement import RunRefused, approve_run, build_run, mark_paid
 from tongyou.welfare.models import AllowanceStandard, Category, Payment
 from tongyou.welfare.workflow import file_application, transition

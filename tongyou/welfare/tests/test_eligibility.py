@@ -8,8 +8,8 @@ from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.datahub.codes import ChildStatus, GuardianRelationship
 from tongyou.datahub.models import Disability, StatusPeriod
-from tongyou.factories import ChildFactory, EvidenceFactory, GuardianFactory
 from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory, EvidenceFactory, GuardianFactory
 from tongyou.welfare.eligibility import CONTRADICTED, MET, MISSING, assess
 from tongyou.welfare.models import Category, EvidenceKind, ParentSituation
 from tongyou.welfare.workflow import TransitionRefused, file_application, transition

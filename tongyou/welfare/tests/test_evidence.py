@@ -6,7 +6,7 @@ from django.db import connection
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
-from tongyou.factories import PDF_BYTES, ChildFactory
+from tongyou.tests.factories import PDF_BYTES, ChildFactory
 from tongyou.welfare.models import Evidence
 from tongyou.welfare.workflow import file_application
 

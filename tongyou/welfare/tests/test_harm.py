@@ -101,7 +101,7 @@ def test_overdue_reports_are_escalated_and_listed_first(client, client_for):
     public_report(client)
     report = HarmReport.objects.get()
     HarmReport.objects.filter(pk=report.pk).update(due_at=timezone.now() - datetime.timedelta(minutes=1))
-    call_command("escalate_harm_reports")
+    call_command("run_worker", "--once", "--job", "welfare.harm_escalation")
     report.refresh_from_db()
     assert report.escalated
     rows = client_for(Role.CASEWORKER).get("/welfare/harm/").context["rows"]
@@ -122,7 +122,7 @@ def test_staff_outside_the_area_or_role_see_nothing(client, client_for):
 
 
 def test_a_report_links_to_the_registered_child_within_the_handlers_jurisdiction(client_for, region):
-    from tongyou.factories import ChildFactory
+    from tongyou.tests.factories import ChildFactory
 
     child = ChildFactory(residence_region=region("150104001001001"))
     elsewhere = ChildFactory(residence_region=region("150104002001001"))
@@ -140,7 +140,7 @@ def test_a_report_links_to_the_registered_child_within_the_handlers_jurisdiction
 
 
 def test_a_public_report_with_the_childs_id_number_is_linked_and_says_nothing_back(region):
-    from tongyou.factories import ChildFactory
+    from tongyou.tests.factories import ChildFactory
 
     child = ChildFactory(residence_region=region("150104001001001"))
     page = public_report(Client(), child_id_number=child.id_number).content.decode()

@@ -11,7 +11,7 @@ from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.datahub.codes import ChildStatus
 from tongyou.datahub.models import StatusPeriod
-from tongyou.factories import ChildFactory
+from tongyou.tests.factories import ChildFactory
 from tongyou.welfare.models import HarmReport, Visit
 
 pytestmark = pytest.mark.django_db

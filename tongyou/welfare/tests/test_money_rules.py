@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from tongyou.accounts.roles import Role
 from tongyou.core.models import Notification
-from tongyou.factories import ChildFactory
+from tongyou.tests.factories import ChildFactory
 from tongyou.welfare.disbursement import (
     approve_run,
     budget_projection,
@@ -110,8 +110,6 @@ def test_the_person_who_files_or_submits_does_not_approve_at_the_next_level(make
 
 
 def test_overdue_steps_are_told_by_the_worker_without_cron(make_user, region, monkeypatch):
-    # The worker closes stale connections each round; here the round runs in the test's own.
-    monkeypatch.setattr("tongyou.alerts.management.commands.run_worker.close_old_connections", lambda: None)
     director = make_user(Role.CHILD_DIRECTOR, COMMUNITY)
     street = make_user(Role.STREET_OFFICER, STREET)
     child = ChildFactory(residence_region=region("150104001001001"))

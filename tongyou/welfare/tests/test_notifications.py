@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tongyou.accounts.roles import Role
 from tongyou.core.models import Notification
-from tongyou.factories import ChildFactory
 from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory
 from tongyou.welfare import harm
 from tongyou.welfare.models import HarmReport
 from tongyou.welfare.workflow import file_application, notify_overdue, transition

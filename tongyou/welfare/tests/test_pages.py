@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tongyou.accounts.roles import Role
-from tongyou.factories import PDF_BYTES, ChildFactory
+from tongyou.tests.factories import PDF_BYTES, ChildFactory
 from tongyou.welfare.models import AllowanceApplication
 
 pytestmark = pytest.mark.django_db

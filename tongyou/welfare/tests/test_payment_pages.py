@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tongyou.accounts.roles import Role
-from tongyou.factories import ChildFactory
+from tongyou.tests.factories import ChildFactory
 from tongyou.welfare.disbursement import budget_projection
 from tongyou.welfare.models import AllowanceStandard, DisbursementRun
 from tongyou.welfare.tests.test_disbursement import active

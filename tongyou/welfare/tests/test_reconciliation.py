@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
-from tongyou.factories import ChildFactory, ready_to_pay
+from tongyou.tests.factories import ChildFactory, ready_to_pay
 from tongyou.welfare import spotchecks
 from tongyou.welfare.disbursement import (
     ReturnsRefused,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
-from tongyou.factories import ChildFactory, ready_to_pay
+from tongyou.tests.factories import ChildFactory, ready_to_pay
 from tongyou.welfare.models import ApplicationEvent, Category, Status
 from tongyou.welfare.workflow import STEPS, TransitionRefused, file_application, is_overdue, transition
 

@@ -1,0 +1,64 @@
+from django.utils.translation import gettext_lazy as _
+
+from tongyou.core.registry import NavItem, registry
+from tongyou.core.scoping import can
+
+from . import worklists
+from .demo import load_demo_venue_and_cameras
+from .services import delivery, publishing, venues
+
+
+def widen_and_refresh():
+    return len(publishing.widen_due()) + len(publishing.refresh_due())
+
+
+registry.menu_group("alerts", _("Missing children"), order=40)
+registry.menu(
+    NavItem(
+        "alerts.public", _("Missing children"), "alerts:public_list", group="public", order=30, public=True
+    ),
+    NavItem(
+        "alerts.cases",
+        _("Alert cases"),
+        "alerts:case_list",
+        group="alerts",
+        order=10,
+        visible=lambda u: can(u, "alerts.view_missingchildcase"),
+    ),
+    NavItem(
+        "alerts.partners",
+        _("Partner webhooks"),
+        "alerts:partners",
+        group="alerts",
+        order=20,
+        visible=lambda u: can(u, "alerts.approve_recipient"),
+    ),
+    NavItem(
+        "alerts.venues",
+        _("Code Adam"),
+        "alerts:venues",
+        group="alerts",
+        order=30,
+        visible=lambda u: can(u, "alerts.trigger_codeadam"),
+    ),
+)
+# Every round, in this order: widen what is due, so that its topics go out in the same round.
+registry.job("alerts.widen", widen_and_refresh, every=0, description="widen and refresh alerts on schedule")
+registry.job(
+    "alerts.code_adam", lambda: len(venues.escalate_due()), every=0, description="escalate Code Adam"
+)
+registry.job(
+    "alerts.broker_back",
+    delivery.resume_if_broker_back,
+    every=0,
+    description="resume when the broker is back",
+)
+registry.job("alerts.deliver", delivery.process, every=0, description="send the outboxes")
+registry.job("alerts.purge", publishing.purge_due, every=0, description="purge ended alerts")
+registry.demo_data(
+    "alerts.venue",
+    lambda options: load_demo_venue_and_cameras(),
+    order=40,
+    description="Demo venue for Code Adam",
+)
+registry.worklist("alerts", worklists.work)

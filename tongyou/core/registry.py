@@ -1,0 +1,185 @@
+"""What each app brings to the site, declared by the app itself.
+
+Every app lists, in its own `registrations.py`, its menu entries, its home-page worklist, its
+background jobs with their schedule, its reference data (what a real install loads), its demo data
+and the indicators it computes. The site shell (`tongyou.site`) imports those modules at start and
+collects them from here; the kernel names no app, and adding an app touches no other app's files.
+
+The pattern is Wagtail's hooks, made explicit and typed: a registration is a small frozen record,
+and registering the same name twice is an error (two apps claiming one job would run it twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.utils.functional import Promise
+
+type Label = str | Promise  # a translated string, evaluated in the user's language
+
+
+class Permission(Protocol):
+    def __call__(self, user: Any) -> bool: ...
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A heading of the main menu; items are listed under the group they name."""
+
+    key: str
+    label: Label
+    order: int
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One menu entry. `visible(user)` decides; anonymous users see only `public` items."""
+
+    key: str
+    label: Label
+    url_name: str
+    group: str
+    order: int = 100
+    visible: Callable[[Any], bool] | None = None
+    public: bool = False  # shown to everyone, signed in or not
+    anonymous_only: bool = False  # shown only to those not signed in (the public harm report)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A line of someone's home page: what waits for them, how many, how late, and where.
+
+    `count` is how many items wait; `overdue` how many of them are past their clock. A worklist
+    counts the user's own work inside their jurisdiction: it is never a statistic about children."""
+
+    label: Label
+    url: str
+    count: int
+    overdue: int = 0
+    detail: Label = ""
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A source of home-page items: `items(user)` returns what waits for the user (or nothing)."""
+
+    key: str
+    items: Callable[[Any], Iterable[WorkItem]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Job:
+    """Background work the worker runs every `every` seconds.
+
+    A job keeps no state of its own: it reads what is due from the database, so a restart or two
+    workers lose and repeat nothing. It returns how much it did (a number or a collection)."""
+
+    key: str
+    run: Callable[[], Any]
+    every: float
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Loader:
+    """Data an app loads: reference data for every install, or the synthetic demo.
+
+    Loaders run in `order` (regions before units before anything placed in them); each is
+    idempotent and returns a short account of what it did."""
+
+    key: str
+    run: Callable[..., Any]
+    order: int = 100
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """What `setup_demo` was asked for; demo loaders read what concerns them."""
+
+    children: int = 75_000
+    seed: int = 2023
+    as_of: str | None = None  # YYYY-MM-DD the ages are counted at (default today)
+    force: bool = False  # add children even if some exist
+    stdout: Any = None  # where long loaders report progress
+
+
+type IndicatorCalculator = Callable[..., tuple[dict[int, float] | None, dict[int, float] | None]]
+
+
+@dataclass
+class Registry:
+    groups: dict[str, MenuGroup] = field(default_factory=dict)
+    nav: dict[str, NavItem] = field(default_factory=dict)
+    worklists: dict[str, Worklist] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    reference: dict[str, Loader] = field(default_factory=dict)
+    demo: dict[str, Loader] = field(default_factory=dict)
+    indicators: dict[str, IndicatorCalculator] = field(default_factory=dict)
+
+    @staticmethod
+    def _add[T](table: dict[str, T], key: str, entry: T) -> T:
+        if key in table and table[key] is not entry:
+            raise ValueError(f"{key!r} is registered twice")
+        table[key] = entry
+        return entry
+
+    def menu_group(self, key: str, label: Label, order: int) -> MenuGroup:
+        return self._add(self.groups, key, MenuGroup(key, label, order))
+
+    def menu(self, *items: NavItem) -> None:
+        for item in items:
+            self._add(self.nav, item.key, item)
+
+    def worklist(self, key: str, items: Callable[[Any], Iterable[WorkItem]], order: int = 100) -> None:
+        self._add(self.worklists, key, Worklist(key, items, order))
+
+    def job(self, key: str, run: Callable[[], Any], every: float, description: str = "") -> None:
+        self._add(self.jobs, key, Job(key, run, every, description))
+
+    def reference_data(
+        self, key: str, run: Callable[..., Any], order: int = 100, description: str = ""
+    ) -> None:
+        self._add(self.reference, key, Loader(key, run, order, description))
+
+    def demo_data(self, key: str, run: Callable[..., Any], order: int = 100, description: str = "") -> None:
+        self._add(self.demo, key, Loader(key, run, order, description))
+
+    def indicator(self, code: str) -> Callable[[IndicatorCalculator], IndicatorCalculator]:
+        """Decorator: the function computes the indicator `code` (see monitoring)."""
+
+        def register(function: IndicatorCalculator) -> IndicatorCalculator:
+            return self._add(self.indicators, code, function)
+
+        return register
+
+    # Reading, for the shell and the worker.
+
+    def menu_for(self, user: Any) -> list[tuple[MenuGroup, list[NavItem]]]:
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        shown: dict[str, list[NavItem]] = {}
+        for item in sorted(self.nav.values(), key=lambda i: (i.order, i.key)):
+            if item.anonymous_only and signed_in:
+                continue
+            if not signed_in and not (item.public or item.anonymous_only):
+                continue
+            if item.visible is not None and not item.visible(user):
+                continue
+            shown.setdefault(item.group, []).append(item)
+        groups = sorted((self.groups[key] for key in shown), key=lambda g: (g.order, g.key))
+        return [(group, shown[group.key]) for group in groups]
+
+    def work_for(self, user: Any) -> list[WorkItem]:
+        items: list[WorkItem] = []
+        for worklist in sorted(self.worklists.values(), key=lambda w: (w.order, w.key)):
+            items.extend(item for item in worklist.items(user) if item.count)
+        return items
+
+    def ordered(self, table: dict[str, Loader]) -> Sequence[Loader]:
+        return sorted(table.values(), key=lambda loader: (loader.order, loader.key))
+
+
+registry = Registry()

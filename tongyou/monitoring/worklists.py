@@ -1,0 +1,46 @@
+"""What waits for reporting units and the coordinator: reports to write or revise, reports and
+values to review."""
+
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongyou.core.registry import WorkItem
+from tongyou.core.scoping import can
+
+from . import reports
+from .models import ProgressReport, ReportingRound
+
+
+def work(user) -> Iterator[WorkItem]:
+    reporting_round = ReportingRound.objects.select_related("plan").first()
+    if reporting_round is None:
+        return
+    url = reverse("monitoring:my_reports")
+    late = timezone.localdate() > reporting_round.deadline
+    unit = getattr(user, "unit", None)
+    if unit is not None and can(user, "monitoring.report_for_unit", unit):
+        done = set(
+            reporting_round.reports.filter(
+                unit=unit, state__in=(ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+            ).values_list("task_id", flat=True)
+        )
+        owed = [task for task in reports.tasks_of(unit, reporting_round.plan) if task.pk not in done]
+        yield WorkItem(
+            _("Progress reports your unit owes"),
+            url,
+            len(owed),
+            len(owed) if late else 0,
+            detail=_("Deadline %(day)s") % {"day": reporting_round.deadline.isoformat()},
+        )
+    if can(user, "monitoring.review_progressreport"):
+        yield WorkItem(
+            _("Progress reports to review"),
+            url,
+            reporting_round.reports.filter(state=ProgressReport.State.SUBMITTED).count(),
+        )
+        yield WorkItem(
+            _("Units overdue with their reports"), url, len(reports.overdue_units(reporting_round))
+        )

@@ -1,0 +1,36 @@
+"""The region tree read once, for computations that roll counts up from grids to the district."""
+
+from collections import Counter
+
+from .models import Region
+
+
+class RegionTree:
+    """Region ids by code and the codes above each region, read once."""
+
+    def __init__(self) -> None:
+        self.paths: dict[int, str] = dict(Region.objects.values_list("pk", "path"))
+        self.by_code: dict[str, int] = dict(Region.objects.values_list("code", "pk"))
+        self.district: int = Region.objects.get(level=Region.Level.DISTRICT).pk
+
+    def roll_up(self, counts: dict[int, float]) -> dict[int, float]:
+        """{grid or region id: n} → {district, street and community id: total}."""
+        totals: Counter[int] = Counter()
+        for region_id, n in counts.items():
+            for code in self.paths[region_id].strip("/").split("/")[:3]:
+                totals[self.by_code[code]] += n
+        return dict(totals)
+
+
+def areas_having(region_ids: set[int], level: str) -> dict[int, int]:
+    """For each area of `level` (streets or communities): 1 if one of `region_ids` lies in it,
+    else 0."""
+    paths = list(Region.objects.filter(pk__in=region_ids).values_list("path", flat=True))
+    return {
+        pk: int(any(p.startswith(path) for p in paths))
+        for pk, path in Region.objects.filter(level=level).values_list("pk", "path")
+    }
+
+
+def share_of_areas(tree: RegionTree, having: dict[int, int]) -> tuple[dict[int, float], dict[int, float]]:
+    return tree.roll_up(having), tree.roll_up(dict.fromkeys(having, 1))

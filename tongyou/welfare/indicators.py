@@ -1,0 +1,71 @@
+"""Indicators computed from welfare's registers, applications and harm reports.
+
+Registered with the kernel (core/registry.py); monitoring stores the values.
+
+Each calculator takes the day the period ends (or today, for the period under way), the region
+tree and the reporting round, and returns (numerators, denominators): counts by region id for the
+district, every street and every community, or by the district alone where the figure has no
+geography. Children count where they live (`residence_region`, a grid), rolled up the region tree.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Exists, OuterRef
+
+from tongyou.core.registry import registry
+from tongyou.datahub.codes import ChildStatus
+from tongyou.datahub.indicators import children_aged, shares
+from tongyou.datahub.models import Child, StatusPeriod
+from tongyou.datahub.services.filters import current
+
+from . import harm, ledger
+from .eligibility import allowance_categories
+from .models import AllowanceApplication, Category, HarmReport, Status
+
+
+def _with_allowance(categories):
+    return Exists(
+        AllowanceApplication.objects.filter(
+            child=OuterRef("pk"), category__in=categories, status__in=(Status.ACTIVE, Status.SUSPENDED)
+        )
+    )
+
+
+@registry.indicator("allowance_coverage")
+def allowance_coverage(as_of, tree, reporting_round=None):
+    """Children identified as orphans or de-facto unsupported who receive the allowance."""
+    statuses = [ChildStatus.ORPHAN, ChildStatus.DE_FACTO_UNSUPPORTED]
+    identified = children_aged(as_of).filter(Exists(current(StatusPeriod, as_of, status__in=statuses)))
+    return shares(tree, identified.filter(_with_allowance(allowance_categories())), identified)
+
+
+@registry.indicator("orphan_agreements")
+def orphan_agreements(as_of, tree, reporting_round=None):
+    """Orphans whose allowance is in force: the agreement step comes before payment starts."""
+    orphans = children_aged(as_of).filter(Exists(current(StatusPeriod, as_of, status=ChildStatus.ORPHAN)))
+    covered = orphans.filter(_with_allowance([Category.ORPHAN, Category.ORPHAN_INSTITUTION]))
+    return shares(tree, covered, orphans)
+
+
+@registry.indicator("ledger_freshness")
+def ledger_freshness(as_of, tree, reporting_round=None):
+    """Children in the registers visited within the review interval (a quarter by default)."""
+    registered = ledger.in_registers(Child.objects.all(), as_of)
+    fresh = registered.filter(last_visit__gte=as_of - datetime.timedelta(days=ledger.review_days()))
+    return shares(tree, fresh, registered)
+
+
+@registry.indicator("harm_response")
+def harm_response(as_of, tree, reporting_round=None):
+    """Harm reports of the year to date triaged within the triage clock."""
+    start = datetime.date(as_of.year, 1, 1)
+    reports = HarmReport.objects.filter(received_at__date__gte=start, received_at__date__lte=as_of)
+    received, answered = Counter(), Counter()
+    limit = harm.clock("triage")
+    for report in reports.prefetch_related("actions"):
+        received[report.region_id] += 1
+        triaged = [a.at for a in report.actions.all() if a.kind == "triage"]
+        if triaged and min(triaged) - report.received_at <= limit:
+            answered[report.region_id] += 1
+    return tree.roll_up(answered), tree.roll_up(received)
