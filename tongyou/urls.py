@@ -8,6 +8,8 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from tongyou.alerts.api import router as alerts_router
+from tongyou.core.errors import Refusal
+from tongyou.core.workflow import StaleState
 from tongyou.datahub.api import router as datahub_router
 from tongyou.welfare.harm_views import public_report
 
@@ -30,6 +32,15 @@ def _invalid_request(request, exc):
         f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg', '')}" for error in exc.errors
     )
     return api.create_response(request, {"detail": _("Invalid request: %s") % problems}, status=400)
+
+
+@api.exception_handler(Refusal)
+def _refused(request, exc):
+    # A service's refusal reaches a partner system as it reaches a person: its reason, with 409
+    # when someone else changed the record first and 400 otherwise.
+    return api.create_response(
+        request, {"detail": str(exc)}, status=409 if isinstance(exc, StaleState) else 400
+    )
 
 
 api.add_router("/", datahub_router)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import health, outbound, uploads
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
@@ -39,7 +40,7 @@ def read_photo(upload):
         raise forms.ValidationError(_("The photo must be a JPEG or PNG."))
     try:
         kind, content = uploads.inspect(content, uploads.IMAGES)
-    except uploads.UploadRefused as exc:
+    except Refusal as exc:
         raise forms.ValidationError(str(exc)) from None
     return content, kind
 
@@ -122,10 +123,8 @@ def case_new(request):
         data = dict(form.cleaned_data)
         photo, photo_type = data.pop("photo_file")
         try:
-            case = publishing.record_case(
-                request.user, photo=photo, photo_type=photo_type, request=request, **data
-            )
-        except publishing.AlertRefused as exc:
+            case = publishing.record_case(request.user, photo=photo, photo_type=photo_type, **data)
+        except Refusal as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -189,22 +188,22 @@ def case_act(request, pk):
         if action == "confirm":
             form = ConfirmForm(request.POST, instance=MissingChildCase.objects.get(pk=case.pk))
             if not form.is_valid():
-                raise publishing.AlertRefused(" ".join(e for errors in form.errors.values() for e in errors))
+                raise Refusal(" ".join(e for errors in form.errors.values() for e in errors))
             corrections = {f: form.cleaned_data[f] for f in publishing.CORRECTABLE}
-            publishing.confirm(case, request.user, request=request, **corrections)
+            publishing.confirm(case, request.user, **corrections)
             messages.success(request, _("Published: the alert is going out."))
         elif action in ("found", "false_alarm"):
-            publishing.end(case, request.user, action, request.POST.get("note", ""), request=request)
+            publishing.end(case, request.user, action, request.POST.get("note", ""))
             messages.success(
                 request, _("Ended: the cancellation is going out and the child is off every public page.")
             )
         elif action == "update":
             changes = {f: request.POST.get(f, "") for f in ("clothing", "vehicle", "suspect")}
-            publishing.update(case, request.user, request=request, **changes)
+            publishing.update(case, request.user, **changes)
             messages.success(request, _("The update is going out."))
         else:
-            raise publishing.AlertRefused(_("Unknown action."))
-    except publishing.AlertRefused as exc:
+            raise Refusal(_("Unknown action."))
+    except Refusal as exc:
         messages.error(request, str(exc))
     return redirect("alerts:case_detail", pk=case.pk)
 
@@ -261,7 +260,7 @@ def code_adam_trigger(request, pk):
             request.POST.get("sex", ""),
             request.POST.get("clothing", ""),
         )
-    except venues.CodeAdamRefused as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
         return redirect("alerts:venues")
     return redirect("alerts:code_adam", pk=page.pk)
@@ -278,7 +277,7 @@ def code_adam(request, pk):
                 venues.check_exit(page, request.user, request.POST["exit"])
             elif request.POST.get("found"):
                 venues.found(page, request.user)
-        except venues.CodeAdamRefused as exc:
+        except Refusal as exc:
             messages.error(request, str(exc))
         return redirect("alerts:code_adam", pk=page.pk)
     deadline = page.started_at + datetime.timedelta(minutes=settings.CODE_ADAM_MINUTES)

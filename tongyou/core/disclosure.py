@@ -47,6 +47,8 @@ from django.utils.translation import gettext as _
 
 from tongyou.privacy.keys import keyring
 
+from .errors import Refusal
+
 THRESHOLD = 5  # perturbed values below it are shown as "<5"
 MAX_NOISE = 5
 NOISE_SIGMA = 2.0
@@ -54,10 +56,6 @@ AGE_BAND_EDGES = ((0, 2), (3, 5), (6, 11), (12, 14), (15, 17))
 # How many attributes (dimensions and filters other than the area itself) a protected question
 # may combine, by the finest area it names.
 MAX_ATTRIBUTES = {"district": 3, "street": 3, "community": 2, "grid": 1}
-
-
-class DisclosureRefused(ValueError):
-    """A question a protected role may not ask, with the reason in the user's language."""
 
 
 @dataclass(frozen=True)
@@ -206,13 +204,13 @@ def check_question(
     if policy.exact:
         return
     if age_min is not None and age_min not in {lo for lo, _hi in AGE_BAND_EDGES}:
-        raise DisclosureRefused(_age_message())
+        raise Refusal(_age_message())
     if age_max is not None and age_max not in {hi for _lo, hi in AGE_BAND_EDGES}:
-        raise DisclosureRefused(_age_message())
+        raise Refusal(_age_message())
     attributes = sorted(set(attributes))
     allowed = MAX_ATTRIBUTES[area]
     if len(attributes) > allowed:
-        raise DisclosureRefused(
+        raise Refusal(
             _(
                 "Aggregate figures for a %(area)s may combine at most %(n)d attributes besides the "
                 "area (this question combines %(m)d). Ask for a larger area or fewer attributes."

@@ -8,7 +8,7 @@
   (dropping whatever rode along after the picture, a PDF/JPEG polyglot included, and the EXIF
   metadata with its GPS position), PDFs must parse (pypdf) and carry no scripts, launch actions or
   embedded files and nothing after their end, Office files must be well-formed, unencrypted,
-  macro-free zips of bounded size. A file that is not what it claims raises UploadRefused."""
+  macro-free zips of bounded size. A file that is not what it claims raises Refusal."""
 
 import io
 import re
@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
+
+from .errors import Refusal
 
 PDF = {b"%PDF": "application/pdf"}
 IMAGES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
@@ -31,10 +33,6 @@ MAX_OFFICE_ENTRIES = 5_000
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|EmbeddedFiles|RichMedia|XFA|SubmitForm)\b")
 
 
-class UploadRefused(ValueError):
-    """The file is not what it claims, or not one we take; the message says why, in Chinese."""
-
-
 def sniff(content, allowed):
     """The content type `content` claims among `allowed` ({signature: type}), or None. A claim
     only: `inspect()` checks it."""
@@ -42,11 +40,11 @@ def sniff(content, allowed):
 
 
 def inspect(content: bytes, allowed: dict) -> tuple[str, bytes]:
-    """(content type, the bytes to keep) for an uploaded file, or UploadRefused. Images come back
+    """(content type, the bytes to keep) for an uploaded file, or Refusal. Images come back
     re-encoded; other kinds come back as they were, once their structure checked out."""
     kind = sniff(content, allowed)
     if kind is None:
-        raise UploadRefused(_("This kind of file is not accepted here."))
+        raise Refusal(_("This kind of file is not accepted here."))
     if kind in IMAGES.values():
         return kind, _clean_image(content, kind)
     if kind == "application/pdf":
@@ -65,7 +63,7 @@ def _clean_image(content: bytes, kind: str) -> bytes:
             probe.verify()
         with Image.open(io.BytesIO(content)) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UploadRefused(_("The picture is too large (more than 40 million pixels)."))
+                raise Refusal(_("The picture is too large (more than 40 million pixels)."))
             image.load()
             image = ImageOps.exif_transpose(image)
             out = io.BytesIO()
@@ -73,10 +71,10 @@ def _clean_image(content: bytes, kind: str) -> bytes:
                 image.convert("RGB").save(out, "JPEG", quality=90)
             else:
                 image.save(out, "PNG")
-    except UploadRefused:
+    except Refusal:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRefused(_("The picture is damaged or not really a JPEG or PNG.")) from None
+        raise Refusal(_("The picture is damaged or not really a JPEG or PNG.")) from None
     return out.getvalue()
 
 
@@ -86,21 +84,19 @@ def _check_pdf(content: bytes) -> None:
 
     end = content.rfind(b"%%EOF")
     if end < 0 or len(content[end + 5 :].strip()) > 0:
-        raise UploadRefused(_("The PDF is damaged, or something else is attached after its end."))
+        raise Refusal(_("The PDF is damaged, or something else is attached after its end."))
     if PDF_ACTIVE.search(content):
-        raise UploadRefused(
-            _("The PDF contains scripts, actions or embedded files; print it to a plain PDF.")
-        )
+        raise Refusal(_("The PDF contains scripts, actions or embedded files; print it to a plain PDF."))
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
-            raise UploadRefused(_("The PDF is password-protected; upload it without the password."))
+            raise Refusal(_("The PDF is password-protected; upload it without the password."))
         if len(reader.pages) < 1:
-            raise UploadRefused(_("The PDF has no pages."))
-    except UploadRefused:
+            raise Refusal(_("The PDF has no pages."))
+    except Refusal:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, RecursionError, OSError):
-        raise UploadRefused(_("The PDF is damaged and cannot be read.")) from None
+        raise Refusal(_("The PDF is damaged and cannot be read.")) from None
 
 
 def _check_office(content: bytes) -> None:
@@ -109,17 +105,17 @@ def _check_office(content: bytes) -> None:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
             if len(entries) > MAX_OFFICE_ENTRIES:
-                raise UploadRefused(_("The file has too many parts to be a Word or Excel document."))
+                raise Refusal(_("The file has too many parts to be a Word or Excel document."))
             if sum(entry.file_size for entry in entries) > MAX_OFFICE_UNCOMPRESSED:
-                raise UploadRefused(_("The file unpacks to more than 100 MB (a zip bomb?)."))
+                raise Refusal(_("The file unpacks to more than 100 MB (a zip bomb?)."))
             if any(entry.flag_bits & 0x1 for entry in entries):
-                raise UploadRefused(_("The file is password-protected; upload it without the password."))
+                raise Refusal(_("The file is password-protected; upload it without the password."))
             if "[Content_Types].xml" not in names:
-                raise UploadRefused(_("The file is a zip archive, not a Word or Excel document."))
+                raise Refusal(_("The file is a zip archive, not a Word or Excel document."))
             if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise UploadRefused(_("The file contains macros; save it as .docx or .xlsx without macros."))
+                raise Refusal(_("The file contains macros; save it as .docx or .xlsx without macros."))
     except zipfile.BadZipFile:
-        raise UploadRefused(_("The file is damaged and cannot be opened.")) from None
+        raise Refusal(_("The file is damaged and cannot be opened.")) from None
 
 
 class RefusedUpload(UploadedFile):

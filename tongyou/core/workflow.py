@@ -16,9 +16,12 @@ from collections.abc import Callable
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .errors import Refusal
 
-class StaleState(ValueError):
-    """The record changed since the person saw it; the message says how, and to reload."""
+
+class StaleState(Refusal):
+    """The record changed since the person saw it; the message says how, and to reload. A
+    refusal like any other (the API answers it with 409)."""
 
 
 def latest_actor(events) -> str:

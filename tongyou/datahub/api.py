@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.disclosure import DisclosureRefused
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import get_scoped_or_404, require
 from tongyou.privacy import masking
 
@@ -163,7 +163,7 @@ def child_statistics(request, rows: str = "street", cols: str = "sex"):
     child_filter = form.child_filter()
     try:
         pivot = child_pivot(request.user, rows, cols, filters=child_filter)
-    except DisclosureRefused as exc:
+    except Refusal as exc:
         raise HttpError(400, str(exc)) from None
     record(
         AuditEntry.Action.STATISTICS,

@@ -18,21 +18,13 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can
 from tongyou.core.uploads import upload_limit
 
 from .models import ImportBatch, Source
 from .services.export import XLSX
-from .services.imports.pipeline import (
-    AlreadyImported,
-    ImportRefused,
-    begin,
-    check,
-    claim,
-    progress_of,
-    sources_for,
-    write,
-)
+from .services.imports.pipeline import AlreadyImported, begin, check, claim, progress_of, sources_for, write
 from .services.imports.sources import SOURCES
 from .services.imports.workbooks import report_xlsx, template_xlsx
 
@@ -75,7 +67,7 @@ def import_home(request):
             content = upload.read()
             try:
                 batch = begin(form.cleaned_data["source"], request.user, upload.name, content)
-            except ImportRefused as exc:
+            except Refusal as exc:
                 raise PermissionDenied(str(exc)) from None
             if batch.status == ImportBatch.Status.CHECKING:
                 _in_background(check, batch, content)
@@ -140,7 +132,7 @@ def import_commit(request, pk):
     except AlreadyImported as exc:
         messages.info(request, str(exc))
         return redirect("datahub:import_detail", pk=batch.pk)
-    except ImportRefused as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
         return redirect("datahub:import_detail", pk=batch.pk)
     if settings.IMPORT_IN_BACKGROUND:
@@ -150,7 +142,7 @@ def import_commit(request, pk):
     try:
         write(batch, request.user)
         messages.success(request, _("Imported: every row was written."))
-    except ImportRefused as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
     return redirect("datahub:import_detail", pk=batch.pk)
 
@@ -158,7 +150,7 @@ def import_commit(request, pk):
 def _write_quietly(batch, user):
     try:
         write(batch, user)
-    except ImportRefused as exc:
+    except Refusal as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(message=str(exc))
 
 

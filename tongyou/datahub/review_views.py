@@ -1,15 +1,15 @@
 """The linkage review queue: records that may be a child already in the index."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.core.views import attempt
 from tongyou.privacy.masking import mask_id_number
 
 from .codes import Sex
@@ -80,11 +80,7 @@ def _place(region):
 
 def _act(request, pk, action):
     review = get_scoped_or_404(_reviews(request.user), request.user, pk=pk)
-    try:
-        action(review, request.user, request=request)
-    except reviews.ReviewError as exc:
-        messages.error(request, str(exc))
-    return redirect("datahub:review_detail", pk=review.pk)
+    return attempt(request, lambda: action(review, request.user), None, "datahub:review_detail", pk=review.pk)
 
 
 @login_required

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.disclosure import DisclosureRefused, Policy
+from tongyou.core.disclosure import Policy
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, get_scoped_or_404, require
 from tongyou.privacy import masking
 
@@ -216,7 +217,7 @@ def _pivot_for(request):
     child_filter = form.child_filter()
     try:
         pivot = child_pivot(request.user, rows, cols, filters=child_filter)
-    except DisclosureRefused as exc:
+    except Refusal as exc:
         # A question the role may not ask: said on the form, answered with an empty table.
         form.add_error(None, str(exc))
         pivot = Pivot(rows, cols, [], [], {}, {}, {}, Policy.for_user(request.user))

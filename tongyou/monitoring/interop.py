@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tongyou.core.errors import Refusal
 from tongyou.core.spreadsheets import read_table
 from tongyou.datahub.services.imports.cleaning import normalise_text
 from tongyou.regions.models import Region
@@ -137,12 +138,10 @@ def read_upload(filename, content):
 def import_rows(report, user, positions, numbered_rows):
     """Record the values of a filled template against `report`, all or nothing. `positions`
     maps column names to their index in a row. Returns the values saved; raises
-    values.ValueRefused with one message per fault, naming row and column."""
+    Refusal with one message per fault, naming row and column."""
     missing = [c for c in COLUMNS[:6] if c not in positions]
     if missing:
-        raise values.ValueRefused(
-            [_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)}]
-        )
+        raise Refusal([_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)}])
     at = positions
     width = max(at.values()) + 1
     errors, saved = [], []
@@ -180,8 +179,8 @@ def import_rows(report, user, positions, numbered_rows):
             saved.append(
                 values.report_value(report, user, indicator, region, numerator, denominator, value, note)
             )
-        except values.ValueRefused as exc:
+        except Refusal as exc:
             errors.extend(f"{where}（{code}）：{e}" for e in exc.errors)
     if errors:
-        raise values.ValueRefused(errors)  # leaving the atomic block undoes the rows already saved
+        raise Refusal(errors)  # leaving the atomic block undoes the rows already saved
     return saved

@@ -16,9 +16,10 @@ from tongyou.accounts.roles import ADMINISTRATORS, Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import uploads
+from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify
 from tongyou.core.scoping import require
-from tongyou.core.workflow import StaleState, current, latest_actor, lock
+from tongyou.core.workflow import current, latest_actor, lock
 
 from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
 
@@ -26,10 +27,6 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # What a unit attaches: documents, photos, spreadsheets.
 EVIDENCE_TYPES = {**uploads.PDF, **uploads.IMAGES, **uploads.OFFICE}
 EDITABLE = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
-
-
-class ReportRefused(ValueError):
-    pass
 
 
 def tasks_of(unit, plan):
@@ -74,14 +71,14 @@ def report_for(reporting_round, unit, task, user):
     """The unit's report on the task for the round, created as a draft when first opened."""
     require(user, "monitoring.report_for_unit", unit)
     if not tasks_of(unit, reporting_round.plan).filter(pk=task.pk).exists():
-        raise ReportRefused(_("%(unit)s neither leads nor joins this task.") % {"unit": unit.name})
+        raise Refusal(_("%(unit)s neither leads nor joins this task.") % {"unit": unit.name})
     report, _created = ProgressReport.objects.get_or_create(round=reporting_round, unit=unit, task=task)
     return report
 
 
-def _log(report, user, action, comment="", request=None):
+def _log(report, user, action, comment=""):
     ReportEvent.objects.create(report=report, action=action, actor=user, comment=comment)
-    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=report, details={"action": action})
+    record(AuditEntry.Action.UPDATE, user=user, obj=report, details={"action": action})
 
 
 def last_actor(report):
@@ -92,39 +89,39 @@ def _editable(report, user):
     require(user, "monitoring.report_for_unit", report.unit)
     lock(report)  # read again inside the transaction: a coordinator may have just accepted it
     if report.state not in EDITABLE:
-        raise ReportRefused(
+        raise Refusal(
             _("The report is %(state)s and cannot be changed.") % {"state": report.get_state_display()}
         )
 
 
 @transaction.atomic
-def save(report, user, progress, narrative, request=None):
+def save(report, user, progress, narrative):
     _editable(report, user)
     if progress and progress not in ProgressReport.Progress.values:
-        raise ReportRefused(_("Choose the task's progress."))
+        raise Refusal(_("Choose the task's progress."))
     report.progress, report.narrative = progress, narrative.strip()
     report.save()
     return report
 
 
 @transaction.atomic
-def add_evidence(report, user, caption, uploaded=None, url="", request=None):
+def add_evidence(report, user, caption, uploaded=None, url=""):
     _editable(report, user)
     if not caption.strip():
-        raise ReportRefused(_("Say what the evidence shows."))
+        raise Refusal(_("Say what the evidence shows."))
     if uploaded is None and not url:
-        raise ReportRefused(_("Attach a file or give a link."))
+        raise Refusal(_("Attach a file or give a link."))
     evidence = ReportEvidence(report=report, caption=caption.strip(), url=url, uploaded_by=user)
     if uploaded is not None:
         if uploaded.size > EVIDENCE_MAX_BYTES:
-            raise ReportRefused(_("The file is larger than 10 MB."))
+            raise Refusal(_("The file is larger than 10 MB."))
         content = uploaded.read()
         if uploads.sniff(content, EVIDENCE_TYPES) is None:
-            raise ReportRefused(_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."))
+            raise Refusal(_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."))
         try:
             content_type, content = uploads.inspect(content, EVIDENCE_TYPES)
-        except uploads.UploadRefused as exc:
-            raise ReportRefused(str(exc)) from None
+        except Refusal as exc:
+            raise Refusal(str(exc)) from None
         evidence.filename, evidence.content_type, evidence.content = (
             uploaded.name[-200:],
             content_type,
@@ -135,16 +132,16 @@ def add_evidence(report, user, caption, uploaded=None, url="", request=None):
 
 
 @transaction.atomic
-def submit(report, user, request=None):
+def submit(report, user):
     _editable(report, user)
     if not report.progress or not report.narrative:
-        raise ReportRefused(_("Give the task's progress and describe what was done before submitting."))
+        raise Refusal(_("Give the task's progress and describe what was done before submitting."))
     report.state = ProgressReport.State.SUBMITTED
     # The first submission counts for the on-time rate; a resubmission after a return does not move it.
     report.submitted_at = report.submitted_at or timezone.now()
     report.save()
     report.indicator_values.update(state=IndicatorValue.State.SUBMITTED)
-    _log(report, user, "submit", request=request)
+    _log(report, user, "submit")
     notify(
         coordinators(),
         f"monitoring.report.{report.pk}.submit.{report.events.count()}",
@@ -156,14 +153,14 @@ def submit(report, user, request=None):
 
 
 @transaction.atomic
-def return_report(report, user, comment, request=None):
+def return_report(report, user, comment):
     require(user, "monitoring.review_progressreport")
     _still_submitted(report)
     if report.state != ProgressReport.State.SUBMITTED:
-        raise ReportRefused(_("Only a submitted report can be returned."))
+        raise Refusal(_("Only a submitted report can be returned."))
     if not comment.strip():
-        raise ReportRefused(_("Say what the unit should fix."))
-    _review(report, user, ProgressReport.State.RETURNED, comment, request)
+        raise Refusal(_("Say what the unit should fix."))
+    _review(report, user, ProgressReport.State.RETURNED, comment)
     report.indicator_values.update(state=IndicatorValue.State.RETURNED)
     notify(
         unit_staff(report.unit),
@@ -176,12 +173,12 @@ def return_report(report, user, comment, request=None):
 
 
 @transaction.atomic
-def accept(report, user, comment="", request=None):
+def accept(report, user, comment=""):
     require(user, "monitoring.review_progressreport")
     _still_submitted(report)
     if report.state != ProgressReport.State.SUBMITTED:
-        raise ReportRefused(_("Only a submitted report can be accepted."))
-    _review(report, user, ProgressReport.State.ACCEPTED, comment, request)
+        raise Refusal(_("Only a submitted report can be accepted."))
+    _review(report, user, ProgressReport.State.ACCEPTED, comment)
     report.indicator_values.update(state=IndicatorValue.State.ACCEPTED)
     return report
 
@@ -190,17 +187,14 @@ def _still_submitted(report):
     """Two coordinators reviewing at once, or a unit withdrawing: the second is told who moved it."""
     if report.state != ProgressReport.State.SUBMITTED:
         return  # refused below, as before
-    try:
-        current(report, "state", seen=ProgressReport.State.SUBMITTED, changed_by=last_actor)
-    except StaleState as exc:
-        raise ReportRefused(str(exc)) from None
+    current(report, "state", seen=ProgressReport.State.SUBMITTED, changed_by=last_actor)
 
 
-def _review(report, user, state, comment, request):
+def _review(report, user, state, comment):
     report.state, report.review_comment = state, comment.strip()
     report.reviewed_by, report.reviewed_at = user, timezone.now()
     report.save()
-    _log(report, user, "accept" if state == ProgressReport.State.ACCEPTED else "return", comment, request)
+    _log(report, user, "accept" if state == ProgressReport.State.ACCEPTED else "return", comment)
 
 
 def outstanding(reporting_round, unit):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.registry import registry
 from tongyou.core.scoping import require
 from tongyou.regions.tree import RegionTree
@@ -23,12 +24,6 @@ PERIOD = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 CENT = Decimal("0.01")
 # Unless an indicator says otherwise: a share moving more than 20 points in a period is checked.
 DEFAULT_SHARE_JUMP = Decimal(20)
-
-
-class ValueRefused(ValueError):
-    def __init__(self, errors):
-        super().__init__("；".join(str(e) for e in errors))
-        self.errors = errors
 
 
 def period_bounds(period):
@@ -108,7 +103,7 @@ def compute(period, today=None, indicators=None):
 
 
 def check(indicator, numerator, denominator, value, previous=None, note=""):
-    """The value a report gives, or ValueRefused listing every fault in words a unit understands."""
+    """The value a report gives, or Refusal listing every fault in words a unit understands."""
     errors = []
     for label, figure in ((_("numerator"), numerator), (_("denominator"), denominator), (_("value"), value)):
         if figure is not None and figure < 0:
@@ -151,7 +146,7 @@ def check(indicator, numerator, denominator, value, previous=None, note=""):
                 % {"before": previous.value, "period": previous.period, "after": value, "limit": limit}
             )
     if errors:
-        raise ValueRefused(errors)
+        raise Refusal(errors)
     return value
 
 
@@ -169,15 +164,15 @@ def report_value(report, user, indicator, region, numerator=None, denominator=No
     """A unit's value for an indicator it owns, travelling with its report."""
     require(user, "monitoring.report_for_unit", report.unit)
     if report.state not in ("draft", "returned"):
-        raise ValueRefused(
+        raise Refusal(
             [_("The report is %(state)s and cannot be changed.") % {"state": report.get_state_display()}]
         )
     if indicator.is_computed:
-        raise ValueRefused(
+        raise Refusal(
             [_("%(code)s is computed from the registries; it is not reported.") % {"code": indicator.code}]
         )
     if not indicator.source_units.filter(pk=report.unit_id).exists():
-        raise ValueRefused(
+        raise Refusal(
             [
                 _("%(unit)s is not a source unit of %(code)s.")
                 % {"unit": report.unit.name, "code": indicator.code}
@@ -189,7 +184,7 @@ def report_value(report, user, indicator, region, numerator=None, denominator=No
         indicator=indicator, period=period, region=region, source="reported"
     ).first()
     if existing and existing.report_id != report.pk and existing.state == IndicatorValue.State.ACCEPTED:
-        raise ValueRefused(
+        raise Refusal(
             [
                 _("%(code)s for %(period)s was already accepted from another report.")
                 % {"code": indicator.code, "period": period}

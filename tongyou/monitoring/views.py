@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tongyou.accounts.services import UnknownUnit, resolve_unit_names
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, require
 from tongyou.core.spreadsheets import FileError
 from tongyou.core.uploads import upload_limit
@@ -176,7 +177,7 @@ def report_open(request, round_pk, task_pk):
     task = get_object_or_404(PlanTask, pk=task_pk, area__plan=reporting_round.plan)
     try:
         report = reports.report_for(reporting_round, request.user.unit, task, request.user)
-    except reports.ReportRefused as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
         return redirect("monitoring:my_reports")
     return redirect("monitoring:report_detail", pk=report.pk)
@@ -235,11 +236,11 @@ def report_detail(request, pk):
         try:
             reports.save(report, request.user, form.cleaned_data["progress"], form.cleaned_data["narrative"])
             if "submit" in request.POST:
-                reports.submit(report, request.user, request=request)
+                reports.submit(report, request.user)
                 messages.success(request, _("Submitted to the Women and Children Working Committee office."))
             else:
                 messages.success(request, _("Saved."))
-        except reports.ReportRefused as exc:
+        except Refusal as exc:
             messages.error(request, str(exc))
         return redirect("monitoring:report_detail", pk=report.pk)
     record(AuditEntry.Action.READ, request=request, obj=report)
@@ -284,9 +285,8 @@ def report_evidence(request, pk):
                 form.cleaned_data["caption"],
                 form.cleaned_data["file"],
                 form.cleaned_data["url"],
-                request=request,
             )
-        except reports.ReportRefused as exc:
+        except Refusal as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -323,7 +323,7 @@ def report_value(request, pk):
             data["value"],
             data["note"],
         )
-    except values.ValueRefused as exc:
+    except Refusal as exc:
         # Shown with the form as filled in, so nothing typed is lost.
         messages.error(request, "；".join(str(e) for e in exc.errors))
         return _render_detail(request, report, value_form=form, status=400)
@@ -356,7 +356,7 @@ def values_import(request, pk):
         saved = interop.import_rows(report, request.user, positions, rows)
     except FileError as exc:
         messages.error(request, str(exc))
-    except values.ValueRefused as exc:
+    except Refusal as exc:
         messages.error(
             request, _("Nothing was recorded. %(errors)s") % {"errors": "；".join(str(e) for e in exc.errors)}
         )
@@ -372,11 +372,11 @@ def report_review(request, pk):
     comment = request.POST.get("comment", "")
     try:
         if request.POST.get("decision") == "accept":
-            reports.accept(report, request.user, comment, request=request)
+            reports.accept(report, request.user, comment)
             messages.success(request, _("Accepted."))
         else:
-            reports.return_report(report, request.user, comment, request=request)
+            reports.return_report(report, request.user, comment)
             messages.success(request, _("Returned to the unit."))
-    except reports.ReportRefused as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
     return redirect("monitoring:report_detail", pk=report.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import uploads
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
 from tongyou.core.workdays import add_working_days
 
@@ -23,10 +24,6 @@ from .models import ChecklistItem, Facility, FacilityPhoto, Finding, Inspection
 
 CHECKLISTS = Path(__file__).parent / "data" / "checklists.json"
 MONITORED_KINDS = ("play_area", "training", "sports")
-
-
-class InspectionRefused(ValueError):
-    pass
 
 
 def load_checklists(path=CHECKLISTS):
@@ -54,10 +51,10 @@ def record_inspection(facility, user, passed_codes, on=None, notes=""):
     require(user, "spaces.inspect_facility", facility)
     on = on or timezone.localdate()
     if on > timezone.localdate():
-        raise InspectionRefused(_("An inspection cannot be in the future."))
+        raise Refusal(_("An inspection cannot be in the future."))
     items = list(ChecklistItem.objects.filter(kind=facility.kind))
     if not items:
-        raise InspectionRefused(_("There is no checklist for this type of facility."))
+        raise Refusal(_("There is no checklist for this type of facility."))
     inspection = Inspection.objects.create(facility=facility, inspected_on=on, inspector=user, notes=notes)
     due = add_working_days(on, rectification_days())
     Finding.objects.bulk_create(
@@ -87,13 +84,13 @@ def add_photo(facility, user, upload, caption=""):
     require(user, "spaces.inspect_facility", facility)
     content = upload.read(PHOTO_MAX_BYTES + 1)
     if len(content) > PHOTO_MAX_BYTES:
-        raise InspectionRefused(_("The photo is larger than 5 MB."))
+        raise Refusal(_("The photo is larger than 5 MB."))
     if uploads.sniff(content, uploads.IMAGES) is None:
-        raise InspectionRefused(_("Upload a JPEG or PNG photo."))
+        raise Refusal(_("Upload a JPEG or PNG photo."))
     try:
         kind, content = uploads.inspect(content, uploads.IMAGES)
-    except uploads.UploadRefused as exc:
-        raise InspectionRefused(str(exc)) from None
+    except Refusal as exc:
+        raise Refusal(str(exc)) from None
     photo = FacilityPhoto.objects.create(
         facility=facility, image=content, content_type=kind, caption=caption[:100], uploaded_by=user
     )
@@ -104,7 +101,7 @@ def add_photo(facility, user, upload, caption=""):
 def rectify(finding, user, on=None):
     require(user, "spaces.inspect_facility", finding.inspection.facility)
     if finding.passed or finding.rectified_on:
-        raise InspectionRefused(_("Nothing to rectify."))
+        raise Refusal(_("Nothing to rectify."))
     finding.rectified_on = on or timezone.localdate()
     finding.save(update_fields=["rectified_on"])
     return finding

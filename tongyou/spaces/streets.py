@@ -7,15 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tongyou.alerts.services.geo import distance_km
+from tongyou.core.errors import Refusal
 
 from .models import StreetNetwork, StreetNode, StreetSegment
 
 # Highways a pedestrian may not use, or that are not built yet.
 NOT_WALKABLE = {"motorway", "motorway_link", "trunk", "trunk_link", "construction", "proposed", "raceway"}
-
-
-class NetworkRefused(ValueError):
-    pass
 
 
 def walkable(tags):
@@ -54,11 +51,11 @@ def load_street_network(path, name="", loaded_by=""):
     try:
         nodes, segments = read_osm(path)
     except RuntimeError as exc:  # pyosmium reports unreadable files this way
-        raise NetworkRefused(
+        raise Refusal(
             _("The file could not be read as OpenStreetMap data: %(error)s") % {"error": exc}
         ) from None
     if not segments:
-        raise NetworkRefused(_("The file has no walkable streets (ways tagged highway)."))
+        raise Refusal(_("The file has no walkable streets (ways tagged highway)."))
     StreetNetwork.objects.all().delete()
     network = StreetNetwork.objects.create(name=name or str(path).rsplit("/", 1)[-1], loaded_by=loaded_by)
     used = {ref for pair in segments for ref in pair}

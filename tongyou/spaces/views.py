@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import disclosure
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, require, scoped
 from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
@@ -187,7 +188,7 @@ def facility_detail(request, pk):
                     notes=request.POST.get("notes", ""),
                 )
                 messages.success(request, _("Inspection recorded."))
-        except inspections.InspectionRefused as exc:
+        except Refusal as exc:
             messages.error(request, str(exc))
         return redirect("spaces:facility", pk=facility.pk)
     staff = can(request.user, "spaces.view_finding", facility)

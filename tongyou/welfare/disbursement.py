@@ -14,20 +14,11 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
 
 from .eligibility import allowance_categories
 from .models import AllowanceApplication, AllowanceStandard, DisbursementRun, Payment, Status
-
-
-class RunRefused(ValueError):
-    pass
-
-
-class ReturnsRefused(ValueError):
-    def __init__(self, errors):
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
 
 
 def month_start(day):
@@ -88,7 +79,7 @@ def planned(run, month):
             )
         )
     if missing:
-        raise RunRefused(
+        raise Refusal(
             _("No allowance standard is in force for %(categories)s in %(month)s.")
             % {"categories": "、".join(sorted(missing)), "month": f"{month:%Y-%m}"}
         )
@@ -129,13 +120,13 @@ def approve_run(run, user):
     require(user, "welfare.pay_disbursementrun")
     run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
     if run.state != DisbursementRun.State.DRAFT:
-        raise RunRefused(
+        raise Refusal(
             _("Only a draft list can be approved (this one is %(state)s).")
             % {"state": run.get_state_display()}
         )
     regular, reissues, _duplicates = planned(run, run.month)
     if _signature(run.payments.all()) != _signature(regular + reissues):
-        raise RunRefused(
+        raise Refusal(
             _(
                 "The list no longer matches today's applications and standards (an allowance ended, "
                 "a standard changed or a child was added since it was prepared). Rebuild it, check it, "
@@ -157,12 +148,12 @@ def build_run(month, user):
         month=month, defaults={"created_by": user}
     )
     if run.state == DisbursementRun.State.PAID:
-        raise RunRefused(
+        raise Refusal(
             _("%(month)s was paid on %(day)s; it cannot be built again.")
             % {"month": f"{month:%Y-%m}", "day": f"{timezone.localtime(run.paid_at):%Y-%m-%d}"}
         )
     if run.state == DisbursementRun.State.APPROVED:
-        raise RunRefused(
+        raise Refusal(
             _("%(month)s is approved and its bank references issued; it cannot be built again.")
             % {"month": f"{month:%Y-%m}"}
         )
@@ -190,13 +181,13 @@ def returned_twice():
 
 
 @transaction.atomic
-def record_returns(run, user, rows, request=None):
+def record_returns(run, user, rows):
     """Mark payments the bank returned, from (row number, reference, reason, day) rows: all or
-    nothing. Returns the payments marked; raises ReturnsRefused with one message per bad row."""
+    nothing. Returns the payments marked; raises Refusal with one message per bad row."""
     require(user, "welfare.pay_disbursementrun")
     run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
     if run.state != DisbursementRun.State.PAID:
-        raise ReturnsRefused([_("Returns can be recorded only for a paid month.")])
+        raise Refusal([_("Returns can be recorded only for a paid month.")])
     by_reference = {p.reference: p for p in run.payments.select_related("run")}
     errors, marked, seen = [], [], set()
     for number, reference, reason, day in rows:
@@ -226,11 +217,10 @@ def record_returns(run, user, rows, request=None):
             )
             marked.append(payment)
     if errors:
-        raise ReturnsRefused(errors)
+        raise Refusal(errors)
     Payment.objects.bulk_update(marked, ["state", "return_reason", "returned_on"])
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=run,
         details={"returned": [p.reference for p in marked]},
@@ -256,9 +246,9 @@ def mark_paid(run, user):
     require(user, "welfare.pay_disbursementrun")
     run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
     if run.state == DisbursementRun.State.DRAFT:
-        raise RunRefused(_("Approve the list before marking it paid: the bank pays an approved list."))
+        raise Refusal(_("Approve the list before marking it paid: the bank pays an approved list."))
     if run.state == DisbursementRun.State.PAID:
-        raise RunRefused(
+        raise Refusal(
             _("%(month)s was already paid on %(day)s.")
             % {"month": f"{run.month:%Y-%m}", "day": f"{timezone.localtime(run.paid_at):%Y-%m-%d}"}
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import require, scoped
 from tongyou.core.workflow import latest_actor, lock
@@ -32,10 +33,6 @@ from .models import HarmAction, HarmReport
 HANDLERS = (Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER)
 
 DEFAULT_CLOCKS = {"triage": 60, "immediate": 60, "urgent": 24 * 60, "normal": 3 * 24 * 60}  # minutes
-
-
-class ReportRefused(ValueError):
-    pass
 
 
 def clock(name):
@@ -87,18 +84,18 @@ def registered_child(id_number, user=None):
 
 
 @transaction.atomic
-def link_child(report, user, id_number, request=None):
+def link_child(report, user, id_number):
     require(user, "welfare.handle_harmreport", report)
     try:
         number = validate_id_number(id_number)
     except ValidationError as exc:
-        raise ReportRefused(exc.messages[0]) from None
+        raise Refusal(exc.messages[0]) from None
     child = registered_child(number, user)
     if child is None:
-        raise ReportRefused(_("No registered child with this ID number is within your jurisdiction."))
+        raise Refusal(_("No registered child with this ID number is within your jurisdiction."))
     report.child = child
     report.save(update_fields=["child"])
-    _act(report, user, "link", "", request)
+    _act(report, user, "link", "")
     return report
 
 
@@ -128,7 +125,7 @@ def last_actor(report):
 
 
 @transaction.atomic
-def triage(report, user, urgency, handler, note="", request=None):
+def triage(report, user, urgency, handler, note=""):
     """Set the urgency and who handles the report. Two people triaging at once: the report is
     locked, the second reads the first's triage; a more urgent triage always goes through (it
     raises the urgency and shortens the clock), a less or equally urgent one is refused with who
@@ -136,10 +133,10 @@ def triage(report, user, urgency, handler, note="", request=None):
     require(user, "welfare.handle_harmreport", report)
     lock(report)
     if report.state == HarmReport.State.CLOSED:
-        raise ReportRefused(_("The report is closed."))
+        raise Refusal(_("The report is closed."))
     raised = report.state != HarmReport.State.RECEIVED
     if raised and URGENCY_RANK[urgency] >= URGENCY_RANK[report.urgency]:
-        raise ReportRefused(
+        raise Refusal(
             _("%(who)s already triaged this as '%(urgency)s'; only a more urgent triage changes it.")
             % {"who": last_actor(report) or _("Someone"), "urgency": report.get_urgency_display()}
         )
@@ -150,42 +147,42 @@ def triage(report, user, urgency, handler, note="", request=None):
     report.escalated = False
     report.save()
     summary = f"{report.get_urgency_display()} · {report.get_handler_display()}"
-    _act(report, user, "raise" if raised else "triage", f"{summary} {note}".strip(), request)
+    _act(report, user, "raise" if raised else "triage", f"{summary} {note}".strip())
     if raised:
         transaction.on_commit(lambda: _tell_handlers(report))
     return report
 
 
 @transaction.atomic
-def act(report, user, note, request=None):
+def act(report, user, note):
     require(user, "welfare.handle_harmreport", report)
     lock(report)  # a close at the same moment: one of the two reads the other's
     if report.state in (HarmReport.State.RECEIVED, HarmReport.State.CLOSED):
-        raise ReportRefused(
+        raise Refusal(
             _("Triage the report first.")
             if report.state == HarmReport.State.RECEIVED
             else _("The report is closed.")
         )
     if not note.strip():
-        raise ReportRefused(_("Describe what was done."))
+        raise Refusal(_("Describe what was done."))
     report.state = HarmReport.State.ACTING
     report.escalated = False
     report.save()
-    _act(report, user, "action", note, request)
+    _act(report, user, "action", note)
     return report
 
 
 @transaction.atomic
-def close(report, user, note, request=None):
+def close(report, user, note):
     require(user, "welfare.handle_harmreport", report)
     lock(report)
     if report.state == HarmReport.State.CLOSED:
-        raise ReportRefused(_("The report is closed."))
+        raise Refusal(_("The report is closed."))
     if not note.strip():
-        raise ReportRefused(_("Say how the report was resolved."))
+        raise Refusal(_("Say how the report was resolved."))
     report.state, report.closed_at = HarmReport.State.CLOSED, timezone.now()
     report.save()
-    _act(report, user, "close", note, request)
+    _act(report, user, "close", note)
     return report
 
 
@@ -229,6 +226,6 @@ def escalate_overdue(now=None):
     return len(reports)
 
 
-def _act(report, user, kind, note, request):
+def _act(report, user, kind, note):
     HarmAction.objects.create(report=report, actor=user, kind=kind, note=note)
-    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=report, details={"step": kind})
+    record(AuditEntry.Action.UPDATE, user=user, obj=report, details={"step": kind})

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.ratelimit import ratelimit
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
+from tongyou.core.views import attempt
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_name, mask_phone
 from tongyou.regions.models import Region
@@ -154,15 +156,15 @@ def report_step(request, pk):
         if step == "triage":
             urgency, handler = request.POST.get("urgency"), request.POST.get("handler")
             if urgency not in HarmReport.Urgency.values or handler not in HarmReport.Handler.values:
-                raise harm.ReportRefused(_("Choose the urgency and who handles it."))
-            harm.triage(report, request.user, urgency, handler, note, request=request)
+                raise Refusal(_("Choose the urgency and who handles it."))
+            harm.triage(report, request.user, urgency, handler, note)
         elif step == "action":
-            harm.act(report, request.user, note, request=request)
+            harm.act(report, request.user, note)
         elif step == "close":
-            harm.close(report, request.user, note, request=request)
+            harm.close(report, request.user, note)
         else:
-            raise harm.ReportRefused(_("Unknown step."))
-    except harm.ReportRefused as exc:
+            raise Refusal(_("Unknown step."))
+    except Refusal as exc:
         messages.error(request, str(exc))
     return redirect("welfare:report_detail", pk=report.pk)
 
@@ -171,8 +173,10 @@ def report_step(request, pk):
 @require_POST
 def report_link(request, pk):
     report = get_scoped_or_404(HarmReport.objects.all(), request.user, pk=pk)
-    try:
-        harm.link_child(report, request.user, request.POST.get("id_number", ""), request=request)
-    except harm.ReportRefused as exc:
-        messages.error(request, str(exc))
-    return redirect("welfare:report_detail", pk=report.pk)
+    return attempt(
+        request,
+        lambda: harm.link_child(report, request.user, request.POST.get("id_number", "")),
+        _("The report is linked to the child's record."),
+        "welfare:report_detail",
+        pk=report.pk,
+    )

@@ -18,9 +18,11 @@ from openpyxl import Workbook
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.spreadsheets import FileError, read_table
 from tongyou.core.uploads import upload_limit
+from tongyou.core.views import attempt
 from tongyou.datahub.services.export import XLSX
 from tongyou.datahub.services.imports.cleaning import CellError, parse_date
 from tongyou.privacy.masking import mask_id_number, mask_name
@@ -66,7 +68,7 @@ def runs(request):
     if request.method == "POST" and "run-month" in request.POST and month_form.is_valid():
         try:
             run = disbursement.build_run(month_form.cleaned_data["month"], request.user)
-        except disbursement.RunRefused as exc:
+        except Refusal as exc:
             messages.error(request, str(exc))
         else:
             return redirect("welfare:run_detail", pk=run.pk)
@@ -142,25 +144,26 @@ def run_detail(request, pk):
 @require_POST
 def run_approve(request, pk):
     run = get_object_or_404(DisbursementRun, pk=pk)
-    try:
-        disbursement.approve_run(run, request.user)
-        messages.success(
-            request, _("Approved: the bank file can now be downloaded; the list can no longer change.")
-        )
-    except disbursement.RunRefused as exc:
-        messages.error(request, str(exc))
-    return redirect("welfare:run_detail", pk=run.pk)
+    return attempt(
+        request,
+        lambda: disbursement.approve_run(run, request.user),
+        _("Approved: the bank file can now be downloaded; the list can no longer change."),
+        "welfare:run_detail",
+        pk=run.pk,
+    )
 
 
 @login_required
 @require_POST
 def run_pay(request, pk):
     run = get_object_or_404(DisbursementRun, pk=pk)
-    try:
-        disbursement.mark_paid(run, request.user)
-    except disbursement.RunRefused as exc:
-        messages.error(request, str(exc))
-    return redirect("welfare:run_detail", pk=run.pk)
+    return attempt(
+        request,
+        lambda: disbursement.mark_paid(run, request.user),
+        _("Marked as paid."),
+        "welfare:run_detail",
+        pk=run.pk,
+    )
 
 
 @login_required
@@ -312,10 +315,10 @@ def run_returns(request, pk):
             parsed.append(
                 (number, str(values[index["reference"]] or ""), str(values[index["reason"]] or ""), day)
             )
-        marked = disbursement.record_returns(run, request.user, parsed, request=request)
+        marked = disbursement.record_returns(run, request.user, parsed)
     except FileError as exc:
         messages.error(request, str(exc))
-    except disbursement.ReturnsRefused as exc:
+    except Refusal as exc:
         messages.error(request, _("Nothing was recorded. %(errors)s") % {"errors": "；".join(exc.errors)})
     else:
         messages.success(
@@ -338,8 +341,8 @@ def spot_check_draw(request, pk):
         messages.error(request, _("The sampling rate and the seed must be numbers."))
         return redirect("welfare:run_detail", pk=run.pk)
     try:
-        check = spotchecks.draw(run, request.user, rate=rate, seed=seed, request=request)
-    except spotchecks.SpotCheckRefused as exc:
+        check = spotchecks.draw(run, request.user, rate=rate, seed=seed)
+    except Refusal as exc:
         messages.error(request, str(exc))
         return redirect("welfare:run_detail", pk=run.pk)
     return redirect("welfare:spot_check_detail", pk=check.pk)
@@ -390,16 +393,15 @@ def spot_check_item(request, pk):
     item = get_scoped_or_404(SpotCheckItem.objects.select_related("spot_check"), request.user, pk=pk)
     try:
         if request.POST.get("resolution") is not None:
-            spotchecks.resolve(item, request.user, request.POST["resolution"], request=request)
+            spotchecks.resolve(item, request.user, request.POST["resolution"])
         else:
             spotchecks.record_finding(
                 item,
                 request.user,
                 request.POST.get("finding", ""),
                 request.POST.get("note", ""),
-                request=request,
             )
-    except spotchecks.SpotCheckRefused as exc:
+    except Refusal as exc:
         messages.error(request, str(exc))
     back = request.POST.get("back") or ""
     if back == "detail" and can(request.user, "welfare.pay_disbursementrun"):

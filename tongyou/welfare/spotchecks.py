@@ -17,15 +17,12 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
 from tongyou.core.workdays import add_working_days
 from tongyou.regions.models import Region
 
 from .models import DisbursementRun, SpotCheck, SpotCheckItem
-
-
-class SpotCheckRefused(ValueError):
-    pass
 
 
 def default_rate():
@@ -49,13 +46,13 @@ def sample(payments_by_street, rate, seed):
 
 
 @transaction.atomic
-def draw(run, user, rate=None, seed=None, request=None):
+def draw(run, user, rate=None, seed=None):
     require(user, "welfare.pay_disbursementrun")
     if run.state != DisbursementRun.State.PAID:
-        raise SpotCheckRefused(_("Only a paid month can be spot-checked."))
+        raise Refusal(_("Only a paid month can be spot-checked."))
     rate = Decimal(str(rate)) if rate is not None else default_rate()
     if not Decimal("0") < rate <= Decimal("1"):
-        raise SpotCheckRefused(_("The sampling rate is a share between 0 and 1."))
+        raise Refusal(_("The sampling rate is a share between 0 and 1."))
     seed = seed if seed is not None else secrets.randbelow(10**12)
     streets = {}
     street_of = {}
@@ -71,7 +68,6 @@ def draw(run, user, rate=None, seed=None, request=None):
     )
     record(
         AuditEntry.Action.CREATE,
-        request=request,
         user=user,
         obj=check,
         details={"rate": str(rate), "seed": seed, "items": check.items.count()},
@@ -80,32 +76,32 @@ def draw(run, user, rate=None, seed=None, request=None):
 
 
 @transaction.atomic
-def record_finding(item, user, finding, note="", on=None, request=None):
+def record_finding(item, user, finding, note="", on=None):
     require(user, "welfare.check_spotcheckitem", item)
     on = on or timezone.localdate()
     if finding not in (SpotCheckItem.Finding.CONFIRMED, SpotCheckItem.Finding.PROBLEM):
-        raise SpotCheckRefused(_("Choose a finding."))
+        raise Refusal(_("Choose a finding."))
     if finding == SpotCheckItem.Finding.PROBLEM and not note.strip():
-        raise SpotCheckRefused(_("Describe the problem found."))
+        raise Refusal(_("Describe the problem found."))
     item.finding, item.note, item.checked_by, item.checked_on = finding, note.strip(), user, on
     item.follow_up_due = (
         add_working_days(on, follow_up_days()) if finding == SpotCheckItem.Finding.PROBLEM else None
     )
     item.save()
-    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=item, details={"finding": finding})
+    record(AuditEntry.Action.UPDATE, user=user, obj=item, details={"finding": finding})
     return item
 
 
 @transaction.atomic
-def resolve(item, user, resolution, on=None, request=None):
+def resolve(item, user, resolution, on=None):
     require(user, "welfare.check_spotcheckitem", item)
     if item.finding != SpotCheckItem.Finding.PROBLEM or item.resolved_on:
-        raise SpotCheckRefused(_("Only an open problem can be resolved."))
+        raise Refusal(_("Only an open problem can be resolved."))
     if not resolution.strip():
-        raise SpotCheckRefused(_("Say how the problem was resolved."))
+        raise Refusal(_("Say how the problem was resolved."))
     item.resolution, item.resolved_on = resolution.strip(), on or timezone.localdate()
     item.save()
-    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=item, details={"resolved": True})
+    record(AuditEntry.Action.UPDATE, user=user, obj=item, details={"resolved": True})
     return item
 
 

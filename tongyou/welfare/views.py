@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.uploads import upload_limit
+from tongyou.core.views import attempt
 from tongyou.datahub.models import Child
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
@@ -107,7 +109,6 @@ def application_new(request, child_pk):
             form.cleaned_data["category"],
             form.cleaned_data["applicant_name"],
             request.user,
-            request=request,
             father_situation=form.cleaned_data["father_situation"],
             mother_situation=form.cleaned_data["mother_situation"],
         )
@@ -185,8 +186,8 @@ def application_details(request, pk):
             if not values[secret]:
                 values.pop(secret)  # an empty box keeps the number on file
         try:
-            changed = workflow.update_details(app, request.user, request=request, **values)
-        except workflow.TransitionRefused as exc:
+            changed = workflow.update_details(app, request.user, **values)
+        except Refusal as exc:
             messages.error(request, str(exc))
         else:
             if "payee_change" in changed:
@@ -210,17 +211,17 @@ def evidence_upload(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("welfare:application_detail", pk=app.pk)
-    try:
-        evidence = workflow.attach_evidence(
-            app, request.user, form.cleaned_data["kind"], form.cleaned_data["file"], request=request
-        )
-    except workflow.TransitionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, gettext("Attached: %(kind)s (kept encrypted).") % {"kind": evidence.get_kind_display()}
-        )
-    return redirect("welfare:application_detail", pk=app.pk)
+    return attempt(
+        request,
+        lambda: workflow.attach_evidence(
+            app, request.user, form.cleaned_data["kind"], form.cleaned_data["file"]
+        ),
+        lambda evidence: (
+            gettext("Attached: %(kind)s (kept encrypted).") % {"kind": evidence.get_kind_display()}
+        ),
+        "welfare:application_detail",
+        pk=app.pk,
+    )
 
 
 @login_required
@@ -239,24 +240,22 @@ def evidence_file(request, pk):
 def application_act(request, pk):
     app = get_scoped_or_404(AllowanceApplication.objects.select_related("child"), request.user, pk=pk)
     action = request.POST.get("action", "")
-    try:
-        workflow.transition(
+    return attempt(
+        request,
+        lambda: workflow.transition(
             app,
             action,
             request.user,
             reason=request.POST.get("reason", ""),
-            request=request,
             seen=request.POST.get("seen", ""),
-        )
-    except workflow.TransitionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda _result: (
             gettext("Done: %(action)s. The application is now '%(status)s'.")
-            % {"action": ACTION_LABELS.get(action, action), "status": app.get_status_display()},
-        )
-    return redirect("welfare:application_detail", pk=app.pk)
+            % {"action": ACTION_LABELS.get(action, action), "status": app.get_status_display()}
+        ),
+        "welfare:application_detail",
+        pk=app.pk,
+    )
 
 
 def public_notice(request):
@@ -274,12 +273,13 @@ def payee_change_decide(request, pk):
     change = get_scoped_or_404(PayeeChange.objects.select_related("application__child"), request.user, pk=pk)
     require(request.user, "welfare.change_payee", change.application)
     approve = request.POST.get("decision") == "approve"
-    try:
-        workflow.decide_payee_change(change, request.user, approve, request=request)
-        messages.success(request, gettext("Applied.") if approve else gettext("Rejected."))
-    except workflow.TransitionRefused as exc:
-        messages.error(request, str(exc))
-    return redirect("welfare:application_detail", pk=change.application_id)
+    return attempt(
+        request,
+        lambda: workflow.decide_payee_change(change, request.user, approve),
+        gettext("Applied.") if approve else gettext("Rejected."),
+        "welfare:application_detail",
+        pk=change.application_id,
+    )
 
 
 # Steps that cannot be undone ask first (core/static/core/confirm.js reads data-confirm).

@@ -23,10 +23,11 @@ from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import uploads
+from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
-from tongyou.core.workflow import StaleState, current, latest_actor, lock
+from tongyou.core.workflow import current, latest_actor, lock
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
@@ -100,10 +101,6 @@ STEPS = {
 }
 
 
-class TransitionRefused(ValueError):
-    pass
-
-
 def time_limits(category):
     limits = getattr(settings, "WELFARE_TIME_LIMITS", DEFAULT_TIME_LIMITS)
     return limits.get(category) or limits["default"]
@@ -137,29 +134,26 @@ def last_actor(application):
 
 
 @transaction.atomic
-def transition(application, action, user, reason="", on=None, request=None, seen=None):
+def transition(application, action, user, reason="", on=None, seen=None):
     """Apply `action` by `user` on day `on`; refuse with a message naming why. `seen` is the
     status the person acted on: if another actor moved the application on meanwhile, the
-    transition is refused (StaleState, a TransitionRefused) and nothing is written."""
+    transition is refused (StaleState, a Refusal) and nothing is written."""
     on = on or timezone.localdate()
-    try:
-        current(application, "status", seen=seen, changed_by=last_actor)
-    except StaleState as exc:
-        raise TransitionRefused(str(exc)) from None
+    current(application, "status", seen=seen, changed_by=last_actor)
     step = STEPS.get(action)
     if step is None:
-        raise TransitionRefused(_("Unknown action '%(action)s'.") % {"action": action})
+        raise Refusal(_("Unknown action '%(action)s'.") % {"action": action})
     if not can(user, "welfare.act_allowanceapplication", application):
-        raise TransitionRefused(_("This application is outside your jurisdiction or role."))
+        raise Refusal(_("This application is outside your jurisdiction or role."))
     if getattr(user, "role", None) not in step.roles:
-        raise TransitionRefused(_("Your role may not do '%(action)s'.") % {"action": action})
+        raise Refusal(_("Your role may not do '%(action)s'.") % {"action": action})
     if application.status not in step.sources:
-        raise TransitionRefused(
+        raise Refusal(
             _("'%(action)s' is not possible while the application is '%(status)s'.")
             % {"action": action, "status": application.get_status_display()}
         )
     if step.needs_reason and not reason.strip():
-        raise TransitionRefused(_("A reason is required for '%(action)s'.") % {"action": action})
+        raise Refusal(_("A reason is required for '%(action)s'.") % {"action": action})
     _check_separation(application, action, user)
     findings = (
         eligibility.assess(application, on)
@@ -169,14 +163,14 @@ def transition(application, action, user, reason="", on=None, request=None, seen
     # One allowance per child: another live application for it blocks, whatever the reason.
     blocking = [f for f in findings if f.blocking]
     if blocking:
-        raise TransitionRefused(
+        raise Refusal(
             _("%(criterion)s: %(detail)s A child receives one allowance; close the other first.")
             % {"criterion": blocking[0].criterion, "detail": blocking[0].detail}
         )
     if action == "county_approve" and not reason.strip():
         contradicted = [f for f in findings if f.state == eligibility.CONTRADICTED]
         if contradicted:
-            raise TransitionRefused(
+            raise Refusal(
                 _("Criteria are contradicted (%(criteria)s): give the reason for approving.")
                 % {"criteria": "、".join(str(f.criterion) for f in contradicted)}
             )
@@ -185,9 +179,7 @@ def transition(application, action, user, reason="", on=None, request=None, seen
     limits = time_limits(application.category)
     target = step.target
     if action == "end_notice" and application.step_due and on < application.step_due:
-        raise TransitionRefused(
-            _("The public notice runs until %(day)s.") % {"day": application.step_due.isoformat()}
-        )
+        raise Refusal(_("The public notice runs until %(day)s.") % {"day": application.step_due.isoformat()})
     previous = application.status
     application.step_due = None
     if target == Status.SUBMITTED:
@@ -214,7 +206,6 @@ def transition(application, action, user, reason="", on=None, request=None, seen
     )
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=application,
         details={"action": action, "from": previous, "to": target},
@@ -246,7 +237,7 @@ def _check_separation(application, action, user):
         took.add("file")
     clash = [a for a in earlier if a in took]
     if clash:
-        raise TransitionRefused(
+        raise Refusal(
             _("You %(earlier)s this application; another person must take the next step.")
             % {"earlier": "、".join(str(SEPARATION_LABELS[a]) for a in clash)}
         )
@@ -262,14 +253,14 @@ SEPARATION_LABELS = {
 def _check_ready_to_pay(application):
     kinds = set(application.evidence.values_list("kind", flat=True))
     if EvidenceKind.GUARDIANSHIP_AGREEMENT not in kinds:
-        raise TransitionRefused(_("Attach the signed guardianship agreement first."))
+        raise Refusal(_("Attach the signed guardianship agreement first."))
     if application.category in eligibility.allowance_categories() and not (
         application.bank_name
         and application.account_holder
         and application.account_number
         and application.account_holder_id_number
     ):
-        raise TransitionRefused(
+        raise Refusal(
             _("Record the bank account the allowance is paid into, and its holder's ID number, first.")
         )
 
@@ -329,13 +320,13 @@ PAYEE_FIELDS = ("bank_name", "account_holder", "account_holder_id_number", "acco
 
 
 @transaction.atomic
-def update_details(application, user, request=None, **values):
+def update_details(application, user, **values):
     """Record parents' situations (while the application can still change) and the bank account.
     The account is recorded by a caseworker; once one is on file, a change waits for a second
     caseworker's approval (a PayeeChange) and is not applied here. Returns the fields changed
     now (and "payee_change" when a change was proposed)."""
     if not can(user, "welfare.act_allowanceapplication", application):
-        raise TransitionRefused(_("This application is outside your jurisdiction or role."))
+        raise Refusal(_("This application is outside your jurisdiction or role."))
     lock(application)
     editable = application.status in (Status.DRAFT, Status.RETURNED)
     changed, payee = [], {}
@@ -343,16 +334,14 @@ def update_details(application, user, request=None, **values):
         if field not in PARENT_AND_BANK_FIELDS or getattr(application, field) == value:
             continue
         if field.endswith("_situation") and not editable:
-            raise TransitionRefused(
-                _("Parents' situations can change only while the application is a draft.")
-            )
+            raise Refusal(_("Parents' situations can change only while the application is a draft."))
         if field == "account_number" and value and not (value.isdigit() and 12 <= len(value) <= 25):
-            raise TransitionRefused(_("An account number is 12 to 25 digits."))
+            raise Refusal(_("An account number is 12 to 25 digits."))
         if field == "account_holder_id_number" and value:
             try:
                 value = validate_id_number(value)
             except ValidationError as exc:
-                raise TransitionRefused(
+                raise Refusal(
                     _("Account holder's ID number: %(fault)s") % {"fault": exc.messages[0]}
                 ) from None
         if field in PAYEE_FIELDS:
@@ -362,9 +351,9 @@ def update_details(application, user, request=None, **values):
         changed.append(field)
     if payee:
         if not can(user, "welfare.change_payee", application):
-            raise TransitionRefused(_("Only a caseworker records or changes who is paid and the account."))
+            raise Refusal(_("Only a caseworker records or changes who is paid and the account."))
         if application.account_number:  # a change of an account on file: four eyes
-            propose_payee_change(application, user, request=request, **payee)
+            propose_payee_change(application, user, **payee)
             changed.append("payee_change")
         else:  # the first recording, before any payment
             for field, value in payee.items():
@@ -373,9 +362,7 @@ def update_details(application, user, request=None, **values):
     saved = [f for f in changed if f != "payee_change"]
     if saved:
         application.save(update_fields=[*saved, "updated_at"])
-        record(
-            AuditEntry.Action.UPDATE, request=request, user=user, obj=application, details={"fields": saved}
-        )
+        record(AuditEntry.Action.UPDATE, user=user, obj=application, details={"fields": saved})
     return changed
 
 
@@ -388,20 +375,17 @@ def _masked_payee(source):
     }
 
 
-def propose_payee_change(application, user, request=None, **payee):
+def propose_payee_change(application, user, **payee):
     """A proposed change of payee or account, complete (unchanged fields kept), waiting for a
     second caseworker. One at a time per application."""
     current_values = {f: getattr(application, f) for f in PAYEE_FIELDS}
     if application.payee_changes.filter(state=PayeeChange.State.PENDING).exists():
-        raise TransitionRefused(
-            _("A change of payee is already waiting for approval; decide that one first.")
-        )
+        raise Refusal(_("A change of payee is already waiting for approval; decide that one first."))
     change = PayeeChange.objects.create(
         application=application, requested_by=user, **(current_values | payee)
     )
     record(
         AuditEntry.Action.CREATE,
-        request=request,
         user=user,
         obj=change,
         details={"old": _masked_payee(application), "new": _masked_payee(change)},
@@ -421,17 +405,14 @@ def propose_payee_change(application, user, request=None, **payee):
 
 
 @transaction.atomic
-def decide_payee_change(change, user, approve, request=None):
+def decide_payee_change(change, user, approve):
     """Apply (or reject) a proposed change: by a caseworker who did not propose it, once."""
     application = change.application
     if not can(user, "welfare.change_payee", application):
-        raise TransitionRefused(_("Only a caseworker records or changes who is paid and the account."))
-    try:
-        current(change, "state", seen=PayeeChange.State.PENDING)
-    except StaleState as exc:
-        raise TransitionRefused(str(exc)) from None
+        raise Refusal(_("Only a caseworker records or changes who is paid and the account."))
+    current(change, "state", seen=PayeeChange.State.PENDING)
     if change.requested_by_id == user.pk:
-        raise TransitionRefused(_("You proposed this change; another caseworker must approve it."))
+        raise Refusal(_("You proposed this change; another caseworker must approve it."))
     lock(application)
     old = _masked_payee(application)
     if approve:
@@ -443,7 +424,6 @@ def decide_payee_change(change, user, approve, request=None):
     change.save()
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=change,
         details={"decision": change.state, "old": old, "new": _masked_payee(change)},
@@ -452,23 +432,23 @@ def decide_payee_change(change, user, approve, request=None):
 
 
 @transaction.atomic
-def attach_evidence(application, user, kind, uploaded, request=None):
+def attach_evidence(application, user, kind, uploaded):
     """Attach a PDF, JPEG or PNG of at most 5 MB; it is stored encrypted."""
     if not can(user, "welfare.act_allowanceapplication", application):
-        raise TransitionRefused(_("This application is outside your jurisdiction or role."))
+        raise Refusal(_("This application is outside your jurisdiction or role."))
     if application.status in CLOSED_TO_EVIDENCE:
-        raise TransitionRefused(_("This application is closed to new evidence."))
+        raise Refusal(_("This application is closed to new evidence."))
     if kind not in EvidenceKind.values:
-        raise TransitionRefused(_("Choose the kind of evidence."))
+        raise Refusal(_("Choose the kind of evidence."))
     if uploaded.size > EVIDENCE_MAX_BYTES:
-        raise TransitionRefused(_("The file is larger than 5 MB; scan it at a lower resolution."))
+        raise Refusal(_("The file is larger than 5 MB; scan it at a lower resolution."))
     content = uploaded.read()
     if uploads.sniff(content, EVIDENCE_TYPES) is None:
-        raise TransitionRefused(_("Upload a PDF, JPEG or PNG file."))
+        raise Refusal(_("Upload a PDF, JPEG or PNG file."))
     try:
         content_type, content = uploads.inspect(content, EVIDENCE_TYPES)
-    except uploads.UploadRefused as exc:
-        raise TransitionRefused(str(exc)) from None
+    except Refusal as exc:
+        raise Refusal(str(exc)) from None
     evidence = Evidence.objects.create(
         application=application,
         kind=kind,
@@ -485,12 +465,10 @@ def evidence_bytes(evidence):
     return base64.b64decode(evidence.content)
 
 
-def file_application(
-    child, category, applicant_name, user, request=None, father_situation="", mother_situation=""
-):
+def file_application(child, category, applicant_name, user, father_situation="", mother_situation=""):
     """A draft application for a child the user may see."""
     if not can(user, "welfare.add_allowanceapplication", child):
-        raise TransitionRefused(_("You may not file an application for this child."))
+        raise Refusal(_("You may not file an application for this child."))
     application = AllowanceApplication.objects.create(
         child=child,
         category=category,

@@ -17,16 +17,13 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
 from tongyou.core.workflow import lock
 
 from ..models import AlertMessage, Delivery, MissingChildCase, Recipient, TopicPublication
 from . import cap, geo
 from .delivery import publish_topics
-
-
-class AlertRefused(ValueError):
-    pass
 
 
 def new_reference(now):
@@ -38,12 +35,12 @@ def minutes_since(case, now):
 
 
 @transaction.atomic
-def record_case(user, *, photo=None, photo_type="", now=None, request=None, **fields):
+def record_case(user, *, photo=None, photo_type="", now=None, **fields):
     """Record a case and publish it, or hold it for a second officer if the setting asks."""
     require(user, "alerts.publish_missingchildcase")
     now = now or timezone.now()
     if fields["last_seen_at"] > now:
-        raise AlertRefused(_("The time last seen is in the future."))
+        raise Refusal(_("The time last seen is in the future."))
     case = MissingChildCase.objects.create(
         reference=new_reference(now),
         reported_by=user,
@@ -52,9 +49,9 @@ def record_case(user, *, photo=None, photo_type="", now=None, request=None, **fi
         state=MissingChildCase.State.AWAITING,
         **fields,
     )
-    record(AuditEntry.Action.CREATE, request=request, user=user, obj=case, details={"drill": case.is_drill})
+    record(AuditEntry.Action.CREATE, user=user, obj=case, details={"drill": case.is_drill})
     if not settings.ALERT_REQUIRE_CONFIRMATION:
-        publish(case, user, now=now, request=request)
+        publish(case, user, now=now)
     return case
 
 
@@ -64,36 +61,34 @@ CORRECTABLE = ("child_name", "sex", "age", "description", "clothing", "last_seen
 
 
 @transaction.atomic
-def confirm(case, user, now=None, request=None, **corrections):
+def confirm(case, user, now=None, **corrections):
     """The second officer's confirmation (where the setting requires one, and for every Code Adam
     escalation), with the corrections they made to what will be published."""
     require(user, "alerts.publish_missingchildcase", case)
     lock(case)  # two officers confirming at once: the second reads the first's publication
     if case.state != MissingChildCase.State.AWAITING:
-        raise AlertRefused(_("Only a case waiting for confirmation can be confirmed."))
+        raise Refusal(_("Only a case waiting for confirmation can be confirmed."))
     if user.pk == case.reported_by_id:
-        raise AlertRefused(_("A second officer must confirm."))
+        raise Refusal(_("A second officer must confirm."))
     corrected = []
     for field, value in corrections.items():
         if field not in CORRECTABLE:
-            raise AlertRefused(_("Unknown field."))
+            raise Refusal(_("Unknown field."))
         if getattr(case, field) != value:
             setattr(case, field, value)
             corrected.append(field)
     if not (case.description or case.clothing or case.photo):
-        raise AlertRefused(_("Say what the child looks like or wears before publishing."))
+        raise Refusal(_("Say what the child looks like or wears before publishing."))
     if not case.last_seen_place.strip():
-        raise AlertRefused(_("Say where the child was last seen."))
+        raise Refusal(_("Say where the child was last seen."))
     case.confirmed_by = user
     case.save(update_fields=["confirmed_by", *corrected])
     if corrected:
-        record(
-            AuditEntry.Action.UPDATE, request=request, user=user, obj=case, details={"corrected": corrected}
-        )
-    return publish(case, user, now=now, request=request)
+        record(AuditEntry.Action.UPDATE, user=user, obj=case, details={"corrected": corrected})
+    return publish(case, user, now=now)
 
 
-def publish(case, user, now=None, request=None):
+def publish(case, user, now=None):
     now = now or timezone.now()
     case.state, case.published_at = MissingChildCase.State.ACTIVE, now
     case.radius_km = geo.radius_for(minutes_since(case, now))
@@ -101,7 +96,6 @@ def publish(case, user, now=None, request=None):
     message = _issue(case, AlertMessage.Type.ALERT, now)
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=case,
         details={"published": message.identifier},
@@ -110,22 +104,20 @@ def publish(case, user, now=None, request=None):
 
 
 @transaction.atomic
-def update(case, user, now=None, request=None, **changes):
+def update(case, user, now=None, **changes):
     """New details (clothing, a vehicle…): an Update to everyone in the current circle."""
     require(user, "alerts.publish_missingchildcase", case)
     lock(case)  # an update racing "found" must not go out after the Cancel
     if case.state != MissingChildCase.State.ACTIVE:
-        raise AlertRefused(_("Only an active alert can be updated."))
+        raise Refusal(_("Only an active alert can be updated."))
     changes = {field: value.strip() for field, value in changes.items() if (value or "").strip()}
     if not changes or all(getattr(case, field) == value for field, value in changes.items()):
-        raise AlertRefused(_("Write what is new (clothing, a vehicle, a suspect) before sending an update."))
+        raise Refusal(_("Write what is new (clothing, a vehicle, a suspect) before sending an update."))
     for field, value in changes.items():
         setattr(case, field, value)
     case.save()
     message = _issue(case, AlertMessage.Type.UPDATE, now or timezone.now())
-    record(
-        AuditEntry.Action.UPDATE, request=request, user=user, obj=case, details={"updated": sorted(changes)}
-    )
+    record(AuditEntry.Action.UPDATE, user=user, obj=case, details={"updated": sorted(changes)})
     return message
 
 
@@ -148,21 +140,21 @@ def widen_due(now=None):
 
 
 @transaction.atomic
-def end(case, user, outcome, note="", now=None, request=None):
+def end(case, user, outcome, note="", now=None):
     """Found or false alarm: a Cancel to everyone who received any message of the case; the
     child leaves every public page and feed at once."""
     require(user, "alerts.publish_missingchildcase", case)
     lock(case)  # "found" and "false alarm" at once: one Cancel, the second is told it ended
     if case.state not in (MissingChildCase.State.ACTIVE, MissingChildCase.State.AWAITING):
-        raise AlertRefused(_("This alert has already ended."))
+        raise Refusal(_("This alert has already ended."))
     if outcome not in (MissingChildCase.State.FOUND, MissingChildCase.State.FALSE_ALARM):
-        raise AlertRefused(_("Say whether the child was found or it was a false alarm."))
+        raise Refusal(_("Say whether the child was found or it was a false alarm."))
     was_published = case.state == MissingChildCase.State.ACTIVE
     now = now or timezone.now()
     case.state, case.ended_at, case.end_note = outcome, now, note.strip()
     case.save(update_fields=["state", "ended_at", "end_note"])
     message = _issue(case, AlertMessage.Type.CANCEL, now) if was_published else None
-    record(AuditEntry.Action.UPDATE, request=request, user=user, obj=case, details={"ended": outcome})
+    record(AuditEntry.Action.UPDATE, user=user, obj=case, details={"ended": outcome})
     return message
 
 

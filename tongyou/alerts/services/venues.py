@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify, staff_covering
 from tongyou.core.scoping import require
 
@@ -24,19 +25,15 @@ from . import geo
 from .publishing import new_reference
 
 
-class CodeAdamRefused(ValueError):
-    pass
-
-
 @transaction.atomic
 def trigger(venue, user, description, child_name="", age=None, sex="", clothing="", now=None):
     require(user, "alerts.trigger_codeadam", venue)
     if not description.strip():
-        raise CodeAdamRefused(_("Describe the child and their clothing."))
+        raise Refusal(_("Describe the child and their clothing."))
     if sex not in ("", *MissingChildCase.Sex.values):
-        raise CodeAdamRefused(_("Choose boy, girl or not known."))
+        raise Refusal(_("Choose boy, girl or not known."))
     if age is not None and not 0 <= age <= 17:
-        raise CodeAdamRefused(_("A child's age is 0 to 17; leave it empty if not known."))
+        raise Refusal(_("A child's age is 0 to 17; leave it empty if not known."))
     now = now or timezone.now()
     page = CodeAdam.objects.create(
         venue=venue,
@@ -64,7 +61,7 @@ def trigger(venue, user, description, child_name="", age=None, sex="", clothing=
 def check_exit(page, user, exit_name):
     require(user, "alerts.trigger_codeadam", page.venue)
     if exit_name not in page.venue.exits:
-        raise CodeAdamRefused(_("%(exit)s is not an exit of this venue.") % {"exit": exit_name})
+        raise Refusal(_("%(exit)s is not an exit of this venue.") % {"exit": exit_name})
     page.exits_checked[exit_name] = {
         "by": user.get_full_name() or user.username,
         "at": timezone.now().isoformat(),
@@ -77,7 +74,7 @@ def check_exit(page, user, exit_name):
 def found(page, user):
     require(user, "alerts.trigger_codeadam", page.venue)
     if page.state != CodeAdam.State.SEARCHING:
-        raise CodeAdamRefused(_("This Code Adam has ended."))
+        raise Refusal(_("This Code Adam has ended."))
     page.state, page.ended_at = CodeAdam.State.FOUND, timezone.now()
     page.save(update_fields=["state", "ended_at"])
     record(AuditEntry.Action.UPDATE, user=user, obj=page, details={"found": True})
@@ -132,7 +129,7 @@ def receive_sighting(
     case, *, seen_at, latitude, longitude, description, place="", contact="", photo=None, photo_type=""
 ):
     if not case.is_public:
-        raise CodeAdamRefused(_("This alert has ended; thank you."))
+        raise Refusal(_("This alert has ended; thank you."))
     sighting = Sighting.objects.create(
         case=case,
         seen_at=seen_at,

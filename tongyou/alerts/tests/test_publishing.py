@@ -20,6 +20,7 @@ from tongyou.accounts.roles import Role
 from tongyou.alerts.models import AlertMessage, Delivery, MissingChildCase, TopicPublication
 from tongyou.alerts.services import cap, delivery, geo, publishing
 from tongyou.audit.models import AuditEntry
+from tongyou.core.errors import Refusal
 
 from .conftest import BAOTOU, YUQUAN
 
@@ -91,7 +92,7 @@ def test_a_second_officer_confirms_when_the_setting_asks(new_case, make_user, se
     settings.ALERT_REQUIRE_CONFIRMATION = True
     case = new_case()
     assert case.state == "awaiting" and not case.messages.exists()
-    with pytest.raises(publishing.AlertRefused, match="另一名民警"):
+    with pytest.raises(Refusal, match="另一名民警"):
         publishing.confirm(case, case.reported_by)
     publishing.confirm(case, make_user(Role.POLICE))
     case.refresh_from_db()

@@ -30,10 +30,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ..errors import Refusal
+
 HEADER_SCAN_ROWS = 30  # the header is looked for among the first rows that hold anything
 
 
-class FileError(ValueError):
+class FileError(Refusal):
     """A file that cannot be read as a table, with the reason in the user's language."""
 
 

@@ -26,7 +26,9 @@ CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(?<
 ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
 
 
-class Refusal(Exception):
+class UnreadableFile(Exception):
+    """Why the sandbox cannot read a file, as a code the parent turns into a FileError."""
+
     def __init__(self, code, **params):
         super().__init__(code)
         self.code, self.params = code, params
@@ -54,17 +56,17 @@ def sniff(content, filename):
     """What the bytes are, whatever the name says."""
     head = content[:8]
     if not content.strip():
-        raise Refusal("empty")
+        raise UnreadableFile("empty")
     if head.startswith(ZIP_MAGIC):
         return "zip"
     if head == OLE_MAGIC:
         return "ole"
     if content.startswith(b"%PDF"):
-        raise Refusal("not_spreadsheet", kind="PDF")
+        raise UnreadableFile("not_spreadsheet", kind="PDF")
     if content[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"\xff\xd8\xff\xdb"):
-        raise Refusal("not_spreadsheet", kind="image")
+        raise UnreadableFile("not_spreadsheet", kind="image")
     if content.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
-        raise Refusal("not_spreadsheet", kind="archive")
+        raise UnreadableFile("not_spreadsheet", kind="archive")
     return "text"
 
 
@@ -78,28 +80,28 @@ def preflight_zip(content, limits):
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise Refusal("damaged") from None
+        raise UnreadableFile("damaged") from None
     names = {i.filename for i in infos}
     if "word/document.xml" in names:
-        raise Refusal("not_spreadsheet", kind="Word")
+        raise UnreadableFile("not_spreadsheet", kind="Word")
     if "ppt/presentation.xml" in names:
-        raise Refusal("not_spreadsheet", kind="PowerPoint")
+        raise UnreadableFile("not_spreadsheet", kind="PowerPoint")
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
-        raise Refusal("not_spreadsheet", kind="zip")
+        raise UnreadableFile("not_spreadsheet", kind="zip")
     if "xl/workbook.bin" in names:
-        raise Refusal("xlsb")
+        raise UnreadableFile("xlsb")
     if len(infos) > limits["max_zip_entries"]:
-        raise Refusal("zip_bomb")
+        raise UnreadableFile("zip_bomb")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise Refusal("password")
+            raise UnreadableFile("password")
         total += info.file_size
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > 50_000_000 and ratio > limits["max_zip_ratio"]:
-            raise Refusal("zip_bomb")
+            raise UnreadableFile("zip_bomb")
     if total > limits["max_unzipped_bytes"]:
-        raise Refusal("zip_bomb")
+        raise UnreadableFile("zip_bomb")
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             rows, columns = used_range(archive, info)
@@ -127,7 +129,7 @@ def used_range(archive, info):
 
 def check_range(rows, columns, limits):
     if columns > limits["max_columns"] or rows > limits["max_rows"] or rows * columns > limits["max_cells"]:
-        raise Refusal("too_large", rows=rows, columns=columns)
+        raise UnreadableFile("too_large", rows=rows, columns=columns)
 
 
 def read_workbook(content, kind, limits, emit):
@@ -135,18 +137,18 @@ def read_workbook(content, kind, limits, emit):
 
     if kind == "ole":
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in content:
-            raise Refusal("password")  # an encrypted .xlsx is wrapped in an OLE container
+            raise UnreadableFile("password")  # an encrypted .xlsx is wrapped in an OLE container
         if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in content:
-            raise Refusal("not_spreadsheet", kind="Word")
+            raise UnreadableFile("not_spreadsheet", kind="Word")
     else:
         preflight_zip(content, limits)
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = book.sheets_metadata
     except calamine.PasswordError:
-        raise Refusal("password") from None
+        raise UnreadableFile("password") from None
     except Exception:
-        raise Refusal("damaged") from None
+        raise UnreadableFile("damaged") from None
     for meta in sheets:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
@@ -157,9 +159,9 @@ def read_workbook(content, kind, limits, emit):
         try:
             sheet = book.get_sheet_by_name(meta.name)
         except calamine.PasswordError:
-            raise Refusal("password") from None
+            raise UnreadableFile("password") from None
         except Exception:
-            raise Refusal("damaged") from None
+            raise UnreadableFile("damaged") from None
         check_range(sheet.height, sheet.width, limits)
         emit("sheet", meta.name, True, sheet.height)
         # calamine (0.9) yields rows from the sheet's first row, blank ones included, so the
@@ -195,7 +197,7 @@ def decode(content, emit):
         try:
             return content.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
-            raise Refusal("encoding") from None
+            raise UnreadableFile("encoding") from None
     if b"\x00" in content[:4096]:
         for encoding in ("utf-16-le", "utf-16-be"):  # UTF-16 saved without its BOM
             try:
@@ -207,13 +209,13 @@ def decode(content, emit):
             if "\x00" not in sample and any(mark in sample for mark in ",\t\n"):
                 emit("warning", "utf16_without_bom", {})
                 return text, "UTF-16"
-        raise Refusal("not_spreadsheet", kind="binary")
+        raise UnreadableFile("not_spreadsheet", kind="binary")
     for encoding, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030")):
         try:
             return content.decode(encoding), label
         except UnicodeDecodeError:
             continue
-    raise Refusal("encoding")
+    raise UnreadableFile("encoding")
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
@@ -223,7 +225,7 @@ def read_text(content, limits, emit):
     text, encoding = decode(content, emit)
     sample = text[:8192]
     if sample and len(CONTROL.findall(sample)) > len(sample) // 100:
-        raise Refusal("not_spreadsheet", kind="binary")  # decodes, but as control characters
+        raise UnreadableFile("not_spreadsheet", kind="binary")  # decodes, but as control characters
     stripped = text.lstrip()[:2000].lower()
     if stripped.startswith(("<html", "<!doctype html", "<table", "<meta", "<head")) or (
         "<table" in stripped and stripped.startswith("<")
@@ -231,7 +233,7 @@ def read_text(content, limits, emit):
         emit("warning", "html_table", {})
         return read_html(text, limits, emit)
     if stripped.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text[:5000]:
-        raise Refusal("xml_spreadsheet")
+        raise UnreadableFile("xml_spreadsheet")
     first = first_line(text)
     delimiter = None
     directive = re.match(r"^\s*sep=(.)\s*$", first)
@@ -257,10 +259,10 @@ def read_text(content, limits, emit):
         try:
             for number, row in enumerate(reader, start=1):
                 if len(row) > max_columns:
-                    raise Refusal("too_large", rows=number, columns=len(row))
+                    raise UnreadableFile("too_large", rows=number, columns=len(row))
                 yield number, row
         except csv.Error:
-            raise Refusal("cell_too_long", limit=limits["max_cell_chars"]) from None
+            raise UnreadableFile("cell_too_long", limit=limits["max_cell_chars"]) from None
 
     emit("encoding", encoding)
     emit_rows(rows(), emit)
@@ -297,10 +299,10 @@ def read_html(text, limits, emit):
     try:
         document = lxml.html.document_fromstring(text)
     except Exception:
-        raise Refusal("damaged") from None
+        raise UnreadableFile("damaged") from None
     tables = document.xpath("//table")
     if not tables:
-        raise Refusal("not_spreadsheet", kind="HTML")
+        raise UnreadableFile("not_spreadsheet", kind="HTML")
     table = max(tables, key=lambda t: len(t.xpath(".//tr")))
     rows = table.xpath(".//tr")
     emit("sheet", "", True, len(rows))
@@ -309,7 +311,7 @@ def read_html(text, limits, emit):
         for number, tr in enumerate(rows, start=1):
             cells = [cell.text_content().strip() for cell in tr.xpath("./td|./th")]
             if len(cells) > limits["max_columns"]:
-                raise Refusal("too_large", rows=number, columns=len(cells))
+                raise UnreadableFile("too_large", rows=number, columns=len(cells))
             yield number, cells
 
     emit_rows(numbered(), emit)
@@ -329,9 +331,9 @@ def main():
     emit = Emitter(sys.stdout.buffer)
     try:
         if len(content) > args["limits"]["max_bytes"]:
-            raise Refusal("too_many_bytes", limit=args["limits"]["max_bytes"])
+            raise UnreadableFile("too_many_bytes", limit=args["limits"]["max_bytes"])
         read(content, args["filename"], args["limits"], emit)
-    except Refusal as refusal:
+    except UnreadableFile as refusal:
         emit("error", refusal.code, refusal.params)
     except MemoryError:
         emit("error", "too_large", {})

@@ -12,6 +12,7 @@ from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.alerts.models import AlertMessage, MissingChildCase
 from tongyou.alerts.services import publishing
+from tongyou.core.errors import Refusal
 from tongyou.monitoring import reports
 from tongyou.monitoring.models import PlanTask, ProgressReport, ReportEvent, ReportingRound
 from tongyou.monitoring.services import current_plan
@@ -26,7 +27,7 @@ from tongyou.welfare.models import (
     HarmReport,
     Status,
 )
-from tongyou.welfare.workflow import TransitionRefused, file_application, transition
+from tongyou.welfare.workflow import file_application, transition
 
 COMMUNITY, STREET = "150104001001", "150104001000"
 
@@ -80,7 +81,7 @@ def test_a_double_click_on_an_approval_approves_once(concurrent_db, make_user, s
         )
 
     outcomes = at_once(approve, approve)
-    assert len(refused(outcomes, TransitionRefused)) == 1
+    assert len(refused(outcomes, Refusal)) == 1
     assert "已" in str(refused(outcomes)[0]) and "刷新" in str(refused(outcomes)[0])
     assert ApplicationEvent.objects.filter(application=app, action="town_approve").count() == 1
     assert AllowanceApplication.objects.get(pk=app.pk).status == Status.TOWN_APPROVED
@@ -100,7 +101,7 @@ def test_a_withdrawal_and_an_approval_at_the_same_instant_do_not_both_apply(
             AllowanceApplication.objects.get(pk=app.pk), "town_approve", street, seen=Status.SUBMITTED
         ),
     )
-    assert len(refused(outcomes, TransitionRefused)) == 1
+    assert len(refused(outcomes, Refusal)) == 1
     final = AllowanceApplication.objects.get(pk=app.pk).status
     assert final in (Status.WITHDRAWN, Status.TOWN_APPROVED)
     assert ApplicationEvent.objects.filter(application=app).exclude(action="submit").count() == 1
@@ -148,7 +149,7 @@ def test_police_in_danger_now_and_a_caseworker_ordinary_at_once_end_in_danger_no
     )
     report = HarmReport.objects.get(pk=received.pk)
     assert report.urgency == HarmReport.Urgency.IMMEDIATE
-    assert len(refused(outcomes, harm.ReportRefused)) <= 1
+    assert len(refused(outcomes, Refusal)) <= 1
 
 
 @pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_a_later_more_urgent_triage_is_always_possible_and_a_lesser_one_is_refus
     report = HarmReport.objects.get(pk=received.pk)
     assert report.urgency == "immediate" and report.due_at < before
     assert HarmAction.objects.filter(report=report, kind="raise").exists()
-    with pytest.raises(harm.ReportRefused, match="更紧急"):
+    with pytest.raises(Refusal, match="更紧急"):
         harm.triage(report, caseworker, "urgent", "civil_affairs")
 
 
@@ -197,7 +198,7 @@ def test_two_coordinators_reviewing_one_report_at_once_leave_one_decision(concur
         lambda: reports.accept(ProgressReport.objects.get(pk=report.pk), coordinator, "同意"),
         lambda: reports.return_report(ProgressReport.objects.get(pk=report.pk), other, "请补充"),
     )
-    assert len(refused(outcomes, reports.ReportRefused)) == 1
+    assert len(refused(outcomes, Refusal)) == 1
     assert ReportEvent.objects.filter(report=report, action__in=["accept", "return"]).count() == 1
     assert ReportingRound.objects.count() == 1
 
@@ -226,7 +227,7 @@ def test_found_and_false_alarm_at_once_send_one_cancel(concurrent_db, make_user,
         lambda: publishing.end(MissingChildCase.objects.get(pk=case.pk), officer, "found", "已找到"),
         lambda: publishing.end(MissingChildCase.objects.get(pk=case.pk), colleague, "false_alarm", "误报"),
     )
-    assert len(refused(outcomes, publishing.AlertRefused)) == 1
+    assert len(refused(outcomes, Refusal)) == 1
     assert AlertMessage.objects.filter(case=case, msg_type=AlertMessage.Type.CANCEL).count() == 1
 
 
@@ -252,7 +253,7 @@ def test_two_caseworkers_approving_one_payee_change_at_once_apply_it_once(concur
         lambda: decide_payee_change(PayeeChange.objects.get(pk=change.pk), first, approve=True),
         lambda: decide_payee_change(PayeeChange.objects.get(pk=change.pk), second, approve=False),
     )
-    assert len(refused(outcomes, TransitionRefused)) == 1
+    assert len(refused(outcomes, Refusal)) == 1
     assert (
         AuditEntry.objects.filter(object_type="welfare.PayeeChange", details__has_key="decision").count() == 1
     )
@@ -263,7 +264,7 @@ def test_approving_a_payment_list_twice_at_once_approves_it_once(concurrent_db, 
     from decimal import Decimal
 
     from tongyou.tests.factories import ready_to_pay
-    from tongyou.welfare.disbursement import RunRefused, approve_run, build_run
+    from tongyou.welfare.disbursement import Refusal, approve_run, build_run
     from tongyou.welfare.models import AllowanceStandard, DisbursementRun
 
     district = make_user(Role.CASEWORKER)
@@ -282,7 +283,7 @@ def test_approving_a_payment_list_twice_at_once_approves_it_once(concurrent_db, 
         lambda: approve_run(DisbursementRun.objects.get(pk=run.pk), district),
         lambda: approve_run(DisbursementRun.objects.get(pk=run.pk), district),
     )
-    assert len(refused(outcomes, RunRefused)) == 1
+    assert len(refused(outcomes, Refusal)) == 1
     assert DisbursementRun.objects.get(pk=run.pk).state == "approved"
 
 

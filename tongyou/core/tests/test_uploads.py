@@ -11,6 +11,7 @@ from PIL import Image
 
 from tongyou.accounts.roles import Role
 from tongyou.core import uploads
+from tongyou.core.errors import Refusal
 from tongyou.tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, ChildFactory, active_case, image_bytes
 
 PDF_TYPES = {**uploads.PDF, **uploads.IMAGES}
@@ -60,7 +61,7 @@ def test_the_location_in_a_photo_is_not_kept():
     ],
 )
 def test_a_fake_or_damaged_picture_is_refused(content):
-    with pytest.raises(uploads.UploadRefused):
+    with pytest.raises(Refusal):
         uploads.inspect(content, uploads.IMAGES)
 
 
@@ -68,7 +69,7 @@ def test_a_decompression_bomb_is_refused():
     # 12,000 × 12,000 pixels of one colour: a few hundred KB as PNG, 432 MB decoded.
     bomb = image_bytes("PNG", size=(12000, 12000))
     assert len(bomb) < 2_000_000
-    with pytest.raises(uploads.UploadRefused):
+    with pytest.raises(Refusal):
         uploads.inspect(bomb, uploads.IMAGES)
 
 
@@ -83,7 +84,7 @@ def test_a_decompression_bomb_is_refused():
     ],
 )
 def test_active_broken_or_padded_pdfs_are_refused(content):
-    with pytest.raises(uploads.UploadRefused):
+    with pytest.raises(Refusal):
         uploads.inspect(content, PDF_TYPES)
 
 
@@ -101,7 +102,7 @@ def test_a_plain_pdf_passes_unchanged():
     ],
 )
 def test_disguised_or_dangerous_office_files_are_refused(content):
-    with pytest.raises(uploads.UploadRefused):
+    with pytest.raises(Refusal):
         uploads.inspect(content, EVERYTHING)
 
 

@@ -10,15 +10,12 @@ from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
 from tongyou.regions.models import Region
 
 from ..models import LinkReview
 from .imports.pipeline import add_mother, new_child
-
-
-class ReviewError(ValueError):
-    pass
 
 
 def incoming(review):
@@ -39,15 +36,14 @@ def _decide(review, user, status, **changes):
 
 
 @transaction.atomic
-def merge(review, user, request=None):
+def merge(review, user):
     require(user, "datahub.review_linkreview", review)
     if review.status != LinkReview.Status.PENDING:
-        raise ReviewError(_("This record has already been decided."))
+        raise Refusal(_("This record has already been decided."))
     guardian = add_mother(review.candidate, incoming(review), review.batch)
     _decide(review, user, LinkReview.Status.MERGED, created_guardian=guardian)
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=review,
         details={"decision": "merge", "child": review.candidate_id, "probability": review.match_probability},
@@ -55,10 +51,10 @@ def merge(review, user, request=None):
 
 
 @transaction.atomic
-def keep_apart(review, user, request=None):
+def keep_apart(review, user):
     require(user, "datahub.review_linkreview", review)
     if review.status != LinkReview.Status.PENDING:
-        raise ReviewError(_("This record has already been decided."))
+        raise Refusal(_("This record has already been decided."))
     data = incoming(review)
     child = new_child(data)
     child.save()
@@ -66,7 +62,6 @@ def keep_apart(review, user, request=None):
     _decide(review, user, LinkReview.Status.KEPT_APART, created_child=child)
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=review,
         details={"decision": "keep_apart", "child_created": child.pk},
@@ -74,27 +69,24 @@ def keep_apart(review, user, request=None):
 
 
 @transaction.atomic
-def undo(review, user, request=None):
+def undo(review, user):
     """Take a decision back: what it added is removed and the record waits for review again."""
     require(user, "datahub.review_linkreview", review)
     if review.status == LinkReview.Status.PENDING:
-        raise ReviewError(_("There is no decision to undo."))
+        raise Refusal(_("There is no decision to undo."))
     previous = review.status
     if previous == LinkReview.Status.MERGED and review.created_guardian_id:
         review.created_guardian.delete()
     if previous == LinkReview.Status.KEPT_APART and review.created_child_id:
         child = review.created_child
         if _has_other_data(child):
-            raise ReviewError(
-                _("The child created by this decision has other records now; it cannot be undone.")
-            )
+            raise Refusal(_("The child created by this decision has other records now; it cannot be undone."))
         child.delete()
     review.status = LinkReview.Status.PENDING
     review.decided_by = review.decided_at = review.created_child = review.created_guardian = None
     review.save()
     record(
         AuditEntry.Action.UPDATE,
-        request=request,
         user=user,
         obj=review,
         details={"decision": "undo", "undone": previous},

@@ -226,7 +226,7 @@ def question_attributes(dimensions, filters):
 
 def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
     """Counts of children in the user's jurisdiction by two dimensions, as the user's disclosure
-    policy allows; raises DisclosureRefused for a question the policy does not allow."""
+    policy allows; raises Refusal for a question the policy does not allow."""
     if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:
         raise ValueError(f"Pick two different dimensions from {', '.join(DIMENSIONS)}.")
     as_of = as_of or timezone.localdate()

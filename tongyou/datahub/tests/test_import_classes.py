@@ -18,6 +18,7 @@ from stdnum.cn import ric
 
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
 from tongyou.datahub.codes import Sex
 from tongyou.datahub.models import Child, Enrolment, ImportBatch, StagedRows, StatusPeriod, Vaccination
 from tongyou.datahub.services.imports import pipeline
@@ -385,7 +386,7 @@ def test_two_commits_at_the_same_instant_write_the_file_once(concurrent_db, clie
             barrier.wait()
             pipeline.commit(ImportBatch.objects.get(pk=target), officer.user)
             outcomes.append("committed")
-        except pipeline.ImportRefused as exc:
+        except Refusal as exc:
             outcomes.append(type(exc).__name__)
         finally:
             connection.close()

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
+from tongyou.core.errors import Refusal
 from tongyou.datahub.models import Child, Enrolment, ImportBatch, Source, StatusPeriod
 from tongyou.datahub.services.imports import pipeline
 from tongyou.datahub.services.imports.sources import SOURCES
@@ -238,7 +239,7 @@ def test_checked_rows_wait_encrypted_and_are_confirmed_again_at_commit(officer, 
     user.jurisdiction = Region.objects.get(code="150104002000")
     user.approved_grant = user.grant  # moved, and approved there by the security administrator
     user.save()
-    with pytest.raises(pipeline.ImportRefused, match="重新上传"):
+    with pytest.raises(Refusal, match="重新上传"):
         pipeline.commit(batch, user)
     assert not Child.objects.exists() and ImportBatch.objects.get(pk=batch.pk).status == "previewed"
     assert StagedRows.objects.filter(batch=batch).count() == 2

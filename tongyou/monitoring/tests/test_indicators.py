@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
 from tongyou.datahub.codes import ChildStatus
 from tongyou.datahub.models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod
 from tongyou.monitoring import values
@@ -165,14 +166,14 @@ def test_harm_report_response_counts_reports_triaged_within_the_clock(make_user)
 
 def test_impossible_reported_values_are_refused_with_a_clear_message():
     share = Indicator.objects.get(code="PS-05")
-    with pytest.raises(values.ValueRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         values.check(share, Decimal(120), Decimal(100), None)
     assert refused.value.errors == ["分子（120）大于分母（100）。"]
-    with pytest.raises(values.ValueRefused, match="不能为负数"):
+    with pytest.raises(Refusal, match="不能为负数"):
         values.check(share, Decimal(-1), Decimal(100), None)
     count = Indicator.objects.get(code="PS-02")
     assert values.check(count, Decimal(4), None, None) == Decimal(4)
-    with pytest.raises(values.ValueRefused, match="比例不能超过100%"):
+    with pytest.raises(Refusal, match="比例不能超过100%"):
         values.check(Indicator.objects.get(code="RP-02"), Decimal(130), Decimal(130), Decimal(130))
 
 
@@ -180,7 +181,7 @@ def test_a_sudden_jump_needs_an_explanation():
     share = Indicator.objects.get(code="PS-05")
     district = Region.objects.get(code="150104000000")
     previous = IndicatorValue(indicator=share, period="2025", region=district, value=Decimal("60.00"))
-    with pytest.raises(values.ValueRefused, match="请在说明中解释"):
+    with pytest.raises(Refusal, match="请在说明中解释"):
         values.check(share, Decimal(95), Decimal(100), None, previous)
     assert values.check(share, Decimal(95), Decimal(100), None, previous, note="新开办3所公办园") == Decimal(
         "95.00"

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
 from tongyou.core.models import Notification
 from tongyou.monitoring import reports, services, values
 from tongyou.monitoring.models import IndicatorValue, NewsItem, PlanTask, ProgressReport
@@ -121,11 +122,11 @@ def test_reported_values_are_checked_before_they_are_kept(reporting_round, make_
     district = Region.objects.get(code="150104000000")
     from tongyou.monitoring.models import Indicator
 
-    with pytest.raises(values.ValueRefused, match="分子（5000）大于分母（4500）"):
+    with pytest.raises(Refusal, match="分子（5000）大于分母（4500）"):
         values.report_value(report, officer, Indicator.objects.get(code="PS-05"), district, 5000, 4500)
-    with pytest.raises(values.ValueRefused, match="由平台根据登记数据计算"):
+    with pytest.raises(Refusal, match="由平台根据登记数据计算"):
         values.report_value(report, officer, Indicator.objects.get(code="PS-06"), district, 1, 2)
-    with pytest.raises(values.ValueRefused, match="不是.*的数据来源单位"):
+    with pytest.raises(Refusal, match="不是.*的数据来源单位"):
         values.report_value(report, officer, Indicator.objects.get(code="PS-09"), district, 1, 1000)
     assert not IndicatorValue.objects.exists()
 

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
 from tongyou.tests.factories import ChildFactory, ready_to_pay
-from tongyou.welfare.disbursement import RunRefused, approve_run, build_run, mark_paid
+from tongyou.welfare.disbursement import approve_run, build_run, mark_paid
 from tongyou.welfare.models import AllowanceStandard, Category, Payment
 from tongyou.welfare.workflow import file_application, transition
 
@@ -70,7 +71,7 @@ def test_a_new_standard_changes_the_following_payment_and_not_the_past_one(peopl
     )
     assert amounts(build_run(datetime.date(2026, 4, 1), district)) == {app.pk: Decimal("1650.00")}
     assert amounts(march) == {app.pk: Decimal("1500.00")}
-    with pytest.raises(RunRefused, match="2026-03"):
+    with pytest.raises(Refusal, match="2026-03"):
         build_run(datetime.date(2026, 3, 1), district)
 
 
@@ -103,10 +104,10 @@ def test_a_suspended_allowance_is_not_paid_until_resumed(people, region, standar
 def test_a_run_is_paid_once_and_only_by_the_district(people, region, standards, make_user):
     active(people, ChildFactory(residence_region=region("150104001001001")), datetime.date(2026, 2, 10))
     run = build_run(datetime.date(2026, 3, 1), people["district"])
-    with pytest.raises(RunRefused, match="审核"):  # a draft is not paid: it is approved first
+    with pytest.raises(Refusal, match="审核"):  # a draft is not paid: it is approved first
         mark_paid(run, people["district"])
     mark_paid(approve_run(run, people["district"]), people["district"])
-    with pytest.raises(RunRefused, match="发放过"):
+    with pytest.raises(Refusal, match="发放过"):
         mark_paid(run, people["district"])
     from django.core.exceptions import PermissionDenied
 
@@ -116,7 +117,7 @@ def test_a_run_is_paid_once_and_only_by_the_district(people, region, standards, 
 
 def test_a_missing_standard_is_named(people, region):
     active(people, ChildFactory(residence_region=region("150104001001001")), datetime.date(2026, 2, 10))
-    with pytest.raises(RunRefused, match="事实无人抚养儿童"):
+    with pytest.raises(Refusal, match="事实无人抚养儿童"):
         build_run(datetime.date(2026, 3, 1), people["district"])
 
 
@@ -131,7 +132,7 @@ def test_no_payment_is_ever_made_twice(people, region, standards, months):
             run = build_run(month, people["district"])
             if m % 2:
                 mark_paid(approve_run(run, people["district"]), people["district"])
-        except RunRefused:
+        except Refusal:
             pass
     paid_months = list(Payment.objects.filter(application=app).values_list("run__month", flat=True))
     assert len(paid_months) == len(set(paid_months))

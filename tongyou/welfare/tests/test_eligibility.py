@@ -6,13 +6,14 @@ import pytest
 
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
 from tongyou.datahub.codes import ChildStatus, GuardianRelationship
 from tongyou.datahub.models import Disability, StatusPeriod
 from tongyou.regions.models import Region
 from tongyou.tests.factories import ChildFactory, EvidenceFactory, GuardianFactory
 from tongyou.welfare.eligibility import CONTRADICTED, MET, MISSING, assess
 from tongyou.welfare.models import Category, EvidenceKind, ParentSituation
-from tongyou.welfare.workflow import TransitionRefused, file_application, transition
+from tongyou.welfare.workflow import file_application, transition
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 29)
@@ -152,7 +153,7 @@ def test_approving_over_a_contradiction_needs_a_reason(child, director, make_use
     transition(app, "submit", director)
     transition(app, "town_approve", make_user(Role.STREET_OFFICER, "150104001000"))
     district = make_user(Role.CASEWORKER)
-    with pytest.raises(TransitionRefused, match="未纳入特困供养"):
+    with pytest.raises(Refusal, match="未纳入特困供养"):
         transition(app, "county_approve", district)
     transition(app, "county_approve", district, reason="特困供养已于本月终止，待民政数据更新")
     assert app.status == "approved"

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
 from tongyou.core.models import Notification
 from tongyou.tests.factories import ChildFactory
 from tongyou.welfare.disbursement import (
@@ -21,7 +22,7 @@ from tongyou.welfare.disbursement import (
     returned_twice,
 )
 from tongyou.welfare.models import AllowanceApplication, AllowanceStandard, Category, Payment, Status
-from tongyou.welfare.workflow import TransitionRefused, file_application, transition
+from tongyou.welfare.workflow import file_application, transition
 
 from .test_reconciliation import APRIL, MARCH, MAY, paid_child
 
@@ -47,7 +48,7 @@ def test_a_second_live_application_blocks_approval_whatever_reason_is_typed(make
     second = file_application(child, Category.UNSUPPORTED, "祖母", director)
     transition(second, "submit", director, on=datetime.date(2026, 3, 2))
     transition(second, "town_approve", street, on=datetime.date(2026, 3, 3))
-    with pytest.raises(TransitionRefused, match="一份"):
+    with pytest.raises(Refusal, match="一份"):
         transition(second, "county_approve", district, reason="情况特殊，同意", on=datetime.date(2026, 3, 4))
     assert AllowanceApplication.objects.get(pk=second.pk).status == Status.TOWN_APPROVED
 
@@ -96,7 +97,7 @@ def test_the_person_who_files_or_submits_does_not_approve_at_the_next_level(make
     child = ChildFactory(residence_region=region("150104001001001"))
     app = file_application(child, Category.UNSUPPORTED, "祖父", street)
     transition(app, "submit", street, on=datetime.date(2026, 3, 2))
-    with pytest.raises(TransitionRefused, match="另一人"):
+    with pytest.raises(Refusal, match="另一人"):
         transition(app, "town_approve", street, on=datetime.date(2026, 3, 3))
     transition(app, "town_approve", other_street, on=datetime.date(2026, 3, 3))
     assert app.status == Status.TOWN_APPROVED
@@ -105,7 +106,7 @@ def test_the_person_who_files_or_submits_does_not_approve_at_the_next_level(make
     )
     transition(caseworker_filed, "submit", district, on=datetime.date(2026, 3, 2))
     transition(caseworker_filed, "town_approve", other_street, on=datetime.date(2026, 3, 3))
-    with pytest.raises(TransitionRefused, match="另一人"):
+    with pytest.raises(Refusal, match="另一人"):
         transition(caseworker_filed, "county_approve", district, on=datetime.date(2026, 3, 4))
 
 
@@ -169,25 +170,25 @@ def test_a_report_left_in_handling_past_its_clock_keeps_being_escalated(make_use
 
 
 def test_a_draft_prepared_before_a_termination_or_a_new_standard_is_refused_at_approval(region, district):
-    from tongyou.welfare.disbursement import RunRefused, approve_run
+    from tongyou.welfare.disbursement import Refusal, approve_run
 
     app = paid_child(district, region)
     other = paid_child(district, region, grid="150104001002001")
     draft = build_run(APRIL, district)
     transition(other, "terminate", district, reason="已被收养", on=datetime.date(2026, 3, 20))
-    with pytest.raises(RunRefused, match="重新生成"):
+    with pytest.raises(Refusal, match="重新生成"):
         approve_run(draft, district)
     draft = build_run(APRIL, district)  # rebuilt as it stands today: the terminated child is gone
     AllowanceStandard.objects.create(
         category=Category.ORPHAN, monthly_amount=Decimal("1800.00"), effective_from=APRIL
     )
-    with pytest.raises(RunRefused, match="重新生成"):
+    with pytest.raises(Refusal, match="重新生成"):
         approve_run(draft, district)  # the raised standard is not in the draft
     draft = build_run(APRIL, district)
     approved = approve_run(draft, district)
     assert [(p.application_id, p.amount) for p in approved.payments.all()] == [(app.pk, Decimal("1800.00"))]
     references = [p.reference for p in approved.payments.all()]
-    with pytest.raises(RunRefused, match="不能重新生成"):
+    with pytest.raises(Refusal, match="不能重新生成"):
         build_run(APRIL, district)  # references issued to the bank never change
     assert [p.reference for p in approved.payments.all()] == references
 
@@ -204,14 +205,14 @@ def test_only_a_caseworker_changes_the_payee_and_a_second_one_approves_it(
 
     app = paid_child(district, region)  # in payment, account on file
     director = make_user(Role.CHILD_DIRECTOR, COMMUNITY)
-    with pytest.raises(TransitionRefused, match="个案工作者"):
+    with pytest.raises(Refusal, match="个案工作者"):
         update_details(app, director, account_number="6222020000000000001")
     changed = update_details(app, district, account_number="6222020000000000001", account_holder="外祖父")
     assert changed == ["payee_change"]
     app.refresh_from_db()
     assert app.account_number == "6228480012345678901"  # not applied yet
     change = PayeeChange.objects.get()
-    with pytest.raises(TransitionRefused, match="另一名"):
+    with pytest.raises(Refusal, match="另一名"):
         decide_payee_change(change, district, approve=True)
     second = make_user(Role.CASEWORKER)
     decide_payee_change(PayeeChange.objects.get(), second, approve=True)
@@ -222,7 +223,7 @@ def test_only_a_caseworker_changes_the_payee_and_a_second_one_approves_it(
         "0001"
     )
     assert "6228480012345678901" not in str(entry.details) and "6222020000000000001" not in str(entry.details)
-    with pytest.raises(TransitionRefused, match="刷新"):
+    with pytest.raises(Refusal, match="刷新"):
         decide_payee_change(change, second, approve=False)  # decided already: told, not re-applied
     director_page = client_for(Role.CHILD_DIRECTOR, COMMUNITY).post(
         f"/welfare/applications/{app.pk}/details/", {"account_number": "6222020000000000002"}, follow=True

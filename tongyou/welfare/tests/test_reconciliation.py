@@ -13,16 +13,10 @@ from openpyxl import Workbook
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
+from tongyou.core.errors import Refusal
 from tongyou.tests.factories import ChildFactory, ready_to_pay
 from tongyou.welfare import spotchecks
-from tongyou.welfare.disbursement import (
-    ReturnsRefused,
-    RunRefused,
-    approve_run,
-    build_run,
-    mark_paid,
-    record_returns,
-)
+from tongyou.welfare.disbursement import approve_run, build_run, mark_paid, record_returns
 from tongyou.welfare.models import AllowanceStandard, Category, Payment, SpotCheckItem
 from tongyou.welfare.workflow import file_application
 
@@ -98,7 +92,7 @@ def test_a_return_file_with_one_bad_row_records_nothing_and_names_the_row(region
     paid_child(district, region)
     march = mark_paid(approve_run(build_run(MARCH, district), district), district)
     good = march.payments.get().reference
-    with pytest.raises(ReturnsRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         record_returns(
             march, district, [(2, good, "户名不符", MARCH), (3, "TY202603XXXX", "户名不符", MARCH)]
         )
@@ -130,7 +124,7 @@ def test_nothing_is_ever_paid_twice_even_with_returns(region, district, script):
     for month, pay, bounce in script:
         try:
             run = build_run(datetime.date(2026, month, 1), district)
-        except RunRefused:  # a paid month refuses a rebuild
+        except Refusal:  # a paid month refuses a rebuild
             continue
         if pay:
             mark_paid(approve_run(run, district), district)
@@ -174,7 +168,7 @@ def test_findings_are_recorded_by_the_streets_staff_and_problems_followed_up(pai
 
     with pytest.raises(PermissionDenied):
         spotchecks.record_finding(item, other, SpotCheckItem.Finding.CONFIRMED)
-    with pytest.raises(spotchecks.SpotCheckRefused, match="请说明发现的问题"):
+    with pytest.raises(Refusal, match="请说明发现的问题"):
         spotchecks.record_finding(item, street, SpotCheckItem.Finding.PROBLEM)
     spotchecks.record_finding(
         item, street, SpotCheckItem.Finding.PROBLEM, "补贴由亲属代领未用于儿童", on=datetime.date(2026, 9, 28)

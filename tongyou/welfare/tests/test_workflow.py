@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
+from tongyou.core.errors import Refusal
 from tongyou.tests.factories import ChildFactory, ready_to_pay
 from tongyou.welfare.models import ApplicationEvent, Category, Status
-from tongyou.welfare.workflow import STEPS, TransitionRefused, file_application, is_overdue, transition
+from tongyou.welfare.workflow import STEPS, file_application, is_overdue, transition
 
 pytestmark = pytest.mark.django_db
 COMMUNITY, STREET = "150104001001", "150104001000"
@@ -37,10 +38,10 @@ def test_orphan_application_runs_to_payment_from_the_next_month(people, child):
     transition(app, "town_approve", people["street"], on=datetime.date(2026, 3, 10))
     transition(app, "county_approve", people["district"], on=datetime.date(2026, 3, 20))
     assert app.status == Status.IN_PUBLIC_NOTICE  # orphans: public notice
-    with pytest.raises(TransitionRefused, match="公示期至"):
+    with pytest.raises(Refusal, match="公示期至"):
         transition(app, "end_notice", people["district"], on=datetime.date(2026, 3, 24))
     transition(app, "end_notice", people["district"], on=app.step_due)
-    with pytest.raises(TransitionRefused, match="监护协议"):
+    with pytest.raises(Refusal, match="监护协议"):
         transition(app, "sign_agreement", people["district"], on=datetime.date(2026, 3, 30))
     ready_to_pay(app)
     transition(app, "sign_agreement", people["district"], on=datetime.date(2026, 3, 30))
@@ -70,7 +71,7 @@ def test_a_deadline_across_national_day_lands_on_the_right_day(people, child):
 def test_return_for_evidence_reject_and_appeal_need_reasons(people, child):
     app = file_application(child, Category.ORPHAN, "外祖母", people["director"])
     transition(app, "submit", people["director"])
-    with pytest.raises(TransitionRefused, match="原因"):
+    with pytest.raises(Refusal, match="原因"):
         transition(app, "town_return", people["street"])
     transition(app, "town_return", people["street"], reason="缺少父母死亡证明")
     assert app.status == Status.RETURNED
@@ -84,15 +85,15 @@ def test_return_for_evidence_reject_and_appeal_need_reasons(people, child):
 
 def test_roles_and_jurisdictions_are_refused_by_name(people, child, make_user):
     app = file_application(child, Category.ORPHAN, "外祖母", people["director"])
-    with pytest.raises(TransitionRefused, match="角色"):
+    with pytest.raises(Refusal, match="角色"):
         transition(app, "town_approve", people["director"])
     other_street = make_user(Role.STREET_OFFICER, "150104002000")
     transition(app, "submit", people["director"])
-    with pytest.raises(TransitionRefused, match="辖区"):
+    with pytest.raises(Refusal, match="辖区"):
         transition(app, "town_approve", other_street)
-    with pytest.raises(TransitionRefused, match="不能执行"):
+    with pytest.raises(Refusal, match="不能执行"):
         transition(app, "sign_agreement", people["district"])
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refusal):
         file_application(child, Category.ORPHAN, "某", make_user(Role.CHILD_DIRECTOR, "150104002001"))
 
 
@@ -112,7 +113,7 @@ def test_no_sequence_of_moves_breaks_the_machine(people, child, moves):
         day += datetime.timedelta(days=9)
         try:
             transition(app, action, people[who], reason="理由", on=day)
-        except TransitionRefused:
+        except Refusal:
             assert app.status == before
             continue
         step = STEPS[action]

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tongyou.accounts.models import User
+from tongyou.core.errors import Refusal
 from tongyou.datahub.models import Source
-from tongyou.datahub.services.imports.pipeline import ImportRefused, commit, preview
+from tongyou.datahub.services.imports.pipeline import commit, preview
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         try:
             batch = preview(source, user, path.name, path.read_bytes())
-        except ImportRefused as exc:
+        except Refusal as exc:
             raise CommandError(str(exc)) from None
         if batch.status in (batch.Status.REFUSED, batch.Status.FAILED):
             raise CommandError(batch.message)
@@ -71,7 +72,7 @@ class Command(BaseCommand):
 
         try:
             commit(batch, user, on_progress=bar, confirmed=options["confirmed"])
-        except ImportRefused as exc:
+        except Refusal as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write("")
         self.stdout.write(

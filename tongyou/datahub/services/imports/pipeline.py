@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import health
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, jurisdiction_path
 from tongyou.core.spreadsheets import HEADER_SCAN_ROWS, FileError, Workbook, find_header
 from tongyou.privacy.blind_index import blind_index
@@ -40,11 +41,7 @@ CHUNK = 5000
 PROBLEMS_KEPT = 5000  # in the stored report; the counts are always complete
 
 
-class ImportRefused(ValueError):
-    pass
-
-
-class AlreadyImported(ImportRefused):
+class AlreadyImported(Refusal):
     """The batch was committed (by this request's twin, or earlier): nothing failed."""
 
 
@@ -120,9 +117,9 @@ def _cell(value):
 
 def begin(source, user, filename, content):
     """A new batch for an uploaded file: status checking, or refused at once (a file already
-    imported). Raises ImportRefused when the user may not import the source."""
+    imported). Raises Refusal when the user may not import the source."""
     if not can(user, "datahub.import_source", source):
-        raise ImportRefused(_("Your role or unit may not import %(source)s.") % {"source": source.name})
+        raise Refusal(_("Your role or unit may not import %(source)s.") % {"source": source.name})
     sha256 = hashlib.sha256(content).hexdigest()
     batch = ImportBatch(source=source, uploaded_by=user, filename=filename[:255], sha256=sha256)
     previous = already_imported(source, sha256)
@@ -370,15 +367,15 @@ def names_by_blind_index(indexes):
 def claim(batch, user, confirmed=False):
     """Take the batch for a commit: checked once more, then moved from previewed to importing
     in one conditional UPDATE, so two clicks (or two requests) cannot both commit it. Raises
-    AlreadyImported when it was committed already, ImportRefused with the reason otherwise."""
+    AlreadyImported when it was committed already, Refusal with the reason otherwise."""
     if batch.error_count:
-        raise ImportRefused(
+        raise Refusal(
             _("The file has %(n)d problems to fix first; nothing was imported.") % {"n": batch.error_count}
         )
     if batch.uploaded_by_id != user.pk or not can(user, "datahub.import_source", batch.source):
-        raise ImportRefused(_("Only the person who uploaded a file may import it."))
+        raise Refusal(_("Only the person who uploaded a file may import it."))
     if batch.confirm_count and not confirmed:
-        raise ImportRefused(
+        raise Refusal(
             _("Confirm the %(n)d rows marked for checking before importing.") % {"n": batch.confirm_count}
         )
     taken = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
@@ -393,7 +390,7 @@ def claim(batch, user, confirmed=False):
             )
         if batch.status == ImportBatch.Status.RUNNING:
             raise AlreadyImported(_("This file is being imported now; the page shows its progress."))
-        raise ImportRefused(
+        raise Refusal(
             _("Only a previewed file can be imported (this one is %(status)s).")
             % {"status": batch.get_status_display()}
         )
@@ -401,7 +398,7 @@ def claim(batch, user, confirmed=False):
 
 
 def commit(batch, user, on_progress=None, confirmed=False):
-    """Write the previewed file's checked rows: every row or none. Raises ImportRefused with the
+    """Write the previewed file's checked rows: every row or none. Raises Refusal with the
     reason (AlreadyImported if it was imported already)."""
     claim(batch, user, confirmed=confirmed)
     return write(batch, user, on_progress=on_progress)
@@ -413,10 +410,10 @@ def write(batch, user, on_progress=None):
     try:
         previous = already_imported(batch.source, batch.sha256)
         if previous:
-            raise ImportRefused(_duplicate_message(previous))
+            raise Refusal(_duplicate_message(previous))
         spec = SOURCES[batch.source.code]
         if batch.valid_rows and not batch.staged.exists():
-            raise ImportRefused(_("The file no longer passes its checks; upload it again to see why."))
+            raise Refusal(_("The file no longer passes its checks; upload it again to see why."))
         regions = {r.pk: r for r in RegionLookup().by_code.values()}
         chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/")
         sheets = [s["name"] for s in batch.sheets if s.get("read")] or [""]
@@ -458,14 +455,14 @@ def write(batch, user, on_progress=None):
             )
     except StaleRows as exc:
         _release(batch)
-        raise ImportRefused(str(exc)) from None
+        raise Refusal(str(exc)) from None
     except IntegrityError:
         _release(batch)
         previous = already_imported(batch.source, batch.sha256)
         if previous:
-            raise ImportRefused(_duplicate_message(previous)) from None
+            raise Refusal(_duplicate_message(previous)) from None
         raise
-    except ImportRefused:
+    except Refusal:
         _release(batch)
         raise
     except Exception as exc:

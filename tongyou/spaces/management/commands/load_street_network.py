@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tongyou.spaces.streets import NetworkRefused, clear_street_network, load_street_network
+from tongyou.core.errors import Refusal
+from tongyou.spaces.streets import clear_street_network, load_street_network
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("Name an OpenStreetMap file, or --clear.")
         try:
             network, nodes, segments = load_street_network(options["file"], name=options["name"])
-        except (NetworkRefused, OSError) as exc:
+        except (Refusal, OSError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
             self.style.SUCCESS(f"{network}: {nodes} nodes, {segments} walkable segments loaded.")
