@@ -56,6 +56,7 @@ run: demo
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/mypy tongyou
 	DJANGO_SETTINGS_MODULE=tongyou.settings.test $(MANAGE) makemigrations --check --dry-run -v 0
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 

@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from tongyou.alerts.services import geo
+from tongyou.core.geo import haversine_km
 
 YUQUAN = (40.7768, 111.6531)
 
@@ -25,7 +26,7 @@ def run(best_of, alert_recipients=10_000_000, **_):
         found = {}
 
         def scan(radius=radius, found=found):
-            found["scan"] = ids[geo.haversine_km(*YUQUAN, lats, lngs) <= radius]
+            found["scan"] = ids[haversine_km(*YUQUAN, lats, lngs) <= radius]
 
         def indexed(radius=radius, found=found):
             found["index"] = index.within(*YUQUAN, radius)

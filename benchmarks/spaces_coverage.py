@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from tongyou.alerts.services.geo import haversine_km
+from tongyou.core.geo import haversine_km
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region

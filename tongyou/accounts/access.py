@@ -79,7 +79,7 @@ def _grant_details(user: User) -> dict:
 
 
 def _values(user: User) -> dict:
-    return {name: getattr(user, User._meta.get_field(name).attname) for name in TRACKED_FIELDS}
+    return {name: getattr(user, User._meta.get_field(name).attname) for name in TRACKED_FIELDS}  # type: ignore[union-attr]
 
 
 def remember(sender, instance: User, raw=False, **kwargs):
@@ -89,7 +89,9 @@ def remember(sender, instance: User, raw=False, **kwargs):
     instance.is_staff = instance.role in (Role.ADMIN, Role.SECURITY_ADMIN) and instance.access_approved
     instance.is_superuser = False  # superuser powers are never used (docs/security.md)
     old = User.objects.filter(pk=instance.pk).first() if instance.pk else None
-    instance._audit_before = (_values(old), old.password, old.approved_grant) if old else None
+    # Read by the post_save receiver below.
+    before = (_values(old), old.password, old.approved_grant) if old else None
+    instance._audit_before = before  # type: ignore[attr-defined]
 
 
 def audit_change(sender, instance: User, created: bool, raw=False, **kwargs):

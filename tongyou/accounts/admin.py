@@ -48,8 +48,8 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email", "phone"]}),
         (gettext_lazy("Account"), {"fields": ["is_active", "supervisor"]}),
-        (gettext_lazy("Role and jurisdiction"), {"fields": GRANT_FIELDS}),
-        (gettext_lazy("Approval"), {"fields": APPROVAL_FIELDS}),
+        (gettext_lazy("Role and jurisdiction"), {"fields": tuple(GRANT_FIELDS)}),
+        (gettext_lazy("Approval"), {"fields": tuple(APPROVAL_FIELDS)}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
@@ -121,7 +121,7 @@ admin.site.unregister(TOTPDevice)
 class SecondFactorAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "last_used_at"]
     fields = ["user", "name", "confirmed", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = ("user", "name", "confirmed", "last_used_at")
     search_fields = ["user__username"]
 
     def has_add_permission(self, request):

@@ -25,7 +25,7 @@ def accounts_failed_from(address: str) -> int:
 
 
 def spraying(address: str | None) -> bool:
-    return bool(address) and accounts_failed_from(address) >= settings.LOGIN_SPRAY_LIMIT
+    return address is not None and accounts_failed_from(address) >= settings.LOGIN_SPRAY_LIMIT
 
 
 class SprayGuardBackend:

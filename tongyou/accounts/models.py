@@ -1,4 +1,8 @@
-from django.contrib.auth.models import AbstractUser, _user_has_module_perms, _user_has_perm
+from django.contrib.auth.models import (  # type: ignore[attr-defined]  # private helpers, no stubs
+    AbstractUser,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -58,16 +58,16 @@ def resolve_unit_names(text):
     for unit in Unit.objects.all():
         for name in [unit.name, *unit.aliases]:
             by_name[name] = unit
-    units = []
+    units: list[Unit] = []
     for name in split_unit_list(text):
         if name in ALL_UNITS:
             found = list(Unit.objects.all())
         elif name in ALL_STREET_OFFICES:
             found = list(Unit.objects.filter(kind=Unit.Kind.STREET_OFFICE))
         else:
-            unit = by_name.get(name) or by_name.get(name.removeprefix("区"))
-            if unit is None:
+            named = by_name.get(name) or by_name.get(name.removeprefix("区"))
+            if named is None:
                 raise UnknownUnit(name)
-            found = [unit]
+            found = [named]
         units.extend(u for u in found if u not in units)
     return units

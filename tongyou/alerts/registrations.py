@@ -5,7 +5,13 @@ from tongyou.core.scoping import can
 
 from . import worklists
 from .demo import load_demo_venue_and_cameras
+from .models import MissingChildCase
 from .services import delivery, publishing, venues
+
+
+def live_alerts():
+    """How many alerts are out now (the public list shows each): the badge beside its link."""
+    return MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE).count()
 
 
 def widen_and_refresh():
@@ -15,7 +21,13 @@ def widen_and_refresh():
 registry.menu_group("alerts", _("Missing children"), order=40)
 registry.menu(
     NavItem(
-        "alerts.public", _("Missing children"), "alerts:public_list", group="public", order=30, public=True
+        "alerts.public",
+        _("Missing children"),
+        "alerts:public_list",
+        group="public",
+        order=30,
+        public=True,
+        badge=live_alerts,
     ),
     NavItem(
         "alerts.cases",

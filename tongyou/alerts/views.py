@@ -33,13 +33,14 @@ def read_photo(upload):
     """(bytes, content type) of an uploaded JPEG or PNG, or a ValidationError naming the fault."""
     if upload is None:
         return None, ""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise forms.ValidationError(_("The photo is larger than 3 MB."))
-    content = upload.read()
-    if uploads.sniff(content, uploads.IMAGES) is None:
-        raise forms.ValidationError(_("The photo must be a JPEG or PNG."))
     try:
-        kind, content = uploads.inspect(content, uploads.IMAGES)
+        kind, content = uploads.accept(
+            upload,
+            uploads.IMAGES,
+            PHOTO_MAX_BYTES,
+            too_large=_("The photo is larger than 3 MB."),
+            wrong_kind=_("The photo must be a JPEG or PNG."),
+        )
     except Refusal as exc:
         raise forms.ValidationError(str(exc)) from None
     return content, kind

@@ -112,7 +112,7 @@ def problems(now: datetime.datetime | None = None) -> list[dict]:
     """What is down now, for the staff banner: a service that failed when last tried, or a worker
     that has gone silent (once one has ever run)."""
     now = now or timezone.now()
-    found = []
+    found: list[dict] = []
     try:
         statuses = list(ServiceStatus.objects.all())
     except DatabaseError:

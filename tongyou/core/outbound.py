@@ -64,7 +64,7 @@ def resolve(url: str) -> tuple[str, str, int, str]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise OutboundRefused(_("The host name could not be resolved.")) from None
-    addresses = {info[4][0] for info in infos}
+    addresses = {str(info[4][0]) for info in infos}
     if not addresses:
         raise OutboundRefused(_("The host name could not be resolved."))
     for address in addresses:
@@ -97,13 +97,21 @@ def post(url: str, body: bytes, headers: dict, timeout: float = TIMEOUT) -> Resp
     host_header = host if port in (80, 443) else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" if port in (80, 443) else f"[{host}]:{port}"
-    options = {"timeout": urllib3.Timeout(total=timeout), "retries": False, "maxsize": 1}
+    pool: urllib3.HTTPConnectionPool
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
-            address, port, server_hostname=host, assert_hostname=host, **options
+            address,
+            port,
+            server_hostname=host,
+            assert_hostname=host,
+            timeout=urllib3.Timeout(total=timeout),
+            retries=False,
+            maxsize=1,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(address, port, **options)
+        pool = urllib3.HTTPConnectionPool(
+            address, port, timeout=urllib3.Timeout(total=timeout), retries=False, maxsize=1
+        )
     with pool:
         raw = pool.urlopen(
             "POST",

@@ -45,6 +45,7 @@ class NavItem:
     visible: Callable[[Any], bool] | None = None
     public: bool = False  # shown to everyone, signed in or not
     anonymous_only: bool = False  # shown only to those not signed in (the public harm report)
+    badge: Callable[[], int] | None = None  # a public figure shown beside the link where it is listed
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class DemoOptions:
     stdout: Any = None  # where long loaders report progress
 
 
-type IndicatorCalculator = Callable[..., tuple[dict[int, float] | None, dict[int, float] | None]]
+type IndicatorCalculator = Callable[..., tuple[dict[int, float], dict[int, float] | None]]
 
 
 @dataclass
@@ -171,6 +172,18 @@ class Registry:
             shown.setdefault(item.group, []).append(item)
         groups = sorted((self.groups[key] for key in shown), key=lambda g: (g.order, g.key))
         return [(group, shown[group.key]) for group in groups]
+
+    def public_links(self, exclude_prefix: str = "") -> list[tuple[NavItem, int]]:
+        """The pages everyone may open, with their badges (a public page's "see also")."""
+        items = sorted(
+            (i for i in self.nav.values() if i.public or i.anonymous_only),
+            key=lambda i: (self.groups[i.group].order, i.order, i.key),
+        )
+        return [
+            (item, item.badge() if item.badge else 0)
+            for item in items
+            if not (exclude_prefix and item.key.startswith(exclude_prefix))
+        ]
 
     def work_for(self, user: Any) -> list[WorkItem]:
         items: list[WorkItem] = []

@@ -13,10 +13,12 @@
 import io
 import re
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .errors import Refusal
@@ -37,6 +39,22 @@ def sniff(content, allowed):
     """The content type `content` claims among `allowed` ({signature: type}), or None. A claim
     only: `inspect()` checks it."""
     return next((kind for signature, kind in allowed.items() if content.startswith(signature)), None)
+
+
+def accept(
+    upload: Any, allowed: dict, max_bytes: int, *, too_large: str | Promise, wrong_kind: str | Promise
+) -> tuple[str, bytes]:
+    """(content type, bytes to keep) of an uploaded file, checked the one way every upload path
+    checks: no more than `max_bytes` read, the kind recognised by its content among `allowed`,
+    its structure inspected (pictures re-encoded). Refusal with the caller's messages otherwise."""
+    if (getattr(upload, "size", None) or 0) > max_bytes:  # a file the upload handler cut short too
+        raise Refusal(too_large)
+    content = upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise Refusal(too_large)
+    if sniff(content, allowed) is None:
+        raise Refusal(wrong_kind)
+    return inspect(content, allowed)
 
 
 def inspect(content: bytes, allowed: dict) -> tuple[str, bytes]:
@@ -61,11 +79,11 @@ def _clean_image(content: bytes, kind: str) -> bytes:
     try:
         with Image.open(io.BytesIO(content)) as probe:
             probe.verify()
-        with Image.open(io.BytesIO(content)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
+        with Image.open(io.BytesIO(content)) as opened:
+            if opened.width * opened.height > MAX_IMAGE_PIXELS:
                 raise Refusal(_("The picture is too large (more than 40 million pixels)."))
-            image.load()
-            image = ImageOps.exif_transpose(image)
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
             out = io.BytesIO()
             if kind == "image/jpeg":
                 image.convert("RGB").save(out, "JPEG", quality=90)

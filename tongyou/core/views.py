@@ -40,5 +40,5 @@ def attempt(
         messages.error(request, str(refusal))
     else:
         if success is not None:
-            messages.success(request, success(result) if callable(success) else success)
+            messages.success(request, str(success(result) if callable(success) else success))
     return redirect(then, *args, **kwargs)

@@ -12,7 +12,7 @@ import time
 
 import chinese_calendar
 
-_notices = {}  # year → ((days off, make-up working days) or None, read at); cleared on save
+_notices: dict[int, tuple] = {}  # year → ((days off, make-up working days) or None, read at); cleared on save
 NOTICE_TTL = 60  # seconds: a save another process made (or a rolled-back one) is seen within a minute
 
 

@@ -158,7 +158,7 @@ def child_statistics(request, rows: str = "street", cols: str = "sex"):
     _require(request, "datahub.aggregate_child")
     form = ChildQueryForm(request.GET, user=request.user)
     if not form.is_valid():
-        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        raise HttpError(400, "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
     rows, cols = form.dimensions()
     child_filter = form.child_filter()
     try:

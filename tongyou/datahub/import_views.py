@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
+from tongyou.core.exports import XLSX
 from tongyou.core.scoping import can
 from tongyou.core.uploads import upload_limit
 
 from .models import ImportBatch, Source
-from .services.export import XLSX
 from .services.imports.pipeline import AlreadyImported, begin, check, claim, progress_of, sources_for, write
 from .services.imports.sources import SOURCES
 from .services.imports.workbooks import report_xlsx, template_xlsx

@@ -19,12 +19,13 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.disclosure import Policy
 from tongyou.core.errors import Refusal
+from tongyou.core.exports import XLSX
 from tongyou.core.scoping import can, get_scoped_or_404, require
 from tongyou.privacy import masking
 
 from .forms import ChildQueryForm
 from .models import Child
-from .services.export import XLSX, export_children_xlsx, pivot_xlsx
+from .services.export import export_children_xlsx, pivot_xlsx
 from .services.search import ID_LIKE, loggable_query, search_children
 from .services.statistics import DIMENSIONS, Pivot, child_pivot
 from .services.timeline import timeline

@@ -101,7 +101,7 @@ def collect(reporting_round, district):
     """Everything the report says, from accepted reports and accepted values only."""
     plan = reporting_round.plan
     accepted = ProgressReport.objects.filter(round=reporting_round, state=ProgressReport.State.ACCEPTED)
-    by_task = {}
+    by_task: dict[int, list] = {}
     for report in accepted.select_related("unit").order_by("unit__code"):
         by_task.setdefault(report.task_id, []).append(report)
     areas = []
@@ -140,7 +140,7 @@ def collect(reporting_round, district):
                 attainment=attainment,
             )
         )
-    counts = {}
+    counts: dict[str, int] = {}
     for report in accepted:
         counts[report.progress] = counts.get(report.progress, 0) + 1
     summary = {
@@ -245,16 +245,15 @@ def as_pdf(data, chart=None, font=None):
     pdf.add_font("cjk", fname=font[0], collection_font_number=font[1])
     pdf.set_title(data.title)
     pdf.add_page()
-    below = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     def heading(text, size):
         pdf.set_font("cjk", size=size)
-        pdf.multi_cell(0, size * 0.6, text, align="L", **below)
+        pdf.multi_cell(0, size * 0.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
     def paragraph(text):
         pdf.set_font("cjk", size=10.5)
-        pdf.multi_cell(0, 6, text, align="L", **below)
+        pdf.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
 
     heading(data.title, 18)

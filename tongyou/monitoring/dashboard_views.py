@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tongyou.alerts.models import MissingChildCase
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import disclosure
+from tongyou.core.registry import registry
 from tongyou.core.scoping import can, require, scoped
 from tongyou.regions.models import Region
 
-from . import annual_report, interop, services, values
+from . import annual_report, dashboards, interop, services, values
 from .models import Indicator, IndicatorValue, NewsItem, ProgressReport, ReportingRound, Target
 
 
@@ -40,96 +40,18 @@ def _region(request):
     return asked if asked is not None and own.contains(asked) else own
 
 
-def _cells(indicators, period, regions, accepted_only=True):
-    """{(indicator id, region id): value} preferring accepted computed values, then reports."""
-    found = IndicatorValue.objects.filter(indicator__in=indicators, period=period, region__in=regions)
-    if accepted_only:
-        found = found.filter(state=IndicatorValue.State.ACCEPTED)
-    cells = {}
-    for v in found.order_by("-source"):  # reported first, so computed values overwrite them
-        cells[(v.indicator_id, v.region_id)] = v
-    return cells
-
-
-def hidden_from(policy, value_row):
-    """Whether the disclosure policy hides this value (persons counted too few; things never)."""
-    return disclosure.reported_hidden(
-        policy, value_row.indicator.counts_persons, value_row.numerator, value_row.denominator
-    )
-
-
 @login_required
 def dashboard(request):
     require(request.user, "monitoring.view_indicatorvalue")
     period = _period(request)
     region = _region(request)
-    year = int(period[:4])
-    indicators = list(
-        Indicator.objects.prefetch_related("targets", "tasks__area", "source_units").order_by("code")
+    board = dashboards.board(
+        request.user,
+        period,
+        region,
+        selected_code=request.GET.get("indicator", "PS-06"),
+        mine=bool(request.GET.get("mine")),
     )
-    if request.GET.get("mine") and request.user.unit_id:
-        indicators = [i for i in indicators if request.user.unit in i.source_units.all()]
-    children = list(region.children.order_by("code")) if region.level < Region.Level.COMMUNITY else []
-    cells = _cells(indicators, period, [region, *children])
-    policy = disclosure.Policy.for_user(request.user)
-    rows, chart = [], {"codes": [], "attainment": [], "colours": []}
-    areas = {}
-    for indicator in indicators:
-        cell = cells.get((indicator.pk, region.pk))
-        hidden = cell is not None and hidden_from(policy, cell)
-        value = None if cell is None or hidden else cell.value
-        colour, target = values.light(indicator, value, year)
-        by_child = []
-        for child in children:
-            child_cell = cells.get((indicator.pk, child.pk))
-            child_hidden = child_cell is not None and hidden_from(policy, child_cell)
-            child_value = None if child_cell is None or child_hidden else child_cell.value
-            by_child.append((child, child_value, values.light(indicator, child_value, year)[0], child_hidden))
-        rows.append(
-            {
-                "indicator": indicator,
-                "cell": cell,
-                "value": value,
-                "hidden": hidden,
-                "light": colour,
-                "target": target,
-                "by_child": by_child,
-            }
-        )
-        for task in indicator.tasks.all():
-            areas.setdefault(task.area.number, {"title": task.area.title, "lights": []})["lights"].append(
-                colour
-            )
-        if value is not None and target is not None and target.value:
-            chart["codes"].append(indicator.code)
-            chart["attainment"].append(
-                float(min(value / target.value, 1) * 100) if target.comparator == ">=" else 100
-            )
-            chart["colours"].append(colour)
-    area_rows = [
-        {
-            "number": n,
-            "title": a["title"],
-            "green": a["lights"].count("green"),
-            "total": len(a["lights"]),
-        }
-        for n, a in sorted(areas.items())
-    ]
-    selected = Indicator.objects.filter(code=request.GET.get("indicator", "PS-06")).first() or indicators[0]
-    trend = list(
-        scoped(
-            IndicatorValue.objects.filter(indicator=selected, region=region, state="accepted"), request.user
-        )
-        .order_by("period", "source")
-        .values_list("period", "value")
-    )
-    street_values = {
-        v.region.code: float(v.value)
-        for v in IndicatorValue.objects.filter(
-            indicator=selected, period=period, region__level=Region.Level.STREET, state="accepted"
-        ).select_related("region", "indicator")
-        if v.value is not None and region.contains(v.region) and not hidden_from(policy, v)
-    }
     record(
         AuditEntry.Action.STATISTICS,
         request=request,
@@ -140,33 +62,14 @@ def dashboard(request):
         request,
         "monitoring/dashboard.html",
         {
+            **board,
             "period": period,
             "region": region,
-            "ancestors": [r for r in _ancestors(region) if request.user.jurisdiction.contains(r)],
-            "children": children,
-            "rows": rows,
-            "area_rows": area_rows,
-            "selected": selected,
-            "indicators": indicators,
-            "chart": {
-                **chart,
-                "trend": {
-                    "periods": [p for p, _v in trend],
-                    "values": [float(v) if v is not None else None for _p, v in trend],
-                },
-                "map": {"values": street_values, "name": selected.name, "unit": selected.unit},
-                "boundaries": reverse("regions:boundaries"),
-            },
+            "ancestors": [r for r in dashboards.ancestors(region) if request.user.jurisdiction.contains(r)],
             "periods": sorted(set(IndicatorValue.objects.values_list("period", flat=True)), reverse=True),
             "may_compute": can(request.user, "monitoring.compute_indicatorvalue"),
         },
     )
-
-
-def _ancestors(region):
-    codes = region.path.strip("/").split("/")
-    by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
-    return [by_code[c] for c in codes]
 
 
 @login_required
@@ -268,10 +171,10 @@ def public_column(request):
             progress[state] = progress.get(state, 0) + 1
     rows = []
     indicators = Indicator.objects.prefetch_related("targets").order_by("code")
-    cells = _cells(indicators, period, [district]) if district else {}
+    cells = dashboards.cells(indicators, period, [district]) if district else {}
     for indicator in indicators:
         cell = cells.get((indicator.pk, district.pk)) if district else None
-        if cell is None or cell.value is None or hidden_from(disclosure.PROTECTED, cell):
+        if cell is None or cell.value is None or dashboards.hidden_from(disclosure.PROTECTED, cell):
             continue
         colour, target = values.light(indicator, cell.value, int(period[:4]))
         rows.append({"indicator": indicator, "value": cell.value, "light": colour, "target": target})
@@ -290,7 +193,11 @@ def public_column(request):
                 "labels": [r["indicator"].code for r in rows],
                 "values": [float(r["value"]) for r in rows],
             },
-            "active_alerts": MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE).count(),
+            # Other apps' public pages, each with its figure (live alerts): registered, not named here.
+            "see_also": [
+                {"key": item.key, "label": item.label, "url": reverse(item.url_name), "badge": badge}
+                for item, badge in registry.public_links(exclude_prefix="monitoring.")
+            ],
         },
     )
 
@@ -363,7 +270,7 @@ def indicator_detail(request, code):
         .order_by("-period", "region__code")
     )
     policy = disclosure.Policy.for_user(request.user)
-    rows = [(v, hidden_from(policy, v)) for v in history[:300] if own.contains(v.region)]
+    rows = [(v, dashboards.hidden_from(policy, v)) for v in history[:300] if own.contains(v.region)]
     return render(
         request,
         "monitoring/indicator.html",

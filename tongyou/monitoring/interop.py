@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongyou.core.errors import Refusal
 from tongyou.core.spreadsheets import read_table
-from tongyou.datahub.services.imports.cleaning import normalise_text
+from tongyou.core.spreadsheets.cells import normalise_text
 from tongyou.regions.models import Region
 
 from . import values
@@ -144,7 +144,8 @@ def import_rows(report, user, positions, numbered_rows):
         raise Refusal([_("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)}])
     at = positions
     width = max(at.values()) + 1
-    errors, saved = [], []
+    errors: list = []
+    saved: list = []
     for number, cells in numbered_rows:
         cells = list(cells) + [None] * (width - len(cells))
         where = _("Row %(row)s") % {"row": number}

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongyou.accounts.models import Unit, User
 from tongyou.accounts.roles import ADMINISTRATORS, Role
@@ -19,7 +20,7 @@ from tongyou.core import uploads
 from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify
 from tongyou.core.scoping import require
-from tongyou.core.workflow import current, latest_actor, lock
+from tongyou.core.workflow import Flow, Step, latest_actor, lock
 
 from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
 
@@ -85,6 +86,31 @@ def last_actor(report):
     return latest_actor(report.events)
 
 
+# A unit submits (its own permission, checked on the unit first); the office returns or accepts.
+# Two coordinators reviewing at once, or a unit's colleague submitting too: the second is told
+# who moved the report, and to what.
+REPORT_FLOW = Flow(
+    state_field="state",
+    permission="",
+    changed_by=last_actor,
+    steps={
+        "submit": Step(EDITABLE, ProgressReport.State.SUBMITTED),
+        "return": Step(
+            (ProgressReport.State.SUBMITTED,),
+            ProgressReport.State.RETURNED,
+            needs_reason=True,
+            reason_missing=gettext_lazy("Say what the unit should fix."),
+            otherwise=gettext_lazy("Only a submitted report can be returned."),
+        ),
+        "accept": Step(
+            (ProgressReport.State.SUBMITTED,),
+            ProgressReport.State.ACCEPTED,
+            otherwise=gettext_lazy("Only a submitted report can be accepted."),
+        ),
+    },
+)
+
+
 def _editable(report, user):
     require(user, "monitoring.report_for_unit", report.unit)
     lock(report)  # read again inside the transaction: a coordinator may have just accepted it
@@ -113,15 +139,13 @@ def add_evidence(report, user, caption, uploaded=None, url=""):
         raise Refusal(_("Attach a file or give a link."))
     evidence = ReportEvidence(report=report, caption=caption.strip(), url=url, uploaded_by=user)
     if uploaded is not None:
-        if uploaded.size > EVIDENCE_MAX_BYTES:
-            raise Refusal(_("The file is larger than 10 MB."))
-        content = uploaded.read()
-        if uploads.sniff(content, EVIDENCE_TYPES) is None:
-            raise Refusal(_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."))
-        try:
-            content_type, content = uploads.inspect(content, EVIDENCE_TYPES)
-        except Refusal as exc:
-            raise Refusal(str(exc)) from None
+        content_type, content = uploads.accept(
+            uploaded,
+            EVIDENCE_TYPES,
+            EVIDENCE_MAX_BYTES,
+            too_large=_("The file is larger than 10 MB."),
+            wrong_kind=_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."),
+        )
         evidence.filename, evidence.content_type, evidence.content = (
             uploaded.name[-200:],
             content_type,
@@ -133,13 +157,12 @@ def add_evidence(report, user, caption, uploaded=None, url=""):
 
 @transaction.atomic
 def submit(report, user):
-    _editable(report, user)
+    _editable(report, user)  # the unit's permission; "cannot be changed" once submitted
+    step = REPORT_FLOW.start(report, "submit", user)
     if not report.progress or not report.narrative:
         raise Refusal(_("Give the task's progress and describe what was done before submitting."))
-    report.state = ProgressReport.State.SUBMITTED
     # The first submission counts for the on-time rate; a resubmission after a return does not move it.
-    report.submitted_at = report.submitted_at or timezone.now()
-    report.save()
+    REPORT_FLOW.move(report, step, submitted_at=report.submitted_at or timezone.now())
     report.indicator_values.update(state=IndicatorValue.State.SUBMITTED)
     _log(report, user, "submit")
     notify(
@@ -155,12 +178,7 @@ def submit(report, user):
 @transaction.atomic
 def return_report(report, user, comment):
     require(user, "monitoring.review_progressreport")
-    _still_submitted(report)
-    if report.state != ProgressReport.State.SUBMITTED:
-        raise Refusal(_("Only a submitted report can be returned."))
-    if not comment.strip():
-        raise Refusal(_("Say what the unit should fix."))
-    _review(report, user, ProgressReport.State.RETURNED, comment)
+    _review(report, user, REPORT_FLOW.start(report, "return", user, reason=comment), comment)
     report.indicator_values.update(state=IndicatorValue.State.RETURNED)
     notify(
         unit_staff(report.unit),
@@ -175,26 +193,16 @@ def return_report(report, user, comment):
 @transaction.atomic
 def accept(report, user, comment=""):
     require(user, "monitoring.review_progressreport")
-    _still_submitted(report)
-    if report.state != ProgressReport.State.SUBMITTED:
-        raise Refusal(_("Only a submitted report can be accepted."))
-    _review(report, user, ProgressReport.State.ACCEPTED, comment)
+    _review(report, user, REPORT_FLOW.start(report, "accept", user), comment)
     report.indicator_values.update(state=IndicatorValue.State.ACCEPTED)
     return report
 
 
-def _still_submitted(report):
-    """Two coordinators reviewing at once, or a unit withdrawing: the second is told who moved it."""
-    if report.state != ProgressReport.State.SUBMITTED:
-        return  # refused below, as before
-    current(report, "state", seen=ProgressReport.State.SUBMITTED, changed_by=last_actor)
-
-
-def _review(report, user, state, comment):
-    report.state, report.review_comment = state, comment.strip()
-    report.reviewed_by, report.reviewed_at = user, timezone.now()
-    report.save()
-    _log(report, user, "accept" if state == ProgressReport.State.ACCEPTED else "return", comment)
+def _review(report, user, step, comment):
+    REPORT_FLOW.move(
+        report, step, review_comment=comment.strip(), reviewed_by=user, reviewed_at=timezone.now()
+    )
+    _log(report, user, "accept" if step.target == ProgressReport.State.ACCEPTED else "return", comment)
 
 
 def outstanding(reporting_round, unit):

@@ -71,8 +71,16 @@ class Region(models.Model):
         if self.parent and not self.code.startswith(self.parent.code[: self._own_prefix_length()]):
             raise ValidationError({"code": _("The code does not lie under its parent's code.")})
 
-    def _own_prefix_length(self):
-        return {self.Level.STREET: 6, self.Level.COMMUNITY: 9, self.Level.GRID: 12}.get(self.level, 0)
+    def _own_prefix_length(self) -> int:
+        lengths: dict[int, int] = {self.Level.STREET: 6, self.Level.COMMUNITY: 9, self.Level.GRID: 12}
+        return lengths.get(self.level, 0)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """(lat, lng) of the centroid; every loaded district, street and community has one."""
+        if self.centroid_lat is None or self.centroid_lng is None:
+            raise ValueError(f"region {self.code} has no centroid")
+        return float(self.centroid_lat), float(self.centroid_lng)
 
     def contains(self, other):
         """True if `other` (a Region) lies in this region's subtree, itself included."""
@@ -82,9 +90,9 @@ class Region(models.Model):
         return Region.objects.filter(path__startswith=self.path)
 
     @property
-    def community(self):
+    def community(self) -> "Region":
         """The community or village a grid or community belongs to (itself for a community)."""
-        return self.parent if self.level == self.Level.GRID else self
+        return (self.parent or self) if self.level == self.Level.GRID else self
 
     @property
     def community_code(self):

@@ -168,7 +168,9 @@ def load_official_communities(csv_file, grids_per_community=3):
     placement inside their street); returns (updated, created, unlisted placeholder codes)."""
     with open(csv_file, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    errors, entries, seen = [], [], {}
+    errors: list = []
+    entries: list = []
+    seen: dict = {}
     for line, row in enumerate(rows[1:], start=2):
         code = (row[0] if row else "").strip()
         name = (row[1] if len(row) > 1 else "").strip()
@@ -191,19 +193,19 @@ def load_official_communities(csv_file, grids_per_community=3):
             updated += 1
             continue
         street = Region.objects.get(code=code[:9] + "000")
+        lat, lng = street.centre
         community = _upsert(
             code,
             name=name,
             level=Region.Level.COMMUNITY,
             kind=kind,
             parent=street,
-            lat=float(street.centroid_lat),
-            lng=float(street.centroid_lng),
+            lat=lat,
+            lng=lng,
             half_km=0.3,
             name_is_official=True,
             source="official list loaded by load_regions --official-list",
         )
-        lat, lng = float(street.centroid_lat), float(street.centroid_lng)
         _make_grids(community, lat, lng, 0.3, grids_per_community, "grid placeholder")
         created += 1
     listed = {code for code, _name in entries}

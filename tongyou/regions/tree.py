@@ -1,6 +1,6 @@
 """The region tree read once, for computations that roll counts up from grids to the district."""
 
-from collections import Counter
+from collections.abc import Mapping
 
 from .models import Region
 
@@ -13,16 +13,17 @@ class RegionTree:
         self.by_code: dict[str, int] = dict(Region.objects.values_list("code", "pk"))
         self.district: int = Region.objects.get(level=Region.Level.DISTRICT).pk
 
-    def roll_up(self, counts: dict[int, float]) -> dict[int, float]:
+    def roll_up[N: (int, float)](self, counts: Mapping[int, N]) -> dict[int, N]:
         """{grid or region id: n} → {district, street and community id: total}."""
-        totals: Counter[int] = Counter()
+        totals: dict[int, N] = {}
         for region_id, n in counts.items():
             for code in self.paths[region_id].strip("/").split("/")[:3]:
-                totals[self.by_code[code]] += n
+                region = self.by_code[code]
+                totals[region] = totals.get(region, 0) + n
         return dict(totals)
 
 
-def areas_having(region_ids: set[int], level: str) -> dict[int, int]:
+def areas_having(region_ids: set[int], level: int) -> dict[int, int]:
     """For each area of `level` (streets or communities): 1 if one of `region_ids` lies in it,
     else 0."""
     paths = list(Region.objects.filter(pk__in=region_ids).values_list("path", flat=True))
@@ -32,5 +33,5 @@ def areas_having(region_ids: set[int], level: str) -> dict[int, int]:
     }
 
 
-def share_of_areas(tree: RegionTree, having: dict[int, int]) -> tuple[dict[int, float], dict[int, float]]:
+def share_of_areas(tree: RegionTree, having: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
     return tree.roll_up(having), tree.roll_up(dict.fromkeys(having, 1))

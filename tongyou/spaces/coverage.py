@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.disclosure import Signature, total
@@ -30,7 +31,7 @@ K = FacilityKind
 class Group:
     """Facilities that serve one age group, with how far a child should have to walk to one."""
 
-    label: str
+    label: str | Promise
     kinds: tuple
     youngest: int
     oldest: int
@@ -85,13 +86,13 @@ def grid_counts_by_group(as_of, groups=None, signatures=False):
     With `signatures`, each value is the Signature of those children (count and id sum), for
     core/disclosure.py."""
     groups = list(groups or GROUPS)
-    aggregates = {f"n_{g}": Count("pk", filter=ages_filter(g, as_of)) for g in groups}
+    aggregates: dict[str, Count | Sum] = {f"n_{g}": Count("pk", filter=ages_filter(g, as_of)) for g in groups}
     if signatures:
         aggregates |= {f"s_{g}": Sum("pk", filter=ages_filter(g, as_of)) for g in groups}
     names = [f"n_{g}" for g in groups] + ([f"s_{g}" for g in groups] if signatures else [])
     grouped = Child.objects.values("residence_region").annotate(**aggregates)
     rows = grouped.values_list("residence_region", *names)
-    counts = {g: {} for g in groups}
+    counts: dict[str, dict] = {g: {} for g in groups}
     for grid_id, *numbers in rows:
         for index, group in enumerate(groups):
             n = numbers[index]
@@ -104,7 +105,7 @@ def facility_points(groups=None):
     """{group: array of (lat, lng)} of the facilities serving each group, in one query."""
     groups = list(groups or GROUPS)
     group_of = {kind: g for g in groups for kind in GROUPS[g].kinds}
-    points = {g: [] for g in groups}
+    points: dict[str, list] = {g: [] for g in groups}
     for kind, lat, lng in Facility.objects.filter(kind__in=group_of).values_list(
         "kind", "latitude", "longitude"
     ):
@@ -130,6 +131,7 @@ def grid_centres(grid_ids, within=None):
     return {
         pk: (float(lat), float(lng))
         for pk, lat, lng in regions.values_list("pk", "centroid_lat", "centroid_lng")
+        if lat is not None and lng is not None
     }
 
 
@@ -148,8 +150,8 @@ class Area:
         return self.children - self.covered
 
     @property
-    def uncovered_set(self):
-        return self.children_set - self.covered_set
+    def uncovered_set(self) -> Signature:
+        return (self.children_set or Signature()) - (self.covered_set or Signature())
 
     @property
     def share(self):
@@ -165,7 +167,8 @@ class AreaRollup:
 
     def areas(self, counts, covered, level):
         """`counts` are numbers, or Signatures (then each Area carries its sets too)."""
-        totals, hits = {}, {}
+        totals: dict = {}
+        hits: dict = {}
         empty = Signature()
         for grid_id, value in counts.items():
             code = self.paths[grid_id].strip("/").split("/")[level - 1]
@@ -207,10 +210,10 @@ def coverage_table(as_of, levels=(Region.Level.STREET, Region.Level.COMMUNITY), 
     rollup = AreaRollup(grids)
     measure = current_measure()
     facilities = facility_points()
-    table = {}
+    table: dict = {}
     for group, group_counts in counts.items():
-        grids = {g: centres[g] for g in group_counts if g in centres}
-        covered = covered_grids(group, grids, measure, facilities[group])
+        located = {g: centres[g] for g in group_counts if g in centres}
+        covered = covered_grids(group, located, measure, facilities[group])
         table[group] = {level: rollup.areas(group_counts, covered, level) for level in levels}
     return table
 
@@ -240,7 +243,7 @@ def best_sites(group, count, as_of, within=None):
     reach = measure.neighbourhoods(points, radius_m(group))
     remaining = np.array([counts[g].n for g in uncovered], dtype=float)
     names = {
-        r.pk: (r.code, f"{r.parent.name}{r.name}")
+        r.pk: (r.code, f"{r.parent.name if r.parent else ''}{r.name}")
         for r in Region.objects.filter(pk__in=uncovered).select_related("parent")
     }
     picks = []

@@ -55,8 +55,8 @@ def load_demo_facilities(seed=3):
                         name=f"{place.name.split('（')[0]}{label}{n + 1}（示意）",
                         kind=kind,
                         region=place,
-                        latitude=float(place.centroid_lat) + rng.uniform(-0.003, 0.003),
-                        longitude=float(place.centroid_lng) + rng.uniform(-0.003, 0.003),
+                        latitude=place.centre[0] + rng.uniform(-0.003, 0.003),
+                        longitude=place.centre[1] + rng.uniform(-0.003, 0.003),
                         location_is_approximate=True,
                         capacity=rng.choice(CAPACITY[kind]) if kind in CAPACITY else None,
                         is_synthetic=True,
@@ -67,14 +67,16 @@ def load_demo_facilities(seed=3):
         .order_by("code")
         .first()
     )
+    if centre is None:
+        return 0  # no regions loaded: nothing to place the facilities in
     for kind, name in ONCE.items():
         made.append(
             Facility(
                 name=name,
                 kind=kind,
                 region=centre,
-                latitude=float(centre.centroid_lat),
-                longitude=float(centre.centroid_lng),
+                latitude=centre.centre[0],
+                longitude=centre.centre[1],
                 location_is_approximate=True,
                 is_synthetic=True,
             )

@@ -19,7 +19,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from tongyou.alerts.services.geo import EARTH_RADIUS_KM
+from tongyou.core.geo import EARTH_RADIUS_KM
 
 EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000
 
@@ -147,7 +147,7 @@ class StreetGraph:
         return result
 
 
-_graphs = {}
+_graphs: dict = {}
 
 
 def current_measure():

@@ -82,15 +82,13 @@ def add_photo(facility, user, upload, caption=""):
     """A JPEG or PNG photo of the facility (recognised by content, at most 5 MB), from a file
     object; no more than the limit is read."""
     require(user, "spaces.inspect_facility", facility)
-    content = upload.read(PHOTO_MAX_BYTES + 1)
-    if len(content) > PHOTO_MAX_BYTES:
-        raise Refusal(_("The photo is larger than 5 MB."))
-    if uploads.sniff(content, uploads.IMAGES) is None:
-        raise Refusal(_("Upload a JPEG or PNG photo."))
-    try:
-        kind, content = uploads.inspect(content, uploads.IMAGES)
-    except Refusal as exc:
-        raise Refusal(str(exc)) from None
+    kind, content = uploads.accept(
+        upload,
+        uploads.IMAGES,
+        PHOTO_MAX_BYTES,
+        too_large=_("The photo is larger than 5 MB."),
+        wrong_kind=_("Upload a JPEG or PNG photo."),
+    )
     photo = FacilityPhoto.objects.create(
         facility=facility, image=content, content_type=kind, caption=caption[:100], uploaded_by=user
     )

@@ -6,8 +6,8 @@ import osmium
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tongyou.alerts.services.geo import distance_km
 from tongyou.core.errors import Refusal
+from tongyou.core.geo import distance_km
 
 from .models import StreetNetwork, StreetNode, StreetSegment
 
@@ -21,12 +21,13 @@ def walkable(tags):
 
 def read_osm(path):
     """({osm node id: (lat, lng)}, {(node id, node id): metres}) of the walkable ways in `path`."""
-    nodes, segments = {}, {}
+    nodes: dict = {}
+    segments: dict = {}
     processor = (
         osmium.FileProcessor(str(path)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
     )
     for way in processor:
-        if not way.is_way() or not walkable(way.tags):
+        if not isinstance(way, osmium.osm.Way) or not walkable(way.tags):
             continue
         refs = []
         for node in way.nodes:

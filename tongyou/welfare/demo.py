@@ -1,7 +1,7 @@
 """Demo allowance standards, so the monthly run works out of the box.
 
 The amounts are Inner Mongolia's latest regional averages found (dispersed 1,712 and institutional
-2,004 yuan a month; see ../shared/research/welfare-and-case-management.md, §0.4). Yuquan's own
+2,004 yuan a month, as published by the regional civil-affairs department, 内蒙古自治区民政厅). Yuquan's own
 figures were not found: the district bureau replaces them on the payments page."""
 
 import datetime

@@ -56,7 +56,7 @@ def planned(run, month):
     when a category has no standard in force."""
     missing = set()
     payments = []
-    paid_children = {}
+    paid_children: dict = {}
     duplicates = []
     for application in sorted(payable(month), key=lambda a: (a.payment_start, a.pk)):
         standard = standard_for(application.category, month)
@@ -160,7 +160,7 @@ def build_run(month, user):
     run.payments.all().delete()
     payments, reissues, duplicates = planned(run, month)
     Payment.objects.bulk_create(payments + reissues)
-    run.duplicates = duplicates
+    run.duplicates = duplicates  # type: ignore[attr-defined]  # shown on the run page, not stored
     record(
         AuditEntry.Action.UPDATE,
         user=user,
@@ -267,7 +267,7 @@ def budget_projection(year):
     """Next year's cost: every child paid now, for each month of `year` before their 18th birthday
     (or before the payment ends), at the standard in force on 1 January of that year."""
     start = datetime.date(year, 1, 1)
-    totals = {}
+    totals: dict = {}
     active = AllowanceApplication.objects.filter(status=Status.ACTIVE, category__in=allowance_categories())
     counted = set()
     for application in active.select_related("child").order_by("payment_start", "pk"):

@@ -334,10 +334,10 @@ def _disability(facts):
 
 def _guardianship(application, facts):
     criterion = _("Guardianship missing or improper")
-    reasons = []
+    reasons: list[str] = []
     for situation in (application.father_situation, application.mother_situation):
         if situation in UNSUPPORTING:
-            reasons.append(ParentSituation(situation).label)
+            reasons.append(str(ParentSituation(situation).label))
     if facts.recent_high_risk:
         reasons.append(_("a home visit assessed guardianship as high risk in the past year"))
     if facts.harm_reports:

@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
@@ -23,7 +25,7 @@ from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import require, scoped
-from tongyou.core.workflow import latest_actor, lock
+from tongyou.core.workflow import Flow, Step, latest_actor
 from tongyou.datahub.models import ID_INDEX_PURPOSE, Child
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.idnumbers import validate_id_number
@@ -124,16 +126,42 @@ def last_actor(report):
     return latest_actor(report.actions)
 
 
+_CLOSED: dict[str, str | Promise] = {HarmReport.State.CLOSED: gettext_lazy("The report is closed.")}
+_OPEN = (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED, HarmReport.State.ACTING)
+# Triage (or a more urgent triage, which keeps the state), action, closing: by the police,
+# civil-affairs and street staff the permission admits. Two handlers at once are not refused for
+# the change itself: the second's step is decided on the report as the first left it.
+HARM_FLOW = Flow(
+    state_field="state",
+    permission="welfare.handle_harmreport",
+    refuse_stale=False,
+    steps={
+        "triage": Step(_OPEN, None, not_from=_CLOSED),
+        "act": Step(
+            (HarmReport.State.ASSIGNED, HarmReport.State.ACTING),
+            HarmReport.State.ACTING,
+            needs_reason=True,
+            reason_missing=gettext_lazy("Describe what was done."),
+            not_from={HarmReport.State.RECEIVED: gettext_lazy("Triage the report first."), **_CLOSED},
+        ),
+        "close": Step(
+            _OPEN,
+            HarmReport.State.CLOSED,
+            needs_reason=True,
+            reason_missing=gettext_lazy("Say how the report was resolved."),
+            not_from=_CLOSED,
+        ),
+    },
+)
+
+
 @transaction.atomic
 def triage(report, user, urgency, handler, note=""):
     """Set the urgency and who handles the report. Two people triaging at once: the report is
     locked, the second reads the first's triage; a more urgent triage always goes through (it
     raises the urgency and shortens the clock), a less or equally urgent one is refused with who
     triaged it and how."""
-    require(user, "welfare.handle_harmreport", report)
-    lock(report)
-    if report.state == HarmReport.State.CLOSED:
-        raise Refusal(_("The report is closed."))
+    HARM_FLOW.start(report, "triage", user)
     raised = report.state != HarmReport.State.RECEIVED
     if raised and URGENCY_RANK[urgency] >= URGENCY_RANK[report.urgency]:
         raise Refusal(
@@ -155,38 +183,20 @@ def triage(report, user, urgency, handler, note=""):
 
 @transaction.atomic
 def act(report, user, note):
-    require(user, "welfare.handle_harmreport", report)
-    lock(report)  # a close at the same moment: one of the two reads the other's
-    if report.state in (HarmReport.State.RECEIVED, HarmReport.State.CLOSED):
-        raise Refusal(
-            _("Triage the report first.")
-            if report.state == HarmReport.State.RECEIVED
-            else _("The report is closed.")
-        )
-    if not note.strip():
-        raise Refusal(_("Describe what was done."))
-    report.state = HarmReport.State.ACTING
-    report.escalated = False
-    report.save()
+    # A close at the same moment: the record is locked, one of the two reads the other's.
+    HARM_FLOW.move(report, HARM_FLOW.start(report, "act", user, reason=note), escalated=False)
     _act(report, user, "action", note)
     return report
 
 
 @transaction.atomic
 def close(report, user, note):
-    require(user, "welfare.handle_harmreport", report)
-    lock(report)
-    if report.state == HarmReport.State.CLOSED:
-        raise Refusal(_("The report is closed."))
-    if not note.strip():
-        raise Refusal(_("Say how the report was resolved."))
-    report.state, report.closed_at = HarmReport.State.CLOSED, timezone.now()
-    report.save()
+    HARM_FLOW.move(report, HARM_FLOW.start(report, "close", user, reason=note), closed_at=timezone.now())
     _act(report, user, "close", note)
     return report
 
 
-OPEN_STATES = (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED, HarmReport.State.ACTING)
+OPEN_STATES = _OPEN
 
 
 def is_overdue(report, now=None):

@@ -61,7 +61,8 @@ def harm_response(as_of, tree, reporting_round=None):
     """Harm reports of the year to date triaged within the triage clock."""
     start = datetime.date(as_of.year, 1, 1)
     reports = HarmReport.objects.filter(received_at__date__gte=start, received_at__date__lte=as_of)
-    received, answered = Counter(), Counter()
+    received: Counter[int] = Counter()
+    answered: Counter[int] = Counter()
     limit = harm.clock("triage")
     for report in reports.prefetch_related("actions"):
         received[report.region_id] += 1

@@ -79,7 +79,8 @@ def visit_schedule(user, today=None):
     today = today or timezone.localdate()
     children = {c.pk: c for c in registered(user, today).select_related("residence_region__parent")}
     in_scope = registered(user, today).values("pk")
-    categories, since = defaultdict(set), {}
+    categories: defaultdict[int, set] = defaultdict(set)
+    since: dict = {}
     periods = holding(StatusPeriod, today, child__in=in_scope, status__in=REGISTER_CATEGORIES)
     for child_id, status, valid_from in periods.values_list("child_id", "status", "valid_from"):
         categories[child_id].add(status)
@@ -102,7 +103,7 @@ def visit_schedule(user, today=None):
         kinds = sorted(categories[child_id]) or [ChildStatus.IN_DIFFICULTY]
         interval = min(intervals.get(kind, review_days()) for kind in kinds)
         risk = last_risk.get(child_id, "")
-        interval = min(interval, RISK_INTERVALS.get(risk, interval))
+        interval = min(interval, RISK_INTERVALS.get(risk, interval))  # type: ignore[call-overload]
         registered_on = since.get(child_id, today)
         if child.last_visit is None or child.last_visit < registered_on:
             due = add_working_days(registered_on, first_visit)
@@ -148,7 +149,7 @@ def overdue_by_area(children, today=None):
     """{(street name, community name): (registered, overdue)} for the dashboard, from the
     children `registered()` gave (with their residence's parents selected)."""
     today = today or timezone.localdate()
-    table = {}
+    table: dict = {}
     for child in children:
         community = child.residence_region.community
         key = (community.parent.name, community.name)
@@ -251,7 +252,7 @@ def quarterly(user, year, quarter, today=None):
         changes[event.application.child_id].append(
             _("%(step)s on %(day)s") % {"step": event.get_to_status_display(), "day": event.on}
         )
-    guardians = {}
+    guardians: dict = {}
     for guardian in Guardian.objects.filter(child__in=ids).order_by("child_id", "pk"):
         guardians.setdefault(guardian.child_id, guardian)
     risk_labels = dict(Visit.Risk.choices)
@@ -260,24 +261,24 @@ def quarterly(user, year, quarter, today=None):
     for child_id, scheduled in schedule.items():
         child = scheduled.child
         community = child.residence_region.community
-        guardian = guardians.get(child_id)
-        application = applications.get(child_id)
+        holder = guardians.get(child_id)
+        paid = applications.get(child_id)
         allowance = period = ""
-        if application is not None:
-            if application.category not in standards:
-                standards[application.category] = standard_for(application.category, as_of.replace(day=1))
-            standard = standards[application.category]
+        if paid is not None:
+            if paid.category not in standards:
+                standards[paid.category] = standard_for(paid.category, as_of.replace(day=1))
+            standard = standards[paid.category]
             allowance = f"{standard.monthly_amount}" if standard else ""
-            period = f"{application.payment_start:%Y-%m}" if application.payment_start else ""
-            if application.payment_end:
-                period += f" — {application.payment_end:%Y-%m}"
+            period = f"{paid.payment_start:%Y-%m}" if paid.payment_start else ""
+            if paid.payment_end:
+                period += f" — {paid.payment_end:%Y-%m}"
         for category in sorted(categories[child_id]) or [str(_("In difficulty"))]:
             rows.append(
                 LedgerRow(
                     category=category,
                     child=child,
-                    guardian=mask_name(guardian.name) if guardian else "",
-                    guardian_phone=mask_phone(guardian.phone) if guardian else "",
+                    guardian=mask_name(holder.name) if holder else "",
+                    guardian_phone=mask_phone(holder.phone) if holder else "",
                     street=community.parent.name if community.parent else "",
                     community=community.name,
                     allowance=allowance,
@@ -289,7 +290,8 @@ def quarterly(user, year, quarter, today=None):
                 )
             )
     rows.sort(key=lambda r: (r.category, r.street, r.community, r.child.pk))
-    by_category, by_street = defaultdict(int), defaultdict(int)
+    by_category: defaultdict[str, int] = defaultdict(int)
+    by_street: defaultdict[str, int] = defaultdict(int)
     for row in rows:
         by_category[row.category] += 1
         by_street[row.street] += 1

@@ -1,26 +1,22 @@
 """The ledger dashboard, its Excel export, and recording a visit."""
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
+from tongyou.core.exports import download
 from tongyou.core.scoping import get_scoped_or_404, require
 from tongyou.datahub.models import Child
-from tongyou.datahub.services.export import XLSX
 from tongyou.privacy.masking import mask_id_number, mask_name
 
-from . import ledger
+from . import exports, ledger
 from .models import Visit
 
 
@@ -89,87 +85,16 @@ def ledger_quarter_xlsx(request):
         messages.error(request, _("Choose a year and a quarter (1–4)."))
         return redirect("welfare:ledger")
     rows, by_category, by_street, (start, end, as_of) = ledger.quarterly(request.user, year, quarter, today)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{year}Q{quarter}"
-    sheet.append(
-        [
-            _("Ledger of children in the registers, %(year)s quarter %(quarter)s (%(start)s to %(end)s)")
-            % {"year": year, "quarter": quarter, "start": start, "end": as_of}
-        ]
+    content = exports.quarterly_ledger(
+        request.user, year, quarter, rows, by_category, by_street, start, as_of
     )
-    sheet.append(
-        [
-            _("Exported by %(user)s at %(time)s.")
-            % {"user": request.user.get_username(), "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
-        ]
-    )
-    headers = [
-        "序号",
-        "类别",
-        "儿童姓名",
-        "身份证号码",
-        "监护人",
-        "联系电话",
-        "街道（镇）",
-        "社区（村）",
-        "补贴标准（元/月）",
-        "发放期间",
-        "最近走访",
-        "风险等级",
-        "本季度变化",
-        "走访超期",
-    ]
-    sheet.append(headers)
-    for number, r in enumerate(rows, start=1):
-        sheet.append(
-            [
-                number,
-                r.category,
-                mask_name(r.child.name),
-                mask_id_number(r.child.id_number),
-                r.guardian,
-                r.guardian_phone,
-                r.street,
-                r.community,
-                r.allowance,
-                r.period,
-                r.last_visit.isoformat() if r.last_visit else "",
-                r.risk,
-                "；".join(str(c) for c in r.changes),
-                "是" if r.overdue else "",
-            ]
-        )
-    sheet.append([])
-    sheet.append(["按类别合计"])
-    for category, count in by_category.items():
-        sheet.append(["", category, count])
-    sheet.append(["", "合计", len(rows)])
-    sheet.append([])
-    sheet.append(["按街道（镇）合计"])
-    for street, count in by_street.items():
-        sheet.append(["", street, count])
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "3:3"
-    for letter, width in zip(
-        "ABCDEFGHIJKLMN", (6, 14, 10, 22, 10, 14, 14, 16, 10, 18, 12, 8, 36, 8), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
     record(
         AuditEntry.Action.EXPORT,
         request=request,
         object_type="welfare.Ledger",
         details={"format": "xlsx", "quarter": f"{year}Q{quarter}", "rows": len(rows)},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{year}Q{quarter}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(content, f"ledger-{year}Q{quarter}.xlsx")
 
 
 @login_required
@@ -177,38 +102,14 @@ def ledger_xlsx(request):
     require(request.user, "welfare.view_visit")
     today = timezone.localdate()
     rows = _rows(request.user, today)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Ledger")
-    sheet.append(
-        [
-            _("Ledger of children in the registers, %(day)s, exported by %(user)s.")
-            % {"day": today.isoformat(), "user": request.user.get_username()}
-        ]
-    )
-    sheet.append([_("Name"), _("ID number (masked)"), _("Residence"), _("Last visit"), _("Overdue")])
-    for r in rows:
-        region = r["child"].residence_region
-        sheet.append(
-            [
-                r["name"],
-                r["id_number"],
-                f"{region.parent.name} {region.name}",
-                r["last_visit"].isoformat() if r["last_visit"] else "",
-                _("yes") if r["overdue"] else "",
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
+    content = exports.ledger(request.user, rows, today)
     record(
         AuditEntry.Action.EXPORT,
         request=request,
         object_type="welfare.Ledger",
         details={"format": "xlsx", "rows": len(rows)},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{today:%Y%m%d}.xlsx"'
-    return response
+    return download(content, f"ledger-{today:%Y%m%d}.xlsx")
 
 
 @login_required

@@ -28,7 +28,7 @@ def on_notice(today=None):
     rows = []
     for application in applications:
         region = application.child.residence_region
-        community = region.parent if region.level == region.Level.GRID else region
+        community = region.community
         street = community.parent
         started = application.events.filter(to_status=Status.IN_PUBLIC_NOTICE).order_by("-id").first()
         rows.append(

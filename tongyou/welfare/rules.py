@@ -4,8 +4,10 @@ from tongyou.accounts.roles import Role
 from tongyou.core.predicates import has_role, in_jurisdiction
 from tongyou.regions.models import Region
 
-# Who may act on an application at all; which step each role may take is in workflow.STEPS.
-welfare_staff = has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER, Role.CASEWORKER)
+from .steps import APPLICATION_FLOW
+
+# Who may act on an application at all: the roles its step table names (steps.py), no more.
+welfare_staff = has_role(*APPLICATION_FLOW.roles())
 rules.add_perm("welfare.view_allowanceapplication", welfare_staff & in_jurisdiction)
 rules.add_perm("welfare.act_allowanceapplication", welfare_staff & in_jurisdiction)
 # Filing is checked against the child, whose region decides the jurisdiction.

@@ -54,7 +54,7 @@ def draw(run, user, rate=None, seed=None):
     if not Decimal("0") < rate <= Decimal("1"):
         raise Refusal(_("The sampling rate is a share between 0 and 1."))
     seed = seed if seed is not None else secrets.randbelow(10**12)
-    streets = {}
+    streets: dict = {}
     street_of = {}
     for payment_id, path in run.payments.values_list("pk", "application__child__residence_region__path"):
         street_code = path.strip("/").split("/")[1]

@@ -9,7 +9,6 @@ the setting WELFARE_TIME_LIMITS; the defaults are in docs/architecture.md.
 
 import base64
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
 from . import eligibility
 from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, PayeeChange, Status
+from .steps import APPLICATION_FLOW, FILERS, STEPS  # noqa: F401 (STEPS: the views' labels)
 
 DEFAULT_TIME_LIMITS = {
     # working days for the street/town review and the district decision; days of public notice.
@@ -55,50 +55,6 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 CLOSED_TO_EVIDENCE = (Status.ACTIVE, Status.SUSPENDED, Status.TERMINATED, Status.WITHDRAWN)
 # The formats a scanner or a phone produces, recognised by their first bytes, not their names.
 EVIDENCE_TYPES = {**uploads.PDF, **uploads.IMAGES}
-FILERS = (Role.CHILD_DIRECTOR, Role.CASEWORKER, Role.STREET_OFFICER)
-
-
-@dataclass(frozen=True)
-class Step:
-    sources: tuple
-    target: str
-    roles: tuple
-    needs_reason: bool = False
-
-
-STEPS = {
-    "submit": Step((Status.DRAFT, Status.RETURNED), Status.SUBMITTED, FILERS),
-    "withdraw": Step(
-        (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
-        Status.WITHDRAWN,
-        (Role.CHILD_DIRECTOR, Role.CASEWORKER),
-    ),
-    "town_approve": Step((Status.SUBMITTED,), Status.TOWN_APPROVED, (Role.STREET_OFFICER,)),
-    "town_return": Step((Status.SUBMITTED,), Status.RETURNED, (Role.STREET_OFFICER,), needs_reason=True),
-    "town_reject": Step((Status.SUBMITTED,), Status.REJECTED, (Role.STREET_OFFICER,), needs_reason=True),
-    "county_approve": Step((Status.TOWN_APPROVED, Status.APPEALED), Status.APPROVED, (Role.CASEWORKER,)),
-    "county_return": Step((Status.TOWN_APPROVED,), Status.RETURNED, (Role.CASEWORKER,), needs_reason=True),
-    "county_reject": Step(
-        (Status.TOWN_APPROVED, Status.APPEALED, Status.IN_PUBLIC_NOTICE),
-        Status.REJECTED,
-        (Role.CASEWORKER,),
-        needs_reason=True,
-    ),
-    "end_notice": Step((Status.IN_PUBLIC_NOTICE,), Status.APPROVED, (Role.CASEWORKER,)),
-    "sign_agreement": Step((Status.APPROVED,), Status.ACTIVE, (Role.CASEWORKER,)),
-    "appeal": Step(
-        (Status.REJECTED,), Status.APPEALED, (Role.CHILD_DIRECTOR, Role.CASEWORKER), needs_reason=True
-    ),
-    # While a change is verified (a parent released, a move reported): no payment from the next
-    # run until resumed; months missed are not paid back (our choice, see docs/architecture.md).
-    "suspend": Step((Status.ACTIVE,), Status.SUSPENDED, (Role.CASEWORKER,), needs_reason=True),
-    "resume": Step((Status.SUSPENDED,), Status.ACTIVE, (Role.CASEWORKER,), needs_reason=True),
-    # Adoption, death, a parent found, a change of category or residence: payment stops from the
-    # following month (turning 18 stops it by itself, see disbursement.py).
-    "terminate": Step(
-        (Status.ACTIVE, Status.SUSPENDED), Status.TERMINATED, (Role.CASEWORKER,), needs_reason=True
-    ),
-}
 
 
 def time_limits(category):
@@ -111,13 +67,7 @@ def first_of_next_month(day):
 
 
 def allowed_actions(application, user):
-    return [
-        name
-        for name, step in STEPS.items()
-        if application.status in step.sources
-        and getattr(user, "role", None) in step.roles
-        and can(user, "welfare.act_allowanceapplication", application)
-    ]
+    return APPLICATION_FLOW.allowed(application, user)
 
 
 def is_overdue(application, today=None):
@@ -139,21 +89,7 @@ def transition(application, action, user, reason="", on=None, seen=None):
     status the person acted on: if another actor moved the application on meanwhile, the
     transition is refused (StaleState, a Refusal) and nothing is written."""
     on = on or timezone.localdate()
-    current(application, "status", seen=seen, changed_by=last_actor)
-    step = STEPS.get(action)
-    if step is None:
-        raise Refusal(_("Unknown action '%(action)s'.") % {"action": action})
-    if not can(user, "welfare.act_allowanceapplication", application):
-        raise Refusal(_("This application is outside your jurisdiction or role."))
-    if getattr(user, "role", None) not in step.roles:
-        raise Refusal(_("Your role may not do '%(action)s'.") % {"action": action})
-    if application.status not in step.sources:
-        raise Refusal(
-            _("'%(action)s' is not possible while the application is '%(status)s'.")
-            % {"action": action, "status": application.get_status_display()}
-        )
-    if step.needs_reason and not reason.strip():
-        raise Refusal(_("A reason is required for '%(action)s'.") % {"action": action})
+    step = APPLICATION_FLOW.start(application, action, user, reason=reason, seen=seen)
     _check_separation(application, action, user)
     findings = (
         eligibility.assess(application, on)
@@ -177,7 +113,7 @@ def transition(application, action, user, reason="", on=None, seen=None):
     if action == "sign_agreement":
         _check_ready_to_pay(application)
     limits = time_limits(application.category)
-    target = step.target
+    target = step.target or application.status  # every application step has a target
     if action == "end_notice" and application.step_due and on < application.step_due:
         raise Refusal(_("The public notice runs until %(day)s.") % {"day": application.step_due.isoformat()})
     previous = application.status
@@ -291,7 +227,9 @@ def notify_overdue(today=None):
     count = 0
     for application in overdue:
         count += 1
-        responsible = staff_covering(application.child.residence_region, WAITING_ON[application.status])
+        responsible = staff_covering(
+            application.child.residence_region, WAITING_ON[Status(application.status)]
+        )
         notify(
             with_supervisors(responsible),
             f"welfare.application.{application.pk}.{application.status}.{application.step_due}.overdue",
@@ -299,7 +237,7 @@ def notify_overdue(today=None):
             % {
                 "number": application.pk,
                 "status": application.get_status_display(),
-                "day": application.step_due.isoformat(),
+                "day": str(application.step_due),
             },
             _application_url(application),
         )
@@ -440,15 +378,13 @@ def attach_evidence(application, user, kind, uploaded):
         raise Refusal(_("This application is closed to new evidence."))
     if kind not in EvidenceKind.values:
         raise Refusal(_("Choose the kind of evidence."))
-    if uploaded.size > EVIDENCE_MAX_BYTES:
-        raise Refusal(_("The file is larger than 5 MB; scan it at a lower resolution."))
-    content = uploaded.read()
-    if uploads.sniff(content, EVIDENCE_TYPES) is None:
-        raise Refusal(_("Upload a PDF, JPEG or PNG file."))
-    try:
-        content_type, content = uploads.inspect(content, EVIDENCE_TYPES)
-    except Refusal as exc:
-        raise Refusal(str(exc)) from None
+    content_type, content = uploads.accept(
+        uploaded,
+        EVIDENCE_TYPES,
+        EVIDENCE_MAX_BYTES,
+        too_large=_("The file is larger than 5 MB; scan it at a lower resolution."),
+        wrong_kind=_("Upload a PDF, JPEG or PNG file."),
+    )
     evidence = Evidence.objects.create(
         application=application,
         kind=kind,

@@ -156,7 +156,7 @@ def publish_topics(rows, now=None):
     done = 0
     fields = ["state", "done_at", "attempts", "last_error", "next_attempt_at"]
     try:
-        bodies = {}
+        bodies: dict = {}
         chunks = [rows[i : i + ACK_CHUNK] for i in range(0, len(rows), ACK_CHUNK)]
 
         def send(chunk):
@@ -172,7 +172,8 @@ def publish_topics(rows, now=None):
         beat = time.monotonic()
         for index in range(len(chunks)):
             following = send(chunks[index + 1]) if index + 1 < len(chunks) else []
-            sent, failed = [], []
+            sent: list = []
+            failed: list = []
             for row, acks in in_flight:
                 # A broker that goes away mid-batch raises here; the row then counts as not published.
                 for info in acks:

@@ -1,4 +1,4 @@
-"""Distances, the radius policy, and the H3 cells that cover a circle.
+"""The radius policy, and the H3 cells that cover a circle (distances: core/geo.py).
 
 Topics are H3 cells at the resolution the radius calls for (ALERT_CELL_RESOLUTIONS); an app
 subscribes to its own cell at each of those resolutions, so the server never learns where it is.
@@ -12,15 +12,7 @@ import h3
 import numpy as np
 from django.conf import settings
 
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(lat1, lng1, lat2, lng2):
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+from tongyou.core.geo import distance_km, haversine_km
 
 
 def radius_for(minutes_since_last_seen):
@@ -80,14 +72,6 @@ def case_topic(cell, reference, drill=False):
 def subscription(cell, drill=False):
     """What an app subscribes to for one of its cells: every case's topic under it."""
     return f"{topic(cell, drill)}/#"
-
-
-def haversine_km(lat, lng, lats, lngs):
-    """Distances from one point to arrays of points (NumPy)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lngs - lng)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 class RecipientIndex:

@@ -8,18 +8,20 @@ computed afresh each time the worker runs, so a restart loses no step."""
 
 import datetime
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
-from tongyou.core.workflow import lock
+from tongyou.core.workflow import Flow, Step, lock
 
 from ..models import AlertMessage, Delivery, MissingChildCase, Recipient, TopicPublication
 from . import cap, geo
@@ -55,6 +57,31 @@ def record_case(user, *, photo=None, photo_type="", now=None, **fields):
     return case
 
 
+_STATE = MissingChildCase.State
+# The steps officers take on a case. Two at once are not refused for the change itself: the
+# second's step is decided on the case as the first left it (one Cancel, one publication).
+CASE_FLOW = Flow(
+    state_field="state",
+    permission="alerts.publish_missingchildcase",
+    refuse_stale=False,
+    steps={
+        "confirm": Step(
+            (_STATE.AWAITING,),
+            None,  # publishing makes it active
+            otherwise=gettext_lazy("Only a case waiting for confirmation can be confirmed."),
+        ),
+        "update": Step(
+            (_STATE.ACTIVE,), None, otherwise=gettext_lazy("Only an active alert can be updated.")
+        ),
+        "end": Step(
+            (_STATE.ACTIVE, _STATE.AWAITING),
+            None,  # found or false alarm, as the officer says
+            otherwise=gettext_lazy("This alert has already ended."),
+        ),
+    },
+)
+
+
 # What the confirming officer may correct before publishing (a Code Adam's page, another
 # officer's record): everything the public will read about the child.
 CORRECTABLE = ("child_name", "sex", "age", "description", "clothing", "last_seen_place")
@@ -64,10 +91,7 @@ CORRECTABLE = ("child_name", "sex", "age", "description", "clothing", "last_seen
 def confirm(case, user, now=None, **corrections):
     """The second officer's confirmation (where the setting requires one, and for every Code Adam
     escalation), with the corrections they made to what will be published."""
-    require(user, "alerts.publish_missingchildcase", case)
-    lock(case)  # two officers confirming at once: the second reads the first's publication
-    if case.state != MissingChildCase.State.AWAITING:
-        raise Refusal(_("Only a case waiting for confirmation can be confirmed."))
+    CASE_FLOW.start(case, "confirm", user)  # two officers at once: the second reads the publication
     if user.pk == case.reported_by_id:
         raise Refusal(_("A second officer must confirm."))
     corrected = []
@@ -106,10 +130,7 @@ def publish(case, user, now=None):
 @transaction.atomic
 def update(case, user, now=None, **changes):
     """New details (clothing, a vehicle…): an Update to everyone in the current circle."""
-    require(user, "alerts.publish_missingchildcase", case)
-    lock(case)  # an update racing "found" must not go out after the Cancel
-    if case.state != MissingChildCase.State.ACTIVE:
-        raise Refusal(_("Only an active alert can be updated."))
+    CASE_FLOW.start(case, "update", user)  # an update racing "found" must not go out after the Cancel
     changes = {field: value.strip() for field, value in changes.items() if (value or "").strip()}
     if not changes or all(getattr(case, field) == value for field, value in changes.items()):
         raise Refusal(_("Write what is new (clothing, a vehicle, a suspect) before sending an update."))
@@ -143,10 +164,7 @@ def widen_due(now=None):
 def end(case, user, outcome, note="", now=None):
     """Found or false alarm: a Cancel to everyone who received any message of the case; the
     child leaves every public page and feed at once."""
-    require(user, "alerts.publish_missingchildcase", case)
-    lock(case)  # "found" and "false alarm" at once: one Cancel, the second is told it ended
-    if case.state not in (MissingChildCase.State.ACTIVE, MissingChildCase.State.AWAITING):
-        raise Refusal(_("This alert has already ended."))
+    CASE_FLOW.start(case, "end", user)  # "found" and "false alarm" at once: one Cancel, then "ended"
     if outcome not in (MissingChildCase.State.FOUND, MissingChildCase.State.FALSE_ALARM):
         raise Refusal(_("Say whether the child was found or it was a false alarm."))
     was_published = case.state == MissingChildCase.State.ACTIVE
@@ -233,11 +251,11 @@ def _issue(case, msg_type, now):
     stale = used - topics
     if msg_type == AlertMessage.Type.CANCEL:
         # Everyone who received anything hears that it is over.
-        recipients = Recipient.objects.filter(deliveries__message__case=case).distinct()
+        recipients: Any = Recipient.objects.filter(deliveries__message__case=case).distinct()
     else:
-        recipients = recipients_within(case.latitude, case.longitude, radius)
-        if case.is_drill:  # a drill reaches only those registered for drills
-            recipients = [r for r in recipients if r.drills]
+        within = recipients_within(case.latitude, case.longitude, radius)
+        # A drill reaches only those registered for drills.
+        recipients = [r for r in within if r.drills] if case.is_drill else within
     TopicPublication.objects.bulk_create(
         [TopicPublication(message=message, topic=topic, next_attempt_at=now) for topic in sorted(topics)]
         + [
@@ -263,7 +281,7 @@ def _send_now(message_pk):
     publish_topics(TopicPublication.objects.filter(message_id=message_pk, state="pending"))
 
 
-_index = {"signature": None, "index": None}
+_index: dict[str, Any] = {"signature": None, "index": None}
 
 
 def recipient_index():
@@ -275,7 +293,7 @@ def recipient_index():
     signature = (active.count(), active.aggregate(latest=Max("changed_at"))["latest"])
     if signature != _index["signature"]:
         rows = list(active.values_list("pk", "latitude", "longitude", "cell4", "cell5", "cell6"))
-        columns = list(zip(*rows, strict=True)) if rows else [[], [], [], [], [], []]
+        columns: list = list(zip(*rows, strict=True)) if rows else [(), (), (), (), (), ()]
         cells = {4: columns[3], 5: columns[4], 6: columns[5]}
         _index["index"] = geo.RecipientIndex(columns[0], columns[1], columns[2], cells)
         _index["signature"] = signature

@@ -1,6 +1,7 @@
 """Code Adam at a venue, sightings from the public, and the camera registry.
 
-Code Adam (US in-store protocol, see shared/research/alerts.md): staff page the description to
+Code Adam (the US in-store protocol of the Code Adam Act of 2003 and the National Center for Missing
+& Exploited Children's guidance): staff page the description to
 every colleague on site, watch every exit, and call the police if the child is not found within
 CODE_ADAM_MINUTES (10); here the escalation records a police case prefilled from the page, for
 an officer to publish."""
@@ -17,11 +18,11 @@ from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
+from tongyou.core.geo import distance_km
 from tongyou.core.notifications import notify, staff_covering
 from tongyou.core.scoping import require
 
 from ..models import Camera, CodeAdam, MissingChildCase, Sighting
-from . import geo
 from .publishing import new_reference
 
 
@@ -167,7 +168,7 @@ def cameras_for(case, within_km=3.0, now=None):
     days_since = (now - case.last_seen_at).total_seconds() / 86400
     found = []
     for camera in Camera.objects.select_related("owner"):
-        km = geo.distance_km(case.latitude, case.longitude, camera.latitude, camera.longitude)
+        km = distance_km(case.latitude, case.longitude, camera.latitude, camera.longitude)
         if km <= within_km and camera.retention_days >= days_since:
             found.append((camera, round(km, 2)))
     return sorted(found, key=lambda pair: pair[1])

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tongyou.accounts.roles import Role
 from tongyou.alerts.services import geo, publishing
+from tongyou.core.geo import distance_km
 from tongyou.regions.models import Region
 
 YUQUAN = (40.7768, 111.6531)  # near the district government
@@ -47,7 +48,7 @@ class Subscriber:
         body = json.loads(message.payload)
         self.raw.append(body)
         c = body["circle"]
-        if geo.distance_km(c["lat"], c["lng"], self.lat, self.lng) <= c["radius_km"]:
+        if distance_km(c["lat"], c["lng"], self.lat, self.lng) <= c["radius_km"]:
             self.shown.append(body)
 
     def start(self):

@@ -21,6 +21,7 @@ from tongyou.alerts.models import AlertMessage, Delivery, MissingChildCase, Topi
 from tongyou.alerts.services import cap, delivery, geo, publishing
 from tongyou.audit.models import AuditEntry
 from tongyou.core.errors import Refusal
+from tongyou.core.geo import distance_km, haversine_km
 
 from .conftest import BAOTOU, YUQUAN
 
@@ -124,7 +125,7 @@ def test_topics_cover_the_circle_and_no_cell_lies_wholly_outside():
     edge = h3.average_hexagon_edge_length(6, unit="km")
     for cell in cells:
         lat, lng = h3.cell_to_latlng(cell)
-        assert geo.distance_km(*YUQUAN, lat, lng) <= 100 + 1.3 * edge * 1.1
+        assert distance_km(*YUQUAN, lat, lng) <= 100 + 1.3 * edge * 1.1
 
 
 def test_with_the_broker_down_every_message_arrives_exactly_once_after_it_restarts(
@@ -305,7 +306,7 @@ def test_web_push_goes_encrypted_and_signed_to_the_subscribers_push_service(new_
 )
 def test_the_h3_index_finds_exactly_the_recipients_a_full_scan_finds(lat, lng, radius, locations):
     ids, lats, lngs, index = locations
-    scan = set(ids[geo.haversine_km(lat, lng, lats, lngs) <= radius].tolist())
+    scan = set(ids[haversine_km(lat, lng, lats, lngs) <= radius].tolist())
     assert set(index.within(lat, lng, radius).tolist()) == scan
 
 

@@ -154,8 +154,9 @@ class Workbook:
                 process.kill()
             process.wait()
             for stream in (process.stdin, process.stdout):
-                with contextlib.suppress(OSError):
-                    stream.close()
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
 
     def _start(self):
         bounds = limits()
@@ -183,6 +184,7 @@ class Workbook:
         self._timer.start()
         content = self.content
         stdin = self._process.stdin
+        assert stdin is not None  # noqa: S101 (opened with PIPE above)
 
         def feed():
             try:
@@ -203,6 +205,7 @@ class Workbook:
 
     def _events(self):
         self._start()
+        assert self._process is not None and self._process.stdout is not None  # noqa: S101 (started)
         stream = self._process.stdout
         while True:
             try:
@@ -312,19 +315,19 @@ def find_header(rows: Sequence[tuple[int, list]], names: dict[str, Iterable[str]
     """The header among `rows` (the first rows of a sheet): the row naming most columns, with
     blanks under a merged heading filled from the row above. `names` maps each column key to
     every name it goes by. None when no row names any column."""
-    lookup = {}
+    lookup: dict[str, str] = {}
     for key, accepted in names.items():
         for name in accepted:
             lookup.setdefault(header_key(name), key)
-    best = None
+    best: HeaderMatch | None = None
     previous: list = []
     for row_number, values in rows[:HEADER_SCAN_ROWS]:
         for candidate in _candidates(values, previous):
             positions, unknown = {}, []
             for index, text in enumerate(candidate):
-                key = next((lookup[k] for k in header_keys(text) if k in lookup), None)
-                if key and key not in positions:
-                    positions[key] = index
+                found = next((lookup[k] for k in header_keys(text) if k in lookup), None)
+                if found and found not in positions:
+                    positions[found] = index
                 elif header_key(text):
                     unknown.append(str(text).strip())
             if positions and (best is None or len(positions) > len(best.positions)):

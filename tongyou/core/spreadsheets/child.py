@@ -247,7 +247,9 @@ def read_text(content, limits, emit):
         if counts[delimiter] == 0:
             delimiter = ","
     if delimiter != ",":
-        emit("warning", "delimiter", {"delimiter": {"\t": "Tab", ";": ";"}.get(delimiter, delimiter)})
+        emit(
+            "warning", "delimiter", {"delimiter": {"\t": "Tab", ";": ";"}.get(str(delimiter), str(delimiter))}
+        )
     emit("sheet", "", True, text.count("\n") + 1)
     csv.field_size_limit(limits["max_cell_chars"])
     # Lines are cut from the one decoded string as they are read: io.StringIO would copy the

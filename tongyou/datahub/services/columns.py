@@ -120,7 +120,7 @@ class ChildColumns:
         return mask
 
 
-_cache = {}
+_cache: dict = {}
 _lock = threading.Lock()
 logger = logging.getLogger(__name__)
 
@@ -279,5 +279,5 @@ def count_cells(region_ids, dimensions, filters, as_of, columns=None, signatures
             key.append(dimension_keys[rest % size])
             rest //= size
         count = int(counts[n])
-        cells[tuple(reversed(key))] = Signature(count, int(id_sums[n])) if signatures else count
+        cells[tuple(reversed(key))] = Signature(count, int(id_sums[n])) if id_sums is not None else count
     return cells

@@ -13,8 +13,6 @@ from tongyou.privacy.masking import mask_id_number, mask_name
 
 from ..models import Child
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def export_children_xlsx(user, queryset=None, full_names=False):
     """(bytes, row count) of an .xlsx list of the children the user may export. Names are masked

@@ -123,7 +123,7 @@ def best_matches(records, candidates):
         _settings(),
         log_level=40,
     )
-    best = {}
+    best: dict = {}
     for pair in linker.inference.predict(threshold_match_probability=REVIEW).as_record_list():
         if pair["source_dataset_l"] == "incoming":
             record, child_id = pair["unique_id_l"], pair["unique_id_r"]

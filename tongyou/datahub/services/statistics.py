@@ -189,7 +189,7 @@ def _count_in_database(user, rows, cols, filters, as_of, queryset=None, signed=T
         .order_by()
     )
     roll_rows, roll_cols = _roll_up(rows), _roll_up(cols)
-    cells = {}
+    cells: dict = {}
     for g in grouped:
         key = (roll_rows(g["r"]), roll_cols(g["c"]))
         cells[key] = cells.get(key, EMPTY) + disclosure.Signature(g["n"], g["ids"] if signed else 0)
@@ -199,7 +199,7 @@ def _count_in_database(user, rows, cols, filters, as_of, queryset=None, signed=T
 def question_area(user, dimensions, filters):
     """The finest area a question names: the user's own jurisdiction, the region filter, or a
     region dimension."""
-    levels = {
+    levels: dict[int, str] = {
         Region.Level.DISTRICT: "district",
         Region.Level.STREET: "street",
         Region.Level.COMMUNITY: "community",
@@ -211,7 +211,7 @@ def question_area(user, dimensions, filters):
         found.append(levels[user.jurisdiction.level])
     if filters.region:
         level = Region.objects.filter(code=filters.region).values_list("level", flat=True).first()
-        found.append(levels.get(level, "grid"))
+        found.append(levels.get(level, "grid") if level is not None else "grid")
     found += [d for d in dimensions if d in ("street", "community")]
     return max(found, key=order.index)
 

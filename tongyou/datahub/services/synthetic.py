@@ -124,7 +124,7 @@ def _residence_cells():
     grids = Region.objects.filter(level=Region.Level.GRID).select_related("parent")
     cells = []
     for grid in grids:
-        weight = VILLAGE_WEIGHT if grid.parent.kind == Region.Kind.VILLAGE else 1.0
+        weight = VILLAGE_WEIGHT if grid.community.kind == Region.Kind.VILLAGE else 1.0
         cells.append((grid, weight))
     if not cells:
         raise RuntimeError("No grids: load the regions first (manage.py load_regions).")
@@ -162,7 +162,7 @@ def generate(children=75_000, seed=2023, as_of=None, stdout=None):
     age_weights = {age: BIRTHS_BY_YEAR.get(as_of.year - age, 9.0) for age in range(18)}
     issuer = _IdIssuer()
     summary = DemoSummary(0, 0, 0)
-    pending = []  # (household, [(child, [guardians])])
+    pending: list = []  # (household, [(child, [guardians])])
 
     def flush():
         households = Household.objects.bulk_create([h for h, _ in pending], batch_size=BATCH)
@@ -341,12 +341,9 @@ def generate_facts(seed=2023, as_of=None):
                     valid_from=since,
                 )
             )
-    for model, rows in (
-        (InsuranceEnrolment, insurance),
-        (Enrolment, enrolments),
-        (StatusPeriod, statuses),
-        (Disability, disabilities),
-    ):
-        model.objects.bulk_create(rows, batch_size=BATCH)
+    InsuranceEnrolment.objects.bulk_create(insurance, batch_size=BATCH)
+    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+    StatusPeriod.objects.bulk_create(statuses, batch_size=BATCH)
+    Disability.objects.bulk_create(disabilities, batch_size=BATCH)
     counts_changed()  # bulk_create sends no signals
     return len(insurance) + len(enrolments) + len(statuses) + len(disabilities)

@@ -19,11 +19,11 @@ from stdnum.cn import ric
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.core.errors import Refusal
+from tongyou.core.spreadsheets.cells import CellError, Confirm, parse_id_number
 from tongyou.datahub.codes import Sex
 from tongyou.datahub.models import Child, Enrolment, ImportBatch, StagedRows, StatusPeriod, Vaccination
 from tongyou.datahub.services.imports import pipeline
 from tongyou.datahub.services.imports.checking import RowChecker
-from tongyou.datahub.services.imports.cleaning import CellError, Confirm, parse_id_number
 from tongyou.datahub.services.imports.sources import SOURCES
 from tongyou.privacy.idnumbers import make_id_number, validate_id_number
 from tongyou.privacy.names import name_index

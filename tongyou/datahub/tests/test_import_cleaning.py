@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from tongyou.datahub.services.imports.cleaning import CellError, parse_date, parse_id_number
+from tongyou.core.spreadsheets.cells import CellError, parse_date, parse_id_number
 
 TODAY = datetime.date(2026, 11, 28)
 VALID = "150104201503021239"

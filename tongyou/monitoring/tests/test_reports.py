@@ -301,7 +301,7 @@ def test_the_coordinator_sets_a_target_and_others_only_read_it(client_for):
 
 def test_the_public_column_links_to_active_alerts(new_alert):
     page = Client().get("/monitoring/column/").content.decode()
-    assert 'id="active-alerts-link"' in page and '<span class="badge overdue">1</span>' in page
+    assert 'id="see-also-alerts.public"' in page and '<span class="badge overdue">1</span>' in page
 
 
 def test_a_hostile_values_file_is_refused_in_chinese_and_records_nothing(reporting_round, client_for):

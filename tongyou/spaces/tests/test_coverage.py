@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tongyou.accounts.roles import Role
-from tongyou.alerts.services.geo import distance_km
+from tongyou.core.geo import distance_km
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
 from tongyou.spaces.models import Facility

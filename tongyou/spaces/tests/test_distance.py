@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tongyou.alerts.services.geo import haversine_km
+from tongyou.core.geo import haversine_km
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
 from tongyou.spaces.distance import StraightLine, current_measure

@@ -30,6 +30,7 @@ def _preparer(field, connection):
         return field.get_db_prep_save(value, connection)
 
     kind = type(field)  # exact types only: a subclass (an encrypted field) prepares its own values
+    plain: type
     if kind in TEXT_FIELDS:
         plain = str
     elif kind in INTEGER_FIELDS or (

@@ -7,10 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongyou.core.scoping import jurisdiction_path
-from tongyou.privacy.idnumbers import birth_date_of
-from tongyou.regions.models import Region
-
-from .cleaning import (
+from tongyou.core.spreadsheets.cells import (
     INVISIBLE_CHARS,
     CellError,
     Confirm,
@@ -24,6 +21,9 @@ from .cleaning import (
     parse_id_number,
     parse_name,
 )
+from tongyou.privacy.idnumbers import birth_date_of
+from tongyou.regions.models import Region
+
 from .sources import SEX_NAMES
 from .staging import place_of, split_place
 
@@ -55,7 +55,7 @@ class RegionLookup:
     def __init__(self):
         regions = list(Region.objects.filter(level__gte=Region.Level.COMMUNITY))
         self.by_code = {r.code: r for r in regions}
-        names = {}
+        names: dict = {}
         for r in regions:
             if r.level == Region.Level.COMMUNITY:
                 names.setdefault(normalise_text(r.name)[0], []).append(r)
@@ -119,7 +119,8 @@ class RowChecker:
         return Problem(row, column, message, severity, self.sheet)
 
     def check(self, row_number, values):
-        parsed, problems = {}, []
+        parsed: dict = {}
+        problems: list = []
         width = len(values)
         for column, position in self.layout:
             raw = values[position] if position is not None and position < width else None

@@ -21,6 +21,7 @@ from tongyou.core import health
 from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, jurisdiction_path
 from tongyou.core.spreadsheets import HEADER_SCAN_ROWS, FileError, Workbook, find_header
+from tongyou.core.spreadsheets.cells import NAME_DOTS
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.crypto import decrypt
 from tongyou.privacy.masking import mask_name
@@ -32,7 +33,6 @@ from ..columns import counts_changed
 from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_values
 from .checking import FileState, Problem, RegionLookup, RowChecker
-from .cleaning import NAME_DOTS
 from .sources import FACT_FIELDS, SOURCES
 from .staging import Stager, StaleRows, split_place, staged_chunks
 
@@ -419,10 +419,10 @@ def write(batch, user, on_progress=None):
         sheets = [s["name"] for s in batch.sheets if s.get("read")] or [""]
         with transaction.atomic():
             matched = created = done = updated = 0
-            without_id = []
+            without_id: list = []
             single = sheets[0] if len(sheets) == 1 else None
             for chunk in chunks:
-                with_id = []
+                with_id: list = []
                 for place, p in chunk:
                     located = (single, place) if single is not None else _located(place, sheets)
                     (with_id if p.get("id_number") else without_id).append((located, p))

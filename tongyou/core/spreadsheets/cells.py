@@ -1,4 +1,4 @@
-"""Turning the cells departments actually send into clean values, or a fault that names itself.
+"""Reading the cells departments actually send: clean values, or a fault that names itself.
 
 Each parser returns (value, warnings) or raises CellError with a message for the person who
 will fix the file. What is unambiguous is accepted (full-width digits, a lower-case x,
@@ -202,7 +202,8 @@ def parse_date(value, allow_month=False):
     for pattern in (ISO_LIKE, CHINESE_DATE, COMPACT_DATE):
         match = pattern.match(text)
         if match:
-            return _ymd(*match.groups(), raw=text), warnings
+            year, month_text, day = match.groups()
+            return _ymd(year, month_text, day, raw=text), warnings
     month = YEAR_MONTH.match(text)
     if month:
         year, m = int(month.group(1)), int(month.group(2) or month.group(3))
@@ -223,7 +224,8 @@ def _number_date(value, allow_month):
     if float(value).is_integer() and 19000101 <= value <= 21001231:
         match = COMPACT_DATE.match(str(int(value)))
         if match:
-            return _ymd(*match.groups(), raw=value), []
+            year, month_text, day = match.groups()
+            return _ymd(year, month_text, day, raw=value), []
     if float(value).is_integer() and 190001 <= value <= 210012 and allow_month:
         year, month = divmod(int(value), 100)
         if 1 <= month <= 12:
