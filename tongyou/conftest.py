@@ -58,6 +58,13 @@ def _own_mqtt_topics(settings):
     settings.MQTT_DRILL_TOPIC_PREFIX = f"tongyou-test-{run}/drills/cell"
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path):
+    """An anchor file of this test's own: a worker round in one test signs a chain head that the
+    test's rollback then removes, and a later test's verification must not hold it to that."""
+    settings.AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
+
+
 @pytest.fixture
 def region():
     """Look a region up by code: region('150104001001')."""

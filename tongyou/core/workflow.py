@@ -110,6 +110,9 @@ class Flow:
     # "'%(action)s' is not possible while … is '%(state)s'", in the domain's words
     wrong_state: str | Promise | None = None
     refuse_stale: bool = True
+    # Writes the record's own history row (an application event, a harm report's action…):
+    # history(instance, action, user, note, previous_state, **event).
+    history: Callable[..., Any] | None = None
 
     def roles(self) -> tuple[str, ...]:
         """Every role that takes some step: what the app's `rules.py` grants the permission to."""
@@ -166,3 +169,31 @@ class Flow:
         for name, value in fields.items():
             setattr(instance, name, value)
         instance.save()
+
+    def finish(
+        self,
+        instance: models.Model,
+        step: Step,
+        action: str,
+        user: Any,
+        note: str = "",
+        event: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> None:
+        """The end of every transition: the move (`fields` too), the record's history row, and
+        one audit entry naming the action and the states (never the note: it may name people).
+        What a domain tells whom follows, after the commit, in the domain's service."""
+        from tongyou.audit.models import AuditEntry
+        from tongyou.audit.services import record
+
+        previous = getattr(instance, self.state_field)
+        self.move(instance, step, **fields)
+        now = getattr(instance, self.state_field)
+        if self.history is not None:
+            self.history(instance, action, user, note.strip(), previous, **(event or {}))
+        record(
+            AuditEntry.Action.UPDATE,
+            user=user,
+            obj=instance,
+            details={"action": action, "from": str(previous), "to": str(now)},
+        )

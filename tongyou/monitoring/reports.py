@@ -77,9 +77,8 @@ def report_for(reporting_round, unit, task, user):
     return report
 
 
-def _log(report, user, action, comment=""):
+def _history(report, action, user, comment, previous):
     ReportEvent.objects.create(report=report, action=action, actor=user, comment=comment)
-    record(AuditEntry.Action.UPDATE, user=user, obj=report, details={"action": action})
 
 
 def last_actor(report):
@@ -93,6 +92,7 @@ REPORT_FLOW = Flow(
     state_field="state",
     permission="",
     changed_by=last_actor,
+    history=_history,
     steps={
         "submit": Step(EDITABLE, ProgressReport.State.SUBMITTED),
         "return": Step(
@@ -162,9 +162,8 @@ def submit(report, user):
     if not report.progress or not report.narrative:
         raise Refusal(_("Give the task's progress and describe what was done before submitting."))
     # The first submission counts for the on-time rate; a resubmission after a return does not move it.
-    REPORT_FLOW.move(report, step, submitted_at=report.submitted_at or timezone.now())
+    REPORT_FLOW.finish(report, step, "submit", user, submitted_at=report.submitted_at or timezone.now())
     report.indicator_values.update(state=IndicatorValue.State.SUBMITTED)
-    _log(report, user, "submit")
     notify(
         coordinators(),
         f"monitoring.report.{report.pk}.submit.{report.events.count()}",
@@ -199,10 +198,17 @@ def accept(report, user, comment=""):
 
 
 def _review(report, user, step, comment):
-    REPORT_FLOW.move(
-        report, step, review_comment=comment.strip(), reviewed_by=user, reviewed_at=timezone.now()
+    action = "accept" if step.target == ProgressReport.State.ACCEPTED else "return"
+    REPORT_FLOW.finish(
+        report,
+        step,
+        action,
+        user,
+        comment,
+        review_comment=comment.strip(),
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
     )
-    _log(report, user, "accept" if step.target == ProgressReport.State.ACCEPTED else "return", comment)
 
 
 def outstanding(reporting_round, unit):

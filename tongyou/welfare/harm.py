@@ -128,6 +128,14 @@ def last_actor(report):
 
 _CLOSED: dict[str, str | Promise] = {HarmReport.State.CLOSED: gettext_lazy("The report is closed.")}
 _OPEN = (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED, HarmReport.State.ACTING)
+
+
+def _history(report, action, user, note, previous):
+    HarmAction.objects.create(
+        report=report, actor=user, kind={"act": "action"}.get(action, action), note=note
+    )
+
+
 # Triage (or a more urgent triage, which keeps the state), action, closing: by the police,
 # civil-affairs and street staff the permission admits. Two handlers at once are not refused for
 # the change itself: the second's step is decided on the report as the first left it.
@@ -135,6 +143,7 @@ HARM_FLOW = Flow(
     state_field="state",
     permission="welfare.handle_harmreport",
     refuse_stale=False,
+    history=_history,
     steps={
         "triage": Step(_OPEN, None, not_from=_CLOSED),
         "act": Step(
@@ -169,13 +178,16 @@ def triage(report, user, urgency, handler, note=""):
             % {"who": last_actor(report) or _("Someone"), "urgency": report.get_urgency_display()}
         )
     report.urgency, report.handler = urgency, handler
-    if not raised:
-        report.state = HarmReport.State.ASSIGNED
-    report.due_at = timezone.now() + clock(urgency)
-    report.escalated = False
-    report.save()
     summary = f"{report.get_urgency_display()} · {report.get_handler_display()}"
-    _act(report, user, "raise" if raised else "triage", f"{summary} {note}".strip())
+    HARM_FLOW.finish(
+        report,
+        Step(_OPEN, None if raised else HarmReport.State.ASSIGNED),
+        "raise" if raised else "triage",
+        user,
+        note=f"{summary} {note}",
+        due_at=timezone.now() + clock(urgency),
+        escalated=False,
+    )
     if raised:
         transaction.on_commit(lambda: _tell_handlers(report))
     return report
@@ -184,15 +196,16 @@ def triage(report, user, urgency, handler, note=""):
 @transaction.atomic
 def act(report, user, note):
     # A close at the same moment: the record is locked, one of the two reads the other's.
-    HARM_FLOW.move(report, HARM_FLOW.start(report, "act", user, reason=note), escalated=False)
-    _act(report, user, "action", note)
+    HARM_FLOW.finish(
+        report, HARM_FLOW.start(report, "act", user, reason=note), "act", user, note, escalated=False
+    )
     return report
 
 
 @transaction.atomic
 def close(report, user, note):
-    HARM_FLOW.move(report, HARM_FLOW.start(report, "close", user, reason=note), closed_at=timezone.now())
-    _act(report, user, "close", note)
+    step = HARM_FLOW.start(report, "close", user, reason=note)
+    HARM_FLOW.finish(report, step, "close", user, note, closed_at=timezone.now())
     return report
 
 

@@ -53,11 +53,26 @@ def _last_actor(application):
     return latest_actor(application.events)
 
 
+def _event(application, action, user, note, previous, on):
+    from .models import ApplicationEvent
+
+    ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_status=previous,
+        to_status=application.status,
+        actor=user,
+        reason=note,
+        on=on,
+    )
+
+
 APPLICATION_FLOW = Flow(
     state_field="status",
     permission="welfare.act_allowanceapplication",
     steps=STEPS,
     changed_by=_last_actor,
+    history=_event,
     outsider=_("This application is outside your jurisdiction or role."),
     wrong_state=_("'%(action)s' is not possible while the application is '%(state)s'."),
 )

@@ -26,12 +26,12 @@ from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
-from tongyou.core.workflow import current, latest_actor, lock
+from tongyou.core.workflow import Step, current, latest_actor, lock
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
 from . import eligibility
-from .models import AllowanceApplication, ApplicationEvent, Evidence, EvidenceKind, PayeeChange, Status
+from .models import AllowanceApplication, Evidence, EvidenceKind, PayeeChange, Status
 from .steps import APPLICATION_FLOW, FILERS, STEPS  # noqa: F401 (STEPS: the views' labels)
 
 DEFAULT_TIME_LIMITS = {
@@ -129,22 +129,9 @@ def transition(application, action, user, reason="", on=None, seen=None):
         application.payment_start = first_of_next_month(on)
     elif target == Status.TERMINATED:
         application.payment_end = first_of_next_month(on)
-    application.status = target
-    application.save()
-    ApplicationEvent.objects.create(
-        application=application,
-        action=action,
-        from_status=previous,
-        to_status=target,
-        actor=user,
-        reason=reason.strip(),
-        on=on,
-    )
-    record(
-        AuditEntry.Action.UPDATE,
-        user=user,
-        obj=application,
-        details={"action": action, "from": previous, "to": target},
+    # The step's target, or public notice first (above).
+    APPLICATION_FLOW.finish(
+        application, Step(step.sources, target), action, user, note=reason, event={"on": on}
     )
     if target in WAITING_ON:
         transaction.on_commit(lambda: _tell_next(application, event_key=f"{previous}-{target}-{on}"))

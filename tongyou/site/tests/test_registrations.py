@@ -61,6 +61,29 @@ def test_the_kernel_imports_no_domain_app():
     assert offenders == {}
 
 
+# The domains each app builds on: the child data hub is the registry of children the others
+# count, visit and pay. Any other import between domains is a dependency to declare here first.
+DOMAIN_DEPENDENCIES = {
+    "datahub": set(),
+    "monitoring": set(),
+    "welfare": {"datahub"},
+    "alerts": set(),
+    "spaces": {"datahub"},
+}
+
+
+def test_domain_apps_depend_only_on_the_kernel_and_the_domains_they_declare():
+    domains = _tongyou_apps() - KERNEL - {"site"}
+    assert set(DOMAIN_DEPENDENCIES) == domains, "declare the new app's dependencies"
+    offenders = {}
+    for app, allowed in DOMAIN_DEPENDENCIES.items():
+        for path in _modules(app):
+            extra = (_imported_apps(path) & domains) - allowed - {app}
+            if extra:
+                offenders[str(path.relative_to(ROOT))] = sorted(extra)
+    assert offenders == {}
+
+
 def test_no_app_imports_the_shell_and_no_app_names_another_in_the_shell():
     for app in _tongyou_apps() - {"site"}:
         for path in _modules(app):
