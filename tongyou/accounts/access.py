@@ -82,7 +82,7 @@ def _values(user: User) -> dict:
     return {name: getattr(user, User._meta.get_field(name).attname) for name in TRACKED_FIELDS}  # type: ignore[union-attr]
 
 
-def remember(sender, instance: User, raw=False, **kwargs):
+def remember(sender, instance: User, raw=False, **kwargs) -> None:
     """pre_save: what the account was, so the post_save entry can say what changed."""
     if raw:
         return
@@ -94,7 +94,7 @@ def remember(sender, instance: User, raw=False, **kwargs):
     instance._audit_before = before  # type: ignore[attr-defined]
 
 
-def audit_change(sender, instance: User, created: bool, raw=False, **kwargs):
+def audit_change(sender, instance: User, created: bool, raw=False, **kwargs) -> None:
     """post_save: one chained entry per account change, naming what changed."""
     if raw:
         return
@@ -157,7 +157,7 @@ def password_reset_done(user: User) -> None:
         tell_security_admins(user, _("password set by an administrator"))
 
 
-def second_factor_removed(sender, instance, **kwargs):
+def second_factor_removed(sender, instance, **kwargs) -> None:
     from tongyou.audit.context import current_user
 
     record(

@@ -78,10 +78,10 @@ class UserAdmin(DjangoUserAdmin):
     def has_approve_permission(self, request):
         return _is(request, Role.SECURITY_ADMIN)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False  # accounts are deactivated, never deleted: the audit log names them
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if _is(request, Role.SECURITY_ADMIN) and obj.pk != request.user.pk and obj.role:
             # The security administrator saving a grant is their approval of it.
@@ -97,7 +97,7 @@ class UserAdmin(DjangoUserAdmin):
         description=gettext_lazy("Approve the selected accounts' role and jurisdiction"),
         permissions=["approve"],
     )
-    def approve_access(self, request, queryset):
+    def approve_access(self, request, queryset) -> None:
         approved = 0
         for user in queryset.exclude(pk=request.user.pk).exclude(role=""):
             if not user.access_approved:
@@ -124,8 +124,8 @@ class SecondFactorAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "confirmed", "last_used_at")
     search_fields = ["user__username"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False  # a device is enrolled by its owner, whose phone alone holds the key
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

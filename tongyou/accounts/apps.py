@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     name = "tongyou.accounts"
     verbose_name = _("Units and accounts")
 
-    def ready(self):
+    def ready(self) -> None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from . import access

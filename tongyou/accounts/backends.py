@@ -15,8 +15,8 @@ class PasswordBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj=None):
         return set()
 
-    def has_perm(self, user_obj, perm, obj=None):
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
         return False
 
-    def has_module_perms(self, user_obj, app_label):
+    def has_module_perms(self, user_obj, app_label) -> bool:
         return False

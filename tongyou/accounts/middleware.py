@@ -13,7 +13,7 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
 
 class RequireOTPMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

@@ -40,7 +40,7 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 

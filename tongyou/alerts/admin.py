@@ -20,7 +20,7 @@ class RecipientAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "channel", "is_active"]
     exclude = ["cell4", "cell5", "cell6"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         # The H3 cells follow the position: the index finds recipients by them.
         for resolution, cell in geo.cells_of(obj.latitude, obj.longitude).items():
             setattr(obj, f"cell{resolution}", cell)

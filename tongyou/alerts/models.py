@@ -66,7 +66,7 @@ class MissingChildCase(models.Model):
         verbose_name_plural = _("missing-child cases")
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.reference
 
     @property
@@ -109,7 +109,7 @@ class AlertMessage(models.Model):
         verbose_name = _("alert message")
         verbose_name_plural = _("alert messages")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.identifier
 
 
@@ -160,7 +160,7 @@ class Recipient(models.Model):
         verbose_name = _("registered recipient")
         verbose_name_plural = _("registered recipients")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -196,7 +196,7 @@ class TopicPublication(Outbox):
         verbose_name = _("topic publication")
         verbose_name_plural = _("topic publications")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.topic
 
 
@@ -212,7 +212,7 @@ class Delivery(Outbox):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.idempotency_key
 
 
@@ -246,7 +246,7 @@ class Sighting(models.Model):
         verbose_name = _("sighting")
         verbose_name_plural = _("sightings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Sighting #{self.pk}"
 
 
@@ -275,7 +275,7 @@ class Venue(models.Model):
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -307,7 +307,7 @@ class CodeAdam(models.Model):
         verbose_name = _("Code Adam")
         verbose_name_plural = _("Code Adams")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Code Adam #{self.pk}"
 
 
@@ -329,5 +329,5 @@ class Camera(models.Model):
         verbose_name = _("camera")
         verbose_name_plural = _("cameras")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name

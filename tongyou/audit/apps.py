@@ -6,5 +6,5 @@ class AuditConfig(AppConfig):
     name = "tongyou.audit"
     verbose_name = _("Audit")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the receivers)

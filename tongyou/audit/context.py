@@ -16,7 +16,7 @@ def current_request():
 
 
 class AuditUserMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

@@ -66,7 +66,7 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"#{self.pk} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}"
         )

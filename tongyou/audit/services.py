@@ -24,7 +24,7 @@ def _client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _lock_chain():
+def _lock_chain() -> None:
     # Two appends must not both chain onto the same previous entry. PostgreSQL:
     # an advisory lock for the transaction. SQLite: writers are serialised already.
     if connection.vendor == "postgresql":

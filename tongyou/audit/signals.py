@@ -13,18 +13,18 @@ from .services import record
 
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):
+def _logged_in(sender, request, user, **kwargs) -> None:
     record(AuditEntry.Action.LOGIN, request=request, user=user)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):
+def _logged_out(sender, request, user, **kwargs) -> None:
     if user is not None:
         record(AuditEntry.Action.LOGOUT, request=request, user=user)
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username", ""))[:150]
     record(AuditEntry.Action.LOGIN_FAILED, request=request, user=None, details={"username": username})
 
@@ -34,7 +34,7 @@ def _is_personal(sender):
 
 
 @receiver(pre_save)
-def _remember_changes(sender, instance, raw=False, **kwargs):
+def _remember_changes(sender, instance, raw=False, **kwargs) -> None:
     if raw or not _is_personal(sender) or instance.pk is None:
         return
     try:
@@ -49,7 +49,7 @@ def _remember_changes(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save)
-def _saved(sender, instance, created, raw=False, **kwargs):
+def _saved(sender, instance, created, raw=False, **kwargs) -> None:
     if raw or not _is_personal(sender):
         return
     if created:
@@ -63,7 +63,7 @@ def _saved(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(post_delete)
-def _deleted(sender, instance, **kwargs):
+def _deleted(sender, instance, **kwargs) -> None:
     if _is_personal(sender):
         record(AuditEntry.Action.DELETE, user=_current_user(), obj=instance)
 

@@ -40,7 +40,7 @@ class HolidayNoticeAdmin(admin.ModelAdmin):
     form = HolidayNoticeForm
     list_display = ["year", "source", "entered_by", "entered_at"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
         record(AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE, request=request, obj=obj)

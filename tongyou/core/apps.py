@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     name = "tongyou.core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the deployment checks)
         from .models import HolidayNotice
         from .workdays import notices_changed

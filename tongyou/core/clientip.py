@@ -51,7 +51,7 @@ class TrustedProxyMiddleware:
     """First in MIDDLEWARE: sets REMOTE_ADDR to the client's address, and drops forwarding headers
     that did not come from a trusted proxy (so a client cannot claim HTTPS or another address)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

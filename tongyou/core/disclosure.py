@@ -88,7 +88,7 @@ class Signature:
     n: int = 0
     id_sum: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Databases sum bigints as decimals (PostgreSQL), NumPy as floats: one type, one key.
         object.__setattr__(self, "n", int(self.n))
         object.__setattr__(self, "id_sum", int(self.id_sum or 0))

@@ -9,7 +9,7 @@ from django.utils import translation
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
-    def process_request(self, request):
+    def process_request(self, request) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
@@ -22,7 +22,7 @@ class PrivateResponseMiddleware:
     files there may carry children's personal data (Cache-Control: no-store). Public pages that
     carry a missing child's name and photo are marked by their views."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

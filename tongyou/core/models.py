@@ -28,7 +28,7 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notice_per_event")]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.key
 
 
@@ -56,7 +56,7 @@ class HolidayNotice(models.Model):
         verbose_name_plural = _("holiday notices")
         ordering = ["-year"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year} {self.source}"
 
 
@@ -75,5 +75,5 @@ class ServiceStatus(models.Model):
         verbose_name = _("service status")
         verbose_name_plural = _("service statuses")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name

@@ -19,7 +19,7 @@ from django.http import Http404
 from tongyou.audit.refusals import record_refusal
 
 
-def _region_lookup(model):
+def _region_lookup(model) -> str:
     field = getattr(model, "jurisdiction_field", None)
     if not field:
         raise ImproperlyConfigured(f"{model.__name__} has no jurisdiction_field: it cannot be scoped.")
@@ -34,7 +34,7 @@ def _subtree(path):
     return Region.objects.filter(path__startswith=path).values("pk")
 
 
-def perm_name(model, action):
+def perm_name(model, action) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 

@@ -140,7 +140,7 @@ class RefusedUpload(UploadedFile):
     """What arrives instead of a file that exceeded its limit while streaming: empty, with the
     size that was counted (more than the limit), so the form's size check refuses it."""
 
-    def __init__(self, name, content_type, received, limit):
+    def __init__(self, name, content_type, received, limit) -> None:
         super().__init__(io.BytesIO(b""), name, content_type, received)
         self.limit = limit
         self.exceeded = True
@@ -157,7 +157,7 @@ def upload_limit(max_bytes: int):
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
         match = getattr(self.request, "resolver_match", None)
         self.limit = getattr(getattr(match, "func", None), "upload_limit", None) or settings.UPLOAD_MAX_BYTES

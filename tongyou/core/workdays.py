@@ -47,11 +47,11 @@ def _notice(year):
     return cached[0]
 
 
-def notices_changed(**_kwargs):
+def notices_changed(**_kwargs) -> None:
     _notices.clear()
 
 
-def _package_covers(day):
+def _package_covers(day) -> bool:
     try:
         chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -59,7 +59,7 @@ def _package_covers(day):
     return True
 
 
-def is_provisional(day):
+def is_provisional(day) -> bool:
     """True when neither the package nor an entered notice covers the day's year."""
     return not _package_covers(day) and _notice(day.year) is None
 

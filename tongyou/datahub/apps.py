@@ -6,7 +6,7 @@ class DatahubConfig(AppConfig):
     name = "tongyou.datahub"
     verbose_name = _("Child data hub")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
         from .services.columns import COUNTED_MODELS, counts_changed

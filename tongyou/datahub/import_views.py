@@ -147,21 +147,21 @@ def import_commit(request, pk):
     return redirect("datahub:import_detail", pk=batch.pk)
 
 
-def _write_quietly(batch, user):
+def _write_quietly(batch, user) -> None:
     try:
         write(batch, user)
     except Refusal as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(message=str(exc))
 
 
-def _in_background(function, *args):
+def _in_background(function, *args) -> None:
     """Run a check or a commit in a thread when IMPORT_IN_BACKGROUND (the page shows its
     progress), or now (tests). Either way no failure escapes: the batch records it."""
     if not settings.IMPORT_IN_BACKGROUND:
         function(*args)
         return
 
-    def run():
+    def run() -> None:
         try:
             function(*args)
         except Exception:  # recorded on the batch by the pipeline; a thread has nobody to tell
@@ -172,7 +172,7 @@ def _in_background(function, *args):
     _start_thread(run)
 
 
-def _start_thread(target):
+def _start_thread(target) -> None:
     threading.Thread(target=target, daemon=True).start()
 
 

@@ -35,7 +35,7 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Household #{self.pk}"
 
 
@@ -100,10 +100,10 @@ class Child(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Child #{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.id_number_index = blind_index(self.id_number, ID_INDEX_PURPOSE) if self.id_number else ""
         self.name_index, self.name_pinyin_index = name_index(self.name), pinyin_index(self.name)
         super().save(*args, **kwargs)
@@ -133,7 +133,7 @@ class Guardian(models.Model):
         verbose_name = _("guardian")
         verbose_name_plural = _("guardians")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Guardian #{self.pk}"
 
 
@@ -149,7 +149,7 @@ class Source(models.Model):
         verbose_name_plural = _("data sources")
         ordering = ["code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -207,7 +207,7 @@ class ImportBatch(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.filename}"
 
 
@@ -223,7 +223,7 @@ class CountsVersion(models.Model):
         verbose_name = _("counts version")
         verbose_name_plural = _("counts version")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.value)
 
 
@@ -242,7 +242,7 @@ class StagedRows(models.Model):
         verbose_name = _("staged rows")
         verbose_name_plural = _("staged rows")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.batch} {self.sequence}"
 
 
@@ -282,7 +282,7 @@ class Enrolment(Fact):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Enrolment #{self.pk}"
 
 
@@ -293,7 +293,7 @@ class InsuranceEnrolment(Fact):
         verbose_name = _("medical insurance enrolment")
         verbose_name_plural = _("medical insurance enrolments")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Insurance #{self.pk}"
 
 
@@ -305,7 +305,7 @@ class Disability(Fact):
         verbose_name = _("disability")
         verbose_name_plural = _("disabilities")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Disability #{self.pk}"
 
 
@@ -316,7 +316,7 @@ class StatusPeriod(Fact):
         verbose_name = _("status period")
         verbose_name_plural = _("status periods")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Status #{self.pk}"
 
 
@@ -373,7 +373,7 @@ class LinkReview(models.Model):
         verbose_name_plural = _("records awaiting linkage review")
         ordering = ["status", "-match_probability"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Review #{self.pk}"
 
 
@@ -387,5 +387,5 @@ class Vaccination(Fact):
         verbose_name = _("vaccination")
         verbose_name_plural = _("vaccinations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Vaccination #{self.pk}"

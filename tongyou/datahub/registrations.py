@@ -15,7 +15,7 @@ from .services.imports.sources import load_sources
 from .services.synthetic import generate, generate_facts
 
 
-def synthetic_district(options):
+def synthetic_district(options) -> str:
     if Child.objects.exists() and not options.force:
         return f"children already loaded ({Child.objects.count()}); not generating more"
     as_of = datetime.date.fromisoformat(options.as_of) if options.as_of else None

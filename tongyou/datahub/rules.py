@@ -37,7 +37,7 @@ def of_the_source_unit(user, source=None):
 
 
 @rules.predicate
-def has_jurisdiction(user):
+def has_jurisdiction(user) -> bool:
     return scoping.jurisdiction_path(user) is not None
 
 

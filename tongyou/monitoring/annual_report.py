@@ -91,7 +91,7 @@ class ReportData:
     summary: dict
 
 
-def target_text(target):
+def target_text(target) -> str:
     if target is None:
         return "—"
     return f"{target.get_comparator_display()}{target.value.normalize():f}（{target.year or '—'}）"
@@ -246,12 +246,12 @@ def as_pdf(data, chart=None, font=None):
     pdf.set_title(data.title)
     pdf.add_page()
 
-    def heading(text, size):
+    def heading(text, size) -> None:
         pdf.set_font("cjk", size=size)
         pdf.multi_cell(0, size * 0.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
-    def paragraph(text):
+    def paragraph(text) -> None:
         pdf.set_font("cjk", size=10.5)
         pdf.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)

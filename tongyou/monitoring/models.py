@@ -29,7 +29,7 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-is_current", "-revision"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -44,7 +44,7 @@ class PlanArea(models.Model):
         verbose_name = _("plan area")
         verbose_name_plural = _("plan areas")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -74,7 +74,7 @@ class PlanTask(models.Model):
         verbose_name = _("plan task")
         verbose_name_plural = _("plan tasks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"({self.area.chinese_number}){self.number} {self.title}"
 
 
@@ -92,7 +92,7 @@ class PlanSubItem(models.Model):
         verbose_name = _("sub-item")
         verbose_name_plural = _("sub-items")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.task} {self.label}"
 
 
@@ -142,7 +142,7 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
     @property
@@ -170,7 +170,7 @@ class Target(models.Model):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator.code} {self.comparator} {self.value} ({self.year or '—'})"
 
     def is_met(self, value):
@@ -194,7 +194,7 @@ class ReportingRound(models.Model):
         verbose_name = _("reporting round")
         verbose_name_plural = _("reporting rounds")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.period
 
     @property
@@ -239,7 +239,7 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.round} {self.unit} {self.task}"
 
 
@@ -261,7 +261,7 @@ class ReportEvidence(models.Model):
         verbose_name = _("report evidence")
         verbose_name_plural = _("report evidence")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.caption
 
 
@@ -275,7 +275,7 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ["report", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.action} #{self.pk}"
 
 
@@ -324,7 +324,7 @@ class IndicatorValue(models.Model):
         ]
         indexes = [models.Index(fields=["period", "state"], name="indicator_value_period")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.region_id}"
 
 
@@ -344,5 +344,5 @@ class NewsItem(models.Model):
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -77,7 +77,7 @@ def report_for(reporting_round, unit, task, user):
     return report
 
 
-def _history(report, action, user, comment, previous):
+def _history(report, action, user, comment, previous) -> None:
     ReportEvent.objects.create(report=report, action=action, actor=user, comment=comment)
 
 
@@ -197,7 +197,7 @@ def accept(report, user, comment=""):
     return report
 
 
-def _review(report, user, step, comment):
+def _review(report, user, step, comment) -> None:
     action = "accept" if step.target == ProgressReport.State.ACCEPTED else "return"
     REPORT_FLOW.finish(
         report,

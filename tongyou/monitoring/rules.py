@@ -34,7 +34,7 @@ rules.add_perm("monitoring.compute_indicatorvalue", is_coordinator)
 
 
 @rules.predicate
-def in_publicity(user):
+def in_publicity(user) -> bool:
     return getattr(getattr(user, "unit", None), "code", None) in ("xcb", "rmt")
 
 

@@ -27,7 +27,7 @@ def split_sub_items(text):
     return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
 
 
-def set_sub_items(task):
+def set_sub_items(task) -> None:
     task.sub_items.all().delete()
     PlanSubItem.objects.bulk_create(
         PlanSubItem(task=task, position=n, label=label, text=body)

@@ -172,7 +172,10 @@ def round_open(request):
 
 
 @login_required
+@require_POST
 def report_open(request, round_pk, task_pk):
+    """Start the unit's report on a task (a draft), or go to the one already started: a POST, so
+    that opening a list or following a link never creates anything."""
     reporting_round = get_object_or_404(ReportingRound, pk=round_pk)
     task = get_object_or_404(PlanTask, pk=task_pk, area__plan=reporting_round.plan)
     try:

@@ -14,7 +14,7 @@ class EncryptedTextField(models.TextField):
 
     description = "Encrypted text"
 
-    def _context(self):
+    def _context(self) -> str:
         return f"{self.model._meta.label_lower}.{self.name}"
 
     def from_db_value(self, value, expression, connection):

@@ -105,7 +105,7 @@ def keyring():
     return parse_keyring(raw)
 
 
-def reset_keyring_cache():
+def reset_keyring_cache() -> None:
     keyring.cache_clear()
 
 

@@ -12,7 +12,7 @@ def encrypt_column(app_label: str, model_name: str, fields: tuple[str, ...], der
     (same key ring, same per-field context); `derive(obj)` may fill other columns from the
     plaintext first, naming them in its return value."""
 
-    def forwards(apps, schema_editor):
+    def forwards(apps, schema_editor) -> None:
         model = apps.get_model(app_label, model_name)
         label = f"{app_label}.{model_name.lower()}"
         batch, touched = [], set(fields)

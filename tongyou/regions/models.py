@@ -57,10 +57,10 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.path = (self.parent.path if self.parent else "/") + self.code + "/"
         super().save(*args, **kwargs)
 

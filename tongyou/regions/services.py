@@ -138,7 +138,7 @@ class RowError:
 
 
 class OfficialListError(ValueError):
-    def __init__(self, errors):
+    def __init__(self, errors) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} rows refused; nothing was changed.")
 

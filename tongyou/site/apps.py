@@ -12,5 +12,5 @@ class SiteConfig(AppConfig):
     label = "site"
     verbose_name = _("Site")
 
-    def ready(self):
+    def ready(self) -> None:
         autodiscover_modules("registrations")

@@ -38,7 +38,7 @@ class Group:
     radius_m: int
 
     @property
-    def ages(self):
+    def ages(self) -> str:
         return f"{self.youngest}–{self.oldest}"
 
 
@@ -161,9 +161,9 @@ class Area:
 class AreaRollup:
     """Grid counts summed to streets or communities (read the region paths and names once)."""
 
-    def __init__(self, grid_ids):
+    def __init__(self, grid_ids) -> None:
         self.paths = dict(Region.objects.filter(pk__in=grid_ids).values_list("pk", "path"))
-        self.names = {}
+        self.names: dict = {}
 
     def areas(self, counts, covered, level):
         """`counts` are numbers, or Signatures (then each Area carries its sets too)."""

@@ -48,7 +48,7 @@ class StraightLine:
 
     kind = "straight"
 
-    def __init__(self, detour=None):
+    def __init__(self, detour=None) -> None:
         self.detour = detour_factor() if detour is None else detour
 
     def reached(self, facilities, points, radius_m):
@@ -81,7 +81,7 @@ class StreetGraph:
 
     kind = "network"
 
-    def __init__(self, network):
+    def __init__(self, network) -> None:
         from .models import StreetNode, StreetSegment
 
         self.network = network

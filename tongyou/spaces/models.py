@@ -65,7 +65,7 @@ class Facility(models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -88,7 +88,7 @@ class Designation(models.Model):
         verbose_name = _("designation")
         verbose_name_plural = _("designations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.facility} {self.get_kind_display()}"
 
 
@@ -108,7 +108,7 @@ class FacilityPhoto(models.Model):
         verbose_name = _("facility photo")
         verbose_name_plural = _("facility photos")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.caption or f"{self.facility} #{self.pk}"
 
 
@@ -125,7 +125,7 @@ class ChecklistItem(models.Model):
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
@@ -142,7 +142,7 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.facility} {self.inspected_on}"
 
 
@@ -162,7 +162,7 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item} {'✓' if self.passed else '✗'}"
 
 
@@ -183,7 +183,7 @@ class Population(models.Model):
         verbose_name = _("population")
         verbose_name_plural = _("populations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.region} {self.year}"
 
 
@@ -200,7 +200,7 @@ class StreetNetwork(models.Model):
         verbose_name = _("street network")
         verbose_name_plural = _("street networks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -217,7 +217,7 @@ class StreetNode(models.Model):
         verbose_name = _("street node")
         verbose_name_plural = _("street nodes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.osm_id)
 
 
@@ -233,5 +233,5 @@ class StreetSegment(models.Model):
         verbose_name = _("street segment")
         verbose_name_plural = _("street segments")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.start_osm_id}–{self.end_osm_id}"

@@ -105,7 +105,7 @@ def _report_url(report):
     return reverse("welfare:report_detail", args=[report.pk])
 
 
-def _tell_handlers(report):
+def _tell_handlers(report) -> None:
     notify(
         staff_covering(report.region, HANDLERS),
         f"harm.{report.reference}.received",
@@ -130,7 +130,7 @@ _CLOSED: dict[str, str | Promise] = {HarmReport.State.CLOSED: gettext_lazy("The 
 _OPEN = (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED, HarmReport.State.ACTING)
 
 
-def _history(report, action, user, note, previous):
+def _history(report, action, user, note, previous) -> None:
     HarmAction.objects.create(
         report=report, actor=user, kind={"act": "action"}.get(action, action), note=note
     )
@@ -249,6 +249,6 @@ def escalate_overdue(now=None):
     return len(reports)
 
 
-def _act(report, user, kind, note):
+def _act(report, user, kind, note) -> None:
     HarmAction.objects.create(report=report, actor=user, kind=kind, note=note)
     record(AuditEntry.Action.UPDATE, user=user, obj=report, details={"step": kind})

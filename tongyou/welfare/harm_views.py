@@ -24,7 +24,10 @@ from .models import HarmReport, HarmSituation
 
 
 class ReportForm(forms.Form):
-    situation = forms.ChoiceField(label=_("What kind of harm"), choices=HarmSituation.choices)
+    # Nothing chosen for the reporter: a hurried report must not file the gravest kind by default.
+    situation = forms.ChoiceField(
+        label=_("What kind of harm"), choices=[("", _("— Choose what happened —")), *HarmSituation.choices]
+    )
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )

@@ -91,7 +91,7 @@ class AllowanceApplication(models.Model):
         verbose_name_plural = _("allowance applications")
         ordering = ["-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Application #{self.pk}"
 
 
@@ -112,7 +112,7 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = _("application events")
         ordering = ["application", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.action} #{self.pk}"
 
 
@@ -155,7 +155,7 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         ordering = ["application", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Evidence #{self.pk}"
 
 
@@ -177,7 +177,7 @@ class AllowanceStandard(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_category_display()} {self.monthly_amount} ({self.effective_from})"
 
 
@@ -220,7 +220,7 @@ class DisbursementRun(models.Model):
         verbose_name_plural = _("disbursement runs")
         ordering = ["-month"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
 
 
@@ -270,11 +270,11 @@ class Payment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.reference
 
     @property
-    def reference(self):
+    def reference(self) -> str:
         """The reference printed in the bank file and quoted back in the bank's return file."""
         return f"TY{self.run.month:%Y%m}{self.pk:07d}"
 
@@ -296,7 +296,7 @@ class SpotCheck(models.Model):
         verbose_name_plural = _("spot checks")
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Spot check #{self.pk}"
 
 
@@ -333,7 +333,7 @@ class SpotCheckItem(models.Model):
         ordering = ["spot_check", "street", "id"]
         constraints = [models.UniqueConstraint(fields=["spot_check", "payment"], name="one_item_per_payment")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Spot-check item #{self.pk}"
 
 
@@ -411,7 +411,7 @@ class HarmReport(models.Model):
         verbose_name_plural = _("harm reports")
         ordering = ["-escalated", "due_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.reference
 
 
@@ -429,7 +429,7 @@ class HarmAction(models.Model):
         verbose_name = _("action on a harm report")
         verbose_name_plural = _("actions on harm reports")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
 
 
@@ -467,7 +467,7 @@ class Visit(models.Model):
         verbose_name_plural = _("visits")
         ordering = ["-visited_on", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Visit #{self.pk}"
 
 
@@ -517,5 +517,5 @@ class PayeeChange(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Payee change #{self.pk}"

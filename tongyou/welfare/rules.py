@@ -43,7 +43,7 @@ REPORTING_DUTY_UNITS = frozenset(
 
 
 @rules.predicate
-def has_reporting_duty(user):
+def has_reporting_duty(user) -> bool:
     unit = getattr(user, "unit", None)
     return unit is not None and unit.code in REPORTING_DUTY_UNITS
 

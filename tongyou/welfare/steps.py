@@ -53,7 +53,7 @@ def _last_actor(application):
     return latest_actor(application.events)
 
 
-def _event(application, action, user, note, previous, on):
+def _event(application, action, user, note, previous, on) -> None:
     from .models import ApplicationEvent
 
     ApplicationEvent.objects.create(

@@ -192,7 +192,7 @@ def _application_url(application):
     return reverse("welfare:application_detail", args=[application.pk])
 
 
-def _tell_next(application, event_key):
+def _tell_next(application, event_key) -> None:
     """Tell whoever takes the next step that the application waits for them."""
     roles = WAITING_ON[application.status]
     notify(

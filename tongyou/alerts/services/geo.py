@@ -58,18 +58,18 @@ def cells_of(lat, lng):
     return {resolution: h3.latlng_to_cell(lat, lng, resolution) for resolution in subscription_resolutions()}
 
 
-def topic(cell, drill=False):
+def topic(cell, drill=False) -> str:
     """A cell's topic; drills go to topics of their own, which only drill participants follow."""
     return f"{settings.MQTT_DRILL_TOPIC_PREFIX if drill else settings.MQTT_TOPIC_PREFIX}/{cell}"
 
 
-def case_topic(cell, reference, drill=False):
+def case_topic(cell, reference, drill=False) -> str:
     """Where one case's messages for one cell go, retained while the case is active: one topic per
     case, so a cell can hold several active alerts and a phone that subscribes late hears each."""
     return f"{topic(cell, drill)}/{reference}"
 
 
-def subscription(cell, drill=False):
+def subscription(cell, drill=False) -> str:
     """What an app subscribes to for one of its cells: every case's topic under it."""
     return f"{topic(cell, drill)}/#"
 
@@ -78,7 +78,7 @@ class RecipientIndex:
     """Recipients' positions by H3 cell at each topic resolution, as sorted NumPy arrays: the cells
     of a circle find their candidates by binary search, and only the candidates are measured."""
 
-    def __init__(self, ids, lats, lngs, cells_by_resolution=None):
+    def __init__(self, ids, lats, lngs, cells_by_resolution=None) -> None:
         self.ids = np.asarray(ids)
         self.lats = np.asarray(lats, dtype=np.float64)
         self.lngs = np.asarray(lngs, dtype=np.float64)

@@ -276,7 +276,7 @@ def _issue(case, msg_type, now):
     return message
 
 
-def _send_now(message_pk):
+def _send_now(message_pk) -> None:
     """Try the topics at once after commit; the worker retries whatever this cannot send."""
     publish_topics(TopicPublication.objects.filter(message_id=message_pk, state="pending"))
 

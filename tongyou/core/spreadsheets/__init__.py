@@ -131,7 +131,7 @@ class Workbook:
     sheet's rows must be read (or skipped) before the next sheet is reached. Use as a context
     manager so the reader process ends whatever happens."""
 
-    def __init__(self, filename: str, content: bytes):
+    def __init__(self, filename: str, content: bytes) -> None:
         self.filename, self.content = filename, content
         self.encoding = ""
         self.warnings: list[str] = []
@@ -142,10 +142,10 @@ class Workbook:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         process, self._process = self._process, None
         if self._timer:
             self._timer.cancel()
@@ -186,7 +186,7 @@ class Workbook:
         stdin = self._process.stdin
         assert stdin is not None  # noqa: S101 (opened with PIPE above)
 
-        def feed():
+        def feed() -> None:
             try:
                 stdin.write(content)
             except (BrokenPipeError, OSError, ValueError):
@@ -197,7 +197,7 @@ class Workbook:
 
         threading.Thread(target=feed, daemon=True).start()
 
-    def _timed_out(self):
+    def _timed_out(self) -> None:
         self.timed_out = True
         process = self._process
         if process is not None and process.poll() is None:

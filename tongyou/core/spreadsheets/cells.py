@@ -68,7 +68,7 @@ def normalise_text(value):
     return folded, folded != text and any(ord(c) > 0xFF00 for c in text)
 
 
-def is_blank(value):
+def is_blank(value) -> bool:
     if value is None:
         return True
     if not isinstance(value, str):

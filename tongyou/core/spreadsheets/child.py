@@ -29,16 +29,16 @@ ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
 class UnreadableFile(Exception):
     """Why the sandbox cannot read a file, as a code the parent turns into a FileError."""
 
-    def __init__(self, code, **params):
+    def __init__(self, code, **params) -> None:
         super().__init__(code)
         self.code, self.params = code, params
 
 
 class Emitter:
-    def __init__(self, stream):
+    def __init__(self, stream) -> None:
         self.stream = stream
 
-    def __call__(self, *event):
+    def __call__(self, *event) -> None:
         pickle.dump(event, self.stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -52,7 +52,7 @@ def column_number(letters):
 # ---------------------------------------------------------------- sniffing
 
 
-def sniff(content, filename):
+def sniff(content, filename) -> str:
     """What the bytes are, whatever the name says."""
     head = content[:8]
     if not content.strip():
@@ -172,7 +172,7 @@ def read_workbook(content, kind, limits, emit):
         emit_rows(enumerate((lead + row for row in rows) if lead else rows, start=1), emit)
 
 
-def emit_rows(numbered, emit):
+def emit_rows(numbered, emit) -> None:
     chunk = []
     for number, row in numbered:
         if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in row):
@@ -319,7 +319,7 @@ def read_html(text, limits, emit):
     emit_rows(numbered(), emit)
 
 
-def read(content, filename, limits, emit):
+def read(content, filename, limits, emit) -> None:
     kind = sniff(content, filename)
     if kind == "text":
         read_text(content, limits, emit)

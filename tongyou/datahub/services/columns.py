@@ -29,7 +29,7 @@ NO_END = datetime.date.max.toordinal() + 1
 REGION_DEPTH = {"street": 1, "community": 2}  # position of the code in a region path
 
 
-def counts_changed(*args, **kwargs):
+def counts_changed(*args, **kwargs) -> None:
     """Children or their facts changed: statistics read them again (a signal receiver too).
     A plain UPDATE: every save of a child pays it, and the ORM's would cost 20 times more."""
     connection = connections[router.db_for_write(CountsVersion)]
@@ -67,7 +67,7 @@ def _coded(values):
 class ChildColumns:
     """Every child's region, birth date, sex and ethnicity, and the facts statistics filter on."""
 
-    def __init__(self, version):
+    def __init__(self, version) -> None:
         self.version = version
         rows = list(
             Child.objects.order_by("pk").values_list(
@@ -151,13 +151,13 @@ def fresh_columns():
     return None
 
 
-def _start_reading():
+def _start_reading() -> None:
     if _lock.locked():
         return  # already being read
     threading.Thread(target=_read_in_background, name="tongyou-statistics-columns", daemon=True).start()
 
 
-def _read_in_background():
+def _read_in_background() -> None:
     try:
         child_columns()
     except Exception:
@@ -169,7 +169,7 @@ def _read_in_background():
 class RegionCodes:
     """Street and community codes by region id, as arrays indexed by the id."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         regions = list(Region.objects.values_list("pk", "path"))
         self.size = max((pk for pk, _path in regions), default=0) + 1
         self.paths = dict(regions)

@@ -26,7 +26,7 @@ def incoming(review):
     return data
 
 
-def _decide(review, user, status, **changes):
+def _decide(review, user, status, **changes) -> None:
     review.status = status
     review.decided_by = user
     review.decided_at = timezone.now()

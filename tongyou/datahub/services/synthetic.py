@@ -134,8 +134,8 @@ def _residence_cells():
 class _IdIssuer:
     """Hands out unique, valid ID numbers: odd sequences for boys, even for girls."""
 
-    def __init__(self):
-        self.next = defaultdict(int)
+    def __init__(self) -> None:
+        self.next: defaultdict[tuple, int] = defaultdict(int)
 
     def issue(self, region_code, birth_date, sex):
         if not ric.is_valid(make_id_number(region_code, birth_date, 1)):
@@ -164,7 +164,7 @@ def generate(children=75_000, seed=2023, as_of=None, stdout=None):
     summary = DemoSummary(0, 0, 0)
     pending: list = []  # (household, [(child, [guardians])])
 
-    def flush():
+    def flush() -> None:
         households = Household.objects.bulk_create([h for h, _ in pending], batch_size=BATCH)
         for household, (_, members) in zip(households, pending, strict=True):
             for child, _guardians in members:

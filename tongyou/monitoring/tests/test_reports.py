@@ -56,7 +56,10 @@ def test_a_report_goes_from_the_unit_to_the_coordinator_and_back_until_accepted(
     education = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
     coordinator = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
     task = education_task()
-    response = education.get(f"/monitoring/reports/{reporting_round.pk}/tasks/{task.pk}/")
+    start = f"/monitoring/reports/{reporting_round.pk}/tasks/{task.pk}/"
+    assert education.get(start).status_code == 405  # opening a link never creates a report
+    assert not ProgressReport.objects.exists()
+    response = education.post(start)
     report = ProgressReport.objects.get()
     assert response.url == f"/monitoring/reports/{report.pk}/"
     education.post(
@@ -105,14 +108,14 @@ def _indicator(code):
 
 def test_a_unit_cannot_open_another_units_report_or_a_task_it_does_not_join(reporting_round, client_for):
     education = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
-    education.get(f"/monitoring/reports/{reporting_round.pk}/tasks/{education_task().pk}/")
+    education.post(f"/monitoring/reports/{reporting_round.pk}/tasks/{education_task().pk}/")
     report = ProgressReport.objects.get()
     health = client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="wjw"))
     assert health.get(f"/monitoring/reports/{report.pk}/").status_code == 404
     foreign_task = PlanTask.objects.get(
         area__number=5, number=3, area__plan__is_current=True
     )  # online environment
-    page = health.get(f"/monitoring/reports/{reporting_round.pk}/tasks/{foreign_task.pk}/", follow=True)
+    page = health.post(f"/monitoring/reports/{reporting_round.pk}/tasks/{foreign_task.pk}/", follow=True)
     assert "既不牵头也不参与该任务" in page.content.decode()
 
 

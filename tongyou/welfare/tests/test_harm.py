@@ -146,3 +146,22 @@ def test_a_public_report_with_the_childs_id_number_is_linked_and_says_nothing_ba
     page = public_report(Client(), child_id_number=child.id_number).content.decode()
     assert HarmReport.objects.get().child == child
     assert child.name not in page
+
+
+def test_the_public_form_chooses_no_kind_of_harm_for_a_hurried_reporter(client):
+    page = client.get("/report/").content.decode()
+    situations = page.split('name="situation"')[1].split("</select>")[0]
+    assert situations.count("selected") == 1 and 'value="" selected>— 请选择发生了什么 —' in situations
+    response = public_report(client, situation="")
+    assert response.status_code == 200 and not HarmReport.objects.exists()
+    assert "这个字段是必填项" in response.content.decode()
+
+
+def test_model_choices_offer_their_empty_choice_in_chinese():
+    from django.utils import translation
+
+    from tongyou.welfare.models import Visit
+
+    with translation.override("zh-hans"):
+        empty = str(Visit._meta.get_field("risk").formfield().choices[0][1])
+    assert empty != "- Select an option -" and "请选择" in empty

@@ -6,7 +6,7 @@ from tongyou.audit.anchors import anchor
 class Command(BaseCommand):
     help = "Sign the audit chain's head and append it to the anchor file (the worker does so daily)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         body = anchor()
         if body is None:
             self.stdout.write("The audit log is empty: nothing to anchor.")

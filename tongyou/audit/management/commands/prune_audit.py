@@ -9,7 +9,7 @@ from tongyou.audit.services import RetentionError, prune_before
 class Command(BaseCommand):
     help = "Remove audit entries older than a date. Refuses dates inside the retention period (180 days)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--before", required=True, help="YYYY-MM-DD: entries before this day are removed")
 
     def handle(self, *args, **options):

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "with the same rules as the web page. Problems are listed by row and column."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file")
         parser.add_argument(
             "--source", required=True, help="education, insurance, disability, civil_affairs, household"
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write("Checked only; add --commit to import.")
             return
 
-        def bar(done, total):
+        def bar(done, total) -> None:
             width = 40
             filled = int(width * done / max(total, 1))
             sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")

@@ -48,7 +48,7 @@ def _preparer(field, connection):
     return lambda value: value if value is None or type(value) is plain else prepare(value)
 
 
-def insert_values(model, rows):
+def insert_values(model, rows) -> None:
     """The same INSERT from plain dicts keyed by attribute name (`child_id`, `valid_from`…), all
     with the same keys, skipping model instances altogether; absent fields take their defaults,
     auto_now fields now."""

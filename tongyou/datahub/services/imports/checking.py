@@ -52,7 +52,7 @@ class RegionLookup:
     """Communities and grids of the district by code, and communities by unique name (also
     inside an address: 玉泉区兴隆巷社区12号楼)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         regions = list(Region.objects.filter(level__gte=Region.Level.COMMUNITY))
         self.by_code = {r.code: r for r in regions}
         names: dict = {}
@@ -82,12 +82,12 @@ class FileState:
     """What the check remembers across the rows and sheets of one file. A million rows are
     remembered as plain ints and strings (a row's place packed as sheet << 21 | row)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.regions = RegionLookup()
-        self.seen = {}  # ID number and fact identity → place
-        self.people = {}  # ID number → hash of (name, sex, birth date) << 32 | place (< 2**32)
-        self.parsed = {}
-        self.sheets = []
+        self.seen: dict = {}  # ID number and fact identity → place
+        self.people: dict[str, int] = {}  # ID number → hash of (name, sex, birth date) << 32 | place
+        self.parsed: dict = {}
+        self.sheets: list = []
 
     def place(self, sheet, row):
         if sheet not in self.sheets:
@@ -104,7 +104,7 @@ class RowChecker:
     `positions` maps column keys to their index in the row (from the header found);
     `check()` returns (parsed values or None, problems) for one row."""
 
-    def __init__(self, spec, positions, user, today=None, sheet="", state=None):
+    def __init__(self, spec, positions, user, today=None, sheet="", state=None) -> None:
         self.spec = spec
         self.sheet = sheet
         self.today = today or timezone.localdate()

@@ -49,7 +49,7 @@ INTERRUPTED_AFTER = datetime.timedelta(minutes=30)
 INSTRUCTION_SHEETS = {"说明", "填写说明", "Instructions"}
 
 
-def progress_key(batch_id):
+def progress_key(batch_id) -> str:
     return f"tongyou:import-progress:{batch_id}"
 
 
@@ -86,12 +86,12 @@ def _duplicate_message(previous):
 class _Report:
     """The problems found, with the rows they are on as uploaded (the first PROBLEMS_KEPT)."""
 
-    def __init__(self):
-        self.headers = []
-        self.rows = {}
+    def __init__(self) -> None:
+        self.headers: list = []
+        self.rows: dict = {}
         self.kept = 0
 
-    def add(self, values, problems):
+    def add(self, values, problems) -> None:
         for p in problems:
             if self.kept >= PROBLEMS_KEPT:
                 return
@@ -263,12 +263,12 @@ def _check(batch, spec, content, stager, today):
 
 
 class _Counts:
-    def __init__(self):
+    def __init__(self) -> None:
         self.total = self.valid = self.errors = self.warnings = self.confirms = 0
         self.matched = self.with_id = 0
 
 
-def _check_rows(batch, spec, checker, rows, report, counts, stager, estimated):
+def _check_rows(batch, spec, checker, rows, report, counts, stager, estimated) -> None:
     block = []
     for row_number, values in rows:
         parsed, problems = checker.check(row_number, values)
@@ -280,7 +280,7 @@ def _check_rows(batch, spec, checker, rows, report, counts, stager, estimated):
     _finish_block(batch, spec, checker, block, report, counts, stager)
 
 
-def _finish_block(batch, spec, checker, block, report, counts, stager):
+def _finish_block(batch, spec, checker, block, report, counts, stager) -> None:
     """Rows checked one by one, then against the index a block at a time: an ID number already
     held for a child of another name is not attached silently."""
     indexes = {}
@@ -325,7 +325,7 @@ def _finish_block(batch, spec, checker, block, report, counts, stager):
                 stager.add(state.place(checker.sheet, row), parsed)
 
 
-def _report_check_progress(batch, done, estimated):
+def _report_check_progress(batch, done, estimated) -> None:
     with health.degraded(health.CACHE):
         cache.set(progress_key(batch.pk), (done, max(done, estimated)), 3600)
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
@@ -481,7 +481,7 @@ def write(batch, user, on_progress=None):
     return batch
 
 
-def _release(batch):
+def _release(batch) -> None:
     """Back to previewed after a refused commit (this process holds the claim)."""
     ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
         status=ImportBatch.Status.PREVIEWED
@@ -570,7 +570,7 @@ def _by_blind_index(indexes, column):
         return dict(cursor.fetchall())
 
 
-def _correct_identities(chunk, index_of, known):
+def _correct_identities(chunk, index_of, known) -> None:
     """Household registration is the authority on a person's identity and registration."""
     rows = {index_of[p["id_number"]]: p for _n, p in chunk if index_of[p["id_number"]] in known}
     children = list(Child.objects.filter(id_number_index__in=rows))
@@ -603,7 +603,7 @@ def _child_values(p, id_index=""):
     }
 
 
-def _report_progress(batch, done, total, on_progress):
+def _report_progress(batch, done, total, on_progress) -> None:
     with health.degraded(health.CACHE):
         cache.set(progress_key(batch.pk), done, 3600)
     if on_progress:

@@ -69,16 +69,17 @@ def decode(spec, text, regions):
 class Stager:
     """Collects checked rows and stores them a chunk at a time."""
 
-    def __init__(self, batch, spec, size):
+    def __init__(self, batch, spec, size) -> None:
         self.batch, self.spec, self.size = batch, spec, size
-        self.pending, self.sequence = [], 0
+        self.pending: list = []
+        self.sequence = 0
 
-    def add(self, row_number, parsed):
+    def add(self, row_number, parsed) -> None:
         self.pending.append((row_number, parsed))
         if len(self.pending) >= self.size:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         if self.pending:
             StagedRows.objects.create(
                 batch=self.batch, sequence=self.sequence, rows=encode(self.spec, self.pending)
@@ -86,7 +87,7 @@ class Stager:
             self.sequence += 1
             self.pending = []
 
-    def discard(self):
+    def discard(self) -> None:
         self.pending = []
         if self.batch.pk:
             StagedRows.objects.filter(batch=self.batch).delete()

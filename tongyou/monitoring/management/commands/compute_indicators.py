@@ -7,7 +7,7 @@ from tongyou.monitoring.values import compute
 class Command(BaseCommand):
     help = "Compute the registry-based indicators for a period (default: this year); run nightly from cron."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--period", default=None, help="2026 or 2026Q3 (default: the current year)")
 
     def handle(self, *args, **options):

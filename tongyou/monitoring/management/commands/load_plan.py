@@ -7,7 +7,7 @@ from tongyou.monitoring.services import DATA_FILE, load_indicators, load_plan
 class Command(BaseCommand):
     help = "Load the work plan's areas, tasks and measures with their units, and the indicator catalog."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--file", default=str(DATA_FILE))
 
     def handle(self, *args, **options):

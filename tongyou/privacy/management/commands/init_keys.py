@@ -11,7 +11,7 @@ from tongyou.privacy.keys import new_keyring_document
 class Command(BaseCommand):
     help = "Create a key file (field-encryption key and blind-index key) if none exists."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--file", default=settings.TONGYOU_KEY_FILE)
         parser.add_argument("--algorithm", choices=["aes-256-gcm", "sm4-gcm"], default="aes-256-gcm")
         parser.add_argument("--if-missing", action="store_true", help="do nothing if the file exists")

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "ring and make it active first; remove the old key only after this has run."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         self.stdout.write(f"Active key: {keyring().active_id} ({keyring().active.algorithm})")
         report = rotate_all(stdout=self.stdout)
         note_keyring(reason=f"re-encrypted {sum(report.values())} values under {keyring().active_id}")

@@ -9,7 +9,7 @@ class Command(BaseCommand):
         "With --official-list, apply the official community and village names from a CSV (code,name)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--file", default=str(DATA_FILE), help="region data file (JSON)")
         parser.add_argument("--official-list", help="CSV with columns code,name (12-digit codes)")
 

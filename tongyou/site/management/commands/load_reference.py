@@ -6,6 +6,6 @@ from tongyou.core.registry import registry
 class Command(BaseCommand):
     help = "Load or update the reference data a real install needs (regions, units, plan, indicators…)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         for loader in registry.ordered(registry.reference):
             self.stdout.write(f"{loader.description or loader.key}: {loader.run()}")

@@ -44,7 +44,7 @@ def run_job(job: Job) -> int:
 class Command(BaseCommand):
     help = "Run the apps' background jobs every few seconds (or each once, with --once)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
         parser.add_argument("--once", action="store_true", help="one round of every job, then stop")
         parser.add_argument("--job", action="append", default=[], help="only this job (repeatable)")

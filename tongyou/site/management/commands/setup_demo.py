@@ -6,7 +6,7 @@ from tongyou.core.registry import DemoOptions, registry
 class Command(BaseCommand):
     help = "Load the reference data (regions, units, plan…), then every app's demo data (once)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--children", type=int, default=75_000, help="synthetic children (default 75000)")
         parser.add_argument("--seed", type=int, default=2023)
         parser.add_argument(
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="add children even if some exist")
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         for loader in registry.ordered(registry.reference):
             self.stdout.write(f"{loader.description or loader.key}: {loader.run()}")
         demo = DemoOptions(

@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "walking distance along them. --clear goes back to straight line × detour factor."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", nargs="?")
         parser.add_argument("--name", default="")
         parser.add_argument("--clear", action="store_true")
