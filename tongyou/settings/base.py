@@ -251,6 +251,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TONGYOU_LOG_LEVEL", "WARNING")},
+    # Django's own messages once, through the console handler above: its default configuration
+    # would also pass them on to the root logger and print each twice.
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

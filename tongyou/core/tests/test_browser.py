@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db.models import Exists
+from playwright.sync_api import expect
 
 from tongyou.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 from tongyou.alerts.demo import load_demo_venue_and_cameras
@@ -486,7 +487,8 @@ def test_police_publish_the_circle_grows_a_sighting_comes_in_and_found_ends_it(d
         page.fill("#id_last_seen_at", last_seen.strftime("%Y-%m-%dT%H:%M"))
         page.fill("#id_last_seen_place", "大召寺广场")
         page.click("#pick-map", position={"x": 200, "y": 150})  # the map fills the coordinates
-        page.wait_for_function("document.getElementById('id_region').value !== ''")  # and the community
+        # And the community (expect() polls from outside the page: the CSP forbids eval inside it).
+        expect(page.locator("#id_region")).not_to_have_value("", timeout=15_000)
         assert page.input_value("#id_latitude") and page.input_value("#id_region")
         page.fill("#id_latitude", f"{YUQUAN[0]}")
         page.fill("#id_longitude", f"{YUQUAN[1]}")

@@ -94,3 +94,12 @@ def test_every_message_has_a_checked_chinese_translation():
         elif set(placeholder.findall(ids[0])) != set(placeholder.findall(strings[0])):
             faults.append(f"placeholders differ: {ids[0]!r}")
     assert faults == []
+
+
+def test_every_page_has_the_icon_and_a_server_error_has_a_chinese_page(client):
+    from django.template.loader import get_template
+
+    assert 'rel="icon"' in client.get("/").content.decode()
+    assert finders.find("core/favicon.svg")
+    page = get_template("500.html").render({})  # rendered without a request, as Django does
+    assert "出错了" in page and "没有保存" in page

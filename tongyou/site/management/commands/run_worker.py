@@ -64,6 +64,11 @@ class Command(BaseCommand):
         # Load every URL and the modules behind them now, not on the first alert (CAP messages
         # carry links): the first alert after a start would otherwise wait a second or more.
         get_resolver().url_patterns  # noqa: B018
+        if not options["once"]:
+            self.stdout.write(
+                f"Worker running {len(jobs)} jobs every {options['interval']:g} s or on their own "
+                f"schedule ({', '.join(job.key for job in jobs)}); what they do is printed as it happens."
+            )
         last_run: dict[str, float] = {}
         while True:
             if not connection.in_atomic_block:  # (a test's transaction: nothing to refresh)
