@@ -41,21 +41,29 @@ class ApplicationForm(forms.Form):
     mother_situation = forms.ChoiceField(label=_("Mother's situation"), choices=SITUATIONS, required=False)
 
 
+NOT_KEPT = {"data-nokeep": "", "autocomplete": "off"}
+
+
 class DetailsForm(forms.Form):
     father_situation = forms.ChoiceField(label=_("Father's situation"), choices=SITUATIONS, required=False)
     mother_situation = forms.ChoiceField(label=_("Mother's situation"), choices=SITUATIONS, required=False)
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
-    account_holder = forms.CharField(label=_("Account holder"), max_length=50, required=False)
+    # Names and numbers are never remembered by the browser while typing (core/static/core/keep.js).
+    account_holder = forms.CharField(
+        label=_("Account holder"), max_length=50, required=False, widget=forms.TextInput(attrs=NOT_KEPT)
+    )
     account_holder_id_number = forms.CharField(
         label=_("Account holder's ID number"),
         max_length=20,
         required=False,
+        widget=forms.TextInput(attrs=NOT_KEPT),
         help_text=_("Leave empty to keep the number on file."),
     )
     account_number = forms.CharField(
         label=_("Account number"),
         max_length=25,
         required=False,
+        widget=forms.TextInput(attrs=NOT_KEPT),
         help_text=_("Leave empty to keep the number on file."),
     )
 

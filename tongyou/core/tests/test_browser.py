@@ -408,10 +408,15 @@ def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_upda
     page.select_option("#id_progress", "on_track")
     page.fill("#id_narrative", "新增公办幼儿园2所")
     page.click("#report-form button[name=save]")
+    # More text typed but not saved, then evidence attached (another form: the page reloads).
+    typed = "新增公办幼儿园2所，新增学位540个"
+    page.fill("#id_narrative", typed)
     page.fill("#id_caption", "新园开园照片")
     page.set_input_files("#id_file", files=[{"name": "开园.png", "mimeType": "image/png", "buffer": PNG}])
     page.click("#evidence-form button[type=submit]")
     assert "新园开园照片" in page.locator("#report-evidence").inner_text()
+    assert page.input_value("#id_narrative") == typed  # what was typed is back, and the page says so
+    assert "未保存" in page.locator("#report-form .kept").inner_text()
     page.select_option("#id_indicator", label="PS-05 学前三年毛入园率")
     page.fill("#id_numerator", "5000")
     page.fill("#id_denominator", "4500")
@@ -423,6 +428,7 @@ def test_a_unit_reports_the_coordinator_returns_then_accepts_and_the_column_upda
     assert "91.11" in page.locator("#report-values").inner_text()
     page.click("#submit-report")
     assert page.locator("#report-state").inner_text() == "已报送"
+    assert typed in page.locator("#narrative").inner_text()  # submitted with what was typed
     url = page.url
     page.close()
 
