@@ -91,9 +91,10 @@ class AlertMessage(models.Model):
     """One CAP message of a case: the Alert, each Update (a wider radius, new details), the Cancel."""
 
     class Type(models.TextChoices):
-        ALERT = "Alert", "Alert"
-        UPDATE = "Update", "Update"
-        CANCEL = "Cancel", "Cancel"
+        # The values are CAP 1.2's msgType; the labels are what staff read.
+        ALERT = "Alert", _("Alert (first message)")
+        UPDATE = "Update", _("Update")
+        CANCEL = "Cancel", _("Cancel (ended)")
 
     case = models.ForeignKey(MissingChildCase, on_delete=models.CASCADE, related_name="messages")
     version = models.PositiveSmallIntegerField(_("version"))

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from tongyou.core.scoping import require
 
+from . import presenting
 from .models import AuditEntry
 from .services import record, verify_chain
 
@@ -17,6 +18,14 @@ def log(request):
     if username := request.GET.get("user"):
         entries = entries.filter(actor_username=username)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": e,
+            "object": presenting.object_label(e.object_type),
+            "details": presenting.describe(e.details),
+        }
+        for e in page
+    ]
     verification = verify_chain() if request.GET.get("verify") else None
     # The audit administrator's own reading is audited too (等保 8.1.5 审计管理).
     record(
@@ -28,5 +37,5 @@ def log(request):
     return render(
         request,
         "audit/log.html",
-        {"page": page, "actions": AuditEntry.Action.choices, "verification": verification},
+        {"page": page, "rows": rows, "actions": AuditEntry.Action.choices, "verification": verification},
     )
