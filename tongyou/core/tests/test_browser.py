@@ -652,3 +652,29 @@ def test_code_adam_hands_the_officer_the_girl_described_and_the_officer_corrects
     cap = case.messages.get().cap_xml
     assert "小红，女孩，5岁" in cap and "男孩" not in cap and "白色运动鞋" in cap
     shot(officer, "code-adam-confirmed")
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/monitoring/plan/",
+    "/monitoring/column/",
+    "/alerts/",
+    "/regions/map/",
+    "/spaces/",
+    "/report/",
+    "/welfare/notice/",
+    "/accounts/login/",
+]
+
+
+def test_every_public_page_fits_a_phone(demo_site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    too_wide = {}
+    for path in PUBLIC_PAGES:
+        page.goto(f"{demo_site}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    shot(page, "phone-report")
+    assert too_wide == {}
+    page.close()
