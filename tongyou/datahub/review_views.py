@@ -78,24 +78,26 @@ def _place(region):
     return region.name if community == region else f"{community.name} {region.name}"
 
 
-def _act(request, pk, action):
+def _act(request, pk, action, done):
     review = get_scoped_or_404(_reviews(request.user), request.user, pk=pk)
-    return attempt(request, lambda: action(review, request.user), None, "datahub:review_detail", pk=review.pk)
+    return attempt(request, lambda: action(review, request.user), done, "datahub:review_detail", pk=review.pk)
 
 
 @login_required
 @require_POST
 def review_merge(request, pk):
-    return _act(request, pk, reviews.merge)
+    return _act(request, pk, reviews.merge, _("Merged: the records are one child now (undo is possible)."))
 
 
 @login_required
 @require_POST
 def review_keep_apart(request, pk):
-    return _act(request, pk, reviews.keep_apart)
+    return _act(request, pk, reviews.keep_apart, _("Kept apart: the incoming record is a child of its own."))
 
 
 @login_required
 @require_POST
 def review_undo(request, pk):
-    return _act(request, pk, reviews.undo)
+    return _act(
+        request, pk, reviews.undo, _("Undone: the decision is reversed; the record waits for review again.")
+    )

@@ -149,13 +149,21 @@ def report_detail(request, pk):
     )
 
 
+STEP_DONE = {
+    "triage": _("Triaged: the handlers are told and the response clock runs."),
+    "action": _("Recorded what was done."),
+    "close": _("The report is closed."),
+}
+
+
 @login_required
 @require_POST
 def report_step(request, pk):
     report = get_scoped_or_404(HarmReport.objects.all(), request.user, pk=pk)
-    step = request.POST.get("step")
+    step = request.POST.get("step", "")
     note = request.POST.get("note", "")
-    try:
+
+    def take_step():
         if step == "triage":
             urgency, handler = request.POST.get("urgency"), request.POST.get("handler")
             if urgency not in HarmReport.Urgency.values or handler not in HarmReport.Handler.values:
@@ -167,9 +175,8 @@ def report_step(request, pk):
             harm.close(report, request.user, note)
         else:
             raise Refusal(_("Unknown step."))
-    except Refusal as exc:
-        messages.error(request, str(exc))
-    return redirect("welfare:report_detail", pk=report.pk)
+
+    return attempt(request, take_step, STEP_DONE.get(step), "welfare:report_detail", pk=report.pk)
 
 
 @login_required

@@ -308,6 +308,11 @@ def spot_check_draw(request, pk):
     except Refusal as exc:
         messages.error(request, str(exc))
         return redirect("welfare:run_detail", pk=run.pk)
+    messages.success(
+        request,
+        _("Drawn: %(n)s payments to check; the streets see them in their spot-check list.")
+        % {"n": check.items.count()},
+    )
     return redirect("welfare:spot_check_detail", pk=check.pk)
 
 
@@ -366,6 +371,8 @@ def spot_check_item(request, pk):
             )
     except Refusal as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Recorded."))
     back = request.POST.get("back") or ""
     if back == "detail" and can(request.user, "welfare.pay_disbursementrun"):
         return redirect("welfare:spot_check_detail", pk=item.spot_check_id)

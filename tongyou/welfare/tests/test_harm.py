@@ -165,3 +165,19 @@ def test_model_choices_offer_their_empty_choice_in_chinese():
     with translation.override("zh-hans"):
         empty = str(Visit._meta.get_field("risk").formfield().choices[0][1])
     assert empty != "- Select an option -" and "请选择" in empty
+
+
+def test_each_step_on_a_report_says_what_happened(client, client_for):
+    public_report(client)
+    report = HarmReport.objects.get()
+    police = client_for(Role.POLICE)
+    page = police.post(
+        f"/welfare/harm/{report.pk}/step/",
+        {"step": "triage", "urgency": "urgent", "handler": "police"},
+        follow=True,
+    ).content.decode()
+    assert "已分级：已通知处置人员" in page
+    page = police.post(f"/welfare/harm/{report.pk}/step/", {"step": "close", "note": ""}, follow=True)
+    assert "请说明" in page.content.decode()  # why not, instead of a success
+    report.refresh_from_db()
+    assert report.state == HarmReport.State.ASSIGNED
