@@ -45,13 +45,18 @@ run: demo
 	@# Links in CAP messages, the feed and e-mails name the address really served (HOST=…).
 	@# With Mosquitto installed, the demo runs its own broker: MQTT for the worker and WebSockets
 	@# for the public alert app (/alerts/app/), on MQTT_PORT and MQTT_WS_PORT.
+	@# The demo runs as it would be deployed (DEBUG off: the project's own 404 and 500 pages, no
+	@# query log growing in the worker); runserver --insecure still serves the static files.
 	export TONGYOU_PUBLIC_URL=$${TONGYOU_PUBLIC_URL:-http://$(HOST)}; BIND=$$(echo $(HOST) | cut -d: -f1); \
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-0}; \
+	if [ "$$BIND" = "0.0.0.0" ]; then export DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-*}; \
+	else export DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-$$BIND,127.0.0.1,localhost}; fi; \
 	if command -v mosquitto >/dev/null 2>&1 && [ -z "$$TONGYOU_MQTT_URL" ]; then \
 	  printf 'listener $(MQTT_PORT) 127.0.0.1\nallow_anonymous true\nlistener $(MQTT_WS_PORT) %s\nprotocol websockets\n' "$$BIND" > var/mosquitto.conf; \
 	  mosquitto -c var/mosquitto.conf & BROKER=$$!; \
 	  export TONGYOU_MQTT_URL=mqtt://127.0.0.1:$(MQTT_PORT) TONGYOU_MQTT_WS_URL=ws://$$BIND:$(MQTT_WS_PORT)/; \
 	else BROKER=; echo "Mosquitto not found: alerts wait in the outbox (apt install mosquitto)"; fi; \
-	$(MANAGE) run_worker & WORKER=$$!; trap 'kill $$WORKER $$BROKER' EXIT INT TERM; $(MANAGE) runserver $(HOST)
+	$(MANAGE) run_worker & WORKER=$$!; trap 'kill $$WORKER $$BROKER' EXIT INT TERM; $(MANAGE) runserver --insecure $(HOST)
 
 test: install
 	$(VENV)/bin/ruff check .

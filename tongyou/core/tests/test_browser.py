@@ -678,3 +678,48 @@ def test_every_public_page_fits_a_phone(demo_site, browser):
     shot(page, "phone-report")
     assert too_wide == {}
     page.close()
+
+
+def test_a_walk_through_every_roles_menu_finds_no_error_no_foreign_request_no_english(demo_site, browser):
+    """Every page each demo role's menu leads to: no 4xx or 5xx, no console error (a CSP refusal
+    included), no request to another host, no English left in the Chinese interface."""
+    from urllib.parse import urlsplit
+
+    from tongyou.site.tests.test_walk import english_leftovers
+
+    host = urlsplit(demo_site).netloc
+    problems: dict[str, list] = {}
+    for username, *_ in DEMO_ACCOUNTS:
+        page = log_in(browser, demo_site, username)
+        errors: list = []
+        page.on(
+            "console", lambda message, errors=errors: message.type == "error" and errors.append(message.text)
+        )
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        page.on(
+            "request",
+            lambda request, errors=errors: (
+                urlsplit(request.url).scheme in ("http", "https", "ws", "wss")
+                and urlsplit(request.url).netloc != host
+                and errors.append(f"foreign request {request.url}")
+            ),
+        )
+        page.on(
+            "response",
+            lambda response, errors=errors: (
+                response.status >= 400 and errors.append(f"{response.status} {response.url}")
+            ),
+        )
+        links = [a.get_attribute("href") for a in page.locator(".mainnav a").all()]
+        for href in ["/", *links]:
+            if not href or href.startswith("/admin/"):
+                continue
+            page.goto(f"{demo_site}{href}")
+            page.wait_for_load_state("load")
+            leftovers = english_leftovers(page.content())
+            if leftovers:
+                errors.append(f"{href}: English {sorted(leftovers)}")
+        if errors:
+            problems[username] = errors
+        page.close()
+    assert problems == {}
