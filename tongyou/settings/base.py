@@ -253,7 +253,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TONGYOU_LOG_LEVEL", "WARNING")},
     # Django's own messages once, through the console handler above: its default configuration
     # would also pass them on to the root logger and print each twice.
-    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},  # one line a request
+    },
 }
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
