@@ -1,6 +1,11 @@
 """Demo venue with its staff account, and demo cameras, so Code Adam and footage requests can be
 tried. Names are real places in Yuquan; positions are approximate."""
 
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
 from tongyou.accounts.models import Unit, User
 from tongyou.regions.models import Region
 
@@ -34,3 +39,36 @@ def load_demo_venue_and_cameras(staff_username="venue"):
             },
         )
     return venue
+
+
+@transaction.atomic
+def load_demo_drill(options=None):
+    """A past drill, published and ended as found, so the case list, its messages and the public
+    pages' history show what an alert looks like. Marked 演练 everywhere (CAP status Exercise)."""
+    from .models import MissingChildCase
+    from .services import publishing
+
+    if MissingChildCase.objects.exists():
+        return "cases already present; nothing added"
+    police = User.objects.filter(username="police").first()
+    if police is None:
+        return "demo accounts missing; nothing added"
+    now = timezone.now()
+    case = publishing.record_case(
+        police,
+        now=now - datetime.timedelta(days=20, minutes=-30),
+        child_name="演练儿童（示意）",
+        sex=MissingChildCase.Sex.MALE,
+        age=6,
+        clothing="红色上衣，蓝色裤子（演练）",
+        last_seen_at=now - datetime.timedelta(days=20),
+        last_seen_place=DEMO_VENUE["name"],
+        latitude=DEMO_VENUE["latitude"],
+        longitude=DEMO_VENUE["longitude"],
+        region=Region.objects.get(code="150104001001"),
+        is_drill=True,
+    )
+    if case.state == MissingChildCase.State.AWAITING:  # where a second officer must confirm
+        return "a drill waiting for a second officer's confirmation"
+    publishing.end(case, police, MissingChildCase.State.FOUND, "演练结束：儿童已找到", now=now)
+    return "a past drill, published and ended as found"

@@ -4,7 +4,7 @@ from tongyou.core.registry import NavItem, registry
 from tongyou.core.scoping import can
 
 from . import worklists
-from .demo import load_demo_venue_and_cameras
+from .demo import load_demo_drill, load_demo_venue_and_cameras
 from .models import MissingChildCase
 from .services import delivery, publishing, venues
 
@@ -74,3 +74,4 @@ registry.demo_data(
     description="Demo venue for Code Adam",
 )
 registry.worklist("alerts", worklists.work)
+registry.demo_data("alerts.drill", load_demo_drill, order=102, description="A past drill, ended as found")

@@ -7,7 +7,7 @@ from . import (
     calculators,  # noqa: F401 (registers the indicators it computes)
     worklists,
 )
-from .demo import open_demo_round
+from .demo import load_demo_activity, open_demo_round
 from .reports import remind
 from .services import load_indicators, load_plan
 
@@ -63,3 +63,9 @@ registry.demo_data(
     description="Reporting round and computed indicators",
 )
 registry.worklist("monitoring", worklists.work)
+registry.demo_data(
+    "monitoring.activity",
+    load_demo_activity,
+    order=101,  # after the demo accounts and the round
+    description="Progress reports at every stage and a news item",
+)

@@ -20,6 +20,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require, scoped
 from tongyou.core.workdays import add_working_days
 from tongyou.datahub.codes import ChildStatus
@@ -163,7 +164,7 @@ def record_visit(child, user, visited_on, risk, notes=""):
     """Record a visit; a high guardianship risk files a staff harm report for the area at once."""
     require(user, "welfare.add_visit", child)
     if visited_on > timezone.localdate():
-        raise ValueError(_("A visit cannot be in the future."))
+        raise Refusal(_("A visit cannot be in the future."))
     visit = Visit.objects.create(child=child, visited_on=visited_on, visitor=user, risk=risk, notes=notes)
     if risk == Visit.Risk.HIGH:
         region = child.residence_region

@@ -7,7 +7,7 @@ from . import (
     indicators,  # noqa: F401 (registers the indicators it computes)
     worklists,
 )
-from .demo import load_demo_standards
+from .demo import load_demo_activity, load_demo_standards
 from .harm import escalate_overdue
 from .workflow import notify_overdue
 
@@ -99,3 +99,9 @@ registry.demo_data(
     description="Demo allowance standards",
 )
 registry.worklist("welfare", worklists.work)
+registry.demo_data(
+    "welfare.activity",
+    load_demo_activity,
+    order=100,  # after the demo accounts: they do the work
+    description="A year of welfare work (applications in every state, visits, harm reports)",
+)

@@ -134,7 +134,7 @@ def transition(application, action, user, reason="", on=None, seen=None):
         application, Step(step.sources, target), action, user, note=reason, event={"on": on}
     )
     if target in WAITING_ON:
-        transaction.on_commit(lambda: _tell_next(application, event_key=f"{previous}-{target}-{on}"))
+        transaction.on_commit(lambda: _tell_next(application, target, event_key=f"{previous}-{target}-{on}"))
     return application
 
 
@@ -192,14 +192,18 @@ def _application_url(application):
     return reverse("welfare:application_detail", args=[application.pk])
 
 
-def _tell_next(application, event_key) -> None:
-    """Tell whoever takes the next step that the application waits for them."""
-    roles = WAITING_ON[application.status]
+def _tell_next(application, status, event_key) -> None:
+    """Tell whoever takes the next step that the application waits for them. `status` is the one
+    the transition reached: the message goes out after the commit, when the application may have
+    moved on again within the same transaction."""
+    roles = WAITING_ON.get(status)
+    if not roles:
+        return
     notify(
         staff_covering(application.child.residence_region, roles),
         f"welfare.application.{application.pk}.{event_key}",
         _("Application #%(number)s waits for you: %(status)s.")
-        % {"number": application.pk, "status": application.get_status_display()},
+        % {"number": application.pk, "status": Status(status).label},
         _application_url(application),
     )
 
