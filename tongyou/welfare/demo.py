@@ -153,7 +153,6 @@ def load_demo_activity(options=None, today=None):
             )
         )
     Visit.objects.bulk_create(visits)
-    visits = len(visits)
     # Harm reports from the public: one waiting for triage, one being handled, one closed.
     region = children[0].residence_region.community if children else None
     reports = 0
@@ -167,4 +166,4 @@ def load_demo_activity(options=None, today=None):
             if index == 2:
                 harm.close(report, people["police"], "（示意）已联系民政落实临时监护")
             reports += 1
-    return f"{made} applications in every state, {visits} visits, {reports} harm reports (all synthetic)"
+    return f"{made} applications in every state, {len(visits)} visits, {reports} harm reports (all synthetic)"
