@@ -16,6 +16,9 @@ def reports_on_time(as_of, tree, reporting_round=None):
     """Units that submitted every report they owe by the round's deadline."""
     if reporting_round is None:
         return {}, {}
+    if as_of < reporting_round.deadline:
+        # Not yet due: nothing to count (shown as such), not a red 0 % a month before the deadline.
+        return {tree.district: 0}, {tree.district: 0}
     deadline = timezone.make_aware(datetime.datetime.combine(reporting_round.deadline, datetime.time.max))
     owed = owed_reports(reporting_round)
     submitted = set(

@@ -34,7 +34,10 @@ def _with_allowance(categories):
 
 @registry.indicator("allowance_coverage")
 def allowance_coverage(as_of, tree, reporting_round=None):
-    """Children identified as orphans or de-facto unsupported who receive the allowance."""
+    """Children identified as orphans or de-facto unsupported who receive the allowance. No data
+    (not 0 %) while the allowance register is not in use here: nothing has been recorded yet."""
+    if not AllowanceApplication.objects.exists():
+        return {}, {}
     statuses = [ChildStatus.ORPHAN, ChildStatus.DE_FACTO_UNSUPPORTED]
     identified = children_aged(as_of).filter(Exists(current(StatusPeriod, as_of, status__in=statuses)))
     return shares(tree, identified.filter(_with_allowance(allowance_categories())), identified)
@@ -43,6 +46,8 @@ def allowance_coverage(as_of, tree, reporting_round=None):
 @registry.indicator("orphan_agreements")
 def orphan_agreements(as_of, tree, reporting_round=None):
     """Orphans whose allowance is in force: the agreement step comes before payment starts."""
+    if not AllowanceApplication.objects.exists():
+        return {}, {}  # the register is not in use yet: no data, not 0 %
     orphans = children_aged(as_of).filter(Exists(current(StatusPeriod, as_of, status=ChildStatus.ORPHAN)))
     covered = orphans.filter(_with_allowance([Category.ORPHAN, Category.ORPHAN_INSTITUTION]))
     return shares(tree, covered, orphans)

@@ -103,3 +103,15 @@ def test_every_page_has_the_icon_and_a_server_error_has_a_chinese_page(client):
     assert finders.find("core/favicon.svg")
     page = get_template("500.html").render({})  # rendered without a request, as Django does
     assert "出错了" in page and "没有保存" in page
+
+
+def test_figures_are_written_as_people_read_them():
+    from decimal import Decimal
+
+    from tongyou.core.templatetags.figures import figure
+
+    assert figure(Decimal("1200.00")) == "1,200"  # not 1.2E+3, not 1200.00
+    assert figure(Decimal("18000")) == "18,000"
+    assert figure(Decimal("91.10")) == "91.1"
+    assert figure(Decimal("0.00")) == "0"  # a true zero is a figure, not "no data"
+    assert figure(None) == ""

@@ -352,3 +352,21 @@ def test_bus_hubs_meet_the_standard_by_their_latest_inspection(make_user):
     record_inspection(hubs[4], officer, everything, on=datetime.date(2026, 5, 1))
     values.compute("2026", today=DAY)
     assert value("GS-01", "150104000000") == (Decimal(3), Decimal(5), Decimal("60.00"))
+
+
+def test_no_data_not_yet_due_and_a_real_zero_are_three_different_things(small_district):
+    from tongyou.monitoring.demo import open_demo_round
+
+    open_demo_round()  # this year's round, due 31 December: on-time reporting is not yet due
+    period = str(timezone.localdate().year)
+
+    def cell(code):
+        return IndicatorValue.objects.filter(indicator__code=code, period=period, region__level=1).first()
+
+    allowance = Indicator.objects.get(calculator="allowance_coverage")
+    on_time = Indicator.objects.get(calculator="reports_on_time")
+    assert not AllowanceApplication.objects.exists()
+    assert cell(allowance.code) is None  # the register is not in use: no data, never a red 0 %
+    not_yet = cell(on_time.code)
+    assert not_yet is not None and not_yet.value is None  # computed, nothing to count yet
+    assert values.light(on_time, not_yet.value, int(period))[0] == "grey"

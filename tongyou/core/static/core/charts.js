@@ -10,7 +10,8 @@
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: {},
-      grid: { left: 40, right: 20, bottom: 80 },
+      // containLabel: the axis labels are inside the grid, however long (18,000 must not show as ",8,000").
+      grid: { left: 10, right: 20, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: data.categories, axisLabel: { rotate: 30 } },
       yAxis: { type: "value" },
       series: data.series.map(function (s) { return { name: s.name, type: "bar", stack: "total", data: s.data }; })

@@ -20,7 +20,7 @@
   draw("attainment-chart", {
     title: { text: "达成度 %", textStyle: { fontSize: 14 } },
     tooltip: {},
-    grid: { left: 60, right: 20, bottom: 60 },
+    grid: { left: 10, right: 20, bottom: 10, containLabel: true },
     xAxis: { type: "category", data: data.codes, axisLabel: { rotate: 45 } },
     yAxis: { type: "value", max: 100 },
     series: [{ type: "bar", data: data.attainment.map(function (v, i) {
@@ -31,6 +31,7 @@
   draw("trend-chart", {
     title: { text: data.map.name, textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
+    grid: { left: 10, right: 20, bottom: 10, containLabel: true },
     xAxis: { type: "category", data: data.trend.periods },
     yAxis: { type: "value", name: data.map.unit },
     series: [{ type: "line", data: data.trend.values }]
