@@ -112,6 +112,8 @@ def test_every_demo_role_logs_in_and_sees_its_own_menu(demo_site, browser):
         assert must <= menu, (username, menu)
         assert not (must_not & menu), (username, menu)
         assert "玉泉区儿童友好城市建设平台" in page.content()
+        # Home is what needs this role today: its worklist, or a plain word that nothing waits.
+        assert page.locator("#worklist, #worklist-empty").first.is_visible()
         shot(page, f"home-{username}")
         page.close()
 
