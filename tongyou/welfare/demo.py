@@ -134,6 +134,8 @@ def load_demo_activity(options=None, today=None):
             on = today - datetime.timedelta(days=days_ago)
             transition(application, action, people[who], reason=reason, on=on)
         made += 1
+    # Last month paid and spot-checked, this month's list in draft: the payments pages have work.
+    payments = _demo_payments(people["caseworker"], today)
     # The registers visited as a working district would have them: most children within their
     # interval (a visit some days ago), about one in eight overdue; one at a medium risk.
     rng = random.Random(2026)
@@ -166,4 +168,21 @@ def load_demo_activity(options=None, today=None):
             if index == 2:
                 harm.close(report, people["police"], "（示意）已联系民政落实临时监护")
             reports += 1
-    return f"{made} applications in every state, {len(visits)} visits, {reports} harm reports (all synthetic)"
+    return (
+        f"{made} applications in every state, {payments}, {len(visits)} visits, "
+        f"{reports} harm reports (all synthetic)"
+    )
+
+
+def _demo_payments(caseworker, today):
+    from . import disbursement, spotchecks
+
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    run = disbursement.build_run(last_month, caseworker)
+    if not run.payments.exists():
+        return "no payments due"
+    disbursement.approve_run(run, caseworker)
+    run = disbursement.mark_paid(run, caseworker)  # (a fresh copy: the locked one)
+    spotchecks.draw(run, caseworker, rate=Decimal("1"), seed=2026)
+    disbursement.build_run(today.replace(day=1), caseworker)
+    return "last month paid and spot-checked, this month in draft"

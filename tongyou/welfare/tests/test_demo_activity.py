@@ -4,14 +4,22 @@ import pytest
 
 from tongyou.accounts.demo import create_demo_accounts
 from tongyou.tests.factories import ChildFactory
-from tongyou.welfare.demo import DEMO_COMMUNITY, STORYLINES, load_demo_activity
-from tongyou.welfare.models import AllowanceApplication, ApplicationEvent, HarmReport, Status
+from tongyou.welfare.demo import DEMO_COMMUNITY, STORYLINES, load_demo_activity, load_demo_standards
+from tongyou.welfare.models import (
+    AllowanceApplication,
+    ApplicationEvent,
+    DisbursementRun,
+    HarmReport,
+    SpotCheckItem,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_holds_an_application_in_every_state_made_by_the_workflow_once(region):
     create_demo_accounts()
+    load_demo_standards()
     for n in range(len(STORYLINES) + 2):
         ChildFactory(residence_region=region(f"{DEMO_COMMUNITY}00{1 + n % 2}"))
     assert "applications" in load_demo_activity()
@@ -28,6 +36,8 @@ def test_the_demo_holds_an_application_in_every_state_made_by_the_workflow_once(
     } <= states
     assert ApplicationEvent.objects.exists()  # every step is in the history, as a real one would be
     assert set(HarmReport.objects.values_list("state", flat=True)) == {"received", "acting", "closed"}
+    assert set(DisbursementRun.objects.values_list("state", flat=True)) == {"paid", "draft"}
+    assert SpotCheckItem.objects.exists()  # last month's payments drawn for checking
     before = AllowanceApplication.objects.count()
     assert "nothing added" in load_demo_activity()
     assert AllowanceApplication.objects.count() == before
