@@ -241,6 +241,7 @@ def test_education_officer_fixes_a_messy_roster_and_imports_it(demo_site, browse
     )
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#commit", timeout=20_000)
+    page.once("dialog", lambda dialog: dialog.accept())  # importing cannot be undone: it asks first
     page.click("#commit")
     page.wait_for_selector("#batch-status:text('已导入')", timeout=20_000)
     assert page.locator("#progress").get_attribute("value") == "2"
@@ -268,6 +269,7 @@ def test_caseworker_settles_an_uncertain_match_and_undoes_it(demo_site, browser)
     )
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#commit", timeout=20_000)
+    page.once("dialog", lambda dialog: dialog.accept())  # importing cannot be undone: it asks first
     page.click("#commit")
     page.close()
 
@@ -339,11 +341,15 @@ def test_an_allowance_application_goes_from_director_to_street_to_district(demo_
     with page.expect_download() as download:
         page.click("text=发放名册（Excel）")
     assert download.value.suggested_filename == f"payments-{start[:7]}.xlsx"
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.click("#approve-run")  # checked against today's applications, then frozen for the bank
+    assert "不能再更改" in questions[0] or "不能再修改" in questions[0]
     with page.expect_download() as download:
         page.click("#bank-file")
     bank = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "6228480012345678901" in bank and "150104198505041247" in bank and "共1笔" in bank
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#mark-paid")
     assert page.locator("#run-state").inner_text() == "已发放"
     page.fill("#rate", "1")
