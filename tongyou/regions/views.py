@@ -11,7 +11,10 @@ from .models import Region
 
 @require_GET
 def region_map(request):
-    return render(request, "regions/map.html", {"tile_url": settings.TILE_URL})
+    """The district's map; signed-in staff see it zoomed to their own jurisdiction."""
+    jurisdiction = getattr(request.user, "jurisdiction", None) if request.user.is_authenticated else None
+    focus = jurisdiction if jurisdiction is not None and jurisdiction.level > Region.Level.DISTRICT else None
+    return render(request, "regions/map.html", {"tile_url": settings.TILE_URL, "focus": focus})
 
 
 @require_GET

@@ -179,6 +179,14 @@ def test_map_draws_the_streets_without_a_tile_server(demo_site, browser):
     assert all(url.startswith(demo_site) for url in requests)
     shot(page, "map-public")
     page.close()
+    # Staff see the map zoomed to their own jurisdiction, outlined: a street officer to the street,
+    # a child director to the community.
+    for username, code in (("street", "150104001000"), ("director", "150104001001")):
+        page = log_in(browser, demo_site, username)
+        page.goto(f"{demo_site}/regions/map/")
+        page.wait_for_selector("#map[data-rendered='true']")
+        assert page.locator("#map").get_attribute("data-focused") == code
+        page.close()
 
 
 def test_administrator_manages_accounts_in_the_admin_site(demo_site, browser):

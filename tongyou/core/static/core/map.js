@@ -24,12 +24,30 @@
       });
   }
   var communities = null;
+  // Zoom to the signed-in user's own street or community (data-focus), outlined; else the district.
+  function focusOn(group) {
+    var found = null;
+    group.eachLayer(function (l) {
+      if (l.feature && l.feature.properties.code === el.dataset.focus) { found = l; }
+    });
+    if (!found) { return false; }
+    found.setStyle({ weight: 4, color: "#1971c2" });
+    map.fitBounds(found.getBounds());
+    el.dataset.focused = el.dataset.focus;
+    return true;
+  }
   layer(2, { color: "#d9480f", weight: 2, fillOpacity: 0.08 }).then(function (streets) {
     streets.addTo(map);
     map.fitBounds(streets.getBounds());
-    el.dataset.rendered = "true";
     el.dataset.features = String(streets.getLayers().length);
-  });
+    if (el.dataset.focus && !focusOn(streets) && el.dataset.focusLevel === "3") {
+      return layer(3, { color: "#1971c2", weight: 1, fillOpacity: 0.04 }).then(function (l) {
+        communities = l.addTo(map);
+        document.getElementById("show-communities").checked = true;
+        focusOn(communities);
+      });
+    }
+  }).then(function () { el.dataset.rendered = "true"; });
   document.getElementById("show-communities").addEventListener("change", function (e) {
     if (e.target.checked) {
       layer(3, { color: "#1971c2", weight: 1, fillOpacity: 0.04 }).then(function (l) {
