@@ -151,10 +151,11 @@ class Flow:
         state = getattr(instance, self.state_field)
         if state not in step.sources:
             shown = getattr(instance, f"get_{self.state_field}_display", lambda: state)()
+            template = self.wrong_state or _("'%(action)s' is not possible while this is '%(state)s'.")
             raise Refusal(
                 step.not_from.get(state)
-                or _("'%(action)s' is not possible while this is '%(state)s'.")
-                % {"action": action, "state": shown}
+                or step.otherwise
+                or str(template) % {"action": action, "state": shown}
             )
         if step.needs_reason and not reason.strip():
             raise Refusal(

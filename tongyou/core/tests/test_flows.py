@@ -150,3 +150,23 @@ def test_the_view_helper_says_what_happened_or_why_not(rf, make_user):
     done = attempt(request, lambda: 3, lambda n: f"已处理 {n} 项", "site:home")
     assert done.status_code == 302
     assert [str(m) for m in get_messages(request)] == ["本月已发放，不能重复发放", "已处理 3 项"]
+
+
+def test_a_flow_says_why_in_the_domains_own_words(make_user, draft):
+    from tongyou.accounts.models import Unit
+    from tongyou.monitoring import reports
+    from tongyou.monitoring.demo import open_demo_round
+    from tongyou.monitoring.models import PlanTask
+
+    application, director = draft
+    with pytest.raises(Refusal, match="申请处于"):  # the application's wording, not the generic one
+        transition(application, "end_notice", make_user(Role.CASEWORKER))
+    reporting_round = open_demo_round()
+    unit = Unit.objects.get(code="jyj")
+    officer = make_user(Role.UNIT_OFFICER, unit=unit)
+    task = reports.tasks_of(unit, reporting_round.plan).first()
+    assert isinstance(task, PlanTask)
+    report = reports.report_for(reporting_round, unit, task, officer)
+    coordinator = make_user(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    with pytest.raises(Refusal, match="只有已报送的报告才能退回"):
+        reports.return_report(report, coordinator, "请补充")
