@@ -7,6 +7,7 @@ embedded demo that `make run` starts.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -149,12 +150,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Content-Security-Policy: only our own origin, no inline script (nonces for
 # the few inline blocks), map tiles from the configured tile server.
+# A Leaflet URL template ({z}/{x}/{y}); empty: maps draw boundaries only. See the administrator's
+# guide for 天地图 (WMTS, with the district's key) and an offline tile package served in-house.
 TILE_URL = os.environ.get("TONGYOU_TILE_URL", "")
+TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(TILE_URL)) if TILE_URL.startswith("http") else ""
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"] + ([TILE_URL.split("/{z}")[0]] if TILE_URL else []),
+    "img-src": [CSP.SELF, "data:"] + ([TILE_ORIGIN] if TILE_ORIGIN else []),
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
