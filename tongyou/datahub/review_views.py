@@ -8,18 +8,17 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.scoping import get_scoped_or_404, require, scoped
+from tongyou.core.scoping import get_scoped_or_404, require
 from tongyou.core.views import attempt
 from tongyou.privacy.masking import mask_id_number
 
 from .codes import Sex
-from .models import Child, LinkReview
+from .models import LinkReview
 from .services import reviews
 
 
 def _reviews(user):
-    """Reviews in the user's area whose candidate child the user may also see: deciding shows both."""
-    return scoped(LinkReview.objects.filter(candidate__in=scoped(Child.objects.all(), user)), user)
+    return reviews.reviewable(user)
 
 
 @login_required

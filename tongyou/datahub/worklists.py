@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import WorkItem
-from tongyou.core.scoping import can, scoped
+from tongyou.core.scoping import can
 
-from .models import Child, ImportBatch, LinkReview
+from .models import ImportBatch, LinkReview
+from .services.reviews import reviewable
 
 
 def work(user) -> Iterator[WorkItem]:
@@ -19,12 +20,8 @@ def work(user) -> Iterator[WorkItem]:
             ImportBatch.objects.filter(uploaded_by=user, status=ImportBatch.Status.PREVIEWED).count(),
         )
     if can(user, "datahub.view_linkreview"):
-        # As the review list: only reviews whose candidate child the user may also see.
-        pending = LinkReview.objects.filter(
-            status=LinkReview.Status.PENDING, candidate__in=scoped(Child.objects.all(), user)
-        )
         yield WorkItem(
             _("Possible duplicate records to review"),
             reverse("datahub:review_list"),
-            scoped(pending, user).count(),
+            reviewable(user).filter(status=LinkReview.Status.PENDING).count(),
         )

@@ -22,17 +22,12 @@ def work(user) -> Iterator[WorkItem]:
     late = timezone.localdate() > reporting_round.deadline
     unit = getattr(user, "unit", None)
     if unit is not None and can(user, "monitoring.report_for_unit", unit):
-        done = set(
-            reporting_round.reports.filter(
-                unit=unit, state__in=(ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
-            ).values_list("task_id", flat=True)
-        )
-        owed = [task for task in reports.tasks_of(unit, reporting_round.plan) if task.pk not in done]
+        owed = reports.outstanding(reporting_round, unit).count()
         yield WorkItem(
             _("Progress reports your unit owes"),
             url,
-            len(owed),
-            len(owed) if late else 0,
+            owed,
+            owed if late else 0,
             detail=_("Deadline %(day)s") % {"day": reporting_round.deadline.isoformat()},
         )
     if can(user, "monitoring.review_progressreport"):

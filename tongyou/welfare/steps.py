@@ -5,7 +5,7 @@ permission to act on an application (rules.py) is granted to exactly the roles i
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.accounts.roles import Role
-from tongyou.core.workflow import Flow, Step
+from tongyou.core.workflow import Flow, Step, latest_actor
 
 from .models import Status
 
@@ -48,8 +48,6 @@ STEPS = {
 
 
 def _last_actor(application):
-    from tongyou.core.workflow import latest_actor
-
     return latest_actor(application.events)
 
 

@@ -26,7 +26,7 @@ from tongyou.core.errors import Refusal
 from tongyou.core.notifications import notify, staff_covering, with_supervisors
 from tongyou.core.scoping import can
 from tongyou.core.workdays import add_working_days
-from tongyou.core.workflow import Step, current, latest_actor, lock
+from tongyou.core.workflow import Step, current, lock
 from tongyou.privacy.idnumbers import validate_id_number
 from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 
@@ -77,10 +77,6 @@ def is_overdue(application, today=None):
         and application.step_due is not None
         and today > application.step_due
     )
-
-
-def last_actor(application):
-    return latest_actor(application.events)
 
 
 @transaction.atomic

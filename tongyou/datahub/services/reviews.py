@@ -11,11 +11,16 @@ from django.utils.translation import gettext as _
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
-from tongyou.core.scoping import require
+from tongyou.core.scoping import require, scoped
 from tongyou.regions.models import Region
 
-from ..models import LinkReview
+from ..models import Child, LinkReview
 from .imports.pipeline import add_mother, new_child
+
+
+def reviewable(user):
+    """Reviews in the user's area whose candidate child the user may also see: deciding shows both."""
+    return scoped(LinkReview.objects.filter(candidate__in=scoped(Child.objects.all(), user)), user)
 
 
 def incoming(review):
