@@ -3,74 +3,70 @@ official community and village list when the district supplies one."""
 
 import csv
 import json
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from shapely.geometry import Point, Polygon
 
+from . import shapes
 from .models import Region
 
 DATA_FILE = Path(__file__).parent / "data" / "yuquan.json"
-KM_PER_DEGREE_LAT = 110.574
 
 
-def _square(lat, lng, half_km):
-    """An approximate square boundary (GeoJSON Polygon) centred on a point."""
-    dlat = half_km / KM_PER_DEGREE_LAT
-    dlng = half_km / (111.320 * math.cos(math.radians(lat)))
-    ring = [
-        [round(lng - dlng, 6), round(lat - dlat, 6)],
-        [round(lng + dlng, 6), round(lat - dlat, 6)],
-        [round(lng + dlng, 6), round(lat + dlat, 6)],
-        [round(lng - dlng, 6), round(lat + dlat, 6)],
-        [round(lng - dlng, 6), round(lat - dlat, 6)],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
-def _subdivide(lat, lng, half_km, count, index):
-    """Centre and half-size of cell `index` when a square is cut into a near-square grid of `count`."""
-    side = math.ceil(math.sqrt(count))
-    cell = 2 * half_km / side
-    row, col = divmod(index, side)
-    north = lat + (half_km - cell * (row + 0.5)) / KM_PER_DEGREE_LAT
-    east = lng + (-half_km + cell * (col + 0.5)) / (111.320 * math.cos(math.radians(lat)))
-    return north, east, cell / 2
-
-
-def _upsert(code, **fields):
-    lat, lng = fields.pop("lat"), fields.pop("lng")
-    half_km = fields.pop("half_km")
+def _upsert(code: str, area: Polygon, centre: tuple[float, float] | None = None, **fields) -> Region:
+    """Create or update a region with its placeholder shape; `centre` ([lng, lat]) defaults to a
+    point inside the shape."""
+    lng, lat = centre or shapes.inner_point(area)
     fields.update(
         centroid_lat=Decimal(str(round(lat, 6))),
         centroid_lng=Decimal(str(round(lng, 6))),
-        boundary=_square(lat, lng, half_km),
+        boundary=shapes.geojson(area),
         location_is_approximate=True,
     )
     region, _ = Region.objects.update_or_create(code=code, defaults=fields)
     return region
 
 
-def _make_grids(community, lat, lng, half_km, count, source):
-    """Placeholder grids (网格) filling a community's square; returns how many."""
-    for g in range(count):
-        glat, glng, ghalf = _subdivide(lat, lng, half_km, count, g)
+def _divide(parent: Polygon, count: int, plane: shapes.Plane) -> list[Polygon]:
+    return shapes.tessellate(parent, shapes.spread(parent, count, plane), plane)
+
+
+def _shape_grids(community: Region, area: Polygon, count: int, source: str, plane: shapes.Plane) -> int:
+    """Placeholder grids (网格) dividing a community's shape: the ones it has are reshaped, missing
+    ones up to `count` are created. Returns how many it has."""
+    held = list(community.children.order_by("code"))
+    count = max(count, len(held))
+    for g, cell in enumerate(_divide(area, count, plane)):
+        if g < len(held):
+            _upsert(held[g].code, cell)
+            continue
         _upsert(
             community.code + f"{g + 1:03d}",
+            cell,
             name=f"第{g + 1}网格",
             level=Region.Level.GRID,
             kind=Region.Kind.GRID,
             parent=community,
-            lat=glat,
-            lng=glng,
-            half_km=ghalf,
             name_is_official=False,
             source=source,
         )
     return count
+
+
+def _plane(data: dict) -> shapes.Plane:
+    return shapes.Plane(data["district"]["lat"], data["district"]["lng"])
+
+
+def _street_shapes(data: dict) -> dict[str, Polygon]:
+    """Each street's or town's share of the district outline: the part nearer its seat."""
+    district = shapes.outline(data["district"]["outline"])
+    seats = [(s["lng"], s["lat"]) for s in data["streets"]]
+    cells = shapes.tessellate(district, seats, _plane(data))
+    return {s["code"]: cell for s, cell in zip(data["streets"], cells, strict=True)}
 
 
 @transaction.atomic
@@ -79,55 +75,67 @@ def load_regions(data_file=DATA_FILE):
     data = json.loads(Path(data_file).read_text(encoding="utf-8"))
     source = data["sources"]["codes"]
     placeholder_source = data["sources"]["counts"]
+    plane = _plane(data)
     d = data["district"]
     district = _upsert(
         d["code"],
+        shapes.outline(d["outline"]),
+        centre=(d["lng"], d["lat"]),
         name=d["name"],
         level=Region.Level.DISTRICT,
         kind=Region.Kind.DISTRICT,
         parent=None,
-        lat=d["lat"],
-        lng=d["lng"],
-        half_km=d["half_km"],
         source=source,
     )
     loaded = 1
+    street_shapes = _street_shapes(data)
     for s in data["streets"]:
+        street_area = street_shapes[s["code"]]
         street = _upsert(
             s["code"],
+            street_area,
+            centre=(s["lng"], s["lat"]),
             name=s["name"],
             level=Region.Level.STREET,
             kind=s["kind"],
             parent=district,
-            lat=s["lat"],
-            lng=s["lng"],
-            half_km=1.0,
             source=source,
         )
         loaded += 1
         units = [("community", n) for n in range(1, s["communities"] + 1)]
         units += [("village", n) for n in range(1, s["villages"] + 1)]
         short = s["name"].removesuffix("街道")
-        for index, (kind, n) in enumerate(units):
+        for (kind, n), area in zip(units, _divide(street_area, len(units), plane), strict=True):
             # Communities take 001-199 and villages 200-399, as the coding rules say.
             code = s["code"][:9] + f"{n if kind == 'community' else 199 + n:03d}"
             name = f"{short}第{n}社区（示意）" if kind == "community" else f"{short}第{n}村（示意）"
-            lat, lng, half = _subdivide(s["lat"], s["lng"], 1.0, len(units), index)
             community = _upsert(
                 code,
+                area,
                 name=name,
                 level=Region.Level.COMMUNITY,
                 kind=kind,
                 parent=street,
-                lat=lat,
-                lng=lng,
-                half_km=half,
                 name_is_official=False,
                 source=placeholder_source,
             )
             loaded += 1
-            loaded += _make_grids(community, lat, lng, half, data["grids_per_community"], placeholder_source)
+            loaded += _shape_grids(community, area, data["grids_per_community"], placeholder_source, plane)
     return loaded
+
+
+def reshape_street(street: Region, grids_per_community: int, source: str, data_file=DATA_FILE) -> None:
+    """Divide a street's placeholder shape again among all its communities and villages (after
+    an official list added some), and each of those among its grids."""
+    data = json.loads(Path(data_file).read_text(encoding="utf-8"))
+    plane = _plane(data)
+    street_area = _street_shapes(data).get(street.code)
+    if street_area is None:
+        return
+    communities = list(street.children.order_by("code"))
+    for community, area in zip(communities, _divide(street_area, len(communities), plane), strict=True):
+        _upsert(community.code, area)
+        _shape_grids(community, area, grids_per_community, source, plane)
 
 
 @dataclass
@@ -183,6 +191,7 @@ def load_official_communities(csv_file, grids_per_community=3):
     if errors:
         raise OfficialListError(errors)
     updated = created = 0
+    grown: set[Region] = set()
     for code, name in entries:
         kind = Region.Kind.COMMUNITY if int(code[9:]) < 200 else Region.Kind.VILLAGE
         region = Region.objects.filter(code=code).first()
@@ -193,21 +202,20 @@ def load_official_communities(csv_file, grids_per_community=3):
             updated += 1
             continue
         street = Region.objects.get(code=code[:9] + "000")
-        lat, lng = street.centre
-        community = _upsert(
+        _upsert(
             code,
+            shapes.from_geojson(street.boundary) or Point(street.centre[::-1]).buffer(0.003),
             name=name,
             level=Region.Level.COMMUNITY,
             kind=kind,
             parent=street,
-            lat=lat,
-            lng=lng,
-            half_km=0.3,
             name_is_official=True,
             source="official list loaded by load_regions --official-list",
         )
-        _make_grids(community, lat, lng, 0.3, grids_per_community, "grid placeholder")
+        grown.add(street)
         created += 1
+    for street in grown:  # the new ones get their share of the street, as placeholders do
+        reshape_street(street, grids_per_community, "grid placeholder")
     listed = {code for code, _name in entries}
     unlisted = list(
         Region.objects.filter(level=Region.Level.COMMUNITY, name_is_official=False)
@@ -217,25 +225,6 @@ def load_official_communities(csv_file, grids_per_community=3):
     return updated, created, unlisted
 
 
-def _inside(lng, lat, ring):
-    """Ray casting: whether the point lies inside one closed ring of [lng, lat] pairs."""
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
-        if (y1 > lat) != (y2 > lat) and lng < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
-            inside = not inside
-    return inside
-
-
-def _polygons(geometry):
-    if not geometry:
-        return []
-    if geometry.get("type") == "Polygon":
-        return [geometry["coordinates"]]
-    if geometry.get("type") == "MultiPolygon":
-        return geometry["coordinates"]
-    return []
-
-
 def locate(lat: float, lng: float, level=Region.Level.COMMUNITY, within=None):
     """The region of `level` whose boundary holds the point, else the one whose centre is nearest
     (boundaries are approximate until the official ones are loaded). `within` narrows the choice
@@ -243,11 +232,11 @@ def locate(lat: float, lng: float, level=Region.Level.COMMUNITY, within=None):
     candidates = list(
         (within if within is not None else Region.objects.filter(level=level)).filter(level=level)
     )
+    point = Point(lng, lat)
     for region in candidates:
-        for polygon in _polygons(region.boundary):
-            outer, holes = polygon[0], polygon[1:]
-            if _inside(lng, lat, outer) and not any(_inside(lng, lat, hole) for hole in holes):
-                return region
+        area = shapes.from_geojson(region.boundary)
+        if area is not None and area.covers(point):
+            return region
     with_centre = [r for r in candidates if r.centroid_lat is not None]
     if not with_centre:
         return None
