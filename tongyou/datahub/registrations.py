@@ -9,6 +9,7 @@ from . import (
     indicators,  # noqa: F401 (registers the indicators it computes)
     worklists,
 )
+from .demo import load_demo_linkage
 from .models import Child
 from .services.imports.pipeline import sweep_interrupted
 from .services.imports.sources import load_sources
@@ -67,4 +68,10 @@ registry.job(
 )
 registry.reference_data("datahub.sources", load_sources, order=40, description="Data sources")
 registry.demo_data("datahub.synthetic", synthetic_district, order=50, description="Synthetic district")
+registry.demo_data(
+    "datahub.births",
+    load_demo_linkage,
+    order=100,  # after the demo accounts: the health officer imports, the street officer decides
+    description="Demo birth registrations, linked, added or waiting for review",
+)
 registry.worklist("datahub", worklists.work)
