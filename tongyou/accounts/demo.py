@@ -1,5 +1,7 @@
 """Demo accounts: one per role, with the units and jurisdictions a real deployment would give them."""
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from tongyou.regions.models import Region
@@ -40,6 +42,8 @@ DEMO_SUPERVISORS = {
 @transaction.atomic
 def create_demo_accounts(password=DEMO_PASSWORD):
     """Create or reset the demo accounts. Returns [(username, role label, jurisdiction name)]."""
+    if not settings.DEMO_ALLOWED:  # a published password never opens a real install
+        raise ImproperlyConfigured("Demo accounts are refused under the production settings.")
     created = []
     for username, role, unit_code, region_code, family, given in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)

@@ -75,3 +75,18 @@ registry.demo_data(
 )
 registry.worklist("alerts", worklists.work)
 registry.demo_data("alerts.drill", load_demo_drill, order=102, description="A past drill, ended as found")
+
+
+def _outbox_depth() -> dict[str, float]:
+    """Alert messages still to go out, by channel: what a broker or gateway outage piles up."""
+    from .models import Delivery, TopicPublication
+
+    return {
+        "mqtt": TopicPublication.objects.filter(state=TopicPublication.State.PENDING).count(),
+        "recipients": Delivery.objects.filter(state=Delivery.State.PENDING).count(),
+    }
+
+
+registry.metric(
+    "tongyou_alert_outbox_pending", "Alert messages waiting to be sent, by channel", _outbox_depth, "channel"
+)

@@ -1,7 +1,26 @@
-"""Deployment checks (`manage.py check --deploy`) for what Tongyou's own settings rely on."""
+"""System checks for what Tongyou's own settings rely on: the key ring on every start (the
+server, the worker, migrate), the proxy set-up with `check --deploy`."""
+
+import os
+from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
+
+
+@register()
+def encryption_keys(app_configs, **kwargs):
+    # Children's records cannot be read or written without the key ring: say so at start, not at
+    # the first page that decrypts a name. (init_keys, which makes the file, skips the checks.)
+    if os.environ.get("TONGYOU_KEYS") or Path(settings.TONGYOU_KEY_FILE).is_file():
+        return []
+    return [
+        Error(
+            f"找不到加密密钥文件 {settings.TONGYOU_KEY_FILE}（TONGYOU_KEY_FILE）: no encryption keys.",
+            hint="新装：`manage.py init_keys`；恢复：从备份还原密钥文件（docs/deployment.md）。",
+            id="tongyou.E001",
+        )
+    ]
 
 
 @register(deploy=True)

@@ -25,10 +25,14 @@ log = logging.getLogger(__name__)
 CACHE = "cache"
 BROKER = "broker"
 WORKER = "worker"
+SCHEDULER = "scheduler"
 LABELS = {
     CACHE: _("Cache (Redis): rate limits are relaxed and import progress is not shown"),
     BROKER: _("Alert broker (MQTT): alerts wait in the outbox and go out when it is back"),
     WORKER: _("Background worker: alert widening, deliveries, reminders and escalations wait until it runs"),
+    SCHEDULER: _(
+        "Scheduler: reminders, overdue notices, audit anchors and service checks wait until it runs"
+    ),
 }
 # The worker beats every round (seconds apart); silence this long means it is not running.
 WORKER_SILENT_AFTER = datetime.timedelta(minutes=3)
@@ -97,13 +101,14 @@ def check_broker(timeout: float = 2.0) -> bool:
     return True
 
 
-def heartbeat() -> None:
-    report_ok(WORKER)
+def heartbeat(*names: str) -> None:
+    """A worker process says it is alive (as the worker, the scheduler, or both)."""
+    for name in names or (WORKER,):
+        report_ok(name)
 
 
 def run_checks() -> None:
-    """One round of the worker: beat, then try each service."""
-    heartbeat()
+    """Try each service (the scheduler's job every half minute)."""
     check_cache()
     check_broker()
 
@@ -118,7 +123,7 @@ def problems(now: datetime.datetime | None = None) -> list[dict]:
     except DatabaseError:
         return found
     for status in statuses:
-        silent = status.name == WORKER and now - status.checked_at > WORKER_SILENT_AFTER
+        silent = status.name in (WORKER, SCHEDULER) and now - status.checked_at > WORKER_SILENT_AFTER
         if not status.ok or silent:
             found.append(
                 {
@@ -128,3 +133,15 @@ def problems(now: datetime.datetime | None = None) -> list[dict]:
                 }
             )
     return found
+
+
+def heartbeat_ages(now: datetime.datetime | None = None) -> dict[str, float]:
+    """Seconds since the worker and the scheduler last said they were alive (absent: never)."""
+    now = now or timezone.now()
+    beats = ServiceStatus.objects.filter(name__in=(WORKER, SCHEDULER))
+    return {status.name: (now - status.checked_at).total_seconds() for status in beats}
+
+
+def services_up() -> dict[str, float]:
+    """1 for a service that answered when last tried, 0 for one that failed."""
+    return {s.name: float(s.ok) for s in ServiceStatus.objects.filter(name__in=(CACHE, BROKER))}

@@ -111,6 +111,17 @@ class DemoOptions:
 type IndicatorCalculator = Callable[..., tuple[dict[int, float], dict[int, float] | None]]
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A gauge the operations endpoint (`/metrics`, Prometheus text format) reads when scraped:
+    how much waits in an app's queue, say. `read()` returns one value, or values by one label."""
+
+    name: str
+    help: str
+    read: Callable[[], float | dict[str, float]]
+    label: str = ""  # the label's name when read() returns values by label
+
+
 @dataclass
 class Registry:
     groups: dict[str, MenuGroup] = field(default_factory=dict)
@@ -120,6 +131,7 @@ class Registry:
     reference: dict[str, Loader] = field(default_factory=dict)
     demo: dict[str, Loader] = field(default_factory=dict)
     indicators: dict[str, IndicatorCalculator] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
 
     @staticmethod
     def _add[T](table: dict[str, T], key: str, entry: T) -> T:
@@ -156,6 +168,12 @@ class Registry:
             return self._add(self.indicators, code, function)
 
         return register
+
+    def metric(
+        self, name: str, help: str, read: Callable[[], float | dict[str, float]], label: str = ""
+    ) -> None:
+        """A gauge for `/metrics`; `name` follows Prometheus' conventions (tongyou_…)."""
+        self._add(self.metrics, name, Metric(name, help, read, label))
 
     # Reading, for the shell and the worker.
 

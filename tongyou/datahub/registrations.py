@@ -75,3 +75,21 @@ registry.demo_data(
     description="Demo birth registrations, linked, added or waiting for review",
 )
 registry.worklist("datahub", worklists.work)
+
+
+def _imports_by_status() -> dict[str, float]:
+    """Import batches being checked, waiting to be confirmed or being written."""
+    from django.db.models import Count
+
+    from .models import ImportBatch
+
+    waiting = [ImportBatch.Status.CHECKING, ImportBatch.Status.PREVIEWED, ImportBatch.Status.RUNNING]
+    counts = dict(
+        ImportBatch.objects.filter(status__in=waiting).values_list("status").annotate(n=Count("pk"))
+    )
+    return {status: counts.get(status, 0) for status in waiting}
+
+
+registry.metric(
+    "tongyou_import_batches", "Import batches not yet finished, by status", _imports_by_status, "status"
+)

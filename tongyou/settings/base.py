@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later layer (lockout, rate limits, audit) keys on the address it settles.
     "tongyou.core.clientip.TrustedProxyMiddleware",
+    # Counts and times every answer for /metrics (no paths, no ids).
+    "tongyou.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,6 +155,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 # A Leaflet URL template ({z}/{x}/{y}); empty: maps draw boundaries only. See the administrator's
 # guide for 天地图 (WMTS, with the district's key) and an offline tile package served in-house.
 TILE_URL = os.environ.get("TONGYOU_TILE_URL", "")
+# A Prometheus scraper on another host presents this as a Bearer token; without one, /metrics
+# answers only the host itself.
+METRICS_TOKEN = os.environ.get("TONGYOU_METRICS_TOKEN", "")
+# The demo (setup_demo, demo accounts with a published password) may load; production says no.
+DEMO_ALLOWED = True
 TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(TILE_URL)) if TILE_URL.startswith("http") else ""
 SECURE_CSP = {
     "default-src": [CSP.SELF],

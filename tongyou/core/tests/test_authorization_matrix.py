@@ -79,6 +79,9 @@ def owned(name, obj, test, method="GET"):
 ROUTES = {
     # The shell and accounts
     "site:home": PUBLIC,
+    "site:healthz": PUBLIC,
+    "site:readyz": PUBLIC,
+    "site:metrics": PUBLIC,  # to the host itself (the test client) or a token: site/tests/test_operations.py
     "core:notifications": SIGNED_IN,
     "accounts:login": PUBLIC,
     "accounts:logout": public(method="POST"),

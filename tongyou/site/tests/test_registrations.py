@@ -160,6 +160,31 @@ def test_the_worker_runs_every_registered_job_and_survives_one_that_fails(monkey
     assert ran == [1]
 
 
+@pytest.mark.parametrize(
+    ("only", "runs", "beats"),
+    [
+        ("realtime", ["test.now"], {"worker"}),
+        ("scheduled", ["test.hourly"], {"scheduler"}),
+        ("all", ["test.now", "test.hourly"], {"worker", "scheduler"}),
+    ],
+)
+def test_the_worker_and_the_scheduler_split_the_jobs_and_each_beats_its_own_heart(
+    monkeypatch, only, runs, beats
+):
+    from tongyou.core.models import ServiceStatus
+    from tongyou.core.registry import Job
+
+    ran = []
+    jobs = {
+        "test.now": Job("test.now", lambda: ran.append("test.now"), every=0),
+        "test.hourly": Job("test.hourly", lambda: ran.append("test.hourly"), every=3600),
+    }
+    monkeypatch.setattr(registry, "jobs", jobs)
+    call_command("run_worker", "--once", "--only", only, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert ran == runs
+    assert set(ServiceStatus.objects.values_list("name", flat=True)) == beats
+
+
 def test_the_worker_refuses_an_unknown_job():
     from django.core.management.base import CommandError
 

@@ -15,7 +15,7 @@ class Command(BaseCommand):
             count = load_plan(options["file"])
         except UnknownUnit as exc:
             raise CommandError(
-                f"The plan names a unit that is not loaded: '{exc}'. Run load_units first."
+                f"The plan names a unit that is not loaded: '{exc}'. Run `manage.py load_reference` first."
             ) from None
         self.stdout.write(self.style.SUCCESS(f"{count} plan tasks loaded."))
         self.stdout.write(self.style.SUCCESS(f"{load_indicators()} indicators loaded."))

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.urls import get_resolver
 
+from tongyou.core import health
 from tongyou.core.registry import Job, registry
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,17 @@ def amount(result) -> int:
     if isinstance(result, Sized):
         return len(result)
     return 1
+
+
+HEARTBEAT_SECONDS = 20
+# Which jobs each kind of process runs, and under which names it beats (core/health.py). Alerts
+# run every round in the worker; a slow periodic job (an audit anchor, a reminder sweep) runs in the
+# scheduler, so it can never hold an alert back. `make run` runs one process that does both.
+PROCESSES = {
+    "all": ((health.WORKER, health.SCHEDULER), lambda job: True),
+    "realtime": ((health.WORKER,), lambda job: job.every <= 0),
+    "scheduled": ((health.SCHEDULER,), lambda job: job.every > 0),
+}
 
 
 def run_job(job: Job) -> int:
@@ -49,9 +61,17 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="one round of every job, then stop")
         parser.add_argument("--job", action="append", default=[], help="only this job (repeatable)")
         parser.add_argument("--list", action="store_true", help="list the registered jobs and stop")
+        parser.add_argument(
+            "--only",
+            choices=sorted(PROCESSES),
+            default="all",
+            help="realtime: the jobs that run every round (alerts, escalations) — the worker service; "
+            "scheduled: the jobs with a period (reminders, anchors, checks) — the scheduler service",
+        )
 
     def handle(self, *args, **options):
-        jobs = list(registry.jobs.values())
+        serves, wanted = PROCESSES[options["only"]]
+        jobs = [job for job in registry.jobs.values() if wanted(job)]
         if options["list"]:
             for job in jobs:
                 self.stdout.write(f"{job.key:<32} every {job.every:>5.0f} s  {job.description}")
@@ -70,9 +90,13 @@ class Command(BaseCommand):
                 f"schedule ({', '.join(job.key for job in jobs)}); what they do is printed as it happens."
             )
         last_run: dict[str, float] = {}
+        last_beat = -float(HEARTBEAT_SECONDS)
         while True:
             if not connection.in_atomic_block:  # (a test's transaction: nothing to refresh)
                 close_old_connections()
+            if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                run_job(Job("heartbeat", lambda: health.heartbeat(*serves), every=HEARTBEAT_SECONDS))
+                last_beat = time.monotonic()
             done = {}
             for job in jobs:
                 now = time.monotonic()

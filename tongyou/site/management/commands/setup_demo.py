@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from tongyou.core.registry import DemoOptions, registry
 
@@ -15,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="add children even if some exist")
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEMO_ALLOWED:
+            raise CommandError(
+                "生产环境不能装入演示数据（演示账号的密码是公开的）。真实安装请用 "
+                "`manage.py load_reference` 和 `manage.py create_security_admin`。"
+            )
         for loader in registry.ordered(registry.reference):
             self.stdout.write(f"{loader.description or loader.key}: {loader.run()}")
         demo = DemoOptions(
