@@ -11,7 +11,7 @@ MQTT_PORT ?= 1884
 MQTT_WS_PORT ?= 9001
 STAMP     := $(VENV)/.installed
 
-.PHONY: run test test-browser lint messages makemessages assets install demo clean benchmark
+.PHONY: run test test-browser test-production lint messages makemessages assets install demo clean benchmark
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ test: install
 
 test-browser: install
 	TONGYOU_TEST_DB_FILE=var/test-browser.sqlite3 $(VENV)/bin/pytest -m browser --create-db $(PYTEST_ARGS)
+
+# A production install on PostgreSQL by the documented commands (docs/deployment.md): needs
+# PostgreSQL on 127.0.0.1:5432 and Redis on 6379.
+test-production: install
+	bash deploy/smoke-test.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ Every value can be overridden from the environment (docs/deployment.md)."""
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 bind = os.environ.get("TONGYOU_BIND", "127.0.0.1:8000")
@@ -25,6 +26,15 @@ access_log_format = (
 )
 errorlog = "-"
 loglevel = os.environ.get("TONGYOU_LOG_LEVEL", "info").lower()
+# The web processes add up their request counts in files here (prometheus_client's multiprocess
+# mode); set before any process imports the client. systemd gives the unit /run/tongyou.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(
+        os.environ.get("RUNTIME_DIRECTORY", tempfile.gettempdir()),
+        f"tongyou-metrics-{bind.rsplit(':', 1)[-1]}",
+    ),
+)
 
 
 def on_starting(server):

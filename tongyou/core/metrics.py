@@ -8,6 +8,7 @@ across processes."""
 import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -16,6 +17,9 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from .registry import registry
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # (gunicorn's start hook makes it; be sure)
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 REQUESTS = Counter(
     "tongyou_http_requests", "HTTP requests answered, by method and status class", ["method", "status"]

@@ -182,7 +182,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("TONGYOU_STATIC_ROOT", VAR_DIR / "static"))
 # ECharts and Leaflet come from npm at build time and are served from here:
 # district intranets have no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
