@@ -153,3 +153,48 @@ def test_the_documented_production_environment_passes_check_deploy(tmp_path):
         "check", "--deploy", "--fail-level", "WARNING", TONGYOU_VAR_DIR=str(tmp_path), **PRODUCTION_ENV
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_first_security_administrator_can_be_made_at_the_prompt(monkeypatch):
+    answers = iter(["Yuquan-first-admin-2026", "Yuquan-first-admin-2026"])
+    monkeypatch.setattr("builtins.input", lambda prompt: "anquan")
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    call_command("create_security_admin", stdout=io.StringIO())
+    assert User.objects.get(username="anquan").check_password("Yuquan-first-admin-2026")
+
+
+def test_a_mistyped_second_password_at_the_prompt_creates_nobody(monkeypatch):
+    answers = iter(["Yuquan-first-admin-2026", "Yuquan-first-admin-2027"])
+    monkeypatch.setattr("builtins.input", lambda prompt: "anquan")
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("create_security_admin")
+    assert not User.objects.filter(username="anquan").exists()
+
+
+def test_readiness_is_503_when_the_database_does_not_answer(client, monkeypatch):
+    from tongyou.site import operations
+
+    monkeypatch.setattr(operations, "_database_answers", lambda: False)
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json() == {"database": "down"}
+
+
+def test_a_silent_scheduler_is_shown_to_staff_and_to_the_health_command(client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    health.heartbeat(health.WORKER, health.SCHEDULER)
+    call_command("health", "scheduler", stdout=io.StringIO())
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    assert {p["name"] for p in health.problems(now=later)} == {"worker", "scheduler"}
+    from tongyou.core.models import ServiceStatus
+
+    ServiceStatus.objects.filter(name="scheduler").update(
+        checked_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    with pytest.raises(CommandError, match="scheduler silent"):
+        call_command("health", "scheduler")
+    page = client_for(Role.CASEWORKER).get("/").content.decode()
+    assert "定时任务进程" in page
