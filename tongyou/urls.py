@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
@@ -25,7 +28,7 @@ api = NinjaAPI(
 
 
 @api.exception_handler(ValidationError)
-def _invalid_request(request, exc):
+def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     # Bad parameters are the caller's mistake: 400 with what was wrong, never a 500 or a 422
     # the callers' systems do not expect.
     problems = "; ".join(
@@ -35,7 +38,7 @@ def _invalid_request(request, exc):
 
 
 @api.exception_handler(Refusal)
-def _refused(request, exc):
+def _refused(request: HttpRequest, exc: BaseException) -> Any:
     # A service's refusal reaches a partner system as it reaches a person: its reason, with 409
     # when someone else changed the record first and 400 otherwise.
     return api.create_response(

@@ -13,7 +13,10 @@ once the owner has it. Every account, grant, approval, password and second-facto
 hash-chained audit entry (the values of role, jurisdiction and unit are not personal data and are
 logged; passwords never are)."""
 
+from __future__ import annotations
+
 import hashlib
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +48,7 @@ class SelfGrant(PermissionError):
     """Nobody grants or approves anything for their own account."""
 
 
-def security_admins():
+def security_admins() -> list:
     return [u for u in User.objects.filter(role=Role.SECURITY_ADMIN, is_active=True) if u.access_approved]
 
 
@@ -82,7 +85,7 @@ def _values(user: User) -> dict:
     return {name: getattr(user, User._meta.get_field(name).attname) for name in TRACKED_FIELDS}  # type: ignore[union-attr]
 
 
-def remember(sender, instance: User, raw=False, **kwargs) -> None:
+def remember(sender: Any, instance: User, raw: bool = False, **kwargs: Any) -> None:
     """pre_save: what the account was, so the post_save entry can say what changed."""
     if raw:
         return
@@ -94,7 +97,7 @@ def remember(sender, instance: User, raw=False, **kwargs) -> None:
     instance._audit_before = before  # type: ignore[attr-defined]
 
 
-def audit_change(sender, instance: User, created: bool, raw=False, **kwargs) -> None:
+def audit_change(sender: Any, instance: User, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """post_save: one chained entry per account change, naming what changed."""
     if raw:
         return
@@ -157,7 +160,7 @@ def password_reset_done(user: User) -> None:
         tell_security_admins(user, _("password set by an administrator"))
 
 
-def second_factor_removed(sender, instance, **kwargs) -> None:
+def second_factor_removed(sender: Any, instance: Any, **kwargs: Any) -> None:
     from tongyou.audit.context import current_user
 
     record(

@@ -1,10 +1,16 @@
 """The admin site, split by duty (accounts/access.py): the system administrator keeps accounts and
 units, the security administrator gives and approves roles, jurisdictions and units."""
 
+from __future__ import annotations
+
+from typing import Any, cast
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,15 +27,16 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 class PasswordSetByAdministratorForm(AdminPasswordChangeForm):
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> Any:
         access.suspend_for_password_reset(self.user)
         user = super().save(commit=commit)
         access.password_reset_done(user)
         return user
 
 
-def _is(request, role):
-    return request.user.role == role and request.user.access_approved
+def _is(request: HttpRequest, role: str) -> bool:
+    user = request.user  # the admin site serves staff only
+    return getattr(user, "role", "") == role and bool(getattr(user, "access_approved", False))
 
 
 ACCOUNT_FIELDS = ["username", "first_name", "last_name", "email", "phone", "is_active", "supervisor"]
@@ -57,12 +64,12 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
     @admin.display(description=gettext_lazy("access"))
-    def approval_state(self, obj):
+    def approval_state(self, obj: Any) -> Any:
         if not obj.role:
             return _("No role yet")
         return _("Approved") if obj.access_approved else _("Waiting for the security administrator")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         approval = list(APPROVAL_FIELDS)
         if _is(request, Role.SECURITY_ADMIN):
             # Grants, never credentials; and never their own grant.
@@ -70,24 +77,24 @@ class UserAdmin(DjangoUserAdmin):
             return [*ACCOUNT_FIELDS, "password", *grant, *approval]
         return [*GRANT_FIELDS, *approval]
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return self.add_fieldsets
         return self.fieldsets
 
-    def has_approve_permission(self, request):
+    def has_approve_permission(self, request: HttpRequest) -> Any:
         return _is(request, Role.SECURITY_ADMIN)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts are deactivated, never deleted: the audit log names them
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: Any) -> None:
         super().save_model(request, obj, form, change)
         if _is(request, Role.SECURITY_ADMIN) and obj.pk != request.user.pk and obj.role:
             # The security administrator saving a grant is their approval of it.
-            access.approve(obj, request.user)
+            access.approve(obj, cast("User", request.user))
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         # Passwords are the system administrator's; nobody sets another administrator's role this way.
         if not _is(request, Role.ADMIN):
             raise PermissionDenied
@@ -97,11 +104,11 @@ class UserAdmin(DjangoUserAdmin):
         description=gettext_lazy("Approve the selected accounts' role and jurisdiction"),
         permissions=["approve"],
     )
-    def approve_access(self, request, queryset) -> None:
+    def approve_access(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         approved = 0
         for user in queryset.exclude(pk=request.user.pk).exclude(role=""):
             if not user.access_approved:
-                access.approve(user, request.user)
+                access.approve(user, cast("User", request.user))
                 approved += 1
         if queryset.filter(pk=request.user.pk).exists():
             messages.warning(request, _("Your own account was left out: nobody approves themselves."))
@@ -124,8 +131,8 @@ class SecondFactorAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "confirmed", "last_used_at")
     search_fields = ["user__username"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a device is enrolled by its owner, whose phone alone holds the key
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

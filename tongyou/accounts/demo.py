@@ -1,5 +1,7 @@
 """Demo accounts: one per role, with the units and jurisdictions a real deployment would give them."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -40,7 +42,7 @@ DEMO_SUPERVISORS = {
 
 
 @transaction.atomic
-def create_demo_accounts(password=DEMO_PASSWORD):
+def create_demo_accounts(password: str = DEMO_PASSWORD) -> list:
     """Create or reset the demo accounts. Returns [(username, role label, jurisdiction name)]."""
     if not settings.DEMO_ALLOWED:  # a published password never opens a real install
         raise ImproperlyConfigured("Demo accounts are refused under the production settings.")

@@ -5,7 +5,10 @@ under that for each account. This backend, placed right after axes, refuses ever
 address at which LOGIN_SPRAY_LIMIT different accounts failed within axes' cool-off. It reads axes'
 own records (the database, not the cache: the guard holds when Redis is down)."""
 
+from __future__ import annotations
+
 import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -32,7 +35,9 @@ class SprayGuardBackend:
     """Authenticates nobody; refuses everybody from an address that is spraying. (No get_user: a
     session is never this backend's, and Django picks the first backend with one for sessions.)"""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self, request: Any, username: Any = None, password: str | None = None, **kwargs: Any
+    ) -> None:
         address = request.META.get("REMOTE_ADDR") if request is not None else None
         if spraying(address):
             request.login_refused = _(

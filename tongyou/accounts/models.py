@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth.models import (  # type: ignore[attr-defined]  # private helpers, no stubs
     AbstractUser,
     _user_has_module_perms,
@@ -5,6 +9,7 @@ from django.contrib.auth.models import (  # type: ignore[attr-defined]  # privat
 )
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -44,7 +49,7 @@ class Unit(models.Model):
         return self.name
 
 
-def grant_of(role, jurisdiction_id, unit_id) -> str:
+def grant_of(role: str, jurisdiction_id: Any, unit_id: Any) -> str:
     """What a security administrator approves: this role, in this jurisdiction, for this unit."""
     return f"{role}|{jurisdiction_id or ''}|{unit_id or ''}"
 
@@ -92,15 +97,15 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         # Chinese order: family name first, no space (王协调).
         return f"{self.last_name}{self.first_name}".strip()
 
-    def has_perm(self, perm, obj=None):
+    def has_perm(self, perm: str, obj: Model | None = None) -> Any:
         # Django answers True for any active superuser; here the `rules` registry alone decides.
         return self.is_active and _user_has_perm(self, perm, obj)
 
-    def has_module_perms(self, app_label):
+    def has_module_perms(self, app_label: str) -> Any:
         return self.is_active and _user_has_module_perms(self, app_label)
 
     @property
@@ -112,7 +117,7 @@ class User(AbstractUser):
         """Whether the account's role acts: approved by a security administrator, as it is now."""
         return bool(self.role) and self.approved_grant == self.grant
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.role and not self.is_superuser and self.jurisdiction_id is None:
             raise ValidationError({"jurisdiction": _("Every staff account needs a jurisdiction.")})

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import NavItem, registry
@@ -6,7 +10,7 @@ from .demo import DEMO_PASSWORD, create_demo_accounts
 from .services import load_units
 
 
-def demo_accounts(options):
+def demo_accounts(options: Any) -> str:
     accounts = create_demo_accounts()
     lines = [f"password for all: {DEMO_PASSWORD}"]
     lines += [f"  {username:<12} {role} — {region}" for username, role, region in accounts]

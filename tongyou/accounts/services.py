@@ -1,7 +1,10 @@
 """Units of the plan, and resolving the plan's way of naming them."""
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -14,13 +17,14 @@ ALL_STREET_OFFICES = ("各镇办", "各相关镇办")
 ALL_UNITS = ("全体相关单位",)
 
 
-def street_office_name(region):
-    suffix = {Region.Kind.TOWN: "人民政府", Region.Kind.ZONE: "管理委员会"}.get(region.kind, "办事处")
+def street_office_name(region: Region) -> str:
+    suffixes: dict[str, str] = {Region.Kind.TOWN: "人民政府", Region.Kind.ZONE: "管理委员会"}
+    suffix = suffixes.get(region.kind, "办事处")
     return region.name + suffix
 
 
 @transaction.atomic
-def load_units(data_file=DATA_FILE):
+def load_units(data_file: str | Path = DATA_FILE) -> Any:
     """Create or update every unit the plan names, and one office per street or town. Idempotent."""
     data = json.loads(Path(data_file).read_text(encoding="utf-8"))
     for entry in data["units"]:
@@ -45,13 +49,13 @@ class UnknownUnit(ValueError):
     pass
 
 
-def split_unit_list(text):
+def split_unit_list(text: str) -> list:
     """The names in a line such as '区卫健委、医保局，各镇办。', in order."""
     cleaned = text.strip().rstrip("。").replace("，", "、").replace(",", "、")
     return [part.strip() for part in cleaned.split("、") if part.strip()]
 
 
-def resolve_unit_names(text):
+def resolve_unit_names(text: str) -> list:
     """Units named by a line of the plan. Group words expand to the units they stand for;
     an unknown name raises UnknownUnit naming it."""
     by_name = {}

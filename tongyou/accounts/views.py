@@ -1,11 +1,15 @@
+from __future__ import annotations
+
 import base64
 import time
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +24,7 @@ from tongyou.audit.services import record
 
 
 class LoginForm(AuthenticationForm):
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
         except forms.ValidationError:
@@ -38,7 +42,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("site:home")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(
             self.request, _("Your password is changed; other sessions of your account have ended.")
@@ -49,7 +53,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class LogoutView(auth_views.LogoutView):
     """Logging out also tells the browser to drop what it kept of the session (ASVS V8.2.3)."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         return response
@@ -65,7 +69,7 @@ class TokenForm(forms.Form):
     token = forms.CharField(label=gettext_lazy("Six-digit code"), max_length=6, min_length=6)
 
 
-def _safe_next(request, default="site:home"):
+def _safe_next(request: HttpRequest, default: str = "site:home") -> Any:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
@@ -77,7 +81,7 @@ SETUP_FAILURES = "otp_setup_failures"
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: HttpRequest) -> Any:
     """Enrol an authenticator app: show a new secret, confirm it with a first code. Opening the page
     creates nothing: the proposed secret waits in the session, and the device exists only once a
     code from it was confirmed."""
@@ -113,7 +117,7 @@ def otp_setup(request):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: HttpRequest) -> Any:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):

@@ -1,7 +1,10 @@
 """Demo venue with its staff account, and demo cameras, so Code Adam and footage requests can be
 tried. Names are real places in Yuquan; positions are approximate."""
 
+from __future__ import annotations
+
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +22,7 @@ DEMO_CAMERAS = [
 ]
 
 
-def load_demo_venue_and_cameras(staff_username="venue"):
+def load_demo_venue_and_cameras(staff_username: str = "venue") -> Venue:
     community = Region.objects.get(code="150104001001")
     venue, _created = Venue.objects.get_or_create(
         name=DEMO_VENUE["name"],
@@ -42,7 +45,7 @@ def load_demo_venue_and_cameras(staff_username="venue"):
 
 
 @transaction.atomic
-def load_demo_drill(options=None):
+def load_demo_drill(options: Any = None) -> str:
     """A past drill, published and ended as found, so the case list, its messages and the public
     pages' history show what an alert looks like. Marked 演练 everywhere (CAP status Exercise)."""
     from .models import MissingChildCase

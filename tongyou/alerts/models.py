@@ -5,6 +5,10 @@ and the public camera registry.
 A case is public while it is active, and only then: its photo and description leave every
 public page and feed when it ends, and are wiped after ALERT_RETENTION_DAYS."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,18 +74,18 @@ class MissingChildCase(models.Model):
         return self.reference
 
     @property
-    def is_public(self):
+    def is_public(self) -> bool:
         return self.state == self.State.ACTIVE
 
     @property
-    def child_summary(self):
+    def child_summary(self) -> Any:
         """'小红，女孩，5岁' (unknown parts said to be unknown), as every channel says it."""
         from .services import wording
 
         return wording.child(self)
 
     @property
-    def headline(self):
+    def headline(self) -> Any:
         from .services import wording
 
         return wording.headline(self)

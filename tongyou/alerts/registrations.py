@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import NavItem, registry
@@ -9,12 +11,12 @@ from .models import MissingChildCase
 from .services import delivery, publishing, venues
 
 
-def live_alerts():
+def live_alerts() -> int:
     """How many alerts are out now (the public list shows each): the badge beside its link."""
     return MissingChildCase.objects.filter(state=MissingChildCase.State.ACTIVE).count()
 
 
-def widen_and_refresh():
+def widen_and_refresh() -> int:
     return len(publishing.widen_due()) + len(publishing.refresh_due())
 
 

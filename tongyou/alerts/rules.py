@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import rules
 
 from tongyou.accounts.roles import Role
 from tongyou.core.predicates import has_role, in_jurisdiction, is_admin
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
 # Only the police record, publish, update and end alerts (团圆: no approval chain).
 police = has_role(Role.POLICE)
@@ -12,7 +19,7 @@ rules.add_perm("alerts.view_camera", (police & in_jurisdiction) | is_admin)
 
 
 @rules.predicate
-def works_at(user, obj=None):
+def works_at(user: User, obj: Any = None) -> bool:
     """Staff of the venue (or of the venue of a Code Adam)."""
     if not user.is_authenticated:
         return False

@@ -1,6 +1,9 @@
 """What waits for alert officers: cases waiting for a second officer, and live alerts."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +13,11 @@ from tongyou.core.scoping import can, scoped
 
 from .models import MissingChildCase, Recipient
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def work(user) -> Iterator[WorkItem]:
+
+def work(user: User) -> Iterator[WorkItem]:
     if can(user, "alerts.view_missingchildcase"):
         cases = scoped(MissingChildCase.objects.all(), user)
         url = reverse("alerts:case_list")

@@ -4,12 +4,15 @@ AUDIT_ANCHOR_FILE (production: a path on another machine's share or write-once s
 with the audit key. The worker writes one every AUDIT_ANCHOR_HOURS; `manage.py anchor_audit`
 writes one now; `verify_audit` holds the chain against every anchor."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import hmac
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -92,7 +95,7 @@ def _pruned_up_to() -> int:
     return max((d.get("last_pruned_id", 0) for d in prunes()), default=0)
 
 
-def check_against_anchors(last: AuditEntry | None, ring) -> tuple[int | None, str] | None:
+def check_against_anchors(last: AuditEntry | None, ring: Any) -> tuple[int | None, str] | None:
     """None when the chain agrees with every anchor; else (entry id, what is wrong)."""
     pruned = _pruned_up_to()
     for body in read_anchors():

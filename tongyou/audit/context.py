@@ -1,25 +1,32 @@
 """The request (and its user) being served, for audit entries written where no request is at hand:
 model signals, and refusals decided deep in the scoping layer."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
-_user = ContextVar("tongyou_audit_user", default=None)
-_request = ContextVar("tongyou_audit_request", default=None)
+from django.http import HttpRequest, HttpResponse
+
+_user: ContextVar[Any] = ContextVar("tongyou_audit_user", default=None)
+_request: ContextVar[HttpRequest | None] = ContextVar("tongyou_audit_request", default=None)
 
 
-def current_user():
+def current_user() -> Any:
+    """The signed-in user being served (a User), AnonymousUser, or None outside a request."""
     return _user.get()
 
 
-def current_request():
+def current_request() -> HttpRequest | None:
     return _request.get()
 
 
 class AuditUserMiddleware:
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Any:
         token = _user.set(getattr(request, "user", None))
         request_token = _request.set(request)
         try:
@@ -33,7 +40,7 @@ class AuditUserMiddleware:
             _request.reset(request_token)
             _user.reset(token)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Any) -> None:
         # A refusal raised anywhere (a view's own check, the admin site) that the scoping layer
         # did not already record (audit/refusals.py).
         from django.core.exceptions import PermissionDenied

@@ -3,9 +3,12 @@ database), so that an edit or a deletion shows, and a rewrite with recomputed ha
 the database does not hold. Anchors written outside the database (audit/anchors.py) catch a
 truncated tail."""
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import json
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +21,10 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("Audit entries cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries are removed only by `prune_audit`, after the retention period.")
 
 
@@ -71,12 +74,12 @@ class AuditEntry(models.Model):
             f"#{self.pk} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}"
         )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Audit entries cannot be changed.")
         super().save(*args, **kwargs)
 
-    def canonical(self):
+    def canonical(self) -> bytes:
         """The bytes the hash covers: every field but the hashes themselves, in a fixed form."""
         body = [
             self.prev_hash,
@@ -92,7 +95,7 @@ class AuditEntry(models.Model):
         ]
         return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
-    def compute_hash(self, key: bytes | None = None):
+    def compute_hash(self, key: bytes | None = None) -> str:
         if not self.key_id:
             return hashlib.sha256(self.canonical()).hexdigest()
         if key is None:
@@ -101,5 +104,5 @@ class AuditEntry(models.Model):
             key = keyring().audit_key
         return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries are removed only by `prune_audit`, after the retention period.")

@@ -7,15 +7,22 @@ refusals so far), each carrying the count. When a window reaches REFUSALS_NOTIFY
 administrators are told once. Counting uses the cache; with the cache down, this process counts
 for itself (core/health.py records the outage) and nothing is lost but the sharing of counts."""
 
+from __future__ import annotations
+
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    pass
 
 WINDOW_SECONDS = 600
 MILESTONES = (50, 100, 200, 500, 1000, 2000, 5000, 10000)
@@ -37,14 +44,21 @@ def _count(key: str) -> int:
         return _local_counts[key]
 
 
-def _who(request, user) -> tuple[str, str]:
+def _who(request: HttpRequest | None, user: Any) -> tuple[str, str]:
     if user is not None and getattr(user, "is_authenticated", False):
         return f"user:{user.pk}", user.get_username()
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     return f"addr:{address}", address
 
 
-def record_refusal(request=None, *, status: int, reason: str, object_type: str = "", object_id="") -> None:
+def record_refusal(
+    request: Any = None,  # an HttpRequest, which is marked once its refusal is counted
+    *,
+    status: int,
+    reason: str,
+    object_type: str = "",
+    object_id: str = "",
+) -> None:
     """Count one refusal and audit it as the rules above say. Called at most once per request."""
     from .context import current_request
     from .services import record
@@ -68,7 +82,7 @@ def record_refusal(request=None, *, status: int, reason: str, object_type: str =
     if count <= limit or count in MILESTONES:
         if count == limit:
             details["summarised_from_here"] = True
-        entry = {
+        entry: dict[str, Any] = {
             "request": request,
             "user": user if user is not None and user.is_authenticated else None,
             "object_type": object_type,
@@ -85,7 +99,7 @@ def record_refusal(request=None, *, status: int, reason: str, object_type: str =
         _tell_security(label, window)
 
 
-def write_pending(request) -> None:
+def write_pending(request: Any) -> None:
     from .services import record
 
     for entry in getattr(request, "_pending_refusals", []):

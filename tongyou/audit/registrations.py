@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import NavItem, registry
@@ -7,7 +9,7 @@ from . import anchors
 from .services import note_keyring
 
 
-def anchor_if_due():
+def anchor_if_due() -> int:
     return 1 if anchors.anchor_due() and anchors.anchor() else 0
 
 

@@ -1,10 +1,14 @@
 """Writing, verifying and pruning the audit log. Every app records through `record()`."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tongyou.privacy.keys import keyring
@@ -12,10 +16,13 @@ from tongyou.privacy.keys import keyring
 from .context import current_request
 from .models import GENESIS_HASH, AuditEntry
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+
 _LOCK_KEY = 7_340_181  # any constant: the PostgreSQL advisory lock that orders appends
 
 
-def _client_ip(request):
+def _client_ip(request: HttpRequest | None) -> str | None:
     # Services record without a request: the address is the one of the request being served
     # (audit/context.py), so no service needs the HTTP request to be audited.
     request = request if request is not None else current_request()
@@ -32,7 +39,16 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
-def record(action, *, request=None, user=None, obj=None, object_type="", object_id="", details=None):
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    user: Any = None,  # a User, AnonymousUser or None: only a signed-in user is named
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append one entry. `details` must never hold plaintext personal data or secrets. The
     address is the request's being served (the audit middleware's context), unless given."""
     if user is None and request is not None:
@@ -71,7 +87,7 @@ class VerifyResult:
     reason: str = ""
 
 
-def verify_chain(anchors_checked: bool = True):
+def verify_chain(anchors_checked: bool = True) -> VerifyResult:
     """Walk the chain oldest first; report the first entry whose hash or link is wrong, then hold
     the chain against the anchors kept outside the database (a rewritten or truncated chain)."""
     previous_hash = None
@@ -117,7 +133,7 @@ def prunes() -> list[dict]:
     return [d for d in details if isinstance(d, dict)]
 
 
-def _prune_anchors():
+def _prune_anchors() -> set:
     """Hashes of the last entries removed by earlier prunes: the chain may start from them."""
     return {d["last_pruned_hash"] for d in prunes() if d.get("last_pruned_hash")}
 
@@ -126,7 +142,7 @@ class RetentionError(ValueError):
     pass
 
 
-def prune_before(cutoff: datetime.datetime, user=None):
+def prune_before(cutoff: datetime.datetime, user: User | None = None) -> int:
     """Delete entries older than `cutoff`. Refuses a cutoff inside the retention period."""
     oldest_allowed = timezone.now() - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
     if cutoff > oldest_allowed:
@@ -156,7 +172,7 @@ def prune_before(cutoff: datetime.datetime, user=None):
     return count
 
 
-def note_keyring(user=None, reason: str = "") -> bool:
+def note_keyring(user: User | None = None, reason: str = "") -> bool:
     """Record the key ring in the chain when it differs from the last recorded one (key ids and the
     active key, never key material). Keys change outside the database; the worker and the key
     commands call this so that every change shows in the log. Returns whether it recorded."""

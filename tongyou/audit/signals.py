@@ -4,37 +4,45 @@ A model opts in with `audit_personal = True`. Only the names of changed fields
 are logged, never their values.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from .models import AuditEntry
 from .services import record
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs) -> None:
+def _logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuditEntry.Action.LOGIN, request=request, user=user)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs) -> None:
+def _logged_out(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     if user is not None:
         record(AuditEntry.Action.LOGOUT, request=request, user=user)
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+def _login_failed(sender: Any, credentials: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
     record(AuditEntry.Action.LOGIN_FAILED, request=request, user=None, details={"username": username})
 
 
-def _is_personal(sender):
+def _is_personal(sender: Any) -> bool:
     return getattr(sender, "audit_personal", False)
 
 
 @receiver(pre_save)
-def _remember_changes(sender, instance, raw=False, **kwargs) -> None:
+def _remember_changes(sender: Any, instance: Any, raw: Any = False, **kwargs: Any) -> None:
     if raw or not _is_personal(sender) or instance.pk is None:
         return
     try:
@@ -49,7 +57,7 @@ def _remember_changes(sender, instance, raw=False, **kwargs) -> None:
 
 
 @receiver(post_save)
-def _saved(sender, instance, created, raw=False, **kwargs) -> None:
+def _saved(sender: Any, instance: Any, created: Any, raw: Any = False, **kwargs: Any) -> None:
     if raw or not _is_personal(sender):
         return
     if created:
@@ -63,12 +71,12 @@ def _saved(sender, instance, created, raw=False, **kwargs) -> None:
 
 
 @receiver(post_delete)
-def _deleted(sender, instance, **kwargs) -> None:
+def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     if _is_personal(sender):
         record(AuditEntry.Action.DELETE, user=_current_user(), obj=instance)
 
 
-def _current_user():
+def _current_user() -> Any:
     from .context import current_user
 
     return current_user()

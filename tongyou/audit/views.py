@@ -1,7 +1,11 @@
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import require
 
 from . import presenting
@@ -10,7 +14,7 @@ from .services import record, verify_chain
 
 
 @login_required
-def log(request):
+def log(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "audit.view_auditentry")
     entries = AuditEntry.objects.all()
     if action := request.GET.get("action"):

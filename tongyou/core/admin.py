@@ -1,7 +1,12 @@
 """The holiday notice is entered by an administrator in the admin site, checked as it is saved."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
@@ -16,7 +21,7 @@ class HolidayNoticeForm(forms.ModelForm):
         model = HolidayNotice
         fields = ["year", "holidays", "working_weekends", "source"]
 
-    def _days(self, field):
+    def _days(self, field: str) -> Any:
         try:
             days = parse_days(self.cleaned_data.get(field, ""))
         except ValueError as exc:
@@ -28,10 +33,10 @@ class HolidayNoticeForm(forms.ModelForm):
             raise forms.ValidationError(_("Every date must lie in %(year)s.") % {"year": year})
         return self.cleaned_data[field]
 
-    def clean_holidays(self):
+    def clean_holidays(self) -> Any:
         return self._days("holidays")
 
-    def clean_working_weekends(self):
+    def clean_working_weekends(self) -> Any:
         return self._days("working_weekends")
 
 
@@ -40,7 +45,7 @@ class HolidayNoticeAdmin(admin.ModelAdmin):
     form = HolidayNoticeForm
     list_display = ["year", "source", "entered_by", "entered_at"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: Any) -> None:
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
         record(AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE, request=request, obj=obj)

@@ -6,16 +6,21 @@ a proxy listed in TRUSTED_PROXIES (addresses or networks). The middleware runs f
 REMOTE_ADDR once; everything after it (django-axes, the rate limiter, the audit log) reads
 REMOTE_ADDR and so agrees on who the client is."""
 
+from __future__ import annotations
+
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
 
 
 @lru_cache(maxsize=8)
-def _networks(proxies: tuple[str, ...]):
+def _networks(proxies: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
 
 
@@ -27,7 +32,7 @@ def is_trusted_proxy(address: str) -> bool:
     return any(ip in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
-def client_address(meta) -> str | None:
+def client_address(meta: Any) -> str | None:
     """The client's address for a request's META: the peer, or, when the peer is a trusted proxy,
     the nearest untrusted address in its X-Forwarded-For chain (read right to left, because each
     proxy appends what it saw; the left end is whatever the client claimed)."""
@@ -51,10 +56,10 @@ class TrustedProxyMiddleware:
     """First in MIDDLEWARE: sets REMOTE_ADDR to the client's address, and drops forwarding headers
     that did not come from a trusted proxy (so a client cannot claim HTTPS or another address)."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Any:
         meta = request.META
         peer = meta.get("REMOTE_ADDR")
         if peer and is_trusted_proxy(peer):
@@ -66,6 +71,6 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
-def request_address(request) -> str | None:
+def request_address(request: HttpRequest) -> str | None:
     """REMOTE_ADDR as the middleware settled it (django-axes' AXES_CLIENT_IP_CALLABLE)."""
     return request.META.get("REMOTE_ADDR") or None

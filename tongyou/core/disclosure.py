@@ -42,12 +42,17 @@ import math
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tongyou.privacy.keys import keyring
 
 from .errors import Refusal
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
 THRESHOLD = 5  # perturbed values below it are shown as "<5"
 MAX_NOISE = 5
@@ -65,7 +70,7 @@ class Policy:
     exact: bool
 
     @classmethod
-    def for_user(cls, user) -> Policy:
+    def for_user(cls, user: User) -> Policy:
         from tongyou.core.scoping import can  # scoping imports nothing of this module
 
         return cls(exact=bool(user and user.is_authenticated and can(user, "datahub.view_child")))
@@ -113,7 +118,7 @@ def total(signatures: Iterable[Signature]) -> Signature:
     return result
 
 
-def _noise_table():
+def _noise_table() -> tuple:
     weights = [math.exp(-(k * k) / (2 * NOISE_SIGMA**2)) for k in range(-MAX_NOISE, MAX_NOISE + 1)]
     return list(range(-MAX_NOISE, MAX_NOISE + 1)), weights
 
@@ -164,7 +169,7 @@ def reported_hidden(policy: Policy, counts_persons: bool, *figures: int | None) 
     return any(f is not None and 0 < f < THRESHOLD for f in figures)
 
 
-def small_figures(*fields: str):
+def small_figures(*fields: str) -> Q:
     """A Q matching rows where any of `fields` is between 1 and THRESHOLD − 1 (for querysets of
     reported figures: exclude them for protected policies)."""
     from django.db.models import Q
@@ -219,14 +224,14 @@ def check_question(
         )
 
 
-def _age_message():
+def _age_message() -> str:
     bands = "、".join(f"{lo}–{hi}" for lo, hi in AGE_BAND_EDGES)
     return _(
         "Aggregate figures are given by age band (%(bands)s years); choose ages that start and end a band."
     ) % {"bands": bands}
 
 
-def _area_name(area):
+def _area_name(area: Any) -> str:
     return {
         "district": _("the district"),
         "street": _("a street or town"),

@@ -6,10 +6,13 @@ in `degraded(service)`: the failure is recorded (a ServiceStatus row) and the ca
 without it. The worker checks each service every round and beats its own heart; every staff page
 shows what is down (`problems()`, through the navigation context)."""
 
+from __future__ import annotations
+
 import contextlib
 import datetime
 import logging
 import socket
+from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -70,7 +73,7 @@ def report_ok(name: str) -> None:
 
 
 @contextlib.contextmanager
-def degraded(name: str):
+def degraded(name: str) -> Any:
     """Run the block; if the service fails, record it and carry on without it."""
     try:
         yield

@@ -4,8 +4,11 @@ Code logs identifiers (a batch, a case, a job), never a name or a number; the fi
 under that rule, masking what looks like an ID number (GB 11643) or a mobile number should one slip
 into a message, its arguments or a traceback."""
 
+from __future__ import annotations
+
 import logging
 import re
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
 
@@ -41,6 +44,6 @@ class JsonFormatter(_LibraryJsonFormatter):
             json_ensure_ascii=False,
         )
 
-    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
         formatted = super().formatException(ei)
         return mask(formatted if isinstance(formatted, str) else "\n".join(formatted))

@@ -3,13 +3,19 @@
 Django's LocaleMiddleware would follow the browser's Accept-Language; district offices
 often run browsers set to English, and the platform's working language is Chinese."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
-    def process_request(self, request) -> None:
+    def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
@@ -22,10 +28,10 @@ class PrivateResponseMiddleware:
     files there may carry children's personal data (Cache-Control: no-store). Public pages that
     carry a missing child's name and photo are marked by their views."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Any:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -7,10 +7,13 @@ rebinding could answer differently). Redirects are never followed: a 3xx is a fa
 OUTBOUND_ALLOWED_NETWORKS lets a deployment reach a named internal service on purpose (the
 district's SMS gateway on the intranet, say); nothing else private is reachable."""
 
+from __future__ import annotations
+
 import ipaddress
 import socket
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -37,7 +40,7 @@ class Response:
 
 
 @lru_cache(maxsize=8)
-def _allowed(networks: tuple[str, ...]):
+def _allowed(networks: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(n.strip(), strict=False) for n in networks if n.strip())
 
 
@@ -129,5 +132,7 @@ def post(url: str, body: bytes, headers: dict, timeout: float = TIMEOUT) -> Resp
 class GuardedSession:
     """What pywebpush calls as its `requests_session`: `post()` through the guard above."""
 
-    def post(self, url, data=None, headers=None, timeout=TIMEOUT, **_ignored):
+    def post(
+        self, url: str, data: Any = None, headers: Any = None, timeout: float = TIMEOUT, **_ignored: Any
+    ) -> Response:
         return post(url, data or b"", dict(headers or {}), timeout=float(timeout))

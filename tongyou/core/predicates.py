@@ -1,17 +1,24 @@
 """`rules` predicates shared by every app's rules.py."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import rules
 
 from tongyou.accounts.roles import AGGREGATE_READERS, PERSON_EXPORTERS, PERSON_READERS, Role
 
 from . import scoping
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def has_role(*roles):
+
+def has_role(*roles: Any) -> bool:
     names = frozenset(str(r) for r in roles)
 
     @rules.predicate(name=f"has_role({','.join(sorted(names))})")
-    def predicate(user):
+    def predicate(user: User) -> Any:
         # A role acts only as a security administrator approved it (accounts/access.py).
         return (
             user.is_authenticated
@@ -24,7 +31,7 @@ def has_role(*roles):
 
 
 @rules.predicate
-def in_jurisdiction(user, obj=None):
+def in_jurisdiction(user: User, obj: Any = None) -> bool:
     """Without an object: 'some records'; with one: that record's region is in the user's subtree."""
     if obj is None:
         return scoping.jurisdiction_path(user) is not None

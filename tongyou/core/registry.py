@@ -11,7 +11,7 @@ and registering the same name twice is an error (two apps claiming one job would
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -108,7 +108,9 @@ class DemoOptions:
     stdout: Any = None  # where long loaders report progress
 
 
-type IndicatorCalculator = Callable[..., tuple[dict[int, float], dict[int, float] | None]]
+# An indicator's values by region id, and the denominators behind them where it is a share.
+type IndicatorResult = tuple[Mapping[int, float], Mapping[int, float] | None]
+type IndicatorCalculator = Callable[..., IndicatorResult]
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,32 @@ user's jurisdiction subtree. Anyone else gets an empty queryset, so a refused
 user learns nothing, not even that a record exists.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from tongyou.audit.refusals import record_refusal
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _region_lookup(model) -> str:
+    from tongyou.accounts.models import User
+    from tongyou.regions.models import Region
+
+
+def _region_lookup(model: type[Model]) -> str:
     field = getattr(model, "jurisdiction_field", None)
     if not field:
         raise ImproperlyConfigured(f"{model.__name__} has no jurisdiction_field: it cannot be scoped.")
     return f"{field}__in"
 
 
-def _subtree(path):
+def _subtree(path: str) -> QuerySet[Region, Any]:
     # A subquery over the small regions table; the records are then matched on their
     # indexed region foreign key (benchmarks/scoping.py measures this against alternatives).
     from tongyou.regions.models import Region
@@ -34,24 +45,24 @@ def _subtree(path):
     return Region.objects.filter(path__startswith=path).values("pk")
 
 
-def perm_name(model, action) -> str:
+def perm_name(model: type[Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-def can(user, permission, obj=None):
+def can(user: User | AnonymousUser, permission: str, obj: Any = None) -> bool:
     """Whether the user's role grants `permission` (on `obj`). Decided by the `rules` registry
     alone: being a Django superuser grants no access to children's data."""
     return rules.has_perm(permission, user, obj)
 
 
-def jurisdiction_path(user):
+def jurisdiction_path(user: User | AnonymousUser) -> str | None:
     """The path prefix of the user's jurisdiction, or None when they have none."""
     if not user.is_authenticated or getattr(user, "jurisdiction_id", None) is None:
         return None
-    return user.jurisdiction.path
+    return user.jurisdiction.path if user.jurisdiction else None
 
 
-def scoped(queryset, user, action="view"):
+def scoped(queryset: QuerySet[Any], user: User, action: str = "view") -> Any:
     """`queryset` narrowed to what `user` may `action` ('view', 'export', 'aggregate'…)."""
     model = queryset.model
     lookup = _region_lookup(model)
@@ -61,7 +72,7 @@ def scoped(queryset, user, action="view"):
     return queryset.filter(**{lookup: _subtree(path)})
 
 
-def scoped_region_ids(model, user, action="view"):
+def scoped_region_ids(model: type[Model], user: User, action: str = "view") -> list:
     """The ids of the regions whose `model` records `user` may `action`: the same rule as
     `scoped()`, for code that counts in memory rather than through a queryset."""
     from tongyou.regions.models import Region
@@ -73,7 +84,7 @@ def scoped_region_ids(model, user, action="view"):
     return list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
-def get_scoped_or_404(queryset, user, action="view", **lookup):
+def get_scoped_or_404(queryset: QuerySet[Any], user: User, action: str = "view", **lookup: Any) -> Any:
     """One record the user may see, or 404 — the same answer whether it exists elsewhere or not."""
     try:
         return scoped(queryset, user, action).get(**lookup)
@@ -87,7 +98,7 @@ def get_scoped_or_404(queryset, user, action="view", **lookup):
         raise Http404 from exc
 
 
-def region_of(obj):
+def region_of(obj: Any) -> Region | None:
     """The region a scoped object belongs to."""
     value = obj
     for part in type(obj).jurisdiction_field.split("__"):
@@ -97,14 +108,14 @@ def region_of(obj):
     return value
 
 
-def in_jurisdiction(user, obj):
+def in_jurisdiction(user: User, obj: Any) -> Any:
     """Object-level check with the same rule as scoped(); used by `rules` predicates."""
     path = jurisdiction_path(user)
     region = region_of(obj)
     return path is not None and region is not None and region.path.startswith(path)
 
 
-def require(user, permission, obj=None):
+def require(user: User, permission: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless the user holds `permission` (on `obj`, if given)."""
     if not can(user, permission, obj):
         record_refusal(

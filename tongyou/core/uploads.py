@@ -10,6 +10,8 @@
   embedded files and nothing after their end, Office files must be well-formed, unencrypted,
   macro-free zips of bounded size. A file that is not what it claims raises Refusal."""
 
+from __future__ import annotations
+
 import io
 import re
 import zipfile
@@ -35,7 +37,7 @@ MAX_OFFICE_ENTRIES = 5_000
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|EmbeddedFiles|RichMedia|XFA|SubmitForm)\b")
 
 
-def sniff(content, allowed):
+def sniff(content: bytes, allowed: Any) -> Any:
     """The content type `content` claims among `allowed` ({signature: type}), or None. A claim
     only: `inspect()` checks it."""
     return next((kind for signature, kind in allowed.items() if content.startswith(signature)), None)
@@ -140,16 +142,16 @@ class RefusedUpload(UploadedFile):
     """What arrives instead of a file that exceeded its limit while streaming: empty, with the
     size that was counted (more than the limit), so the form's size check refuses it."""
 
-    def __init__(self, name, content_type, received, limit) -> None:
+    def __init__(self, name: str, content_type: Any, received: Any, limit: int) -> None:
         super().__init__(io.BytesIO(b""), name, content_type, received)
         self.limit = limit
         self.exceeded = True
 
 
-def upload_limit(max_bytes: int):
+def upload_limit(max_bytes: int) -> Any:
     """Set the most any one file posted to this view may be (bytes)."""
 
-    def decorator(view):
+    def decorator(view: Any) -> Any:
         view.upload_limit = max_bytes
         return view
 
@@ -157,19 +159,19 @@ def upload_limit(max_bytes: int):
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    def new_file(self, *args, **kwargs) -> None:
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         match = getattr(self.request, "resolver_match", None)
         self.limit = getattr(getattr(match, "func", None), "upload_limit", None) or settings.UPLOAD_MAX_BYTES
         self.received = 0
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > self.limit:
             return None  # later handlers (memory, temporary file) get nothing more
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> RefusedUpload | None:
         if self.received > self.limit:
-            return RefusedUpload(self.file_name, self.content_type, self.received, self.limit)
+            return RefusedUpload(self.file_name or "", self.content_type, self.received, self.limit)
         return None  # within the limit: the next handler builds the file as usual

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import Any
 
@@ -9,10 +11,11 @@ from django.utils.functional import Promise
 
 from .errors import Refusal
 from .notifications import mark_read
+from .requests import AuthenticatedRequest
 
 
 @login_required
-def notifications(request):
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
     """The user's own messages; opening the page marks them read."""
     notices = list(request.user.notifications.all()[:200])
     unread = [n.pk for n in notices if n.read_at is None]

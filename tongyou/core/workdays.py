@@ -7,8 +7,11 @@ and make-up working days); until then Monday to Friday stands in, `is_provisiona
 and pages and exports mark such deadlines as provisional.
 """
 
+from __future__ import annotations
+
 import datetime
 import time
+from typing import Any
 
 import chinese_calendar
 
@@ -16,7 +19,7 @@ _notices: dict[int, tuple] = {}  # year → ((days off, make-up working days) or
 NOTICE_TTL = 60  # seconds: a save another process made (or a rolled-back one) is seen within a minute
 
 
-def parse_days(text):
+def parse_days(text: str) -> set:
     """Dates from lines of 2027-02-06 or 2027-02-06~2027-02-13 (also with 至 or a dash pair).
     Raises ValueError naming the line that is not one."""
     days = set()
@@ -36,7 +39,7 @@ def parse_days(text):
     return days
 
 
-def _notice(year):
+def _notice(year: int) -> Any:
     cached = _notices.get(year)
     if cached is None or time.monotonic() - cached[1] > NOTICE_TTL:
         from .models import HolidayNotice  # models import nothing of this module
@@ -47,11 +50,11 @@ def _notice(year):
     return cached[0]
 
 
-def notices_changed(**_kwargs) -> None:
+def notices_changed(**_kwargs: Any) -> None:
     _notices.clear()
 
 
-def _package_covers(day) -> bool:
+def _package_covers(day: datetime.date) -> bool:
     try:
         chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -59,12 +62,12 @@ def _package_covers(day) -> bool:
     return True
 
 
-def is_provisional(day) -> bool:
+def is_provisional(day: datetime.date) -> bool:
     """True when neither the package nor an entered notice covers the day's year."""
     return not _package_covers(day) and _notice(day.year) is None
 
 
-def is_working_day(day):
+def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -75,7 +78,7 @@ def is_working_day(day):
         return day in working or (day.weekday() < 5 and day not in days_off)
 
 
-def provisional_deadline(start, due):
+def provisional_deadline(start: datetime.date | None, due: datetime.date | None) -> bool:
     """Whether a deadline counted from `start` to `due` crosses a day no calendar covers yet."""
     if due is None:
         return False
@@ -83,7 +86,7 @@ def provisional_deadline(start, due):
     return any(is_provisional(datetime.date(year, 6, 1)) for year in years)
 
 
-def add_working_days(start, days):
+def add_working_days(start: datetime.date, days: Any) -> Any:
     """The day on which `days` working days after `start` have passed (start itself not counted)."""
     day = start
     remaining = days
@@ -94,7 +97,7 @@ def add_working_days(start, days):
     return day
 
 
-def working_days_between(start, end):
+def working_days_between(start: datetime.date, end: Any) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     count, day = 0, start
     while day < end:

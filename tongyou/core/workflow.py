@@ -29,7 +29,7 @@ class StaleState(Refusal):
     refusal like any other (the API answers it with 409)."""
 
 
-def latest_actor(events) -> str:
+def latest_actor(events: Any) -> str:
     """The name of whoever made the latest of `events` (a record's history, each with an
     `actor`): the "who" of "X has already changed this"."""
     event = events.select_related("actor").order_by("-id").first()

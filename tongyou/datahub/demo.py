@@ -3,8 +3,11 @@ through the real pipeline by the demo health officer, so linkage has done its wo
 linked for certain, new children added, and possible duplicates waiting for the street officer,
 one of them already merged and one kept apart. All synthetic."""
 
+from __future__ import annotations
+
 import datetime
 import io
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,7 +60,7 @@ def _other_community(child: Child) -> str:
 
 
 @transaction.atomic
-def load_demo_linkage(options=None) -> str:
+def load_demo_linkage(options: Any = None) -> str:
     """Import the demo births once and decide two of the possible duplicates."""
     if ImportBatch.objects.filter(filename=FILENAME).exists():
         return "demo births already imported; nothing added"

@@ -1,6 +1,11 @@
 """The child master index. Issue #3 grows it (sources, facts, linkage); the foundation
 holds what every app scopes by: the child, the household and the guardians."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,7 +108,7 @@ class Child(models.Model):
     def __str__(self) -> str:
         return f"Child #{self.pk}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.id_number_index = blind_index(self.id_number, ID_INDEX_PURPOSE) if self.id_number else ""
         self.name_index, self.name_pinyin_index = name_index(self.name), pinyin_index(self.name)
         super().save(*args, **kwargs)
@@ -266,7 +271,7 @@ class Fact(models.Model):
         abstract = True
         ordering = ["child", "valid_from"]
 
-    def is_current(self, day):
+    def is_current(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +19,7 @@ from .services.imports.sources import load_sources
 from .services.synthetic import generate, generate_facts
 
 
-def synthetic_district(options) -> str:
+def synthetic_district(options: Any) -> str:
     if Child.objects.exists() and not options.force:
         return f"children already loaded ({Child.objects.count()}); not generating more"
     as_of = datetime.date.fromisoformat(options.as_of) if options.as_of else None

@@ -1,5 +1,9 @@
 """Who may do what with children's records; where is decided by tongyou.core.scoping."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import rules
 
 from tongyou.accounts.roles import Role
@@ -11,6 +15,10 @@ from tongyou.core.predicates import (
     reads_aggregates,
     reads_persons,
 )
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.datahub.models import LinkReview, Source
 
 PERSON_MODELS = (
     "child",
@@ -31,13 +39,13 @@ rules.add_perm("datahub.reveal_child", exports_persons & in_jurisdiction)
 
 
 @rules.predicate
-def of_the_source_unit(user, source=None):
+def of_the_source_unit(user: User, source: Source | None = None) -> bool:
     """A department imports its own source: the uploader's unit is the source's unit."""
     return source is None or (user.unit_id is not None and user.unit_id == source.unit_id)
 
 
 @rules.predicate
-def has_jurisdiction(user) -> bool:
+def has_jurisdiction(user: User) -> bool:
     return scoping.jurisdiction_path(user) is not None
 
 
@@ -50,7 +58,7 @@ rules.add_perm(
 
 
 @rules.predicate
-def candidate_in_jurisdiction(user, review=None):
+def candidate_in_jurisdiction(user: User, review: LinkReview | None = None) -> Any:
     return review is None or scoping.in_jurisdiction(user, review.candidate)
 
 

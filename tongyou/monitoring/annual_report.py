@@ -6,9 +6,12 @@ indicators' attainment drawn with Pillow. The PDF embeds a CJK font (fpdf2 subse
 by `cjk_font()`: the setting TONGYOU_PDF_FONT, else a font the system has. Without one the PDF
 cannot be made, and the page says so; the Word file needs no font on the server."""
 
+from __future__ import annotations
+
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,6 +26,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import values
 from .models import Indicator, ProgressReport
+
+if TYPE_CHECKING:
+    from tongyou.monitoring.models import ReportingRound
 
 # Fonts a server commonly has: Debian/Ubuntu (fonts-noto-cjk, fonts-wqy-zenhei, fonts-droid-fallback),
 # Windows and macOS. (path, index in a font collection)
@@ -47,7 +53,7 @@ class FontMissing(RuntimeError):
     pass
 
 
-def cjk_font():
+def cjk_font() -> tuple[str, int] | tuple:
     """(path, collection index) of a font with Chinese glyphs."""
     configured = getattr(settings, "TONGYOU_PDF_FONT", "")
     if configured:
@@ -91,13 +97,13 @@ class ReportData:
     summary: dict
 
 
-def target_text(target) -> str:
+def target_text(target: Any) -> str:
     if target is None:
         return "—"
     return f"{target.get_comparator_display()}{target.value.normalize():f}（{target.year or '—'}）"
 
 
-def collect(reporting_round, district):
+def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
     """Everything the report says, from accepted reports and accepted values only."""
     plan = reporting_round.plan
     accepted = ProgressReport.objects.filter(round=reporting_round, state=ProgressReport.State.ACCEPTED)
@@ -160,7 +166,7 @@ def collect(reporting_round, district):
     )
 
 
-def attainment_chart(data, font):
+def attainment_chart(data: Any, font: Any) -> bytes:
     """A PNG bar chart: each indicator with a value and a target, its attainment (0–100%)."""
     rows = [i for i in data.indicators if i.attainment is not None]
     width, bar_left, row_height = 1400, 520, 34
@@ -191,7 +197,7 @@ def attainment_chart(data, font):
     return buffer.getvalue()
 
 
-def as_docx(data, chart=None):
+def as_docx(data: Any, chart: Any = None) -> bytes:
     document = Document()
     style = document.styles["Normal"]
     style.font.name, style.font.size = "SimSun", Pt(11)
@@ -238,7 +244,7 @@ def as_docx(data, chart=None):
     return buffer.getvalue()
 
 
-def as_pdf(data, chart=None, font=None):
+def as_pdf(data: Any, chart: Any = None, font: Any = None) -> bytes:
     font = font or cjk_font()
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -246,12 +252,12 @@ def as_pdf(data, chart=None, font=None):
     pdf.set_title(data.title)
     pdf.add_page()
 
-    def heading(text, size) -> None:
+    def heading(text: str, size: int) -> None:
         pdf.set_font("cjk", size=size)
         pdf.multi_cell(0, size * 0.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
-    def paragraph(text) -> None:
+    def paragraph(text: str) -> None:
         pdf.set_font("cjk", size=10.5)
         pdf.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
@@ -285,7 +291,7 @@ def as_pdf(data, chart=None, font=None):
     return bytes(pdf.output())
 
 
-def build(reporting_round, district, fmt):
+def build(reporting_round: ReportingRound, district: Any, fmt: Any) -> tuple | tuple[bytes, str, str]:
     """(bytes, content type, file name) of the report in `fmt` ("docx" or "pdf")."""
     data = collect(reporting_round, district)
     try:

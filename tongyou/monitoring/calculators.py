@@ -1,18 +1,27 @@
 """Indicators computed from monitoring's own records: progress reports and tasks (registered with
 the kernel like every app's; see `values.compute`)."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
 
-from tongyou.core.registry import registry
+from tongyou.core.registry import IndicatorResult, registry
 
 from .reports import owed_reports
 
+if TYPE_CHECKING:
+    from tongyou.monitoring.models import ReportingRound
+    from tongyou.regions.tree import RegionTree
+
 
 @registry.indicator("reports_on_time")
-def reports_on_time(as_of, tree, reporting_round=None):
+def reports_on_time(
+    as_of: datetime.date, tree: RegionTree, reporting_round: ReportingRound | None = None
+) -> IndicatorResult:
     """Units that submitted every report they owe by the round's deadline."""
     if reporting_round is None:
         return {}, {}
@@ -30,7 +39,9 @@ def reports_on_time(as_of, tree, reporting_round=None):
 
 
 @registry.indicator("tasks_on_schedule")
-def tasks_on_schedule(as_of, tree, reporting_round=None):
+def tasks_on_schedule(
+    as_of: datetime.date, tree: RegionTree, reporting_round: ReportingRound | None = None
+) -> IndicatorResult:
     """Tasks whose accepted reports all say on track or completed (and at least one does)."""
     if reporting_round is None:
         return {}, {}

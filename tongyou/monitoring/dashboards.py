@@ -3,6 +3,8 @@ every indicator's value with its light and target, the same for each area one le
 the plan areas' share of green, and the selected indicator's trend and street map. Values a
 disclosure policy hides are hidden here (core/disclosure.py), never in the template."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.urls import reverse
@@ -15,7 +17,7 @@ from . import values
 from .models import Indicator, IndicatorValue
 
 
-def cells(indicators, period, regions, accepted_only=True) -> dict:
+def cells(indicators: Any, period: str, regions: Any, accepted_only: bool = True) -> dict:
     """{(indicator id, region id): value} preferring accepted computed values, then reports."""
     found = IndicatorValue.objects.filter(indicator__in=indicators, period=period, region__in=regions)
     if accepted_only:
@@ -26,7 +28,7 @@ def cells(indicators, period, regions, accepted_only=True) -> dict:
     return by_key
 
 
-def hidden_from(policy, value_row):
+def hidden_from(policy: Any, value_row: Any) -> bool:
     """Whether the disclosure policy hides this value (persons counted too few; things never)."""
     return disclosure.reported_hidden(
         policy, value_row.indicator.counts_persons, value_row.numerator, value_row.denominator

@@ -1,6 +1,9 @@
 """The demo's reporting round: this year's, due at year end, with the computed indicators filled in."""
 
+from __future__ import annotations
+
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,10 +13,12 @@ from .services import current_plan
 from .values import compute
 
 
-def open_demo_round(today=None):
+def open_demo_round(today: datetime.date | None = None) -> ReportingRound:
     """Open this year's round (if none) and compute this year's indicators; returns the round."""
     today = today or timezone.localdate()
     plan = current_plan()
+    if plan is None:
+        raise ValueError("no plan loaded: run load_reference first")
     reporting_round, _created = ReportingRound.objects.get_or_create(
         year=today.year, quarter=None, defaults={"deadline": datetime.date(today.year, 12, 31), "plan": plan}
     )
@@ -22,7 +27,7 @@ def open_demo_round(today=None):
 
 
 @transaction.atomic
-def load_demo_activity(options=None, today=None):
+def load_demo_activity(options: Any = None, today: datetime.date | None = None) -> str:
     """Progress reports at every stage (accepted, returned, waiting for review, drafts) and
     published news, made through the real services by the demo accounts. Once."""
     from tongyou.accounts.models import User
@@ -42,9 +47,11 @@ def load_demo_activity(options=None, today=None):
         (people["education"], ("accept", "return")),
         (people["health"], ("submit", None)),
     ):
-        tasks = list(reports.tasks_of(unit_user.unit, reporting_round.plan)[: len(outcomes)])
+        unit = unit_user.unit
+        assert unit is not None  # the demo's unit officers belong to units (accounts/demo.py)
+        tasks = list(reports.tasks_of(unit, reporting_round.plan)[: len(outcomes)])
         for task, outcome in zip(tasks, outcomes, strict=False):
-            report = reports.report_for(reporting_round, unit_user.unit, task, unit_user)
+            report = reports.report_for(reporting_round, unit, task, unit_user)
             reports.save(report, unit_user, "on_track", "（示意）本年度已完成计划内容，详见附件。")
             made += 1
             if outcome is None:

@@ -6,11 +6,16 @@ indicator codes (SP-01…) and GB/T 2260 region codes. A ratio indicator exports
 denominator as the data elements `<code>.N` and `<code>.D` too, since DHIS2 computes indicators
 from data elements itself."""
 
+from __future__ import annotations
+
 import csv
 import io
+from collections.abc import Generator
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,14 +28,18 @@ from tongyou.regions.models import Region
 from . import values
 from .models import Indicator, IndicatorValue
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import Unit, User
+    from tongyou.monitoring.models import ProgressReport
+
 COLUMNS = ["指标编码", "期间", "区划代码", "分子", "分母", "数值", "说明"]
 
 
-def _number(value):
+def _number(value: Any) -> str:
     return f"{value.normalize():f}" if value is not None else ""
 
 
-def data_value_set(queryset):
+def data_value_set(queryset: QuerySet[Any]) -> dict[str, list]:
     """The DHIS2 dataValueSets document for accepted values."""
     data_values = []
     for v in queryset.filter(state=IndicatorValue.State.ACCEPTED).select_related("indicator", "region"):
@@ -47,7 +56,7 @@ def data_value_set(queryset):
     return {"dataValues": data_values}
 
 
-def rows(queryset):
+def rows(queryset: QuerySet[Any]) -> Generator[list[Any], Any, None]:
     for v in queryset.select_related("indicator", "region").order_by(
         "indicator__code", "period", "region__code"
     ):
@@ -69,7 +78,7 @@ def rows(queryset):
 EXPORT_HEADER = [*COLUMNS, "指标名称", "区划名称", "来源", "状态"]
 
 
-def as_csv(queryset):
+def as_csv(queryset: QuerySet[Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
@@ -77,7 +86,7 @@ def as_csv(queryset):
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def as_xlsx(queryset):
+def as_xlsx(queryset: QuerySet[Any]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "指标数据"
@@ -89,7 +98,7 @@ def as_xlsx(queryset):
     return buffer.getvalue()
 
 
-def template(unit, period):
+def template(unit: Unit, period: str) -> bytes:
     """The Excel template for the reported indicators a unit owns, one row per indicator."""
     book = Workbook()
     sheet = book.active
@@ -113,7 +122,7 @@ def template(unit, period):
     return buffer.getvalue()
 
 
-def _decimal(cell, label, errors, where):
+def _decimal(cell: str, label: Any, errors: Any, where: Any) -> Decimal | None:
     text, _full_width = normalise_text(cell)
     if text == "":
         return None
@@ -127,7 +136,7 @@ def _decimal(cell, label, errors, where):
         return None
 
 
-def read_upload(filename, content):
+def read_upload(filename: str, content: bytes) -> tuple:
     """(column positions, numbered rows) of a filled template, read by the sandboxed reader
     (header found below any title rows). Raises FileError with the reason."""
     match, rows, _warnings = read_table(filename, content, {c: (c,) for c in COLUMNS}, required=COLUMNS[:6])
@@ -135,7 +144,7 @@ def read_upload(filename, content):
 
 
 @transaction.atomic
-def import_rows(report, user, positions, numbered_rows):
+def import_rows(report: ProgressReport, user: User, positions: Any, numbered_rows: Any) -> list:
     """Record the values of a filled template against `report`, all or nothing. `positions`
     maps column names to their index in a row. Returns the values saved; raises
     Refusal with one message per fault, naming row and column."""

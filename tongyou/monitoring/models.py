@@ -4,6 +4,10 @@ targets and values, and the units' progress reports.
 A revised plan is a new Plan that supersedes the old one; reports and values keep pointing at
 the tasks they were written for, so history survives a revision."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +52,7 @@ class PlanArea(models.Model):
         return self.title
 
     @property
-    def chinese_number(self):
+    def chinese_number(self) -> Any:
         return "一二三四五六七八九十"[self.number - 1]
 
 
@@ -146,11 +150,11 @@ class Indicator(models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def is_computed(self):
+    def is_computed(self) -> bool:
         return bool(self.calculator)
 
     @property
-    def is_share(self):
+    def is_share(self) -> bool:
         return self.factor == 100
 
 
@@ -173,7 +177,7 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.comparator} {self.value} ({self.year or '—'})"
 
-    def is_met(self, value):
+    def is_met(self, value: Any) -> bool | None:
         if value is None:
             return None
         return value >= self.value if self.comparator == ">=" else value <= self.value
@@ -198,7 +202,7 @@ class ReportingRound(models.Model):
         return self.period
 
     @property
-    def period(self):
+    def period(self) -> str:
         return f"{self.year}Q{self.quarter}" if self.quarter else str(self.year)
 
 

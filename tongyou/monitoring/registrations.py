@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import NavItem, registry
@@ -11,8 +15,11 @@ from .demo import load_demo_activity, open_demo_round
 from .reports import remind
 from .services import load_indicators, load_plan
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def _reports(user):
+
+def _reports(user: User) -> Any:
     return can(user, "monitoring.report_for_unit") or can(user, "monitoring.review_progressreport")
 
 

@@ -4,9 +4,14 @@ leads or joins; the 妇儿工委 office accepts or returns each report with a co
 draft → submitted → accepted, or → returned → submitted again. A report's indicator values
 travel with it: submitted with it, returned with it, accepted with it."""
 
-import datetime
+from __future__ import annotations
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,13 +29,16 @@ from tongyou.core.workflow import Flow, Step, latest_actor, lock
 
 from .models import IndicatorValue, PlanTask, ProgressReport, ReportEvent, ReportEvidence, ReportingRound
 
+if TYPE_CHECKING:
+    from tongyou.monitoring.models import Plan
+
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # What a unit attaches: documents, photos, spreadsheets.
 EVIDENCE_TYPES = {**uploads.PDF, **uploads.IMAGES, **uploads.OFFICE}
 EDITABLE = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
 
 
-def tasks_of(unit, plan):
+def tasks_of(unit: Unit, plan: Plan) -> QuerySet[PlanTask]:
     """The plan's tasks a unit leads or joins."""
     return (
         PlanTask.objects.filter(area__plan=plan)
@@ -40,7 +48,7 @@ def tasks_of(unit, plan):
     )
 
 
-def owed_reports(reporting_round):
+def owed_reports(reporting_round: ReportingRound) -> set:
     """{(unit id, task id)}: every report the round expects."""
     tasks = PlanTask.objects.filter(area__plan=reporting_round.plan)
     owed = set()
@@ -49,17 +57,19 @@ def owed_reports(reporting_round):
     return owed
 
 
-def unit_staff(unit):
+def unit_staff(unit: Unit) -> QuerySet[User]:
     """The people who report for a unit: its staff, researchers excepted."""
     return User.objects.filter(unit=unit, is_active=True).exclude(role__in=[Role.RESEARCHER, *ADMINISTRATORS])
 
 
-def coordinators():
+def coordinators() -> QuerySet[User]:
     return User.objects.filter(role=Role.COORDINATOR, is_active=True)
 
 
 @transaction.atomic
-def open_round(year, deadline, plan, user, quarter=None, remind_days=14):
+def open_round(
+    year: int, deadline: Any, plan: Plan, user: User, quarter: int | None = None, remind_days: Any = 14
+) -> Any:
     require(user, "monitoring.review_progressreport")
     reporting_round, _created = ReportingRound.objects.update_or_create(
         year=year, quarter=quarter, defaults={"deadline": deadline, "plan": plan, "remind_days": remind_days}
@@ -68,7 +78,7 @@ def open_round(year, deadline, plan, user, quarter=None, remind_days=14):
     return reporting_round
 
 
-def report_for(reporting_round, unit, task, user):
+def report_for(reporting_round: ReportingRound, unit: Unit, task: PlanTask, user: User) -> ProgressReport:
     """The unit's report on the task for the round, created as a draft when first opened."""
     require(user, "monitoring.report_for_unit", unit)
     if not tasks_of(unit, reporting_round.plan).filter(pk=task.pk).exists():
@@ -77,11 +87,11 @@ def report_for(reporting_round, unit, task, user):
     return report
 
 
-def _history(report, action, user, comment, previous) -> None:
+def _history(report: ProgressReport, action: str, user: User, comment: str, previous: Any) -> None:
     ReportEvent.objects.create(report=report, action=action, actor=user, comment=comment)
 
 
-def last_actor(report):
+def last_actor(report: ProgressReport) -> str:
     return latest_actor(report.events)
 
 
@@ -111,7 +121,7 @@ REPORT_FLOW = Flow(
 )
 
 
-def _editable(report, user):
+def _editable(report: ProgressReport, user: User) -> None:
     require(user, "monitoring.report_for_unit", report.unit)
     lock(report)  # read again inside the transaction: a coordinator may have just accepted it
     if report.state not in EDITABLE:
@@ -121,7 +131,7 @@ def _editable(report, user):
 
 
 @transaction.atomic
-def save(report, user, progress, narrative):
+def save(report: ProgressReport, user: User, progress: Any, narrative: Any) -> Any:
     _editable(report, user)
     if progress and progress not in ProgressReport.Progress.values:
         raise Refusal(_("Choose the task's progress."))
@@ -131,7 +141,9 @@ def save(report, user, progress, narrative):
 
 
 @transaction.atomic
-def add_evidence(report, user, caption, uploaded=None, url=""):
+def add_evidence(
+    report: ProgressReport, user: User, caption: Any, uploaded: UploadedFile | None = None, url: str = ""
+) -> Any:
     _editable(report, user)
     if not caption.strip():
         raise Refusal(_("Say what the evidence shows."))
@@ -147,7 +159,7 @@ def add_evidence(report, user, caption, uploaded=None, url=""):
             wrong_kind=_("Attach a PDF, photo (JPEG or PNG), Word or Excel file."),
         )
         evidence.filename, evidence.content_type, evidence.content = (
-            uploaded.name[-200:],
+            (uploaded.name or "")[-200:],
             content_type,
             content,
         )
@@ -156,7 +168,7 @@ def add_evidence(report, user, caption, uploaded=None, url=""):
 
 
 @transaction.atomic
-def submit(report, user):
+def submit(report: ProgressReport, user: User) -> Any:
     _editable(report, user)  # the unit's permission; "cannot be changed" once submitted
     step = REPORT_FLOW.start(report, "submit", user)
     if not report.progress or not report.narrative:
@@ -175,7 +187,7 @@ def submit(report, user):
 
 
 @transaction.atomic
-def return_report(report, user, comment):
+def return_report(report: ProgressReport, user: User, comment: str) -> Any:
     require(user, "monitoring.review_progressreport")
     _review(report, user, REPORT_FLOW.start(report, "return", user, reason=comment), comment)
     report.indicator_values.update(state=IndicatorValue.State.RETURNED)
@@ -190,14 +202,14 @@ def return_report(report, user, comment):
 
 
 @transaction.atomic
-def accept(report, user, comment=""):
+def accept(report: ProgressReport, user: User, comment: str = "") -> Any:
     require(user, "monitoring.review_progressreport")
     _review(report, user, REPORT_FLOW.start(report, "accept", user), comment)
     report.indicator_values.update(state=IndicatorValue.State.ACCEPTED)
     return report
 
 
-def _review(report, user, step, comment) -> None:
+def _review(report: ProgressReport, user: User, step: Any, comment: str) -> None:
     action = "accept" if step.target == ProgressReport.State.ACCEPTED else "return"
     REPORT_FLOW.finish(
         report,
@@ -211,7 +223,7 @@ def _review(report, user, step, comment) -> None:
     )
 
 
-def outstanding(reporting_round, unit):
+def outstanding(reporting_round: ReportingRound, unit: Unit) -> QuerySet[PlanTask]:
     """The tasks the unit still owes a report on (not yet submitted, or returned)."""
     done = reporting_round.reports.filter(
         unit=unit, state__in=[ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED]
@@ -219,7 +231,7 @@ def outstanding(reporting_round, unit):
     return tasks_of(unit, reporting_round.plan).exclude(pk__in=done)
 
 
-def overdue_units(reporting_round, today=None):
+def overdue_units(reporting_round: ReportingRound, today: datetime.date | None = None) -> list:
     """[(unit, outstanding tasks)] once the deadline has passed."""
     today = today or timezone.localdate()
     if today <= reporting_round.deadline:
@@ -233,7 +245,7 @@ def overdue_units(reporting_round, today=None):
     return rows
 
 
-def remind(today=None):
+def remind(today: datetime.date | None = None) -> int:
     """Before a deadline, remind units with reports outstanding; after it, tell them and the
     coordinators they are overdue. Each reminder is sent once. Returns the number of units told."""
     today = today or timezone.localdate()

@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
 
 from tongyou.accounts.roles import ADMINISTRATORS, Role
 from tongyou.core.predicates import has_role, in_jurisdiction, is_admin, is_coordinator
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import Unit, User
 
 # The coordinator keeps the plan current; the administrator can too.
 manages_plan = is_admin | is_coordinator
@@ -12,7 +19,7 @@ for model in ("plan", "planarea", "plantask", "indicator", "target", "reportingr
 
 
 @rules.predicate
-def member_of(user, unit=None):
+def member_of(user: User, unit: Unit | None = None) -> bool:
     """Staff of a unit report for it (researchers only read aggregates; the administrator runs
     the system). Without a unit: whether the user reports for some unit at all."""
     if getattr(user, "unit_id", None) is None or user.role in ADMINISTRATORS | {Role.RESEARCHER}:
@@ -34,7 +41,7 @@ rules.add_perm("monitoring.compute_indicatorvalue", is_coordinator)
 
 
 @rules.predicate
-def in_publicity(user) -> bool:
+def in_publicity(user: User) -> bool:
     return getattr(getattr(user, "unit", None), "code", None) in ("xcb", "rmt")
 
 

@@ -1,9 +1,12 @@
 """Loading the plan and the indicator catalog; revising the plan without losing history."""
 
+from __future__ import annotations
+
 import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,6 +17,9 @@ from tongyou.core.scoping import require
 
 from .models import Indicator, Plan, PlanArea, PlanSubItem, PlanTask, Target
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+
 DATA_FILE = Path(__file__).parent / "data" / "plan.json"
 INDICATOR_FILE = Path(__file__).parent / "data" / "indicators.json"
 # The plan numbers a task's measures （1）（2）…, full-width or not; its numbering has slips
@@ -21,13 +27,13 @@ INDICATOR_FILE = Path(__file__).parent / "data" / "indicators.json"
 SUB_ITEM = re.compile(r"\s*([（(]\d+[）)])\s*")
 
 
-def split_sub_items(text):
+def split_sub_items(text: str) -> list:
     """[(label, text)] of a task's numbered measures; [] when it has none."""
     parts = SUB_ITEM.split(text)
     return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
 
 
-def set_sub_items(task) -> None:
+def set_sub_items(task: PlanTask) -> None:
     task.sub_items.all().delete()
     PlanSubItem.objects.bulk_create(
         PlanSubItem(task=task, position=n, label=label, text=body)
@@ -36,7 +42,7 @@ def set_sub_items(task) -> None:
 
 
 @transaction.atomic
-def load_plan(data_file=DATA_FILE):
+def load_plan(data_file: str | Path = DATA_FILE) -> int:
     """Create or update the plan, its areas and tasks, and link each task's units. Idempotent.
     Raises UnknownUnit if a task names a unit that is not loaded."""
     data = json.loads(Path(data_file).read_text(encoding="utf-8"))
@@ -68,7 +74,7 @@ def load_plan(data_file=DATA_FILE):
 
 
 @transaction.atomic
-def load_indicators(data_file=INDICATOR_FILE, plan=None):
+def load_indicators(data_file: str | Path = INDICATOR_FILE, plan: Plan | None = None) -> int:
     """Create or update the indicator catalog and link each indicator to the current plan's tasks.
     Idempotent; returns the number of indicators."""
     data = json.loads(Path(data_file).read_text(encoding="utf-8"))
@@ -115,7 +121,7 @@ def load_indicators(data_file=INDICATOR_FILE, plan=None):
 
 
 @transaction.atomic
-def revise_plan(plan, code, title, user, source=""):
+def revise_plan(plan: Plan, code: str, title: str, user: User, source: str = "") -> Any:
     """A new revision of `plan`: areas, tasks, sub-items and units copied, indicators linked to the
     copies, the old plan kept (with its reports) but no longer current."""
     require(user, "monitoring.change_plan")
@@ -144,5 +150,5 @@ def revise_plan(plan, code, title, user, source=""):
     return revised
 
 
-def current_plan():
+def current_plan() -> Plan | None:
     return Plan.objects.filter(is_current=True).order_by("-revision").first()

@@ -3,9 +3,12 @@
 Periods are DHIS2-style strings: "2026" for a year, "2026Q3" for a quarter. A computed value is
 accepted as it is computed; a reported one waits for the coordinator with its report."""
 
+from __future__ import annotations
+
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,13 +23,18 @@ from tongyou.regions.tree import RegionTree
 
 from .models import Indicator, IndicatorValue, ReportingRound
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.monitoring.models import ProgressReport
+    from tongyou.regions.models import Region
+
 PERIOD = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 CENT = Decimal("0.01")
 # Unless an indicator says otherwise: a share moving more than 20 points in a period is checked.
 DEFAULT_SHARE_JUMP = Decimal(20)
 
 
-def period_bounds(period):
+def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
     """(first day, last day) of "2026" or "2026Q3"; ValueError names a malformed period."""
     match = PERIOD.match(period or "")
     if not match:
@@ -40,7 +48,7 @@ def period_bounds(period):
     return start, end
 
 
-def previous_period(period):
+def previous_period(period: str) -> str:
     start, _end = period_bounds(period)
     if "Q" in period:
         day = start - datetime.timedelta(days=1)
@@ -48,13 +56,15 @@ def previous_period(period):
     return str(start.year - 1)
 
 
-def as_of(period, today=None):
+def as_of(period: str, today: datetime.date | None = None) -> datetime.date:
     """The day a period's figures are counted on: its last day, or today while it runs."""
     today = today or timezone.localdate()
     return min(period_bounds(period)[1], today)
 
 
-def ratio(indicator, numerator, denominator):
+def ratio(
+    indicator: Indicator, numerator: Decimal | float | None, denominator: Decimal | float | None
+) -> Decimal | None:
     if numerator is None:
         return None
     if not indicator.denominator:
@@ -65,7 +75,7 @@ def ratio(indicator, numerator, denominator):
 
 
 @transaction.atomic
-def compute(period, today=None, indicators=None):
+def compute(period: str, today: datetime.date | None = None, indicators: Any = None) -> int:
     """Compute every computed indicator for `period`, by district, street and community; replace
     the previous computed values. Returns the number of values written."""
     day = as_of(period, today)
@@ -102,7 +112,14 @@ def compute(period, today=None, indicators=None):
     return written
 
 
-def check(indicator, numerator, denominator, value, previous=None, note=""):
+def check(
+    indicator: Indicator,
+    numerator: Decimal | float | None,
+    denominator: Decimal | float | None,
+    value: Any,
+    previous: Any = None,
+    note: str = "",
+) -> Any:
     """The value a report gives, or Refusal listing every fault in words a unit understands."""
     errors = []
     for label, figure in ((_("numerator"), numerator), (_("denominator"), denominator), (_("value"), value)):
@@ -150,7 +167,7 @@ def check(indicator, numerator, denominator, value, previous=None, note=""):
     return value
 
 
-def last_accepted(indicator, period, region):
+def last_accepted(indicator: Indicator, period: str, region: Region) -> IndicatorValue | None:
     return IndicatorValue.objects.filter(
         indicator=indicator,
         period=previous_period(period),
@@ -160,7 +177,16 @@ def last_accepted(indicator, period, region):
 
 
 @transaction.atomic
-def report_value(report, user, indicator, region, numerator=None, denominator=None, value=None, note=""):
+def report_value(
+    report: ProgressReport,
+    user: User,
+    indicator: Indicator,
+    region: Region,
+    numerator: Decimal | float | None = None,
+    denominator: Decimal | float | None = None,
+    value: Any = None,
+    note: str = "",
+) -> Any:
     """A unit's value for an indicator it owns, travelling with its report."""
     require(user, "monitoring.report_for_unit", report.unit)
     if report.state not in ("draft", "returned"):
@@ -214,7 +240,9 @@ def report_value(report, user, indicator, region, numerator=None, denominator=No
     return saved
 
 
-def best_value(indicator, period, region, accepted_only=True):
+def best_value(
+    indicator: Indicator, period: str, region: Region, accepted_only: bool = True
+) -> IndicatorValue | None:
     """The value shown for a cell: an accepted computed value first, then an accepted report."""
     values = IndicatorValue.objects.filter(indicator=indicator, period=period, region=region)
     if accepted_only:
@@ -222,13 +250,13 @@ def best_value(indicator, period, region, accepted_only=True):
     return values.order_by("source").first()  # "computed" sorts before "reported"
 
 
-def light(indicator, value, year):
+def light(indicator: Indicator, value: Any, year: int) -> tuple:
     """green: the target is met; amber: within 10% of it; red: further off; grey: no value or target."""
     # From targets.all(), so a prefetch serves every call (dashboards ask once per cell).
     targets = list(indicator.targets.all())
-    dated = sorted((t for t in targets if t.year is not None), key=lambda t: t.year)
+    dated = sorted((t for t in targets if t.year is not None), key=lambda t: t.year or 0)
     target = (
-        next((t for t in dated if t.year >= year), None)
+        next((t for t in dated if (t.year or 0) >= year), None)
         or next((t for t in targets if t.year is None), None)
         or (dated[-1] if dated else None)
     )

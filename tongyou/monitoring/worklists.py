@@ -1,7 +1,10 @@
 """What waits for reporting units and the coordinator: reports to write or revise, reports and
 values to review."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +16,11 @@ from tongyou.core.scoping import can
 from . import reports
 from .models import ProgressReport, ReportingRound
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def work(user) -> Iterator[WorkItem]:
+
+def work(user: User) -> Iterator[WorkItem]:
     reporting_round = ReportingRound.objects.select_related("plan").first()
     if reporting_round is None:
         return

@@ -6,6 +6,8 @@ values remain readable. The field name is bound in as associated data, so a
 value copied into another column does not decrypt.
 """
 
+from __future__ import annotations
+
 import base64
 import os
 
@@ -13,7 +15,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .keys import keyring
+from .keys import Key, keyring
 
 PREFIX = "ty1"
 NONCE_BYTES = 12
@@ -24,20 +26,20 @@ class DecryptionError(ValueError):
     pass
 
 
-def _sm4_encrypt(key, nonce, plaintext, aad):
+def _sm4_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
     encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(aad)
     return encryptor.update(plaintext) + encryptor.finalize() + encryptor.tag
 
 
-def _sm4_decrypt(key, nonce, data, aad):
+def _sm4_decrypt(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
     body, tag = data[:-TAG_BYTES], data[-TAG_BYTES:]
     decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(aad)
     return decryptor.update(body) + decryptor.finalize()
 
 
-def encrypt(plaintext: str, context: str = "", key=None) -> str:
+def encrypt(plaintext: str, context: str = "", key: Key | None = None) -> str:
     key = key or keyring().active
     nonce = os.urandom(NONCE_BYTES)
     aad = context.encode()

@@ -1,7 +1,13 @@
 """Model fields that store personal data encrypted at rest."""
 
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
 from django import forms
 from django.db import models
+from django.db.models import Lookup, Model
 
 from .crypto import decrypt, encrypt
 
@@ -17,24 +23,24 @@ class EncryptedTextField(models.TextField):
     def _context(self) -> str:
         return f"{self.model._meta.label_lower}.{self.name}"
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":
             return value
         return decrypt(value, self._context())
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return encrypt(value, self._context())
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         # A short value (a name) is typed on one line; the length bounds the plaintext.
         if self.max_length and self.max_length <= 200:
             kwargs.setdefault("widget", forms.TextInput)
         return super().formfield(**kwargs)
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name not in ("isnull",):
             raise TypeError(
                 f"Encrypted field {self.name} cannot be searched with '{lookup_name}'; use its blind index."
@@ -42,7 +48,7 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
-def encrypted_fields():
+def encrypted_fields() -> Generator[tuple[type[Model], EncryptedTextField], Any, None]:
     """(model, field) for every encrypted field in the project."""
     from django.apps import apps
 

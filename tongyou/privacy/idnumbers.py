@@ -5,9 +5,12 @@ whose message names the fault: length, characters, check digit (with the one
 expected), birth date or region code.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 from functools import lru_cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -19,7 +22,7 @@ COMPACT = re.compile(r"^\d{17}[\dX]$")
 
 
 @lru_cache(maxsize=100_000)
-def _components_valid(prefix):
+def _components_valid(prefix: Any) -> bool:
     """Whether a region code and birth date (the first 14 digits) are valid, per stdnum.
     Many children share them, and stdnum's lookup is the costly part of a check."""
     body = prefix + "000"
@@ -29,7 +32,7 @@ def _components_valid(prefix):
         return False
 
 
-def _fast_valid(number):
+def _fast_valid(number: str) -> bool:
     """True when an already-compact number passes stdnum's checks, without its per-call cleaning."""
     return (
         COMPACT.match(number) is not None
@@ -38,7 +41,7 @@ def _fast_valid(number):
     )
 
 
-def validate_id_number(value, today=None):
+def validate_id_number(value: Any, today: datetime.date | None = None) -> str:
     if value is None or not str(value).strip():
         raise ValidationError(_("The ID number is empty."), code="empty")
     text = str(value).strip().upper()
@@ -84,17 +87,17 @@ def validate_id_number(value, today=None):
     return number
 
 
-def birth_date_of(number):
+def birth_date_of(number: str) -> datetime.date:
     """The birth date of a validated, compact number."""
     return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
-def sex_of(number):
+def sex_of(number: str) -> str:
     """'M' or 'F' from the sequence digit (odd for men)."""
     return "M" if int(number[16]) % 2 else "F"
 
 
-def make_id_number(region_code, birth_date, sequence):
+def make_id_number(region_code: str, birth_date: datetime.date, sequence: int) -> str:
     """A valid number from its parts (used by the synthetic district; `sequence` is 0-999)."""
     body = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
     return body + ric.calc_check_digit(body + "0")  # the function skips the last character

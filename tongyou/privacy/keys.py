@@ -13,6 +13,8 @@ Old keys stay in the ring until `manage.py rotate_keys` has re-encrypted every
 value they protect.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import json
@@ -21,6 +23,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -51,10 +54,10 @@ class KeyRing:
         return "h" + hashlib.sha256(b"tongyou audit key id" + self.audit_key).hexdigest()[:11]
 
     @property
-    def active(self):
+    def active(self) -> Any:
         return self.keys[self.active_id]
 
-    def get(self, key_id):
+    def get(self, key_id: str) -> Any:
         try:
             return self.keys[key_id]
         except KeyError:
@@ -63,7 +66,7 @@ class KeyRing:
             ) from None
 
 
-def parse_keyring(raw):
+def parse_keyring(raw: Any) -> KeyRing:
     data = json.loads(raw)
     keys = {}
     for key_id, entry in data["keys"].items():
@@ -93,7 +96,7 @@ def parse_keyring(raw):
 
 
 @cache
-def keyring():
+def keyring() -> KeyRing:
     raw = os.environ.get("TONGYOU_KEYS")
     if not raw:
         path = Path(settings.TONGYOU_KEY_FILE)
@@ -109,7 +112,7 @@ def reset_keyring_cache() -> None:
     keyring.cache_clear()
 
 
-def new_keyring_document(algorithm="aes-256-gcm", key_id=None):
+def new_keyring_document(algorithm: str = "aes-256-gcm", key_id: str | None = None) -> dict[str, Any]:
     key_id = key_id or f"k{secrets.token_hex(4)}"
     return {
         "active": key_id,
@@ -121,7 +124,9 @@ def new_keyring_document(algorithm="aes-256-gcm", key_id=None):
     }
 
 
-def add_key_to_document(document, algorithm, key_id=None, activate=True):
+def add_key_to_document(
+    document: Any, algorithm: str, key_id: str | None = None, activate: bool = True
+) -> Any:
     key_id = key_id or f"k{secrets.token_hex(4)}"
     document["keys"][key_id] = {
         "alg": algorithm,

@@ -7,8 +7,13 @@ three digits. `path` holds the codes from the root down, so that a jurisdiction
 (a subtree) is one indexed prefix match.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,11 +65,11 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.path = (self.parent.path if self.parent else "/") + self.code + "/"
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         digits = 15 if self.level == self.Level.GRID else 12
         if not (self.code.isdigit() and len(self.code) == digits):
             raise ValidationError({"code": _("A %(n)s-digit division code is required.") % {"n": digits}})
@@ -82,25 +87,25 @@ class Region(models.Model):
             raise ValueError(f"region {self.code} has no centroid")
         return float(self.centroid_lat), float(self.centroid_lng)
 
-    def contains(self, other):
+    def contains(self, other: Any) -> bool:
         """True if `other` (a Region) lies in this region's subtree, itself included."""
         return other is not None and other.path.startswith(self.path)
 
-    def subtree(self):
+    def subtree(self) -> QuerySet[Region]:
         return Region.objects.filter(path__startswith=self.path)
 
     @property
-    def community(self) -> "Region":
+    def community(self) -> Region:
         """The community or village a grid or community belongs to (itself for a community)."""
         return (self.parent or self) if self.level == self.Level.GRID else self
 
     @property
-    def community_code(self):
+    def community_code(self) -> Any:
         """The community-level code from the path, without a query; None above that level."""
         codes = self.path.strip("/").split("/")
         return codes[2] if len(codes) > 2 else None
 
-    def ancestor_at(self, level):
+    def ancestor_at(self, level: int) -> Region | None:
         """The ancestor (or self) at `level`, found from the path without a query per level."""
         codes = self.path.strip("/").split("/")
         if level > len(codes):

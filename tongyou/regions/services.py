@@ -1,13 +1,17 @@
 """Loading the district's region tree from the data shipped with Tongyou, and applying an
 official community and village list when the district supplies one."""
 
+from __future__ import annotations
+
 import csv
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, Polygon
 
@@ -17,7 +21,7 @@ from .models import Region
 DATA_FILE = Path(__file__).parent / "data" / "yuquan.json"
 
 
-def _upsert(code: str, area: Polygon, centre: tuple[float, float] | None = None, **fields) -> Region:
+def _upsert(code: str, area: Polygon, centre: tuple[float, float] | None = None, **fields: Any) -> Region:
     """Create or update a region with its placeholder shape; `centre` ([lng, lat]) defaults to a
     point inside the shape."""
     lng, lat = centre or shapes.inner_point(area)
@@ -70,7 +74,7 @@ def _street_shapes(data: dict) -> dict[str, Polygon]:
 
 
 @transaction.atomic
-def load_regions(data_file=DATA_FILE):
+def load_regions(data_file: str | Path = DATA_FILE) -> int:
     """Create or update the district tree; returns the number of regions loaded. Idempotent."""
     data = json.loads(Path(data_file).read_text(encoding="utf-8"))
     source = data["sources"]["codes"]
@@ -124,7 +128,9 @@ def load_regions(data_file=DATA_FILE):
     return loaded
 
 
-def reshape_street(street: Region, grids_per_community: int, source: str, data_file=DATA_FILE) -> None:
+def reshape_street(
+    street: Region, grids_per_community: int, source: str, data_file: Path = DATA_FILE
+) -> None:
     """Divide a street's placeholder shape again among all its communities and villages (after
     an official list added some), and each of those among its grids."""
     data = json.loads(Path(data_file).read_text(encoding="utf-8"))
@@ -146,12 +152,12 @@ class RowError:
 
 
 class OfficialListError(ValueError):
-    def __init__(self, errors) -> None:
+    def __init__(self, errors: Any) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} rows refused; nothing was changed.")
 
 
-def _check_official_row(code, name, seen):
+def _check_official_row(code: str, name: str, seen: Any) -> str | None:
     if not (code.isdigit() and len(code) == 12):
         return _("The division code must have 12 digits.")
     if not code.startswith("150104"):
@@ -168,7 +174,7 @@ def _check_official_row(code, name, seen):
 
 
 @transaction.atomic
-def load_official_communities(csv_file, grids_per_community=3):
+def load_official_communities(csv_file: Any, grids_per_community: Any = 3) -> tuple[int, int, list]:
     """Apply an official community and village list (CSV with columns code,name, UTF-8).
 
     All or nothing: any bad row raises OfficialListError with every fault, and nothing is
@@ -225,7 +231,9 @@ def load_official_communities(csv_file, grids_per_community=3):
     return updated, created, unlisted
 
 
-def locate(lat: float, lng: float, level=Region.Level.COMMUNITY, within=None):
+def locate(
+    lat: float, lng: float, level: int = Region.Level.COMMUNITY, within: QuerySet[Region] | None = None
+) -> Region | None:
     """The region of `level` whose boundary holds the point, else the one whose centre is nearest
     (boundaries are approximate until the official ones are loaded). `within` narrows the choice
     (a queryset of allowed regions)."""
@@ -242,5 +250,5 @@ def locate(lat: float, lng: float, level=Region.Level.COMMUNITY, within=None):
         return None
     return min(
         with_centre,
-        key=lambda r: (float(r.centroid_lat) - lat) ** 2 + ((float(r.centroid_lng) - lng) * 0.76) ** 2,
+        key=lambda r: (r.centre[0] - lat) ** 2 + ((r.centre[1] - lng) * 0.76) ** 2,
     )

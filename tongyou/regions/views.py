@@ -1,7 +1,11 @@
 """The district map: boundaries are public information, so no login is needed."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -10,7 +14,7 @@ from .models import Region
 
 
 @require_GET
-def region_map(request):
+def region_map(request: HttpRequest) -> Any:
     """The district's map; signed-in staff see it zoomed to their own jurisdiction."""
     jurisdiction = getattr(request.user, "jurisdiction", None) if request.user.is_authenticated else None
     focus = jurisdiction if jurisdiction is not None and jurisdiction.level > Region.Level.DISTRICT else None
@@ -18,7 +22,7 @@ def region_map(request):
 
 
 @require_GET
-def boundaries(request):
+def boundaries(request: HttpRequest) -> Any:
     """GeoJSON FeatureCollection of the regions at one level (default: streets and towns)."""
     try:
         level = int(request.GET.get("level", Region.Level.STREET))
@@ -43,7 +47,7 @@ def boundaries(request):
 
 
 @require_GET
-def locate(request):
+def locate(request: HttpRequest) -> Any:
     """The community (or village) holding a point: the alert form fills its community from a click
     on the map. Public, as the boundaries are."""
     try:
@@ -61,6 +65,6 @@ def locate(request):
             "id": region.pk,
             "code": region.code,
             "name": region.name,
-            "street": region.parent.name,
+            "street": region.parent.name if region.parent else "",
         }
     )

@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import reverse
 
 from tongyou.core import health
@@ -5,7 +10,7 @@ from tongyou.core.notifications import unread_count
 from tongyou.core.registry import registry
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu a user sees, grouped: only what their role may open (each app registers its own)."""
     user = request.user
     menu = []
@@ -22,5 +27,5 @@ def navigation(request):
         )
     unread = unread_count(user) if user.is_authenticated else 0
     # Staff see what is down on every page (core/health.py); the public never does.
-    outages = health.problems() if user.is_authenticated and getattr(user, "role", "") else []
+    outages = health.problems() if user.is_authenticated and bool(getattr(user, "role", "")) else []
     return {"menu": menu, "unread_notifications": unread, "service_problems": outages}

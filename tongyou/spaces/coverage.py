@@ -8,7 +8,11 @@ street network when one is loaded. Service radii follow GB 50180-2018 for kinder
 primary (500 m) and middle schools (1,000 m); the others are our choice from the standard's 5-,
 10- and 15-minute life circles (300 / 500 / 1,000 m). All are the setting SPACES_SERVICE_RADII."""
 
+from __future__ import annotations
+
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -60,15 +64,15 @@ GROUPS = {
 }
 
 
-def group_or_default(key):
+def group_or_default(key: str) -> str:
     return key if key in GROUPS else "kindergarten"
 
 
-def radius_m(group):
+def radius_m(group: Any) -> Any:
     return getattr(settings, "SPACES_SERVICE_RADII", {}).get(group, GROUPS[group].radius_m)
 
 
-def ages_filter(group, as_of):
+def ages_filter(group: Any, as_of: dt.date) -> Q:
     spec = GROUPS[group]
     return Q(
         birth_date__gt=years_before(as_of, spec.oldest + 1),
@@ -76,12 +80,14 @@ def ages_filter(group, as_of):
     )
 
 
-def grid_counts(group, as_of, signatures=False):
+def grid_counts(group: Any, as_of: dt.date, signatures: bool = False) -> dict[Any, Any]:
     """{grid id: children of the group's ages living there} (or their disclosure Signatures)."""
     return grid_counts_by_group(as_of, [group], signatures=signatures)[group]
 
 
-def grid_counts_by_group(as_of, groups=None, signatures=False):
+def grid_counts_by_group(
+    as_of: dt.date, groups: Any = None, signatures: bool = False
+) -> dict[str, dict[Any, Any]]:
     """{group: {grid id: children of its ages}} for many groups in one pass over the children.
     With `signatures`, each value is the Signature of those children (count and id sum), for
     core/disclosure.py."""
@@ -101,7 +107,7 @@ def grid_counts_by_group(as_of, groups=None, signatures=False):
     return counts
 
 
-def facility_points(groups=None):
+def facility_points(groups: Any = None) -> dict:
     """{group: array of (lat, lng)} of the facilities serving each group, in one query."""
     groups = list(groups or GROUPS)
     group_of = {kind: g for g in groups for kind in GROUPS[g].kinds}
@@ -113,7 +119,7 @@ def facility_points(groups=None):
     return {g: np.array(p, dtype=float).reshape(-1, 2) for g, p in points.items()}
 
 
-def covered_grids(group, grids, measure=None, facilities=None):
+def covered_grids(group: Any, grids: Any, measure: Any = None, facilities: Any = None) -> set:
     """The grid ids (of `grids`: {id: (lat, lng)}) within walking distance of a facility."""
     if not grids:
         return set()
@@ -124,7 +130,7 @@ def covered_grids(group, grids, measure=None, facilities=None):
     return {g for g, hit in zip(ids, reached, strict=True) if hit}
 
 
-def grid_centres(grid_ids, within=None):
+def grid_centres(grid_ids: Any, within: Region | None = None) -> dict:
     regions = Region.objects.filter(pk__in=grid_ids, centroid_lat__isnull=False)
     if within is not None:
         regions = regions.filter(path__startswith=within.path)
@@ -146,7 +152,7 @@ class Area:
     covered_set: Signature | None = None
 
     @property
-    def uncovered(self):
+    def uncovered(self) -> int:
         return self.children - self.covered
 
     @property
@@ -154,18 +160,18 @@ class Area:
         return (self.children_set or Signature()) - (self.covered_set or Signature())
 
     @property
-    def share(self):
+    def share(self) -> Any:
         return round(100 * self.covered / self.children, 1) if self.children else None
 
 
 class AreaRollup:
     """Grid counts summed to streets or communities (read the region paths and names once)."""
 
-    def __init__(self, grid_ids) -> None:
+    def __init__(self, grid_ids: Any) -> None:
         self.paths = dict(Region.objects.filter(pk__in=grid_ids).values_list("pk", "path"))
         self.names: dict = {}
 
-    def areas(self, counts, covered, level):
+    def areas(self, counts: Any, covered: Any, level: int) -> list[Area]:
         """`counts` are numbers, or Signatures (then each Area carries its sets too)."""
         totals: dict = {}
         hits: dict = {}
@@ -193,7 +199,7 @@ class AreaRollup:
         return areas
 
 
-def coverage(group, as_of, level=Region.Level.STREET):
+def coverage(group: Any, as_of: dt.date, level: int = Region.Level.STREET) -> tuple:
     """[Area] at `level` (streets or communities), worst first, and the uncovered grids."""
     counts = grid_counts(group, as_of)
     covered = covered_grids(group, grid_centres(counts))
@@ -201,7 +207,9 @@ def coverage(group, as_of, level=Region.Level.STREET):
     return AreaRollup(counts).areas(counts, covered, level), uncovered
 
 
-def coverage_table(as_of, levels=(Region.Level.STREET, Region.Level.COMMUNITY), signatures=False):
+def coverage_table(
+    as_of: dt.date, levels: Any = (Region.Level.STREET, Region.Level.COMMUNITY), signatures: bool = False
+) -> dict:
     """The full coverage table: {group: {level: [Area]}} for every facility group, from one pass
     over the children and one distance query per group."""
     counts = grid_counts_by_group(as_of, signatures=signatures)
@@ -228,7 +236,7 @@ class Site:
     newly_covered_set: Signature | None = None  # for core/disclosure.py
 
 
-def best_sites(group, count, as_of, within=None):
+def best_sites(group: Any, count: Any, as_of: dt.date, within: Region | None = None) -> list:
     """The `count` candidate sites that would cover the most children not yet covered, chosen one
     by one (greedy maximal coverage: each pick is the best given the picks before it). Candidates
     are the centres of the grids where such children live; `within` limits them to a region."""

@@ -1,6 +1,8 @@
 """Demo facilities at community centres (flagged synthetic, locations approximate), so the map and
 coverage show something; the district's real registry replaces them."""
 
+from __future__ import annotations
+
 import random
 
 from tongyou.regions.models import Region
@@ -37,7 +39,7 @@ ONCE = {
 }
 
 
-def load_demo_facilities(seed=3):
+def load_demo_facilities(seed: int = 3) -> int:
     if Facility.objects.filter(is_synthetic=True).exists():
         return 0
     rng = random.Random(seed)

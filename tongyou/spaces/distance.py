@@ -11,7 +11,11 @@ Points are (latitude, longitude) rows. Straight-line distances use a k-d tree ov
 unit sphere, where the chord grows with the great-circle distance, so a chord bound is an exact
 haversine bound and each point only meets the facilities near it."""
 
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -21,25 +25,30 @@ from scipy.spatial import cKDTree
 
 from tongyou.core.geo import EARTH_RADIUS_KM
 
+if TYPE_CHECKING:
+    from .models import StreetNetwork
+
+type Points = np.ndarray | Sequence[Sequence[float]]  # (lat, lng) pairs
+
 EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000
 
 
-def unit_vectors(points):
+def unit_vectors(points: Points) -> np.ndarray:
     points = np.radians(np.asarray(points, dtype=float).reshape(-1, 2))
     lat, lng = points[:, 0], points[:, 1]
     return np.column_stack([np.cos(lat) * np.cos(lng), np.cos(lat) * np.sin(lng), np.sin(lat)])
 
 
-def chord(metres):
+def chord(metres: float) -> float:
     """The unit-sphere chord of a great-circle distance (a hair longer, so that the boundary counts)."""
     return 2 * math.sin(min(metres / EARTH_RADIUS_M, math.pi) / 2) * (1 + 1e-9)
 
 
-def arc_metres(chords):
+def arc_metres(chords: np.ndarray | float) -> np.ndarray:
     return 2 * EARTH_RADIUS_M * np.arcsin(np.clip(np.asarray(chords) / 2, 0, 1))
 
 
-def detour_factor():
+def detour_factor() -> float:
     return getattr(settings, "SPACES_DETOUR_FACTOR", 1.3)
 
 
@@ -48,10 +57,10 @@ class StraightLine:
 
     kind = "straight"
 
-    def __init__(self, detour=None) -> None:
+    def __init__(self, detour: float | None = None) -> None:
         self.detour = detour_factor() if detour is None else detour
 
-    def reached(self, facilities, points, radius_m):
+    def reached(self, facilities: Points, points: Points, radius_m: float) -> np.ndarray:
         """A boolean per point: is a facility within `radius_m` as walked?"""
         points = np.asarray(points, dtype=float).reshape(-1, 2)
         if not len(facilities) or not len(points):
@@ -60,7 +69,7 @@ class StraightLine:
         found, _ = tree.query(unit_vectors(points), k=1, distance_upper_bound=chord(radius_m / self.detour))
         return np.isfinite(found)
 
-    def neighbourhoods(self, points, radius_m):
+    def neighbourhoods(self, points: Points, radius_m: float) -> list[np.ndarray]:
         """For each point, the indices of the points within `radius_m` of it as walked."""
         vectors = unit_vectors(points)
         if not len(vectors):
@@ -81,7 +90,7 @@ class StreetGraph:
 
     kind = "network"
 
-    def __init__(self, network) -> None:
+    def __init__(self, network: StreetNetwork) -> None:
         from .models import StreetNode, StreetSegment
 
         self.network = network
@@ -103,7 +112,13 @@ class StreetGraph:
         self.size = len(nodes)
         self.graph = self._graph()
 
-    def _graph(self, extra_starts=(), extra_ends=(), extra_lengths=(), extra_nodes=0):
+    def _graph(
+        self,
+        extra_starts: Any = (),
+        extra_ends: Any = (),
+        extra_lengths: Any = (),
+        extra_nodes: int = 0,
+    ) -> csr_matrix:
         size = self.size + extra_nodes
         return csr_matrix(
             (
@@ -116,12 +131,12 @@ class StreetGraph:
             shape=(size, size),
         )
 
-    def snap(self, points):
+    def snap(self, points: Points) -> tuple[np.ndarray, np.ndarray]:
         """(nearest node, straight-line metres to it) for each point."""
         chords, nodes = self.tree.query(unit_vectors(points), k=1)
         return np.asarray(nodes, dtype=int), arc_metres(chords)
 
-    def reached(self, facilities, points, radius_m):
+    def reached(self, facilities: Points, points: Points, radius_m: float) -> np.ndarray:
         points = np.asarray(points, dtype=float).reshape(-1, 2)
         if not len(facilities) or not len(points) or not self.size:
             return np.zeros(len(points), dtype=bool)
@@ -135,7 +150,7 @@ class StreetGraph:
         point_nodes, point_snaps = self.snap(points)
         return point_snaps + along[point_nodes] <= radius_m
 
-    def neighbourhoods(self, points, radius_m):
+    def neighbourhoods(self, points: Points, radius_m: float) -> list[np.ndarray]:
         point_nodes, point_snaps = self.snap(points)
         result = []
         for node, snap in zip(point_nodes, point_snaps, strict=True):
@@ -150,7 +165,7 @@ class StreetGraph:
 _graphs: dict = {}
 
 
-def current_measure():
+def current_measure() -> StraightLine:
     """The street network if one is loaded (built once per process and network), else the straight
     line times the detour factor."""
     from .models import StreetNetwork

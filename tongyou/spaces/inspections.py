@@ -3,13 +3,16 @@ SPACES_RECTIFICATION_WORKING_DAYS (default 20, our choice); facilities that must
 periodically (plan task 四.5: play areas, training institutions and sports venues;
 SPACES_INSPECTION_INTERVAL_DAYS, default 180) are overdue when their last inspection is older."""
 
+from __future__ import annotations
+
 import datetime
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +25,14 @@ from tongyou.core.workdays import add_working_days
 
 from .models import ChecklistItem, Facility, FacilityPhoto, Finding, Inspection
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+
 CHECKLISTS = Path(__file__).parent / "data" / "checklists.json"
 MONITORED_KINDS = ("play_area", "training", "sports")
 
 
-def load_checklists(path=CHECKLISTS):
+def load_checklists(path: Path = CHECKLISTS) -> int:
     data = json.loads(Path(path).read_text(encoding="utf-8"))["checklists"]
     count = 0
     for kind, items in data.items():
@@ -36,16 +42,18 @@ def load_checklists(path=CHECKLISTS):
     return count
 
 
-def rectification_days():
+def rectification_days() -> Any:
     return getattr(settings, "SPACES_RECTIFICATION_WORKING_DAYS", 20)
 
 
-def inspection_interval():
+def inspection_interval() -> Any:
     return getattr(settings, "SPACES_INSPECTION_INTERVAL_DAYS", 180)
 
 
 @transaction.atomic
-def record_inspection(facility, user, passed_codes, on=None, notes=""):
+def record_inspection(
+    facility: Facility, user: User, passed_codes: Any, on: datetime.date | None = None, notes: Any = ""
+) -> Any:
     """Record an inspection: every checklist item of the facility's type is found passed if its
     code is in `passed_codes`, failed otherwise (with a rectification deadline)."""
     require(user, "spaces.inspect_facility", facility)
@@ -78,7 +86,7 @@ def record_inspection(facility, user, passed_codes, on=None, notes=""):
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
-def add_photo(facility, user, upload, caption=""):
+def add_photo(facility: Facility, user: User, upload: Any, caption: str = "") -> FacilityPhoto:
     """A JPEG or PNG photo of the facility (recognised by content, at most 5 MB), from a file
     object; no more than the limit is read."""
     require(user, "spaces.inspect_facility", facility)
@@ -96,7 +104,7 @@ def add_photo(facility, user, upload, caption=""):
     return photo
 
 
-def rectify(finding, user, on=None):
+def rectify(finding: Finding, user: User, on: datetime.date | None = None) -> Any:
     require(user, "spaces.inspect_facility", finding.inspection.facility)
     if finding.passed or finding.rectified_on:
         raise Refusal(_("Nothing to rectify."))
@@ -105,13 +113,13 @@ def rectify(finding, user, on=None):
     return finding
 
 
-def open_rectifications(findings):
+def open_rectifications(findings: Any) -> Any:
     return findings.filter(passed=False, rectified_on__isnull=True).select_related(
         "item", "inspection__facility"
     )
 
 
-def meets_standard(facility):
+def meets_standard(facility: Facility) -> bool | None:
     """True if the latest inspection found every item (or it was rectified); None if never inspected."""
     latest = facility.inspections.first()
     if latest is None:
@@ -119,7 +127,7 @@ def meets_standard(facility):
     return not latest.findings.filter(passed=False, rectified_on__isnull=True).exists()
 
 
-def overdue_monitoring(facilities, today=None):
+def overdue_monitoring(facilities: Any, today: datetime.date | None = None) -> list:
     """Facilities under periodic monitoring whose last inspection is too old (or missing)."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=inspection_interval())
@@ -127,7 +135,7 @@ def overdue_monitoring(facilities, today=None):
     return [f for f in monitored if f.last is None or f.last < cutoff]
 
 
-def monitored_in_year(facilities, year):
+def monitored_in_year(facilities: Any, year: int) -> tuple:
     """(inspected in `year`, all) of the facilities under periodic monitoring: GS-08."""
     monitored = facilities.filter(kind__in=MONITORED_KINDS)
     inspected = monitored.filter(
@@ -136,13 +144,13 @@ def monitored_in_year(facilities, year):
     return inspected, monitored
 
 
-def _latest_inspection():
+def _latest_inspection() -> QuerySet[Inspection, Any]:
     return (
         Inspection.objects.filter(facility=OuterRef("pk")).order_by("-inspected_on", "-id").values("pk")[:1]
     )
 
 
-def found_in_latest_inspection(facilities, item_code):
+def found_in_latest_inspection(facilities: Any, item_code: Any) -> Any:
     """The facilities whose latest inspection found the checklist item `item_code` in place
     (passed, or rectified since): a mother-baby room built in a large public place (GS-02)."""
     in_place = Finding.objects.filter(inspection=OuterRef("latest"), item__code=item_code).filter(
@@ -151,7 +159,7 @@ def found_in_latest_inspection(facilities, item_code):
     return facilities.annotate(latest=Subquery(_latest_inspection())).filter(Exists(in_place))
 
 
-def share_meeting_standard(kind):
+def share_meeting_standard(kind: str) -> tuple:
     """(meeting, all) for a facility type, as `meets_standard` decides it for each, in two
     queries: the plan's 100% targets (bus hubs, public places)."""
     facilities = Facility.objects.filter(kind=kind)

@@ -2,6 +2,10 @@
 read with pyosmium: every way tagged `highway` that people may walk along, split into segments
 between consecutive nodes, both directions (pedestrians ignore one-way streets)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 import osmium
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,11 +19,11 @@ from .models import StreetNetwork, StreetNode, StreetSegment
 NOT_WALKABLE = {"motorway", "motorway_link", "trunk", "trunk_link", "construction", "proposed", "raceway"}
 
 
-def walkable(tags):
+def walkable(tags: Any) -> bool:
     return tags.get("highway") not in NOT_WALKABLE and tags.get("foot") != "no" and tags.get("access") != "no"
 
 
-def read_osm(path):
+def read_osm(path: str) -> tuple[dict, dict]:
     """({osm node id: (lat, lng)}, {(node id, node id): metres}) of the walkable ways in `path`."""
     nodes: dict = {}
     segments: dict = {}
@@ -47,7 +51,7 @@ def read_osm(path):
 
 
 @transaction.atomic
-def load_street_network(path, name="", loaded_by=""):
+def load_street_network(path: str, name: str = "", loaded_by: Any = "") -> tuple:
     """Replace the street network with the walkable streets of an OpenStreetMap extract."""
     try:
         nodes, segments = read_osm(path)
@@ -77,6 +81,6 @@ def load_street_network(path, name="", loaded_by=""):
     return network, len(used), len(segments)
 
 
-def clear_street_network():
+def clear_street_network() -> int:
     """Back to straight line × detour factor."""
     return StreetNetwork.objects.all().delete()[0]

@@ -1,6 +1,9 @@
 """What waits for facility staff: rectifications due, and facilities due for monitoring."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +15,11 @@ from tongyou.core.scoping import can, scoped
 from . import inspections
 from .models import Facility, Finding
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def work(user) -> Iterator[WorkItem]:
+
+def work(user: User) -> Iterator[WorkItem]:
     if not can(user, "spaces.view_finding"):
         return
     today = timezone.localdate()

@@ -4,9 +4,12 @@ The amounts are Inner Mongolia's latest regional averages found (dispersed 1,712
 2,004 yuan a month, as published by the regional civil-affairs department, 内蒙古自治区民政厅). Yuquan's own
 figures were not found: the district bureau replaces them on the payments page."""
 
+from __future__ import annotations
+
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -21,7 +24,7 @@ DEMO_STANDARDS = {
 BASIS = "内蒙古自治区平均标准（演示用，待区民政局按本地文件确认）"
 
 
-def load_demo_standards(effective_from=datetime.date(2026, 1, 1)):
+def load_demo_standards(effective_from: datetime.date = datetime.date(2026, 1, 1)) -> int:
     """Add the demo standards where a category has none; returns how many were added."""
     added = 0
     for category, amount in DEMO_STANDARDS.items():
@@ -65,7 +68,7 @@ STORYLINES = {
 }
 
 
-def _pdf_bytes(title):
+def _pdf_bytes(title: str) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -76,7 +79,7 @@ def _pdf_bytes(title):
 
 
 @transaction.atomic  # all of it or none: a half-made demo would never be completed
-def load_demo_activity(options=None, today=None):
+def load_demo_activity(options: Any = None, today: datetime.date | None = None) -> str:
     """A year of welfare work in the demo community, every state of an application among it, made
     through the real services by the demo accounts; visits for part of the registers; harm reports
     from the public at every stage. Once: nothing is added where applications exist."""
@@ -174,7 +177,7 @@ def load_demo_activity(options=None, today=None):
     )
 
 
-def _demo_payments(caseworker, today):
+def _demo_payments(caseworker: Any, today: datetime.date) -> str:
     from . import disbursement, spotchecks
 
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)

@@ -4,11 +4,15 @@ Starts, stops and age limits apply by themselves; a month's run is built once (r
 draft gives the same payments) and paid once. A payment the bank returns is re-issued, once,
 in the next month's run, to the account on the application then (corrected in the meantime)."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,19 +24,22 @@ from tongyou.core.scoping import require
 from .eligibility import allowance_categories
 from .models import AllowanceApplication, AllowanceStandard, DisbursementRun, Payment, Status
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def month_start(day):
+
+def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def eighteenth_birthday(birth_date):
+def eighteenth_birthday(birth_date: datetime.date) -> datetime.date:
     try:
         return birth_date.replace(year=birth_date.year + 18)
     except ValueError:  # born on 29 February
         return birth_date.replace(year=birth_date.year + 18, day=28) + datetime.timedelta(days=1)
 
 
-def standard_for(category, month):
+def standard_for(category: str, month: datetime.date) -> AllowanceStandard | None:
     return (
         AllowanceStandard.objects.filter(category=category, effective_from__lte=month)
         .order_by("-effective_from")
@@ -40,7 +47,7 @@ def standard_for(category, month):
     )
 
 
-def payable(month):
+def payable(month: datetime.date) -> list[AllowanceApplication]:
     """Applications paid for `month`: active (or terminated after it began), started, and the
     child not yet 18 on the first of the month (paid for the month of the birthday, not after)."""
     candidates = AllowanceApplication.objects.filter(
@@ -51,7 +58,7 @@ def payable(month):
     return [a for a in candidates if month_start(eighteenth_birthday(a.child.birth_date)) >= month]
 
 
-def planned(run, month):
+def planned(run: DisbursementRun, month: datetime.date) -> tuple:
     """(regular payments, re-issues, duplicates) the month would pay today, unsaved. Refuses
     when a category has no standard in force."""
     missing = set()
@@ -107,13 +114,13 @@ def planned(run, month):
     return payments, reissues, duplicates
 
 
-def _signature(payments):
+def _signature(payments: Any) -> Any:
     """What a list pays, for comparing a draft with what the month would pay today."""
     return sorted((p.application_id, p.amount, p.reissue_of_id or 0) for p in payments)
 
 
 @transaction.atomic
-def approve_run(run, user):
+def approve_run(run: DisbursementRun, user: User) -> Any:
     """Approve the draft for the bank: refused when the list no longer pays what the month would
     pay today (a termination, a new standard, a new child since it was prepared): rebuild it
     first. Once approved, the list and its references are frozen."""
@@ -140,7 +147,7 @@ def approve_run(run, user):
 
 
 @transaction.atomic
-def build_run(month, user):
+def build_run(month: datetime.date, user: User) -> Any:
     """The draft run for `month` (created or rebuilt). Refused once the month is paid."""
     require(user, "welfare.pay_disbursementrun")
     month = month_start(month)
@@ -170,7 +177,7 @@ def build_run(month, user):
     return run
 
 
-def returned_twice():
+def returned_twice() -> QuerySet[Payment]:
     """Re-issues the bank returned again: not re-issued by themselves, for a caseworker to settle
     (a closed account, a wrong payee) with the family."""
     return (
@@ -181,7 +188,7 @@ def returned_twice():
 
 
 @transaction.atomic
-def record_returns(run, user, rows):
+def record_returns(run: DisbursementRun, user: User, rows: Iterable[Any]) -> list:
     """Mark payments the bank returned, from (row number, reference, reason, day) rows: all or
     nothing. Returns the payments marked; raises Refusal with one message per bad row."""
     require(user, "welfare.pay_disbursementrun")
@@ -228,7 +235,7 @@ def record_returns(run, user, rows):
     return marked
 
 
-def reconciliation(run):
+def reconciliation(run: DisbursementRun) -> dict[str, Any]:
     """What the month sent, what came back, and where each return was re-issued."""
     payments = list(run.payments.select_related("reissue__run"))
     returned = [p for p in payments if p.state == Payment.State.RETURNED]
@@ -242,7 +249,7 @@ def reconciliation(run):
 
 
 @transaction.atomic
-def mark_paid(run, user):
+def mark_paid(run: DisbursementRun, user: User) -> Any:
     require(user, "welfare.pay_disbursementrun")
     run = DisbursementRun.objects.select_for_update().get(pk=run.pk)
     if run.state == DisbursementRun.State.DRAFT:
@@ -263,7 +270,7 @@ def mark_paid(run, user):
     return run
 
 
-def budget_projection(year):
+def budget_projection(year: int) -> dict:
     """Next year's cost: every child paid now, for each month of `year` before their 18th birthday
     (or before the payment ends), at the standard in force on 1 January of that year."""
     start = datetime.date(year, 1, 1)
@@ -278,12 +285,8 @@ def budget_projection(year):
         if standard is None:
             continue
         last = month_start(eighteenth_birthday(application.child.birth_date))
-        months = sum(
-            1
-            for m in range(1, 13)
-            if datetime.date(year, m, 1) <= last
-            and datetime.date(year, m, 1) >= month_start(application.payment_start)
-        )
+        first = month_start(application.payment_start or start)
+        months = len([m for m in range(1, 13) if first <= datetime.date(year, m, 1) <= last])
         entry = totals.setdefault(application.get_category_display(), {"children": 0, "amount": 0})
         entry["children"] += 1
         entry["amount"] += months * standard.monthly_amount

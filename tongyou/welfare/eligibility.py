@@ -8,8 +8,11 @@ rural household registration, both parents away for work or one away and the oth
 care (国发〔2016〕13号). See docs/architecture.md, "Identification".
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,6 +24,9 @@ from tongyou.datahub.services.filters import holding
 from tongyou.regions.models import Region
 
 from .models import AllowanceApplication, Category, EvidenceKind, HarmReport, ParentSituation, Status, Visit
+
+if TYPE_CHECKING:
+    from tongyou.datahub.models import Child
 
 MET, MISSING, CONTRADICTED = "met", "missing", "contradicted"
 
@@ -72,7 +78,7 @@ class Finding:
     blocking: bool = False
 
 
-def allowance_categories():
+def allowance_categories() -> set:
     return set(
         getattr(
             settings,
@@ -82,7 +88,7 @@ def allowance_categories():
     )
 
 
-def age_on(birth_date, day):
+def age_on(birth_date: datetime.date, day: datetime.date) -> Any:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
@@ -99,7 +105,7 @@ class _Facts:
     harm_reports: int
 
 
-def _facts(application, today):
+def _facts(application: AllowanceApplication, today: datetime.date) -> _Facts:
     child = application.child
     return _Facts(
         statuses={
@@ -120,7 +126,7 @@ def _facts(application, today):
     )
 
 
-def assess(application, today=None):
+def assess(application: AllowanceApplication, today: datetime.date | None = None) -> list:
     """The findings for `application`, in the order a caseworker reads them."""
     today = today or timezone.localdate()
     facts = _facts(application, today)
@@ -155,7 +161,7 @@ def assess(application, today=None):
             Category.DIFFICULTY_POVERTY: (ChildStatus.LOW_INCOME, ChildStatus.EXTREMELY_POOR),
             Category.LOW_INCOME: (ChildStatus.LOW_INCOME,),
             Category.EXTREMELY_POOR: (ChildStatus.EXTREMELY_POOR,),
-        }[category]
+        }[Category(category)]
         findings.append(_poverty(facts, wanted))
     elif category == Category.DIFFICULTY_DISABILITY:
         findings.append(_disability(facts))
@@ -164,11 +170,11 @@ def assess(application, today=None):
     return findings
 
 
-def summary(findings):
+def summary(findings: Any) -> dict:
     return {state: sum(1 for f in findings if f.state == state) for state in (MET, MISSING, CONTRADICTED)}
 
 
-def _age(application, today, limit):
+def _age(application: AllowanceApplication, today: datetime.date, limit: int) -> Finding:
     age = age_on(application.child.birth_date, today)
     criterion = _("Under %(limit)s") % {"limit": limit}
     if age < limit:
@@ -176,7 +182,7 @@ def _age(application, today, limit):
     return Finding(criterion, CONTRADICTED, _("Aged %(age)s on %(day)s.") % {"age": age, "day": today})
 
 
-def _household(child, rural):
+def _household(child: Child, rural: Any) -> Finding:
     criterion = _("Household registered in a village") if rural else _("Household registered in the district")
     region = child.household_region
     if region is None:
@@ -193,7 +199,7 @@ def _household(child, rural):
     )
 
 
-def _overlaps(application, facts):
+def _overlaps(application: AllowanceApplication, facts: Any) -> list:
     findings = []
     paid = allowance_categories()
     for other in facts.others:
@@ -216,14 +222,14 @@ def _overlaps(application, facts):
     return findings
 
 
-def _evidence(facts, kind, criterion):
+def _evidence(facts: Any, kind: str, criterion: Any) -> Finding:
     label = EvidenceKind(kind).label
     if kind in facts.evidence:
         return Finding(criterion, MET, _("Attached: %(kind)s.") % {"kind": label})
     return Finding(criterion, MISSING, _("Attach: %(kind)s.") % {"kind": label})
 
 
-def _parents(application, facts, allowed):
+def _parents(application: AllowanceApplication, facts: Any, allowed: Any) -> list:
     findings = []
     for parent, situation, relationship in (
         (_("Father"), application.father_situation, GuardianRelationship.FATHER),
@@ -254,7 +260,7 @@ def _parents(application, facts, allowed):
                 )
             )
             continue
-        kind = EVIDENCE_FOR[situation]
+        kind = EVIDENCE_FOR[ParentSituation(situation)]
         state = MET if kind in facts.evidence else MISSING
         detail = _("%(situation)s; %(evidence)s %(attached)s.") % {
             "situation": label,
@@ -265,7 +271,7 @@ def _parents(application, facts, allowed):
     return findings
 
 
-def _unsupported_rule(application):
+def _unsupported_rule(application: AllowanceApplication) -> Finding:
     father, mother = application.father_situation, application.mother_situation
     criterion = _("Both parents, or one gone and the other unable")
     if not father or not mother:
@@ -277,7 +283,7 @@ def _unsupported_rule(application):
     return Finding(criterion, CONTRADICTED, _("A parent is able to support the child."))
 
 
-def _left_behind_rule(application):
+def _left_behind_rule(application: AllowanceApplication) -> Finding:
     father, mother = application.father_situation, application.mother_situation
     criterion = _("Both parents away, or one away and the other unable to care")
     if not father or not mother:
@@ -290,7 +296,7 @@ def _left_behind_rule(application):
     return Finding(criterion, CONTRADICTED, _("A parent lives with the child and can care for them."))
 
 
-def _register(facts, status):
+def _register(facts: Any, status: str) -> Finding:
     criterion = _("Recorded in the registers")
     if status in facts.statuses:
         return Finding(
@@ -302,7 +308,7 @@ def _register(facts, status):
     return Finding(criterion, MISSING, _("No department has recorded this status yet."))
 
 
-def _poverty(facts, statuses):
+def _poverty(facts: Any, statuses: Any) -> Finding:
     criterion = _("Dibao or tekun support")
     for status in statuses:
         if status in facts.statuses:
@@ -315,7 +321,7 @@ def _poverty(facts, statuses):
     return _evidence(facts, EvidenceKind.LOW_INCOME_CERTIFICATE, criterion)
 
 
-def _disability(facts):
+def _disability(facts: Any) -> Finding:
     criterion = _("Certified disability")
     if facts.disabilities:
         disability = facts.disabilities[0]
@@ -332,7 +338,7 @@ def _disability(facts):
     return _evidence(facts, EvidenceKind.DISABILITY_CARD, criterion)
 
 
-def _guardianship(application, facts):
+def _guardianship(application: AllowanceApplication, facts: Any) -> Finding:
     criterion = _("Guardianship missing or improper")
     reasons: list[str] = []
     for situation in (application.father_situation, application.mother_situation):

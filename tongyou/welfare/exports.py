@@ -1,6 +1,12 @@
 """Welfare's spreadsheets for other offices: the payment list for finance, the ledgers for civil
 affairs. Names and ID numbers are masked; the views audit each export."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -8,8 +14,12 @@ from openpyxl import Workbook
 from tongyou.core.exports import workbook_bytes
 from tongyou.privacy.masking import mask_id_number, mask_name
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.welfare.models import DisbursementRun
 
-def payment_list(run, user) -> bytes:
+
+def payment_list(run: DisbursementRun, user: User) -> bytes:
     """The month's payment list, with a total row."""
     book = Workbook()
     sheet = book.active
@@ -49,7 +59,16 @@ def payment_list(run, user) -> bytes:
     return workbook_bytes(book)
 
 
-def quarterly_ledger(user, year, quarter, rows, by_category, by_street, start, as_of) -> bytes:
+def quarterly_ledger(
+    user: User,
+    year: int,
+    quarter: int,
+    rows: Sequence[Any],
+    by_category: Any,
+    by_street: Any,
+    start: dt.date,
+    as_of: dt.date,
+) -> bytes:
     """The quarterly ledger (季度台账): rows by category, Chinese headers, totals per category and
     per street, set to print on A4 landscape."""
     book = Workbook()
@@ -124,7 +143,7 @@ def quarterly_ledger(user, year, quarter, rows, by_category, by_street, start, a
     return workbook_bytes(book)
 
 
-def ledger(user, rows, today) -> bytes:
+def ledger(user: User, rows: Iterable[Any], today: dt.date) -> bytes:
     """Every child in the registers today, masked, with the last visit."""
     book = Workbook()
     sheet = book.active

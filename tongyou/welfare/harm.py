@@ -7,8 +7,11 @@ seconds by the worker) and listed first. The reporter's name and phone
 are encrypted and shown only to the handling roles; the public gets a reference number only.
 """
 
+from __future__ import annotations
+
 import datetime
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,32 +35,36 @@ from tongyou.privacy.idnumbers import validate_id_number
 
 from .models import HarmAction, HarmReport
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.regions.models import Region
+
 HANDLERS = (Role.POLICE, Role.CASEWORKER, Role.STREET_OFFICER)
 
 DEFAULT_CLOCKS = {"triage": 60, "immediate": 60, "urgent": 24 * 60, "normal": 3 * 24 * 60}  # minutes
 
 
-def clock(name):
+def clock(name: str) -> datetime.timedelta:
     return datetime.timedelta(minutes=getattr(settings, "HARM_REPORT_CLOCKS", DEFAULT_CLOCKS)[name])
 
 
-def new_reference():
+def new_reference() -> str:
     return "BG" + timezone.localtime().strftime("%y%m%d") + secrets.token_hex(3).upper()
 
 
 @transaction.atomic
 def receive(
     *,
-    situation,
-    description,
-    region,
-    place="",
-    child_name="",
-    reporter_name="",
-    reporter_phone="",
-    from_public=True,
-    child=None,
-):
+    situation: Any,
+    description: str,
+    region: Region,
+    place: str = "",
+    child_name: Any = "",
+    reporter_name: Any = "",
+    reporter_phone: Any = "",
+    from_public: Any = True,
+    child: Child | None = None,
+) -> Any:
     now = timezone.now()
     report = HarmReport.objects.create(
         reference=new_reference(),
@@ -78,7 +85,7 @@ def receive(
     return report
 
 
-def registered_child(id_number, user=None):
+def registered_child(id_number: str, user: User | None = None) -> Child | None:
     """The registered child with this ID number: within `user`'s jurisdiction for staff, anywhere
     in the district for the public intake (which shows the reporter nothing back)."""
     children = Child.objects.all() if user is None else scoped(Child.objects.all(), user)
@@ -86,7 +93,7 @@ def registered_child(id_number, user=None):
 
 
 @transaction.atomic
-def link_child(report, user, id_number):
+def link_child(report: HarmReport, user: User, id_number: str) -> Any:
     require(user, "welfare.handle_harmreport", report)
     try:
         number = validate_id_number(id_number)
@@ -101,11 +108,11 @@ def link_child(report, user, id_number):
     return report
 
 
-def _report_url(report):
+def _report_url(report: HarmReport) -> str:
     return reverse("welfare:report_detail", args=[report.pk])
 
 
-def _tell_handlers(report) -> None:
+def _tell_handlers(report: HarmReport) -> None:
     notify(
         staff_covering(report.region, HANDLERS),
         f"harm.{report.reference}.received",
@@ -122,7 +129,7 @@ def _tell_handlers(report) -> None:
 URGENCY_RANK = {HarmReport.Urgency.IMMEDIATE: 0, HarmReport.Urgency.URGENT: 1, HarmReport.Urgency.NORMAL: 2}
 
 
-def last_actor(report):
+def last_actor(report: HarmReport) -> str:
     return latest_actor(report.actions)
 
 
@@ -130,7 +137,7 @@ _CLOSED: dict[str, str | Promise] = {HarmReport.State.CLOSED: gettext_lazy("The 
 _OPEN = (HarmReport.State.RECEIVED, HarmReport.State.ASSIGNED, HarmReport.State.ACTING)
 
 
-def _history(report, action, user, note, previous) -> None:
+def _history(report: HarmReport, action: str, user: User, note: str, previous: Any) -> None:
     HarmAction.objects.create(
         report=report, actor=user, kind={"act": "action"}.get(action, action), note=note
     )
@@ -165,14 +172,14 @@ HARM_FLOW = Flow(
 
 
 @transaction.atomic
-def triage(report, user, urgency, handler, note=""):
+def triage(report: HarmReport, user: User, urgency: Any, handler: Any, note: str = "") -> Any:
     """Set the urgency and who handles the report. Two people triaging at once: the report is
     locked, the second reads the first's triage; a more urgent triage always goes through (it
     raises the urgency and shortens the clock), a less or equally urgent one is refused with who
     triaged it and how."""
     HARM_FLOW.start(report, "triage", user)
     raised = report.state != HarmReport.State.RECEIVED
-    if raised and URGENCY_RANK[urgency] >= URGENCY_RANK[report.urgency]:
+    if raised and URGENCY_RANK[urgency] >= URGENCY_RANK[HarmReport.Urgency(report.urgency)]:
         raise Refusal(
             _("%(who)s already triaged this as '%(urgency)s'; only a more urgent triage changes it.")
             % {"who": last_actor(report) or _("Someone"), "urgency": report.get_urgency_display()}
@@ -194,7 +201,7 @@ def triage(report, user, urgency, handler, note=""):
 
 
 @transaction.atomic
-def act(report, user, note):
+def act(report: HarmReport, user: User, note: str) -> Any:
     # A close at the same moment: the record is locked, one of the two reads the other's.
     HARM_FLOW.finish(
         report, HARM_FLOW.start(report, "act", user, reason=note), "act", user, note, escalated=False
@@ -203,7 +210,7 @@ def act(report, user, note):
 
 
 @transaction.atomic
-def close(report, user, note):
+def close(report: HarmReport, user: User, note: str) -> Any:
     step = HARM_FLOW.start(report, "close", user, reason=note)
     HARM_FLOW.finish(report, step, "close", user, note, closed_at=timezone.now())
     return report
@@ -212,12 +219,12 @@ def close(report, user, note):
 OPEN_STATES = _OPEN
 
 
-def is_overdue(report, now=None):
+def is_overdue(report: HarmReport, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return report.state in OPEN_STATES and now > report.due_at
 
 
-def escalate_overdue(now=None):
+def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Flag every open report whose clock has run out, 处置中 included, and tell the handlers and
     their supervisors; a report still open one more clock later is escalated again (each time
     with a notice of its own). Returns how many were escalated now."""
@@ -249,6 +256,6 @@ def escalate_overdue(now=None):
     return len(reports)
 
 
-def _act(report, user, kind, note) -> None:
+def _act(report: HarmReport, user: User, kind: str, note: str) -> None:
     HarmAction.objects.create(report=report, actor=user, kind=kind, note=note)
     record(AuditEntry.Action.UPDATE, user=user, obj=report, details={"step": kind})

@@ -8,12 +8,15 @@ district, every street and every community, or by the district alone where the f
 geography. Children count where they live (`residence_region`, a grid), rolled up the region tree.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef
 
-from tongyou.core.registry import registry
+from tongyou.core.registry import IndicatorResult, registry
 from tongyou.datahub.codes import ChildStatus
 from tongyou.datahub.indicators import children_aged, shares
 from tongyou.datahub.models import Child, StatusPeriod
@@ -23,8 +26,11 @@ from . import harm, ledger
 from .eligibility import allowance_categories
 from .models import AllowanceApplication, Category, HarmReport, Status
 
+if TYPE_CHECKING:
+    from tongyou.regions.tree import RegionTree
 
-def _with_allowance(categories):
+
+def _with_allowance(categories: Any) -> Exists:
     return Exists(
         AllowanceApplication.objects.filter(
             child=OuterRef("pk"), category__in=categories, status__in=(Status.ACTIVE, Status.SUSPENDED)
@@ -33,7 +39,9 @@ def _with_allowance(categories):
 
 
 @registry.indicator("allowance_coverage")
-def allowance_coverage(as_of, tree, reporting_round=None):
+def allowance_coverage(
+    as_of: datetime.date, tree: RegionTree, reporting_round: object = None
+) -> IndicatorResult:
     """Children identified as orphans or de-facto unsupported who receive the allowance. No data
     (not 0 %) while the allowance register is not in use here: nothing has been recorded yet."""
     if not AllowanceApplication.objects.exists():
@@ -44,7 +52,9 @@ def allowance_coverage(as_of, tree, reporting_round=None):
 
 
 @registry.indicator("orphan_agreements")
-def orphan_agreements(as_of, tree, reporting_round=None):
+def orphan_agreements(
+    as_of: datetime.date, tree: RegionTree, reporting_round: object = None
+) -> IndicatorResult:
     """Orphans whose allowance is in force: the agreement step comes before payment starts."""
     if not AllowanceApplication.objects.exists():
         return {}, {}  # the register is not in use yet: no data, not 0 %
@@ -54,7 +64,9 @@ def orphan_agreements(as_of, tree, reporting_round=None):
 
 
 @registry.indicator("ledger_freshness")
-def ledger_freshness(as_of, tree, reporting_round=None):
+def ledger_freshness(
+    as_of: datetime.date, tree: RegionTree, reporting_round: object = None
+) -> IndicatorResult:
     """Children in the registers visited within the review interval (a quarter by default)."""
     registered = ledger.in_registers(Child.objects.all(), as_of)
     fresh = registered.filter(last_visit__gte=as_of - datetime.timedelta(days=ledger.review_days()))
@@ -62,7 +74,7 @@ def ledger_freshness(as_of, tree, reporting_round=None):
 
 
 @registry.indicator("harm_response")
-def harm_response(as_of, tree, reporting_round=None):
+def harm_response(as_of: datetime.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Harm reports of the year to date triaged within the triage clock."""
     start = datetime.date(as_of.year, 1, 1)
     reports = HarmReport.objects.filter(received_at__date__gte=start, received_at__date__lte=as_of)

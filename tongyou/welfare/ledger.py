@@ -10,13 +10,16 @@ visit shortens it further, and a newly registered child is first visited within
 WELFARE_FIRST_VISIT_WORKING_DAYS (default 5, after Hangzhou's DB3301/T 0460-2024). National rules
 say only "定期走访"; the defaults below are [G] and documented in docs/architecture.md."""
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +33,9 @@ from tongyou.privacy.masking import mask_name, mask_phone
 
 from . import harm
 from .models import AllowanceApplication, ApplicationEvent, Category, Status, Visit
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
 REGISTER_CATEGORIES = (
     ChildStatus.ORPHAN,
@@ -67,18 +73,21 @@ class ScheduledVisit:
     due: datetime.date
 
     @property
-    def overdue(self):
+    def overdue(self) -> bool:
         return self.due < timezone.localdate()
 
 
-def visit_intervals():
+def visit_intervals() -> dict[Any, Any]:
     return {**DEFAULT_VISIT_INTERVALS, **getattr(settings, "WELFARE_VISIT_INTERVALS", {})}
 
 
-def visit_schedule(user, today=None):
+def visit_schedule(user: User, today: datetime.date | None = None) -> list[Any]:
     """Every registered child the user may see, with the next visit due, soonest first."""
     today = today or timezone.localdate()
-    children = {c.pk: c for c in registered(user, today).select_related("residence_region__parent")}
+    # (annotated with last_visit by registered())
+    children: dict[int, Any] = {
+        c.pk: c for c in registered(user, today).select_related("residence_region__parent")
+    }
     in_scope = registered(user, today).values("pk")
     categories: defaultdict[int, set] = defaultdict(set)
     since: dict = {}
@@ -125,28 +134,28 @@ def visit_schedule(user, today=None):
     return schedule
 
 
-def review_days():
+def review_days() -> Any:
     return getattr(settings, "LEDGER_REVIEW_DAYS", 92)
 
 
-def in_registers(children, today):
+def in_registers(children: Any, today: datetime.date) -> Any:
     """The children of `children` in the registers on `today`, with their last visit date."""
     in_category = Exists(current(StatusPeriod, today, status__in=REGISTER_CATEGORIES))
     paid = Exists(AllowanceApplication.objects.filter(child=OuterRef("pk"), status__in=IN_REGISTER))
     return children.filter(Q(in_category) | Q(paid)).annotate(last_visit=Max("visits__visited_on"))
 
 
-def registered(user, today=None):
+def registered(user: User, today: datetime.date | None = None) -> QuerySet[Child]:
     """Children in the registers that the user may see, with their last visit date."""
     return in_registers(scoped(Child.objects.all(), user), today or timezone.localdate())
 
 
-def is_overdue(last_visit, today=None):
+def is_overdue(last_visit: Any, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
     return last_visit is None or (today - last_visit).days > review_days()
 
 
-def overdue_by_area(children, today=None):
+def overdue_by_area(children: Any, today: datetime.date | None = None) -> dict:
     """{(street name, community name): (registered, overdue)} for the dashboard, from the
     children `registered()` gave (with their residence's parents selected)."""
     today = today or timezone.localdate()
@@ -160,7 +169,7 @@ def overdue_by_area(children, today=None):
 
 
 @transaction.atomic
-def record_visit(child, user, visited_on, risk, notes=""):
+def record_visit(child: Child, user: User, visited_on: Any, risk: Any, notes: Any = "") -> Any:
     """Record a visit; a high guardianship risk files a staff harm report for the area at once."""
     require(user, "welfare.add_visit", child)
     if visited_on > timezone.localdate():
@@ -186,7 +195,7 @@ def record_visit(child, user, visited_on, risk, notes=""):
 # ---------------------------------------------------------------- the quarterly ledger (季度台账)
 
 
-def quarter_bounds(year, quarter):
+def quarter_bounds(year: int, quarter: int) -> tuple:
     start = datetime.date(year, 3 * (quarter - 1) + 1, 1)
     following = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
     return start, following - datetime.timedelta(days=1)
@@ -208,7 +217,9 @@ class LedgerRow:
     overdue: bool
 
 
-def quarterly(user, year, quarter, today=None):
+def quarterly(
+    user: User, year: int, quarter: int, today: datetime.date | None = None
+) -> tuple[list, dict, dict, tuple]:
     """The ledger as a civil-affairs office keeps it for a quarter: one row per child and
     category in the registers at the quarter's end (or today, in the current quarter), with the
     guardian, the allowance and its period, the last visit and its risk, what changed in the

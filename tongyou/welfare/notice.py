@@ -4,6 +4,10 @@ community and the category; nothing else of the child or the family. De-facto-un
 children are never published (民发〔2019〕62号 leaves them out to protect them): their
 applications skip the notice, and this list admits orphans' categories only."""
 
+from __future__ import annotations
+
+import datetime as dt
+
 from django.utils import timezone
 
 from tongyou.privacy.masking import mask_name
@@ -13,7 +17,7 @@ from .models import AllowanceApplication, Category, Status
 PUBLISHED_CATEGORIES = (Category.ORPHAN, Category.ORPHAN_INSTITUTION)
 
 
-def on_notice(today=None):
+def on_notice(today: dt.date | None = None) -> list:
     """The rows of today's notice: orphans whose notice period runs, masked."""
     today = today or timezone.localdate()
     applications = (

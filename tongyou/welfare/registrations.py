@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import NavItem, registry
@@ -11,8 +15,11 @@ from .demo import load_demo_activity, load_demo_standards
 from .harm import escalate_overdue
 from .workflow import notify_overdue
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def _files_without_handling(user):
+
+def _files_without_handling(user: User) -> Any:
     # A duty to report (强制报告), not to handle: the staff intake instead of the list.
     return can(user, "welfare.file_harmreport") and not can(user, "welfare.view_harmreport")
 

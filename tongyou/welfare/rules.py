@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
 
 from tongyou.accounts.roles import Role
@@ -5,6 +9,9 @@ from tongyou.core.predicates import has_role, in_jurisdiction
 from tongyou.regions.models import Region
 
 from .steps import APPLICATION_FLOW
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
 # Who may act on an application at all: the roles its step table names (steps.py), no more.
 welfare_staff = has_role(*APPLICATION_FLOW.roles())
@@ -15,10 +22,9 @@ rules.add_perm("welfare.add_allowanceapplication", welfare_staff & in_jurisdicti
 
 
 @rules.predicate
-def district_wide(user):
-    return (
-        getattr(user, "jurisdiction", None) is not None and user.jurisdiction.level == Region.Level.DISTRICT
-    )
+def district_wide(user: User) -> bool:
+    jurisdiction = getattr(user, "jurisdiction", None)
+    return jurisdiction is not None and jurisdiction.level == Region.Level.DISTRICT
 
 
 # The district civil-affairs bureau prepares and pays the monthly run for the whole district.
@@ -43,7 +49,7 @@ REPORTING_DUTY_UNITS = frozenset(
 
 
 @rules.predicate
-def has_reporting_duty(user) -> bool:
+def has_reporting_duty(user: User) -> bool:
     unit = getattr(user, "unit", None)
     return unit is not None and unit.code in REPORTING_DUTY_UNITS
 

@@ -5,10 +5,14 @@ The sampling rate is the setting WELFARE_SPOT_CHECK_RATE (default 10%, at least 
 street); follow-up of a problem is due WELFARE_SPOT_CHECK_FOLLOW_UP working days after it is
 found (default 20). Neither figure is set by a national rule we found: both are [G] defaults."""
 
+from __future__ import annotations
+
+import datetime as dt
 import math
 import random
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,16 +28,20 @@ from tongyou.regions.models import Region
 
 from .models import DisbursementRun, SpotCheck, SpotCheckItem
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.welfare.eligibility import Finding
 
-def default_rate():
+
+def default_rate() -> Decimal:
     return Decimal(str(getattr(settings, "WELFARE_SPOT_CHECK_RATE", "0.10")))
 
 
-def follow_up_days():
+def follow_up_days() -> Any:
     return getattr(settings, "WELFARE_SPOT_CHECK_FOLLOW_UP", 20)
 
 
-def sample(payments_by_street, rate, seed):
+def sample(payments_by_street: Any, rate: Decimal | float, seed: int) -> list:
     """{street code: [payment ids]} → the ids drawn. Each street is drawn with its own generator
     seeded from (seed, street), over its ids in order, so the draw does not depend on the order
     rows came from the database nor on the other streets."""
@@ -46,7 +54,7 @@ def sample(payments_by_street, rate, seed):
 
 
 @transaction.atomic
-def draw(run, user, rate=None, seed=None):
+def draw(run: DisbursementRun, user: User, rate: Decimal | None = None, seed: int | None = None) -> Any:
     require(user, "welfare.pay_disbursementrun")
     if run.state != DisbursementRun.State.PAID:
         raise Refusal(_("Only a paid month can be spot-checked."))
@@ -76,7 +84,7 @@ def draw(run, user, rate=None, seed=None):
 
 
 @transaction.atomic
-def record_finding(item, user, finding, note="", on=None):
+def record_finding(item: Any, user: User, finding: Finding, note: str = "", on: dt.date | None = None) -> Any:
     require(user, "welfare.check_spotcheckitem", item)
     on = on or timezone.localdate()
     if finding not in (SpotCheckItem.Finding.CONFIRMED, SpotCheckItem.Finding.PROBLEM):
@@ -93,7 +101,7 @@ def record_finding(item, user, finding, note="", on=None):
 
 
 @transaction.atomic
-def resolve(item, user, resolution, on=None):
+def resolve(item: Any, user: User, resolution: str, on: dt.date | None = None) -> Any:
     require(user, "welfare.check_spotcheckitem", item)
     if item.finding != SpotCheckItem.Finding.PROBLEM or item.resolved_on:
         raise Refusal(_("Only an open problem can be resolved."))
@@ -105,7 +113,7 @@ def resolve(item, user, resolution, on=None):
     return item
 
 
-def overdue_follow_ups(items, today=None):
+def overdue_follow_ups(items: Any, today: dt.date | None = None) -> Any:
     today = today or timezone.localdate()
     return items.filter(
         finding=SpotCheckItem.Finding.PROBLEM, resolved_on__isnull=True, follow_up_due__lt=today

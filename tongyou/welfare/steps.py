@@ -2,12 +2,21 @@
 needs a reason. One table: the workflow (workflow.py) runs it through the kernel's Flow, and the
 permission to act on an application (rules.py) is granted to exactly the roles it names."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.accounts.roles import Role
 from tongyou.core.workflow import Flow, Step, latest_actor
 
 from .models import Status
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.welfare.models import AllowanceApplication
 
 FILERS = (Role.CHILD_DIRECTOR, Role.CASEWORKER, Role.STREET_OFFICER)
 
@@ -47,11 +56,13 @@ STEPS = {
 }
 
 
-def _last_actor(application):
+def _last_actor(application: AllowanceApplication) -> str:
     return latest_actor(application.events)
 
 
-def _event(application, action, user, note, previous, on) -> None:
+def _event(
+    application: AllowanceApplication, action: str, user: User, note: str, previous: Any, on: dt.date
+) -> None:
     from .models import ApplicationEvent
 
     ApplicationEvent.objects.create(

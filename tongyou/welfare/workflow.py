@@ -7,11 +7,15 @@ and 国办发〔2010〕54号 as restated in local guides; Inner Mongolia's own a
 the setting WELFARE_TIME_LIMITS; the defaults are in docs/architecture.md.
 """
 
+from __future__ import annotations
+
 import base64
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +37,10 @@ from tongyou.privacy.masking import mask_account, mask_id_number, mask_name
 from . import eligibility
 from .models import AllowanceApplication, Evidence, EvidenceKind, PayeeChange, Status
 from .steps import APPLICATION_FLOW, FILERS, STEPS  # noqa: F401 (STEPS: the views' labels)
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.datahub.models import Child
 
 DEFAULT_TIME_LIMITS = {
     # working days for the street/town review and the district decision; days of public notice.
@@ -57,20 +65,20 @@ CLOSED_TO_EVIDENCE = (Status.ACTIVE, Status.SUSPENDED, Status.TERMINATED, Status
 EVIDENCE_TYPES = {**uploads.PDF, **uploads.IMAGES}
 
 
-def time_limits(category):
+def time_limits(category: str) -> Any:
     limits = getattr(settings, "WELFARE_TIME_LIMITS", DEFAULT_TIME_LIMITS)
     return limits.get(category) or limits["default"]
 
 
-def first_of_next_month(day):
+def first_of_next_month(day: datetime.date) -> Any:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def allowed_actions(application, user):
+def allowed_actions(application: AllowanceApplication, user: User) -> list[str]:
     return APPLICATION_FLOW.allowed(application, user)
 
 
-def is_overdue(application, today=None):
+def is_overdue(application: AllowanceApplication, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
     return (
         application.status in (Status.SUBMITTED, Status.TOWN_APPROVED, Status.APPEALED)
@@ -80,7 +88,14 @@ def is_overdue(application, today=None):
 
 
 @transaction.atomic
-def transition(application, action, user, reason="", on=None, seen=None):
+def transition(
+    application: AllowanceApplication,
+    action: str,
+    user: User,
+    reason: Any = "",
+    on: datetime.date | None = None,
+    seen: Any = None,
+) -> Any:
     """Apply `action` by `user` on day `on`; refuse with a message naming why. `seen` is the
     status the person acted on: if another actor moved the application on meanwhile, the
     transition is refused (StaleState, a Refusal) and nothing is written."""
@@ -147,7 +162,7 @@ SEPARATED = {
 }
 
 
-def _check_separation(application, action, user):
+def _check_separation(application: AllowanceApplication, action: str, user: User) -> None:
     earlier = SEPARATED.get(action)
     if not earlier:
         return
@@ -169,7 +184,7 @@ SEPARATION_LABELS = {
 }
 
 
-def _check_ready_to_pay(application):
+def _check_ready_to_pay(application: AllowanceApplication) -> None:
     kinds = set(application.evidence.values_list("kind", flat=True))
     if EvidenceKind.GUARDIANSHIP_AGREEMENT not in kinds:
         raise Refusal(_("Attach the signed guardianship agreement first."))
@@ -184,15 +199,15 @@ def _check_ready_to_pay(application):
         )
 
 
-def _application_url(application):
+def _application_url(application: AllowanceApplication) -> str:
     return reverse("welfare:application_detail", args=[application.pk])
 
 
-def _tell_next(application, status, event_key) -> None:
+def _tell_next(application: AllowanceApplication, status: str, event_key: Any) -> None:
     """Tell whoever takes the next step that the application waits for them. `status` is the one
     the transition reached: the message goes out after the commit, when the application may have
     moved on again within the same transaction."""
-    roles = WAITING_ON.get(status)
+    roles = WAITING_ON.get(Status(status))
     if not roles:
         return
     notify(
@@ -204,7 +219,7 @@ def _tell_next(application, status, event_key) -> None:
     )
 
 
-def notify_overdue(today=None):
+def notify_overdue(today: datetime.date | None = None) -> int:
     """Tell the people responsible for every overdue step, and their supervisors, once per step.
     Returns the number of overdue applications."""
     today = today or timezone.localdate()
@@ -245,7 +260,7 @@ PAYEE_FIELDS = ("bank_name", "account_holder", "account_holder_id_number", "acco
 
 
 @transaction.atomic
-def update_details(application, user, **values):
+def update_details(application: AllowanceApplication, user: User, **values: Any) -> list:
     """Record parents' situations (while the application can still change) and the bank account.
     The account is recorded by a caseworker; once one is on file, a change waits for a second
     caseworker's approval (a PayeeChange) and is not applied here. Returns the fields changed
@@ -291,7 +306,7 @@ def update_details(application, user, **values):
     return changed
 
 
-def _masked_payee(source):
+def _masked_payee(source: AllowanceApplication | PayeeChange) -> dict[str, Any]:
     return {
         "bank": source.bank_name,
         "holder": mask_name(source.account_holder),
@@ -300,7 +315,7 @@ def _masked_payee(source):
     }
 
 
-def propose_payee_change(application, user, **payee):
+def propose_payee_change(application: AllowanceApplication, user: User, **payee: Any) -> PayeeChange:
     """A proposed change of payee or account, complete (unchanged fields kept), waiting for a
     second caseworker. One at a time per application."""
     current_values = {f: getattr(application, f) for f in PAYEE_FIELDS}
@@ -330,7 +345,7 @@ def propose_payee_change(application, user, **payee):
 
 
 @transaction.atomic
-def decide_payee_change(change, user, approve):
+def decide_payee_change(change: Any, user: User, approve: Any) -> Any:
     """Apply (or reject) a proposed change: by a caseworker who did not propose it, once."""
     application = change.application
     if not can(user, "welfare.change_payee", application):
@@ -357,7 +372,7 @@ def decide_payee_change(change, user, approve):
 
 
 @transaction.atomic
-def attach_evidence(application, user, kind, uploaded):
+def attach_evidence(application: AllowanceApplication, user: User, kind: str, uploaded: UploadedFile) -> Any:
     """Attach a PDF, JPEG or PNG of at most 5 MB; it is stored encrypted."""
     if not can(user, "welfare.act_allowanceapplication", application):
         raise Refusal(_("This application is outside your jurisdiction or role."))
@@ -375,7 +390,7 @@ def attach_evidence(application, user, kind, uploaded):
     evidence = Evidence.objects.create(
         application=application,
         kind=kind,
-        filename=uploaded.name[-200:],
+        filename=(uploaded.name or "")[-200:],
         content_type=content_type,
         size=len(content),
         content=base64.b64encode(content).decode(),
@@ -384,11 +399,18 @@ def attach_evidence(application, user, kind, uploaded):
     return evidence
 
 
-def evidence_bytes(evidence):
+def evidence_bytes(evidence: Evidence) -> bytes:
     return base64.b64decode(evidence.content)
 
 
-def file_application(child, category, applicant_name, user, father_situation="", mother_situation=""):
+def file_application(
+    child: Child,
+    category: str,
+    applicant_name: Any,
+    user: User,
+    father_situation: str = "",
+    mother_situation: str = "",
+) -> AllowanceApplication:
     """A draft application for a child the user may see."""
     if not can(user, "welfare.add_allowanceapplication", child):
         raise Refusal(_("You may not file an application for this child."))

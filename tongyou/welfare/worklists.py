@@ -2,8 +2,12 @@
 handle, children to visit, account changes to approve. Counts of the user's own work inside their
 jurisdiction, for roles that may open every item; never a statistic."""
 
-from collections.abc import Iterator
+from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +19,20 @@ from . import harm, ledger
 from .models import AllowanceApplication, HarmReport, PayeeChange, Status
 from .workflow import WAITING_ON
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+
 CLOCKED = (Status.SUBMITTED, Status.TOWN_APPROVED, Status.APPEALED)
 VISITS_AHEAD_DAYS = 7
 
 
-def waiting_at_step(user):
+def waiting_at_step(user: User) -> QuerySet[AllowanceApplication]:
     """Applications in the user's area that wait on the user's role."""
     statuses = [status for status, roles in WAITING_ON.items() if getattr(user, "role", None) in roles]
     return scoped(AllowanceApplication.objects.filter(status__in=statuses), user)
 
 
-def work(user) -> Iterator[WorkItem]:
+def work(user: User) -> Iterator[WorkItem]:
     today = timezone.localdate()
     if can(user, "welfare.act_allowanceapplication"):
         waiting = waiting_at_step(user)
@@ -60,7 +67,7 @@ def work(user) -> Iterator[WorkItem]:
         )
 
 
-def payee_changes_to_decide(user):
+def payee_changes_to_decide(user: User) -> QuerySet[PayeeChange]:
     """Changes of account another caseworker proposed, in the user's area (the proposer cannot
     approve their own)."""
     pending = PayeeChange.objects.filter(state=PayeeChange.State.PENDING).exclude(requested_by=user)

@@ -3,8 +3,12 @@
 Alert, Update and Cancel carry a circle area `lat,lon radius_km` (WGS 84); an Update or Cancel
 lists every earlier message of the case in `references` as `sender,identifier,sent`."""
 
+from __future__ import annotations
+
 import datetime
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,28 +16,33 @@ from django.utils import timezone
 
 from . import wording
 
+if TYPE_CHECKING:
+    from tongyou.alerts.models import MissingChildCase
+
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM = "http://www.w3.org/2005/Atom"
 # Each document declares its one namespace as the default on its root (xmlns=…), and children
 # are unprefixed: no global prefix registry is touched.
 
 
-def cap_time(moment):
+def cap_time(moment: Any) -> str:
     """xs:dateTime with an explicit offset and no fraction, as CAP requires."""
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
-def _add(parent, tag, text):
+def _add(parent: Element, tag: str, text: str) -> Element:
     element = ET.SubElement(parent, tag)
     element.text = str(text)
     return element
 
 
-def public_url(path):
+def public_url(path: str) -> Any:
     return settings.PUBLIC_URL.rstrip("/") + path
 
 
-def build(case, msg_type, identifier, sent, radius_km, earlier):
+def build(
+    case: MissingChildCase, msg_type: str, identifier: Any, sent: Any, radius_km: float, earlier: Any
+) -> str:
     """The CAP document of one message. `earlier`: the case's previous AlertMessages."""
     alert = ET.Element("alert", xmlns=NS)
     _add(alert, "identifier", identifier)
@@ -92,15 +101,15 @@ def build(case, msg_type, identifier, sent, radius_km, earlier):
     return ET.tostring(alert, encoding="unicode", xml_declaration=False)
 
 
-def as_document(cap_xml):
+def as_document(cap_xml: Any) -> Any:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + cap_xml
 
 
-def atom_feed(messages, now=None):
+def atom_feed(messages: Any, now: datetime.datetime | None = None) -> str:
     """An Atom feed whose entries link to the latest CAP message of each active case."""
     feed = ET.Element("feed", xmlns=ATOM)
 
-    def add(parent, tag, text=None, **attrs):
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: Any) -> ET.Element:
         element = ET.SubElement(parent, tag, attrs)
         if text is not None:
             element.text = text

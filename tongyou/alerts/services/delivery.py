@@ -5,19 +5,23 @@ A row is marked delivered only after the broker acknowledged it (QoS 1) or the e
 2xx; a failure waits min(2^attempts, 300) seconds and tries again, up to MAX_ATTEMPTS. Receivers
 deduplicate on the message identifier (MQTT) or the Idempotency-Key header (HTTP)."""
 
+from __future__ import annotations
+
 import contextlib
 import datetime
 import hashlib
 import hmac
 import json
 import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 import urllib3
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
@@ -27,11 +31,14 @@ from tongyou.core import health, outbound
 from ..models import Delivery, Outbox, TopicPublication
 from . import cap, wording
 
+if TYPE_CHECKING:
+    from tongyou.alerts.models import AlertMessage, MissingChildCase
+
 MAX_ATTEMPTS = 12
 TIMEOUT = 5
 
 
-def payload(message):
+def payload(message: AlertMessage) -> bytes:
     """What an app receives on its cell's topic: enough to decide, by its own position, whether the
     alert is for it, and the CAP document itself."""
     case = message.case
@@ -51,14 +58,14 @@ def payload(message):
     ).encode()
 
 
-def _payload_headline(message):
+def _payload_headline(message: AlertMessage) -> str:
     case = message.case
     if message.msg_type == "Cancel":
         return wording.cancel_headline(case, "预警解除")
     return wording.headline(case)
 
 
-def push_payload(message):
+def push_payload(message: AlertMessage) -> str:
     """Web push carries at most 4 KB: the decision data and a link, not the whole CAP document."""
     case = message.case
     return json.dumps(
@@ -80,7 +87,7 @@ def push_payload(message):
     )
 
 
-def _retry_later(rows, error, now):
+def _retry_later(rows: Iterable[Any], error: Any, now: datetime.datetime) -> Any:
     for row in rows:
         row.attempts += 1
         row.last_error = str(error)[:300]
@@ -94,7 +101,7 @@ def _retry_later(rows, error, now):
 LEASE = datetime.timedelta(seconds=15)
 
 
-def claim(model, rows, now):
+def claim(model: Any, rows: list[Any], now: datetime.datetime) -> list[Any]:
     """Take the due rows for this sender: their next attempt moves past the lease, so a worker
     running at the same time (or the send on commit) does not send them too. Returns the rows
     claimed."""
@@ -108,7 +115,7 @@ def claim(model, rows, now):
     return [row for row in rows if row.pk in claimed]
 
 
-def broker():
+def broker() -> tuple:
     url = urlparse(settings.MQTT_URL)
     return url.hostname or "127.0.0.1", url.port or 1883
 
@@ -116,7 +123,7 @@ def broker():
 ACK_CHUNK = 200  # rows marked done together: a worker killed mid-send repeats at most this many
 
 
-def _publish(client, row, body):
+def _publish(client: Any, row: Any, body: Any) -> list:
     """What one row sends: an Alert or Update stays retained on the case's topic for phones that
     subscribe later; a Cancel is heard by those listening and then clears the retained copy; a
     clear-only row just clears. Returns the acknowledgements to wait for."""
@@ -127,7 +134,7 @@ def _publish(client, row, body):
     return [client.publish(row.topic, body, qos=1, retain=True)]
 
 
-def publish_topics(rows, now=None):
+def publish_topics(pending: QuerySet[TopicPublication], now: datetime.datetime | None = None) -> int:
     """Publish the given pending TopicPublications with one connection; returns how many went out.
 
     Delivery is at least once (MQTT QoS 1, retries) and effectively once per phone: every message
@@ -137,7 +144,7 @@ def publish_topics(rows, now=None):
     the chunks in flight and the rest is taken over after a short lease (docs/architecture.md,
     "Alerts")."""
     now = now or timezone.now()
-    rows = claim(TopicPublication, list(rows.select_related("message__case")), now)
+    rows = claim(TopicPublication, list(pending.select_related("message__case")), now)
     if not rows:
         return 0
     client = mqtt.Client(
@@ -159,7 +166,7 @@ def publish_topics(rows, now=None):
         bodies: dict = {}
         chunks = [rows[i : i + ACK_CHUNK] for i in range(0, len(rows), ACK_CHUNK)]
 
-        def send(chunk):
+        def send(chunk: list[Any]) -> Any:
             return [
                 (row, _publish(client, row, bodies.setdefault(row.message_id, payload(row.message))))
                 for row in chunk
@@ -204,7 +211,7 @@ def publish_topics(rows, now=None):
     return done
 
 
-def resume_if_broker_back(now=None):
+def resume_if_broker_back(now: datetime.datetime | None = None) -> int:
     """Rows waiting out a back-off after a broker outage go out as soon as the broker answers
     again, not minutes later: the worker calls this every round. Returns how many were released."""
     now = now or timezone.now()
@@ -216,7 +223,7 @@ def resume_if_broker_back(now=None):
     return waiting.update(next_attempt_at=now)
 
 
-def case_delivery(case):
+def case_delivery(case: MissingChildCase) -> dict:
     """Per channel, how many of the case's messages wait, went out and were given up: what the
     officer sees on the case page (counts of messages, not of persons)."""
     rows = {"mqtt": {"pending": 0, "done": 0, "failed": 0}}
@@ -235,14 +242,14 @@ def case_delivery(case):
     return rows
 
 
-def _post(url, body, headers):
+def _post(url: str, body: Any, headers: Any) -> None:
     # Through the outbound guard: public addresses only, pinned, no redirects (core/outbound.py).
     response = outbound.post(url, body, {"Content-Type": "application/json", **headers}, timeout=TIMEOUT)
     if not response.ok:
         raise RuntimeError(f"answered {response.status_code} {response.reason}")
 
 
-def send(delivery):
+def send(delivery: Any) -> None:
     """One delivery through its recipient's channel; raises on failure."""
     recipient, message = delivery.recipient, delivery.message
     headers = {"Idempotency-Key": delivery.idempotency_key}
@@ -276,7 +283,7 @@ def send(delivery):
         _post(settings.SMS_GATEWAY_URL, body, headers)
 
 
-def send_deliveries(now=None, limit=200):
+def send_deliveries(now: datetime.datetime | None = None, limit: int = 200) -> int:
     now = now or timezone.now()
     due = claim(
         Delivery,
@@ -311,7 +318,7 @@ def send_deliveries(now=None, limit=200):
     return done
 
 
-def process(now=None):
+def process(now: datetime.datetime | None = None) -> tuple[int, int]:
     """Everything due in both outboxes: (topics published, deliveries made)."""
     now = now or timezone.now()
     topics = publish_topics(

@@ -6,7 +6,11 @@ A circle is covered by every cell that may reach into it: a subscriber just outs
 but in a boundary cell receives the message too, and the app drops it by its own position, which
 the payload's circle lets it check."""
 
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import h3
 import numpy as np
@@ -15,25 +19,25 @@ from django.conf import settings
 from tongyou.core.geo import distance_km, haversine_km
 
 
-def radius_for(minutes_since_last_seen):
+def radius_for(minutes_since_last_seen: Any) -> Any:
     for limit, km in settings.ALERT_RADIUS_STEPS:
         if limit is None or minutes_since_last_seen <= limit:
             return km
     return settings.ALERT_RADIUS_STEPS[-1][1]
 
 
-def resolution_for(radius_km):
+def resolution_for(radius_km: float) -> Any:
     for limit, resolution in settings.ALERT_CELL_RESOLUTIONS:
         if limit is None or radius_km <= limit:
             return resolution
     return settings.ALERT_CELL_RESOLUTIONS[-1][1]
 
 
-def subscription_resolutions():
+def subscription_resolutions() -> list[Any]:
     return sorted({resolution for _limit, resolution in settings.ALERT_CELL_RESOLUTIONS})
 
 
-def covering_cells(lat, lng, radius_km, resolution=None):
+def covering_cells(lat: float, lng: float, radius_km: float, resolution: int | None = None) -> set:
     """The cells at `resolution` that reach into the circle.
 
     H3 cells differ in size from place to place (by up to about twice the area), so the ring
@@ -53,23 +57,23 @@ def covering_cells(lat, lng, radius_km, resolution=None):
     return cells
 
 
-def cells_of(lat, lng):
+def cells_of(lat: float, lng: float) -> dict:
     """{resolution: cell} for a point, at every resolution topics use."""
     return {resolution: h3.latlng_to_cell(lat, lng, resolution) for resolution in subscription_resolutions()}
 
 
-def topic(cell, drill=False) -> str:
+def topic(cell: str, drill: bool = False) -> str:
     """A cell's topic; drills go to topics of their own, which only drill participants follow."""
     return f"{settings.MQTT_DRILL_TOPIC_PREFIX if drill else settings.MQTT_TOPIC_PREFIX}/{cell}"
 
 
-def case_topic(cell, reference, drill=False) -> str:
+def case_topic(cell: str, reference: Any, drill: bool = False) -> str:
     """Where one case's messages for one cell go, retained while the case is active: one topic per
     case, so a cell can hold several active alerts and a phone that subscribes late hears each."""
     return f"{topic(cell, drill)}/{reference}"
 
 
-def subscription(cell, drill=False) -> str:
+def subscription(cell: str, drill: bool = False) -> str:
     """What an app subscribes to for one of its cells: every case's topic under it."""
     return f"{topic(cell, drill)}/#"
 
@@ -78,7 +82,7 @@ class RecipientIndex:
     """Recipients' positions by H3 cell at each topic resolution, as sorted NumPy arrays: the cells
     of a circle find their candidates by binary search, and only the candidates are measured."""
 
-    def __init__(self, ids, lats, lngs, cells_by_resolution=None) -> None:
+    def __init__(self, ids: Iterable[int], lats: Any, lngs: Any, cells_by_resolution: Any = None) -> None:
         self.ids = np.asarray(ids)
         self.lats = np.asarray(lats, dtype=np.float64)
         self.lngs = np.asarray(lngs, dtype=np.float64)
@@ -102,7 +106,7 @@ class RecipientIndex:
             order = np.argsort(cells, kind="stable")
             self.sorted[resolution] = (cells[order], order)
 
-    def within(self, lat, lng, radius_km):
+    def within(self, lat: float, lng: float, radius_km: float) -> np.ndarray:
         resolution = resolution_for(radius_km)
         cells, order = self.sorted[resolution]
         wanted = np.sort(

@@ -6,9 +6,11 @@ Police publish at once, as 团圆 does; with ALERT_REQUIRE_CONFIRMATION a second
 confirms first. The radius follows the time since the child was last seen (ALERT_RADIUS_STEPS),
 computed afresh each time the worker runs, so a restart loses no step."""
 
+from __future__ import annotations
+
 import datetime
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,17 +29,27 @@ from ..models import AlertMessage, Delivery, MissingChildCase, Recipient, TopicP
 from . import cap, geo
 from .delivery import publish_topics
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def new_reference(now):
+
+def new_reference(now: datetime.datetime) -> str:
     return "TY" + timezone.localtime(now).strftime("%Y%m%d") + secrets.token_hex(2).upper()
 
 
-def minutes_since(case, now):
+def minutes_since(case: MissingChildCase, now: datetime.datetime) -> float:
     return max(0, (now - case.last_seen_at).total_seconds() / 60)
 
 
 @transaction.atomic
-def record_case(user, *, photo=None, photo_type="", now=None, **fields):
+def record_case(
+    user: User,
+    *,
+    photo: Any = None,
+    photo_type: Any = "",
+    now: datetime.datetime | None = None,
+    **fields: Any,
+) -> Any:
     """Record a case and publish it, or hold it for a second officer if the setting asks."""
     require(user, "alerts.publish_missingchildcase")
     now = now or timezone.now()
@@ -88,7 +100,9 @@ CORRECTABLE = ("child_name", "sex", "age", "description", "clothing", "last_seen
 
 
 @transaction.atomic
-def confirm(case, user, now=None, **corrections):
+def confirm(
+    case: MissingChildCase, user: User, now: datetime.datetime | None = None, **corrections: Any
+) -> Any:
     """The second officer's confirmation (where the setting requires one, and for every Code Adam
     escalation), with the corrections they made to what will be published."""
     CASE_FLOW.start(case, "confirm", user)  # two officers at once: the second reads the publication
@@ -112,7 +126,7 @@ def confirm(case, user, now=None, **corrections):
     return publish(case, user, now=now)
 
 
-def publish(case, user, now=None):
+def publish(case: MissingChildCase, user: User, now: datetime.datetime | None = None) -> AlertMessage:
     now = now or timezone.now()
     case.state, case.published_at = MissingChildCase.State.ACTIVE, now
     case.radius_km = geo.radius_for(minutes_since(case, now))
@@ -128,7 +142,7 @@ def publish(case, user, now=None):
 
 
 @transaction.atomic
-def update(case, user, now=None, **changes):
+def update(case: MissingChildCase, user: User, now: datetime.datetime | None = None, **changes: Any) -> Any:
     """New details (clothing, a vehicle…): an Update to everyone in the current circle."""
     CASE_FLOW.start(case, "update", user)  # an update racing "found" must not go out after the Cancel
     changes = {field: value.strip() for field, value in changes.items() if (value or "").strip()}
@@ -142,7 +156,7 @@ def update(case, user, now=None, **changes):
     return message
 
 
-def widen_due(now=None):
+def widen_due(now: datetime.datetime | None = None) -> list:
     """Widen every active alert whose time step has come; returns the messages issued."""
     now = now or timezone.now()
     issued = []
@@ -161,7 +175,9 @@ def widen_due(now=None):
 
 
 @transaction.atomic
-def end(case, user, outcome, note="", now=None):
+def end(
+    case: MissingChildCase, user: User, outcome: Any, note: str = "", now: datetime.datetime | None = None
+) -> Any:
     """Found or false alarm: a Cancel to everyone who received any message of the case; the
     child leaves every public page and feed at once."""
     CASE_FLOW.start(case, "end", user)  # "found" and "false alarm" at once: one Cancel, then "ended"
@@ -176,7 +192,7 @@ def end(case, user, outcome, note="", now=None):
     return message
 
 
-def refresh_due(now=None):
+def refresh_due(now: datetime.datetime | None = None) -> list:
     """Re-issue (an Update) every active alert whose latest message has run two thirds of its
     CAP expiry, so receivers keep it while the child is missing. Returns the messages issued."""
     now = now or timezone.now()
@@ -197,7 +213,7 @@ def refresh_due(now=None):
 PURGED_NAME = "已清除"
 
 
-def purge_due(now=None):
+def purge_due(now: datetime.datetime | None = None) -> int:
     """Wipe the child's name, photo and description of cases ended more than ALERT_RETENTION_DAYS
     ago, from the case, its stored CAP messages and its sightings (reporters' contacts and photos
     included). Returns the number of cases purged."""
@@ -225,7 +241,7 @@ def purge_due(now=None):
     return count
 
 
-def _issue(case, msg_type, now):
+def _issue(case: MissingChildCase, msg_type: str, now: datetime.datetime) -> AlertMessage:
     """Write the message and its outbox rows."""
     earlier = list(case.messages.order_by("version"))
     version = len(earlier) + 1
@@ -276,7 +292,7 @@ def _issue(case, msg_type, now):
     return message
 
 
-def _send_now(message_pk) -> None:
+def _send_now(message_pk: Any) -> None:
     """Try the topics at once after commit; the worker retries whatever this cannot send."""
     publish_topics(TopicPublication.objects.filter(message_id=message_pk, state="pending"))
 
@@ -284,7 +300,7 @@ def _send_now(message_pk) -> None:
 _index: dict[str, Any] = {"signature": None, "index": None}
 
 
-def recipient_index():
+def recipient_index() -> Any:
     """The H3 index of active recipients, rebuilt only when they change (a new one, an edit, an
     opt-out): alerts are rare, lookups must be fast (benchmarks/alert_recipients.py)."""
     active = Recipient.objects.filter(is_active=True).exclude(
@@ -300,13 +316,13 @@ def recipient_index():
     return _index["index"]
 
 
-def recipients_within(lat, lng, radius_km):
+def recipients_within(lat: float, lng: float, radius_km: float) -> list:
     """Registered recipients inside the circle: candidates from the H3 cells that reach into it,
     then the exact distance."""
     ids = recipient_index().within(lat, lng, radius_km)
     return list(Recipient.objects.filter(pk__in=ids.tolist()))
 
 
-def register_recipient(**fields):
+def register_recipient(**fields: Any) -> Recipient:
     cells = geo.cells_of(fields["latitude"], fields["longitude"])
     return Recipient.objects.create(**fields, **{f"cell{res}": cell for res, cell in cells.items()})

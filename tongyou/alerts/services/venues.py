@@ -6,7 +6,10 @@ every colleague on site, watch every exit, and call the police if the child is n
 CODE_ADAM_MINUTES (10); here the escalation records a police case prefilled from the page, for
 an officer to publish."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,9 +28,22 @@ from tongyou.core.scoping import require
 from ..models import Camera, CodeAdam, MissingChildCase, Sighting
 from .publishing import new_reference
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.alerts.models import Venue
+
 
 @transaction.atomic
-def trigger(venue, user, description, child_name="", age=None, sex="", clothing="", now=None):
+def trigger(
+    venue: Venue,
+    user: User,
+    description: str,
+    child_name: Any = "",
+    age: Any = None,
+    sex: str = "",
+    clothing: Any = "",
+    now: datetime.datetime | None = None,
+) -> Any:
     require(user, "alerts.trigger_codeadam", venue)
     if not description.strip():
         raise Refusal(_("Describe the child and their clothing."))
@@ -59,7 +75,7 @@ def trigger(venue, user, description, child_name="", age=None, sex="", clothing=
 
 
 @transaction.atomic
-def check_exit(page, user, exit_name):
+def check_exit(page: Any, user: User, exit_name: Any) -> Any:
     require(user, "alerts.trigger_codeadam", page.venue)
     if exit_name not in page.venue.exits:
         raise Refusal(_("%(exit)s is not an exit of this venue.") % {"exit": exit_name})
@@ -72,7 +88,7 @@ def check_exit(page, user, exit_name):
 
 
 @transaction.atomic
-def found(page, user):
+def found(page: Any, user: User) -> Any:
     require(user, "alerts.trigger_codeadam", page.venue)
     if page.state != CodeAdam.State.SEARCHING:
         raise Refusal(_("This Code Adam has ended."))
@@ -82,7 +98,7 @@ def found(page, user):
     return page
 
 
-def escalate_due(now=None):
+def escalate_due(now: datetime.datetime | None = None) -> list:
     """Code Adams still searching after the clock: a police case, prefilled, for the venue's area."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(minutes=settings.CODE_ADAM_MINUTES)
@@ -127,8 +143,17 @@ def escalate_due(now=None):
 
 
 def receive_sighting(
-    case, *, seen_at, latitude, longitude, description, place="", contact="", photo=None, photo_type=""
-):
+    case: MissingChildCase,
+    *,
+    seen_at: Any,
+    latitude: Any,
+    longitude: Any,
+    description: str,
+    place: str = "",
+    contact: str = "",
+    photo: Any = None,
+    photo_type: str = "",
+) -> Sighting:
     if not case.is_public:
         raise Refusal(_("This alert has ended; thank you."))
     sighting = Sighting.objects.create(
@@ -152,7 +177,7 @@ def receive_sighting(
     return sighting
 
 
-def review_sighting(sighting, user, credible):
+def review_sighting(sighting: Sighting, user: User, credible: Any) -> Any:
     require(user, "alerts.publish_missingchildcase", sighting.case)
     sighting.credibility = Sighting.Credibility.CREDIBLE if credible else Sighting.Credibility.NOT_CREDIBLE
     sighting.reviewed_by = user
@@ -161,7 +186,9 @@ def review_sighting(sighting, user, credible):
     return sighting
 
 
-def cameras_for(case, within_km=3.0, now=None):
+def cameras_for(
+    case: MissingChildCase, within_km: float = 3.0, now: datetime.datetime | None = None
+) -> list[Any]:
     """[(camera, km)] within `within_km` of the last-seen place whose footage still covers the time
     the child was last seen (retention counted back from now), nearest first."""
     now = now or timezone.now()

@@ -24,8 +24,9 @@ import subprocess
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -112,7 +113,7 @@ class _Unpickler(pickle.Unpickler):
 
     ALLOWED = {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
 
-    def find_class(self, module, name):
+    def find_class(self, module: Any, name: str) -> Any:
         if (module, name) in self.ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
@@ -139,10 +140,10 @@ class Workbook:
         self._process: subprocess.Popen | None = None
         self._timer: threading.Timer | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Workbook:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def close(self) -> None:
@@ -158,7 +159,7 @@ class Workbook:
                     with contextlib.suppress(OSError):
                         stream.close()
 
-    def _start(self):
+    def _start(self) -> None:
         bounds = limits()
         if len(self.content) > bounds["max_bytes"]:
             raise FileError(_message("too_many_bytes", {"limit": bounds["max_bytes"]}))
@@ -203,7 +204,7 @@ class Workbook:
         if process is not None and process.poll() is None:
             process.kill()
 
-    def _events(self):
+    def _events(self) -> Generator[Any, Any, None]:
         self._start()
         assert self._process is not None and self._process.stdout is not None  # noqa: S101 (started)
         stream = self._process.stdout
@@ -244,7 +245,7 @@ class Workbook:
             elif kind == "sheet":
                 holder = {"next": None}
 
-                def rows(holder=holder):
+                def rows(holder: Any = holder) -> Any:
                     for item in events:
                         if item[0] == "rows":
                             yield from item[1]
@@ -284,7 +285,7 @@ _TRAILING_NOTE = re.compile(r"[（(][^（）()]*[)）]$")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 
 
-def header_key(text) -> str:
+def header_key(text: str) -> str:
     """A header as compared: full-width folded, spaces (ordinary, non-breaking, ideographic)
     and required-field stars gone."""
     if text is None:
@@ -293,7 +294,7 @@ def header_key(text) -> str:
     return _SPACES.sub("", folded).strip("*＊").strip()
 
 
-def header_keys(text) -> set[str]:
+def header_keys(text: str) -> set[str]:
     """A header with and without a trailing note: 身份证号码（必填） is 身份证号码."""
     key = header_key(text)
     keys = {key}
@@ -336,7 +337,7 @@ def find_header(rows: Sequence[tuple[int, list]], names: dict[str, Iterable[str]
     return best
 
 
-def _candidates(values, previous):
+def _candidates(values: Any, previous: Any) -> Any:
     yield values
     if previous:  # a heading merged down over two rows leaves the lower row blank
         width = max(len(values), len(previous))
@@ -345,7 +346,7 @@ def _candidates(values, previous):
         yield [v if header_key(v) else above[i] for i, v in enumerate(padded)]
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 

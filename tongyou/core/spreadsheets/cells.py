@@ -5,9 +5,12 @@ will fix the file. What is unambiguous is accepted (full-width digits, a lower-c
 2015.3.2, 2015年3月2日, Excel date serials); what is not is refused with the reason.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -49,7 +52,7 @@ INVISIBLE_ONLY = re.compile("[\\s\u200b-\u200d\u2060\ufeff]*")
 NAME_MARKS = re.compile("[\\s•．・‧∙⋅\u00b7\u30fb\uff65.]")
 
 
-def normalise_text(value):
+def normalise_text(value: Any) -> tuple | tuple[str, bool]:
     """Full-width characters to half-width, odd spaces to ordinary ones, surrounding spaces gone.
     Returns (text, was_full_width). Most cells are plain: they leave after two cheap tests."""
     if value is None:
@@ -68,7 +71,7 @@ def normalise_text(value):
     return folded, folded != text and any(ord(c) > 0xFF00 for c in text)
 
 
-def is_blank(value) -> bool:
+def is_blank(value: Any) -> bool:
     if value is None:
         return True
     if not isinstance(value, str):
@@ -81,7 +84,7 @@ def is_blank(value) -> bool:
     return INVISIBLE_ONLY.fullmatch(text) is not None
 
 
-def parse_name(value):
+def parse_name(value: Any) -> tuple[str, list]:
     """A person's name: spaces typed to align two-character names and odd spaces removed,
     the middle dot of minority names unified (阿依古丽·买买提)."""
     raw = str(value)
@@ -107,14 +110,14 @@ def parse_name(value):
     return text, warnings
 
 
-def _excel_damage_message(value):
+def _excel_damage_message(value: Any) -> str:
     return _(
         "Excel turned this ID number into a number (%(value)s), which loses its last digits. "
         "Format the column as text and type the number again."
     ) % {"value": value}
 
 
-def parse_id_number(value, today=None):
+def parse_id_number(value: Any, today: datetime.date | None = None) -> tuple:
     """An 18-digit resident ID number, or the fault named. Forms Excel and exports produce that
     keep the number whole (full-width digits, a lower-case or look-alike X, ="…" and apostrophe
     wrappers, spaces) are accepted with a warning; forms that may have lost digits are not."""
@@ -148,7 +151,7 @@ def parse_id_number(value, today=None):
     return _checked_id_number(text, warnings, today)
 
 
-def _checked_id_number(text, warnings, today):
+def _checked_id_number(text: str, warnings: list[str], today: datetime.date | None) -> tuple:
     try:
         number = validate_id_number(text, today=today)
     except ValidationError as exc:
@@ -174,15 +177,17 @@ class YearMonth(tuple):
     """A date given only to the month (出生年月): usable where the ID number supplies the day."""
 
     @property
-    def year(self):
+    def year(self) -> Any:
         return self[0]
 
     @property
-    def month(self):
+    def month(self) -> Any:
         return self[1]
 
 
-def parse_date(value, allow_month=False):
+def parse_date(
+    value: Any, allow_month: bool = False
+) -> tuple[datetime.date, list[Any]] | tuple[YearMonth, list[Any]] | tuple[datetime.date, list[str]]:
     """A date from a date cell, a timestamp, an Excel serial, YYYYMMDD, 2015-03-02, 2015/3/2,
     2015.3.2 or 2015年3月2日. Day-first or two-digit-year forms are refused as ambiguous. With
     `allow_month`, a year and month alone (2015.03, 2015年3月, 201503) come back as YearMonth."""
@@ -216,11 +221,13 @@ def parse_date(value, allow_month=False):
     )
 
 
-def _time_warning(time):
+def _time_warning(time: Any) -> list:
     return [] if time == datetime.time(0, 0) else [_("The time after the date was ignored.")]
 
 
-def _number_date(value, allow_month):
+def _number_date(
+    value: Any, allow_month: bool
+) -> tuple[datetime.date, list[Any]] | tuple[YearMonth, list[Any]] | tuple[datetime.date, list[str]]:
     if float(value).is_integer() and 19000101 <= value <= 21001231:
         match = COMPACT_DATE.match(str(int(value)))
         if match:
@@ -255,7 +262,7 @@ def _number_date(value, allow_month):
     raise CellError(_("'%(value)s' is not a date.") % {"value": value})
 
 
-def _ymd(year, month, day, raw):
+def _ymd(year: int | str, month: int | str, day: int | str, raw: Any) -> datetime.date:
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError:
@@ -265,14 +272,14 @@ def _ymd(year, month, day, raw):
 CODE_AS_NUMBER = re.compile(r"^(\d+)\.0+$")
 
 
-def code_text(value):
+def code_text(value: Any) -> tuple[str, bool]:
     """A code as text: 2.0 and "2.0" (a code a system exported from a number cell) are "2"."""
     text, full_width = normalise_text(value)
     match = CODE_AS_NUMBER.match(text)
     return (match.group(1) if match else text), full_width
 
 
-def parse_choice(value, mapping, what):
+def parse_choice(value: Any, mapping: Any, what: Any) -> tuple:
     """Map a cell to a code through `mapping` (keys already normalised), or name the choices."""
     text, _full = code_text(value)
     key = text.replace(" ", "")
@@ -286,7 +293,9 @@ def parse_choice(value, mapping, what):
     )
 
 
-def check_against_id(id_number, birth_date=None, sex=None):
+def check_against_id(
+    id_number: str, birth_date: datetime.date | YearMonth | None = None, sex: str | None = None
+) -> list:
     """(column key, fault) wherever the row contradicts its own ID number."""
     faults = []
     if isinstance(birth_date, YearMonth):

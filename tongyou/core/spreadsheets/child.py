@@ -9,6 +9,8 @@ Events, in order: ("sheet", name, visible, estimated rows) per sheet, ("rows", [
 ("done",).
 """
 
+from __future__ import annotations
+
 import codecs
 import csv
 import io
@@ -17,6 +19,8 @@ import pickle
 import re
 import sys
 import zipfile
+from collections.abc import Callable, Generator
+from typing import Any
 
 CHUNK = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,20 +33,20 @@ ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
 class UnreadableFile(Exception):
     """Why the sandbox cannot read a file, as a code the parent turns into a FileError."""
 
-    def __init__(self, code, **params) -> None:
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code, self.params = code, params
 
 
 class Emitter:
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: Any) -> None:
         self.stream = stream
 
-    def __call__(self, *event) -> None:
+    def __call__(self, *event: Any) -> None:
         pickle.dump(event, self.stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def column_number(letters):
+def column_number(letters: Any) -> int:
     number = 0
     for letter in letters:
         number = number * 26 + (ord(letter) - 64)
@@ -52,7 +56,7 @@ def column_number(letters):
 # ---------------------------------------------------------------- sniffing
 
 
-def sniff(content, filename) -> str:
+def sniff(content: bytes, filename: str) -> str:
     """What the bytes are, whatever the name says."""
     head = content[:8]
     if not content.strip():
@@ -73,7 +77,7 @@ def sniff(content, filename) -> str:
 # ---------------------------------------------------------------- xlsx / xls / ods (calamine)
 
 
-def preflight_zip(content, limits):
+def preflight_zip(content: bytes, limits: dict[str, int]) -> None:
     """Refuse zip bombs, encrypted zips, documents that are not workbooks and used ranges far
     beyond any roster, before calamine allocates anything."""
     try:
@@ -108,7 +112,7 @@ def preflight_zip(content, limits):
             check_range(rows, columns, limits)
 
 
-def used_range(archive, info):
+def used_range(archive: Any, info: Any) -> tuple[int, int]:
     """The largest row and column that hold a value, read as a stream (constant memory)."""
     rows = columns = 0
     tail = b""
@@ -127,12 +131,12 @@ def used_range(archive, info):
     return rows, columns
 
 
-def check_range(rows, columns, limits):
+def check_range(rows: int, columns: int, limits: dict[str, int]) -> None:
     if columns > limits["max_columns"] or rows > limits["max_rows"] or rows * columns > limits["max_cells"]:
         raise UnreadableFile("too_large", rows=rows, columns=columns)
 
 
-def read_workbook(content, kind, limits, emit):
+def read_workbook(content: bytes, kind: str, limits: dict[str, int], emit: Callable[..., Any]) -> None:
     import python_calamine as calamine
 
     if kind == "ole":
@@ -172,7 +176,7 @@ def read_workbook(content, kind, limits, emit):
         emit_rows(enumerate((lead + row for row in rows) if lead else rows, start=1), emit)
 
 
-def emit_rows(numbered, emit) -> None:
+def emit_rows(numbered: Any, emit: Callable[..., Any]) -> None:
     chunk = []
     for number, row in numbered:
         if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in row):
@@ -190,7 +194,7 @@ def emit_rows(numbered, emit) -> None:
 # ---------------------------------------------------------------- text: CSV, TSV, HTML
 
 
-def decode(content, emit):
+def decode(content: bytes, emit: Callable[..., Any]) -> tuple:
     """Text as Excel and Chinese government systems write it: UTF-8 with or without BOM,
     UTF-16 with BOM ("Unicode text"), or GB18030 (a superset of GBK and GB2312)."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -221,7 +225,7 @@ def decode(content, emit):
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
 
 
-def read_text(content, limits, emit):
+def read_text(content: bytes, limits: dict[str, int], emit: Callable[..., Any]) -> None:
     text, encoding = decode(content, emit)
     sample = text[:8192]
     if sample and len(CONTROL.findall(sample)) > len(sample) // 100:
@@ -257,7 +261,7 @@ def read_text(content, limits, emit):
     reader = csv.reader(_lines(text), delimiter=delimiter or ",")
     max_columns = limits["max_columns"]
 
-    def rows():
+    def rows() -> Any:
         try:
             for number, row in enumerate(reader, start=1):
                 if len(row) > max_columns:
@@ -270,7 +274,7 @@ def read_text(content, limits, emit):
     emit_rows(rows(), emit)
 
 
-def _lines(text):
+def _lines(text: str) -> Generator[Any, Any, None]:
     start, length = 0, len(text)
     while start < length:
         end = text.find("\n", start)
@@ -281,7 +285,7 @@ def _lines(text):
         start = end + 1
 
 
-def first_line(text):
+def first_line(text: str) -> str:
     """The first line with content, found without splitting the whole text."""
     start = 0
     while start < len(text):
@@ -294,7 +298,7 @@ def first_line(text):
     return ""
 
 
-def read_html(text, limits, emit):
+def read_html(text: str, limits: dict[str, int], emit: Callable[..., Any]) -> None:
     """An HTML table saved with an .xls name, as many government systems export."""
     import lxml.html
 
@@ -309,7 +313,7 @@ def read_html(text, limits, emit):
     rows = table.xpath(".//tr")
     emit("sheet", "", True, len(rows))
 
-    def numbered():
+    def numbered() -> Any:
         for number, tr in enumerate(rows, start=1):
             cells = [cell.text_content().strip() for cell in tr.xpath("./td|./th")]
             if len(cells) > limits["max_columns"]:
@@ -319,7 +323,7 @@ def read_html(text, limits, emit):
     emit_rows(numbered(), emit)
 
 
-def read(content, filename, limits, emit) -> None:
+def read(content: bytes, filename: str, limits: dict[str, int], emit: Callable[..., Any]) -> None:
     kind = sniff(content, filename)
     if kind == "text":
         read_text(content, limits, emit)
@@ -327,7 +331,7 @@ def read(content, filename, limits, emit) -> None:
         read_workbook(content, kind, limits, emit)
 
 
-def main():
+def main() -> None:
     args = json.loads(sys.argv[1])
     content = sys.stdin.buffer.read(args["limits"]["max_bytes"] + 1)
     emit = Emitter(sys.stdout.buffer)
@@ -347,7 +351,7 @@ def main():
     sys.stdout.buffer.flush()
 
 
-def _peak_kb():
+def _peak_kb() -> int:
     """This process's peak resident memory since it started reading (VmHWM: rusage would count
     the parent's pages shared at the fork)."""
     try:

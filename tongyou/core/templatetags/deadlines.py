@@ -1,5 +1,9 @@
 """{{ due|deadline }}: a date, marked provisional when no holiday calendar covers its year yet."""
 
+from __future__ import annotations
+
+import datetime as dt
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -9,7 +13,7 @@ register = template.Library()
 
 
 @register.filter
-def deadline(due):
+def deadline(due: dt.date) -> str:
     if not due:
         return "—"
     text = f"{due:%Y-%m-%d}"

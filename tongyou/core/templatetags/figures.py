@@ -2,7 +2,10 @@
 grouped (a head count of 1,200 is "1,200", never "1200.00" or "1.2E+3"), shares and rates with at
 most two decimals."""
 
+from __future__ import annotations
+
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 
@@ -10,7 +13,7 @@ register = template.Library()
 
 
 @register.filter
-def figure(value):
+def figure(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:

@@ -7,11 +7,14 @@ a child or of one of its facts changes it (signals), and so does every bulk writ
 (`counts_changed()` after an import, the synthetic district). Scoping is the same rule as
 `scoped()`: the user's jurisdiction, for users whose role may aggregate children."""
 
+from __future__ import annotations
+
 import datetime
 import logging
 import threading
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -22,14 +25,14 @@ from tongyou.regions.models import Region
 
 from ..codes import AGE_BANDS
 from ..models import Child, CountsVersion, Disability, Enrolment, InsuranceEnrolment, StatusPeriod
-from .filters import years_before
+from .filters import ChildFilter, years_before
 
 COUNTED_MODELS = (Child, StatusPeriod, InsuranceEnrolment, Enrolment, Disability)
 NO_END = datetime.date.max.toordinal() + 1
 REGION_DEPTH = {"street": 1, "community": 2}  # position of the code in a region path
 
 
-def counts_changed(*args, **kwargs) -> None:
+def counts_changed(*args: Any, **kwargs: Any) -> None:
     """Children or their facts changed: statistics read them again (a signal receiver too).
     A plain UPDATE: every save of a child pays it, and the ORM's would cost 20 times more."""
     connection = connections[router.db_for_write(CountsVersion)]
@@ -40,7 +43,7 @@ def counts_changed(*args, **kwargs) -> None:
             CountsVersion.objects.update_or_create(pk=1, defaults={"value": uuid.uuid4().hex})
 
 
-def counts_version():
+def counts_version() -> str:
     return CountsVersion.objects.filter(pk=1).values_list("value", flat=True).first() or ""
 
 
@@ -52,13 +55,13 @@ class FactColumns:
     code: np.ndarray  # index into `codes`
     codes: list
 
-    def holding(self, day):
+    def holding(self, day: datetime.date) -> np.ndarray:
         """A boolean per fact: does it hold on `day`?"""
         ordinal = day.toordinal()
         return (self.start <= ordinal) & (self.end >= ordinal)
 
 
-def _coded(values):
+def _coded(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     codes = sorted(set(values))
     index = {c: i for i, c in enumerate(codes)}
     return np.fromiter((index[v] for v in values), dtype=np.int16, count=len(values)), codes
@@ -67,7 +70,7 @@ def _coded(values):
 class ChildColumns:
     """Every child's region, birth date, sex and ethnicity, and the facts statistics filter on."""
 
-    def __init__(self, version) -> None:
+    def __init__(self, version: str) -> None:
         self.version = version
         rows = list(
             Child.objects.order_by("pk").values_list(
@@ -88,7 +91,7 @@ class ChildColumns:
             "disability": self._facts(Disability, None),
         }
 
-    def _facts(self, model, code_field):
+    def _facts(self, model: Any, code_field: str | None) -> FactColumns:
         fields = ["child_id", "valid_from", "valid_to"] + ([code_field] if code_field else [])
         rows = list(model.objects.order_by("valid_from", "pk").values_list(*fields))
         child_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -109,7 +112,7 @@ class ChildColumns:
             codes=codes,
         )
 
-    def holders(self, name, day, code=None):
+    def holders(self, name: str, day: datetime.date, code: str | None = None) -> np.ndarray:
         """A boolean per child: does a fact of `name` (with `code`, if given) hold on `day`?"""
         facts = self.facts[name]
         hold = facts.holding(day)
@@ -125,7 +128,7 @@ _lock = threading.Lock()
 logger = logging.getLogger(__name__)
 
 
-def child_columns():
+def child_columns() -> ChildColumns:
     """The columns as of the current counts version, read now if they are not (the benchmark
     and the tests; pages use `fresh_columns`)."""
     version = counts_version()
@@ -138,7 +141,7 @@ def child_columns():
     return columns
 
 
-def fresh_columns():
+def fresh_columns() -> ChildColumns | None:
     """The columns if they are current; otherwise None, and they are read again in the background
     (DATAHUB_STATISTICS_READ_IN_BACKGROUND), so that a page never waits longer than a database
     count: reading a million children takes seconds, counting them in SQL well under one."""
@@ -174,7 +177,7 @@ class RegionCodes:
         self.size = max((pk for pk, _path in regions), default=0) + 1
         self.paths = dict(regions)
 
-    def level(self, depth):
+    def level(self, depth: int) -> tuple[np.ndarray, list[str]]:
         """(array: region id → code index, the codes); "" where a region is above that level."""
         codes = sorted(
             {p.strip("/").split("/")[depth] for p in self.paths.values() if p.count("/") > depth + 1}
@@ -187,17 +190,17 @@ class RegionCodes:
                 lookup[pk] = index[path.strip("/").split("/")[depth]]
         return lookup, codes
 
-    def member(self, region_column, region_ids):
+    def member(self, region_column: np.ndarray, region_ids: Any) -> np.ndarray:
         """A boolean per child: does it live in one of `region_ids`? (a lookup, not a search)"""
         inside = np.zeros(self.size, dtype=bool)
         inside[list(region_ids)] = True
         return inside[region_column]
 
-    def ids_within(self, code):
+    def ids_within(self, code: str) -> list[int]:
         return [pk for pk, path in self.paths.items() if f"/{code}/" in path]
 
 
-def _dimension(columns, regions, dimension, as_of):
+def _dimension(columns: ChildColumns, regions: RegionCodes, dimension: str, as_of: datetime.date) -> tuple:
     """(an index per child, the keys the indexes stand for), as the SQL pivot keys them."""
     if dimension in REGION_DEPTH:
         lookup, codes = regions.level(REGION_DEPTH[dimension])
@@ -228,7 +231,9 @@ def _dimension(columns, regions, dimension, as_of):
     raise ValueError(dimension)
 
 
-def _filter_mask(columns, regions, filters, as_of):
+def _filter_mask(
+    columns: ChildColumns, regions: RegionCodes, filters: ChildFilter, as_of: datetime.date
+) -> np.ndarray:
     mask = np.ones(len(columns.ids), dtype=bool)
     if filters.region:
         mask &= regions.member(columns.region, regions.ids_within(filters.region))
@@ -255,7 +260,14 @@ def _filter_mask(columns, regions, filters, as_of):
     return mask
 
 
-def count_cells(region_ids, dimensions, filters, as_of, columns=None, signatures=False):
+def count_cells(
+    region_ids: Any,
+    dimensions: Any,
+    filters: ChildFilter,
+    as_of: datetime.date,
+    columns: ChildColumns | None = None,
+    signatures: bool = False,
+) -> dict:
     """{(key of each dimension…): children} among the children living in `region_ids`, for any
     number of dimensions (a pivot uses two). With `signatures`, each cell is the disclosure
     Signature of its children (count and id sum, for the cell-key perturbation)."""

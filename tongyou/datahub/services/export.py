@@ -1,7 +1,11 @@
 """Exports of named children: scoped, masked, watermarked with who and when, audited by the caller."""
 
-import io
+from __future__ import annotations
 
+import io
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -9,12 +13,18 @@ from openpyxl.styles import Font
 
 from tongyou.core import disclosure
 from tongyou.core.scoping import scoped
+from tongyou.datahub.services.filters import ChildFilter
 from tongyou.privacy.masking import mask_id_number, mask_name
 
 from ..models import Child
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def export_children_xlsx(user, queryset=None, full_names=False):
+
+def export_children_xlsx(
+    user: User, queryset: QuerySet[Any] | None = None, full_names: bool = False
+) -> tuple:
     """(bytes, row count) of an .xlsx list of the children the user may export. Names are masked
     as on the screen unless the exporter asked for full names (with a reason, audited)."""
     children = scoped(queryset if queryset is not None else Child.objects.all(), user, "export")
@@ -61,7 +71,7 @@ def export_children_xlsx(user, queryset=None, full_names=False):
     return buffer.getvalue(), count
 
 
-def pivot_xlsx(pivot, user, title, filters):
+def pivot_xlsx(pivot: Any, user: User, title: str, filters: ChildFilter) -> bytes:
     """A statistics table as .xlsx, hidden cells kept hidden, with who, when and which filters."""
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
     book = Workbook()
@@ -84,5 +94,5 @@ def pivot_xlsx(pivot, user, title, filters):
     return buffer.getvalue()
 
 
-def _shown(value):
+def _shown(value: Any) -> str:
     return "<5" if value is None else value

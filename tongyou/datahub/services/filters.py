@@ -1,28 +1,32 @@
 """Filters for child queries: who counts, as of a day. Facts count when current on that day."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod
 
 
-def years_before(day, years):
+def years_before(day: dt.date, years: int) -> Any:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
-def holding(model, as_of, **conditions):
+def holding(model: Any, as_of: dt.date, **conditions: Any) -> QuerySet[Any]:
     """The `model` facts that hold on `as_of`."""
     return model.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=as_of), valid_from__lte=as_of, **conditions
     )
 
 
-def current(model, as_of, **conditions):
+def current(model: type[Model], as_of: dt.date, **conditions: Any) -> Any:
     """The `model` facts of the outer child that hold on `as_of`."""
     return holding(model, as_of, child=OuterRef("pk"), **conditions)
 
@@ -39,7 +43,7 @@ class ChildFilter:
     enrolled: str = ""  # an institution kind, or "none"
     disability: str = ""  # "yes" or "no"
 
-    def apply(self, children, as_of=None):
+    def apply(self, children: Any, as_of: dt.date | None = None) -> Any:
         as_of = as_of or timezone.localdate()
         if self.region:
             children = children.filter(residence_region__path__contains=f"/{self.region}/")
@@ -65,6 +69,6 @@ class ChildFilter:
             children = children.filter(disabled if self.disability == "yes" else ~disabled)
         return children
 
-    def describe(self):
+    def describe(self) -> dict:
         """The filter as a dict of the fields that are set (for the audit log and exports)."""
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}

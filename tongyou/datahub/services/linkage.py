@@ -7,6 +7,12 @@ when a province outgrows one machine. Names compare in pinyin as well as charact
 homophone written with another character (王晓明 / 王小明) still scores.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -18,7 +24,7 @@ AUTO_LINK = 0.9999  # at or above: the record is the candidate child
 REVIEW = 0.5  # from here to AUTO_LINK: a person decides; below: a new child
 
 
-def _names(column):
+def _names(column: str) -> Any:
     pinyin = f"{column}_pinyin"
     return cl.CustomComparison(
         output_column_name=column,
@@ -32,7 +38,7 @@ def _names(column):
     )
 
 
-def _settings():
+def _settings() -> SettingsCreator:
     return SettingsCreator(
         link_type="link_only",
         comparisons=[
@@ -68,7 +74,7 @@ def _settings():
     )
 
 
-def _table(rows):
+def _table(rows: Iterable[Any]) -> Any:
     columns = [
         "unique_id",
         "name",
@@ -83,7 +89,9 @@ def _table(rows):
     return pa.table({c: [r.get(c) for r in rows] for c in columns})
 
 
-def _row(unique_id, name, guardian, sex, birth_date, community):
+def _row(
+    unique_id: Any, name: str, guardian: Any, sex: str, birth_date: dt.date, community: Any
+) -> dict[str, Any]:
     return {
         "unique_id": unique_id,
         "name": name,
@@ -97,7 +105,7 @@ def _row(unique_id, name, guardian, sex, birth_date, community):
     }
 
 
-def best_matches(records, candidates):
+def best_matches(records: Any, candidates: Any) -> dict:
     """`records`: dicts with name, guardian, sex, birth_date, community (12-digit code).
     `candidates`: Child objects (with guardians prefetched). Returns {record index: (child, probability)}
     for the best candidate of each record scoring at least REVIEW."""

@@ -1,10 +1,14 @@
 """Deciding records that linkage could not settle: merge into the candidate, keep apart as a new
 child, or undo either. Every decision is audited."""
 
+from __future__ import annotations
+
 import datetime
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,13 +21,16 @@ from tongyou.regions.models import Region
 from ..models import Child, LinkReview
 from .imports.pipeline import add_mother, new_child
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
-def reviewable(user):
+
+def reviewable(user: User) -> QuerySet[LinkReview]:
     """Reviews in the user's area whose candidate child the user may also see: deciding shows both."""
     return scoped(LinkReview.objects.filter(candidate__in=scoped(Child.objects.all(), user)), user)
 
 
-def incoming(review):
+def incoming(review: LinkReview) -> Any:
     """The review's record with Python values again."""
     data = json.loads(review.record)
     data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
@@ -31,7 +38,7 @@ def incoming(review):
     return data
 
 
-def _decide(review, user, status, **changes) -> None:
+def _decide(review: LinkReview, user: User, status: str, **changes: Any) -> None:
     review.status = status
     review.decided_by = user
     review.decided_at = timezone.now()
@@ -41,7 +48,7 @@ def _decide(review, user, status, **changes) -> None:
 
 
 @transaction.atomic
-def merge(review, user):
+def merge(review: LinkReview, user: User) -> None:
     require(user, "datahub.review_linkreview", review)
     if review.status != LinkReview.Status.PENDING:
         raise Refusal(_("This record has already been decided."))
@@ -56,7 +63,7 @@ def merge(review, user):
 
 
 @transaction.atomic
-def keep_apart(review, user):
+def keep_apart(review: LinkReview, user: User) -> None:
     require(user, "datahub.review_linkreview", review)
     if review.status != LinkReview.Status.PENDING:
         raise Refusal(_("This record has already been decided."))
@@ -74,15 +81,15 @@ def keep_apart(review, user):
 
 
 @transaction.atomic
-def undo(review, user):
+def undo(review: LinkReview, user: User) -> None:
     """Take a decision back: what it added is removed and the record waits for review again."""
     require(user, "datahub.review_linkreview", review)
     if review.status == LinkReview.Status.PENDING:
         raise Refusal(_("There is no decision to undo."))
     previous = review.status
-    if previous == LinkReview.Status.MERGED and review.created_guardian_id:
+    if previous == LinkReview.Status.MERGED and review.created_guardian:
         review.created_guardian.delete()
-    if previous == LinkReview.Status.KEPT_APART and review.created_child_id:
+    if previous == LinkReview.Status.KEPT_APART and review.created_child:
         child = review.created_child
         if _has_other_data(child):
             raise Refusal(_("The child created by this decision has other records now; it cannot be undone."))
@@ -98,7 +105,7 @@ def undo(review, user):
     )
 
 
-def _has_other_data(child):
+def _has_other_data(child: Child) -> bool:
     from .timeline import timeline
 
     return bool(timeline(child)) or child.guardians.count() > 1

@@ -1,8 +1,11 @@
 """Finding children: by name, or exactly by ID number through the blind index."""
 
-import re
+from __future__ import annotations
 
-from django.db.models import Q
+import re
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
 
 from tongyou.core.scoping import scoped
 from tongyou.privacy.blind_index import blind_index
@@ -11,10 +14,13 @@ from tongyou.privacy.names import PINYIN_PURPOSE, name_index, pinyin_index
 
 from ..models import ID_INDEX_PURPOSE, Child
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+
 ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 
 
-def search_children(user, query=""):
+def search_children(user: User, query: str = "") -> QuerySet[Child]:
     """Children the user may see, matching `query`: a full ID number, or a full name, found
     exactly or by its pinyin (王晓明 finds 王小明; so does "wang xiaoming"). Names are encrypted, so
     a fragment of a name finds nothing (docs/security.md)."""
@@ -32,7 +38,7 @@ def search_children(user, query=""):
     return children
 
 
-def loggable_query(query):
+def loggable_query(query: str) -> str:
     """What the audit log keeps of a search: never an ID number, a name only masked."""
     query = (query or "").strip()
     if ID_LIKE.match(query):

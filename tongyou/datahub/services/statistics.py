@@ -1,9 +1,13 @@
 """Counts of children by dimension, scoped to the user and shown as their disclosure policy allows."""
 
+from __future__ import annotations
+
+import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Field, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +20,9 @@ from ..codes import AGE_BANDS, Ethnicity, InstitutionKind, Sex
 from ..models import Child, Disability, Enrolment, InsuranceEnrolment
 from .columns import count_cells, fresh_columns
 from .filters import ChildFilter, current, years_before
+
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
 
 # Path layout: "/<district 12>/<street 12>/<community 12>/…": 1-indexed offsets for Substr.
 STREET_OFFSET, COMMUNITY_OFFSET, CODE_LENGTH = 15, 28, 12
@@ -33,7 +40,7 @@ YES_NO = {"yes": _("Yes"), "no": _("No")}
 REGION_LEVELS = {"street": 1, "community": 2}  # position of the code in a region path
 
 
-def age_band_expression(as_of):
+def age_band_expression(as_of: dt.date) -> Case:
     whens = [
         When(
             birth_date__gt=years_before(as_of, hi + 1),
@@ -45,7 +52,7 @@ def age_band_expression(as_of):
     return Case(*whens, default=Value("18+"), output_field=CharField())
 
 
-def _expression(dimension, as_of):
+def _expression(dimension: str, as_of: dt.date) -> Substr[Field[Any, Any]] | Case | Coalesce | F:
     if dimension == "street":
         return Substr("residence_region__path", STREET_OFFSET, CODE_LENGTH)
     if dimension == "community":
@@ -65,7 +72,7 @@ def _expression(dimension, as_of):
     return F(dimension)  # sex, ethnicity: plain columns
 
 
-def _group_expression(dimension, as_of):
+def _group_expression(dimension: str, as_of: dt.date) -> F | Substr[Field[Any, Any]] | Case | Coalesce:
     # Region dimensions group on the residence key (no join, a few hundred groups) and are
     # rolled up to streets or communities in Python: benchmarks/statistics.py measures why.
     if dimension in REGION_LEVELS:
@@ -73,7 +80,7 @@ def _group_expression(dimension, as_of):
     return _expression(dimension, as_of)
 
 
-def _roll_up(dimension):
+def _roll_up(dimension: str) -> Any:
     if dimension not in REGION_LEVELS:
         return lambda key: key
     depth = REGION_LEVELS[dimension]
@@ -85,7 +92,7 @@ def _roll_up(dimension):
     return lambda key: code_of.get(key, "")
 
 
-def _labels(dimension, keys):
+def _labels(dimension: str, keys: Any) -> dict:
     if dimension in ("street", "community"):
         names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
         return {k: names.get(k, k) for k in keys}
@@ -103,7 +110,7 @@ def _labels(dimension, keys):
     return {k: k for k in keys}
 
 
-def _order(dimension, keys):
+def _order(dimension: str, keys: Any) -> list:
     if dimension == "age_band":
         order = [label for label, _lo, _hi in AGE_BANDS] + ["18+"]
         return [k for k in order if k in keys]
@@ -125,45 +132,45 @@ class Pivot:
     policy: disclosure.Policy = disclosure.EXACT
 
     @property
-    def note(self):
+    def note(self) -> str:
         return disclosure.note()
 
     @property
-    def suppressed(self):
+    def suppressed(self) -> Any:
         """Whether figures are protected (perturbed, small ones hidden) rather than exact."""
         return self.policy.protected
 
     @property
-    def counts(self):
+    def counts(self) -> dict:
         """{(row, col): true count} (for code that must not show it to a protected user)."""
         return {key: signature.n for key, signature in self.cells.items()}
 
-    def count(self, row, col):
+    def count(self, row: Any, col: int) -> int:
         """The true count (for code that must not show it to a protected user)."""
         return self.cells.get((row, col), disclosure.Signature()).n
 
-    def cell(self, row, col):
+    def cell(self, row: Any, col: int) -> int | None:
         return disclosure.persons(self.cells.get((row, col), disclosure.Signature()), self.policy)
 
-    def row_total(self, row):
+    def row_total(self, row: Any) -> int | None:
         return disclosure.persons(
             disclosure.total(self.cells.get((row, c), EMPTY) for c in self.cols), self.policy
         )
 
-    def col_total(self, col):
+    def col_total(self, col: int) -> int | None:
         return disclosure.persons(
             disclosure.total(self.cells.get((r, col), EMPTY) for r in self.rows), self.policy
         )
 
     @property
-    def grand_total(self):
+    def grand_total(self) -> Any:
         return sum(signature.n for signature in self.cells.values())
 
     @property
-    def grand_total_shown(self):
+    def grand_total_shown(self) -> int | None:
         return disclosure.persons(disclosure.total(self.cells.values()), self.policy)
 
-    def table(self):
+    def table(self) -> list:
         """Rows of display values: counts, or None where hidden."""
         return [
             {
@@ -179,7 +186,15 @@ class Pivot:
 EMPTY = disclosure.Signature()
 
 
-def _count_in_database(user, rows, cols, filters, as_of, queryset=None, signed=True):
+def _count_in_database(
+    user: User,
+    rows: Any,
+    cols: Any,
+    filters: ChildFilter,
+    as_of: dt.date,
+    queryset: QuerySet[Any] | None = None,
+    signed: bool = True,
+) -> dict:
     base = scoped(queryset if queryset is not None else Child.objects.all(), user, "aggregate")
     grouped = (
         filters.apply(base, as_of)
@@ -196,7 +211,7 @@ def _count_in_database(user, rows, cols, filters, as_of, queryset=None, signed=T
     return cells
 
 
-def question_area(user, dimensions, filters):
+def question_area(user: User, dimensions: Any, filters: ChildFilter) -> str:
     """The finest area a question names: the user's own jurisdiction, the region filter, or a
     region dimension."""
     levels: dict[int, str] = {
@@ -207,8 +222,9 @@ def question_area(user, dimensions, filters):
     }
     order = ["district", "street", "community", "grid"]
     found = ["district"]
-    if getattr(user, "jurisdiction", None) is not None:
-        found.append(levels[user.jurisdiction.level])
+    jurisdiction = getattr(user, "jurisdiction", None)
+    if jurisdiction is not None:
+        found.append(levels[jurisdiction.level])
     if filters.region:
         level = Region.objects.filter(code=filters.region).values_list("level", flat=True).first()
         found.append(levels.get(level, "grid") if level is not None else "grid")
@@ -216,7 +232,7 @@ def question_area(user, dimensions, filters):
     return max(found, key=order.index)
 
 
-def question_attributes(dimensions, filters):
+def question_attributes(dimensions: Any, filters: ChildFilter) -> Any:
     """The attributes a question combines besides the area (ages count once, as "age")."""
     named = {"age" if d == "age_band" else d for d in dimensions if d not in REGION_LEVELS}
     described = filters.describe()
@@ -224,7 +240,14 @@ def question_attributes(dimensions, filters):
     return named
 
 
-def child_pivot(user, rows="street", cols="sex", as_of=None, queryset=None, filters=None):
+def child_pivot(
+    user: User,
+    rows: str = "street",
+    cols: str = "sex",
+    as_of: dt.date | None = None,
+    queryset: QuerySet[Any] | None = None,
+    filters: ChildFilter | None = None,
+) -> Pivot:
     """Counts of children in the user's jurisdiction by two dimensions, as the user's disclosure
     policy allows; raises Refusal for a question the policy does not allow."""
     if rows not in DIMENSIONS or cols not in DIMENSIONS or rows == cols:

@@ -10,10 +10,13 @@ Shape (documented with sources in docs/architecture.md, "Demo district"):
   mostly registered in Yuquan, some in neighbouring counties (floating children).
 """
 
+from __future__ import annotations
+
 import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -107,19 +110,19 @@ class DemoSummary:
     guardians: int
 
 
-def _weighted(rng, weights):
+def _weighted(rng: Any, weights: Any) -> Any:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def _years_before(day, years):
+def _years_before(day: datetime.date, years: int) -> Any:
     try:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
 
 
-def _residence_cells():
+def _residence_cells() -> list:
     """Grids with a weight each; children live in grids so every level can be scoped."""
     grids = Region.objects.filter(level=Region.Level.GRID).select_related("parent")
     cells = []
@@ -137,7 +140,7 @@ class _IdIssuer:
     def __init__(self) -> None:
         self.next: defaultdict[tuple, int] = defaultdict(int)
 
-    def issue(self, region_code, birth_date, sex):
+    def issue(self, region_code: str, birth_date: datetime.date, sex: str) -> str:
         if not ric.is_valid(make_id_number(region_code, birth_date, 1)):
             region_code = "150104"
         key = (region_code, birth_date, sex)
@@ -150,7 +153,9 @@ class _IdIssuer:
 
 
 @transaction.atomic
-def generate(children=75_000, seed=2023, as_of=None, stdout=None):
+def generate(
+    children: Any = 75_000, seed: int = 2023, as_of: datetime.date | None = None, stdout: Any = None
+) -> DemoSummary:
     """Create `children` synthetic children with households and guardians. Same seed and as_of,
     same district."""
     as_of = as_of or timezone.localdate()
@@ -273,7 +278,7 @@ LEFT_BEHIND_IN_VILLAGES_PER_10000 = 600
 DISABLED_PER_10000 = 80
 
 
-def _school(age):
+def _school(age: int) -> InstitutionKind | None:
     if age < 3:
         return None
     if age <= 5:
@@ -284,7 +289,7 @@ def _school(age):
 
 
 @transaction.atomic
-def generate_facts(seed=2023, as_of=None):
+def generate_facts(seed: int = 2023, as_of: datetime.date | None = None) -> int:
     """Departmental facts for the synthetic children: insurance, enrolment, categories and
     disability, each from the unit that would report it. Same seed, same facts. Returns the count."""
     as_of = as_of or timezone.localdate()

@@ -1,11 +1,18 @@
 """A child's facts from every department, newest first, with where each came from."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from ..models import Disability, Enrolment, InsuranceEnrolment, StatusPeriod, Vaccination
+
+if TYPE_CHECKING:
+    from tongyou.datahub.models import Child
 
 FACT_MODELS = (Enrolment, InsuranceEnrolment, Disability, StatusPeriod, Vaccination)
 
 
-def _describe(fact):
+def _describe(fact: Any) -> str:
     if isinstance(fact, Enrolment):
         parts = [
             fact.institution,
@@ -24,7 +31,7 @@ def _describe(fact):
     return " · ".join(str(p) for p in parts if p)
 
 
-def timeline(child):
+def timeline(child: Child) -> list[Any]:
     entries = []
     for model in FACT_MODELS:
         for fact in model.objects.filter(child=child).select_related("unit"):

@@ -92,6 +92,47 @@ def test_no_app_imports_the_shell_and_no_app_names_another_in_the_shell():
         assert _imported_apps(path) <= {"core"}, path  # the shell reads the registry, nothing else
 
 
+def _strictly_typed_patterns():
+    import tomllib
+
+    config = tomllib.loads((ROOT.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = []
+    for override in config["tool"]["mypy"]["overrides"]:
+        if override.get("disallow_untyped_defs"):
+            patterns += override["module"]
+    return patterns
+
+
+def _is_presentation(path):
+    name = path.stem
+    return (
+        name in ("views", "forms", "admin", "api", "apps")
+        or name.endswith("_views")
+        or ("management" in path.parts)
+    )
+
+
+def test_every_apps_models_rules_and_services_are_annotated_in_full():
+    """A new app's logic is typed from its first commit: its non-view modules must be in the
+    strict list of pyproject.toml ([[tool.mypy.overrides]] with disallow_untyped_defs)."""
+    patterns = _strictly_typed_patterns()
+
+    def covered(module):
+        return module in patterns or any(
+            p.endswith(".*") and (module == p[:-2] or module.startswith(p[:-1])) for p in patterns
+        )
+
+    missing = []
+    for app in sorted(_tongyou_apps()):
+        for path in _modules(app):
+            if _is_presentation(path) or not path.read_text(encoding="utf-8").strip():
+                continue
+            module = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts).removesuffix(".__init__")
+            if not covered(module):
+                missing.append(module)
+    assert not missing, f"add to the strict mypy list in pyproject.toml: {missing}"
+
+
 def test_every_app_brings_its_menu_and_the_shell_shows_it_grouped():
     keys = set(registry.nav)
     assert {"datahub.children", "welfare.applications", "alerts.cases", "spaces.facilities"} <= keys

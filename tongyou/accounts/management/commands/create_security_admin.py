@@ -3,12 +3,15 @@ account (accounts/access.py). Asked for interactively; `--no-input` reads the pa
 TONGYOU_ADMIN_PASSWORD (for an automated install). Refused once a security administrator exists:
 further accounts are made in the admin site, where the grant is approved and audited."""
 
+from __future__ import annotations
+
 import getpass
 import os
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tongyou.accounts.models import Unit, User
@@ -21,7 +24,7 @@ from tongyou.regions.models import Region
 class Command(BaseCommand):
     help = "Create the first security administrator of a real install (asks for the password)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", help="login name (asked for if not given)")
         parser.add_argument("--family-name", default="", help="姓")
         parser.add_argument("--given-name", default="", help="名")
@@ -32,7 +35,7 @@ class Command(BaseCommand):
             help="do not ask: the password comes from TONGYOU_ADMIN_PASSWORD",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if User.objects.filter(role=Role.SECURITY_ADMIN, is_active=True).exists():
             raise CommandError("已有安全管理员：其他账号请由安全管理员在管理后台创建并批准。")
         district = Region.objects.filter(level=Region.Level.DISTRICT).first()

@@ -1,6 +1,9 @@
-import datetime
+from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tongyou.audit.services import RetentionError, prune_before
@@ -9,10 +12,10 @@ from tongyou.audit.services import RetentionError, prune_before
 class Command(BaseCommand):
     help = "Remove audit entries older than a date. Refuses dates inside the retention period (180 days)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--before", required=True, help="YYYY-MM-DD: entries before this day are removed")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             day = datetime.date.fromisoformat(options["before"])
         except ValueError:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tongyou.audit.anchors import read_anchors
@@ -10,7 +14,7 @@ class Command(BaseCommand):
         "kept outside the database (a rewritten or truncated log). Names the first problem."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         result = verify_chain()
         if not result.ok:
             where = f"entry #{result.broken_id}" if result.broken_id else "the anchors"

@@ -7,9 +7,14 @@ and a plain value already of its column's Python type (a str for a text column, 
 integer or a foreign key, a date for a date column) goes through as it is; anything else, the
 encrypted fields included, is prepared by its field as usual."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connections, models, router
+from django.db.models import Model
 from django.utils import timezone
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.SlugField)
@@ -23,10 +28,10 @@ INTEGER_FIELDS = (
 )
 
 
-def _preparer(field, connection):
+def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
     """A function that prepares one value of `field` for the database."""
 
-    def prepare(value):
+    def prepare(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
 
     kind = type(field)  # exact types only: a subclass (an encrypted field) prepares its own values
@@ -48,7 +53,7 @@ def _preparer(field, connection):
     return lambda value: value if value is None or type(value) is plain else prepare(value)
 
 
-def insert_values(model, rows) -> None:
+def insert_values(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     """The same INSERT from plain dicts keyed by attribute name (`child_id`, `valid_from`…), all
     with the same keys, skipping model instances altogether; absent fields take their defaults,
     auto_now fields now."""
@@ -70,7 +75,7 @@ def insert_values(model, rows) -> None:
     ]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (quoted identifiers, values are parameters)
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in variable + constant),
+        ", ".join(quote(str(f.column)) for f in variable + constant),
         ", ".join(["%s"] * len(fields)),
     )
     columns = [(f.attname, _preparer(f, connection)) for f in variable]

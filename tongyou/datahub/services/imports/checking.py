@@ -1,7 +1,11 @@
 """Checking every row of a file against its source's columns. Nothing is written here."""
 
+from __future__ import annotations
+
+import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +31,10 @@ from tongyou.regions.models import Region
 from .sources import SEX_NAMES
 from .staging import place_of, split_place
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.datahub.services.imports.sources import Column, SourceSpec
+
 logger = logging.getLogger(__name__)
 PARSED_KEPT = 200_000  # distinct cells remembered; beyond it, cells are parsed every time
 
@@ -44,7 +52,7 @@ class Problem:
     sheet: str = ""
 
 
-def severity_of(warning):
+def severity_of(warning: Any) -> str:
     return "confirm" if isinstance(warning, Confirm) else "warning"
 
 
@@ -63,7 +71,7 @@ class RegionLookup:
         # Longest first, so 兴隆巷社区 is not taken for a shorter name it contains.
         self.names_by_length = sorted(self.by_name, key=len, reverse=True)
 
-    def find(self, value):
+    def find(self, value: Any) -> tuple:
         """(region, warnings)."""
         text, _full = code_text(value)
         region = self.by_code.get(text) or self.by_name.get(text)
@@ -89,12 +97,12 @@ class FileState:
         self.parsed: dict = {}
         self.sheets: list = []
 
-    def place(self, sheet, row):
+    def place(self, sheet: str, row: Any) -> Any:
         if sheet not in self.sheets:
             self.sheets.append(sheet)
         return place_of(self.sheets.index(sheet), row)
 
-    def where(self, place):
+    def where(self, place: int) -> str:
         index, row = split_place(place)
         return _where(self.sheets[index], row)
 
@@ -104,7 +112,15 @@ class RowChecker:
     `positions` maps column keys to their index in the row (from the header found);
     `check()` returns (parsed values or None, problems) for one row."""
 
-    def __init__(self, spec, positions, user, today=None, sheet="", state=None) -> None:
+    def __init__(
+        self,
+        spec: SourceSpec,
+        positions: Any,
+        user: User,
+        today: dt.date | None = None,
+        sheet: str = "",
+        state: Any = None,
+    ) -> None:
         self.spec = spec
         self.sheet = sheet
         self.today = today or timezone.localdate()
@@ -115,10 +131,10 @@ class RowChecker:
         self.parsed = self.state.parsed
         self.layout = [(c, self.positions.get(c.key)) for c in spec.columns]
 
-    def problem(self, row, column, message, severity="error"):
+    def problem(self, row: Any, column: str, message: str, severity: str = "error") -> Problem:
         return Problem(row, column, message, severity, self.sheet)
 
-    def check(self, row_number, values):
+    def check(self, row_number: int, values: Any) -> tuple[dict | None, list]:
         parsed: dict = {}
         problems: list = []
         width = len(values)
@@ -194,7 +210,7 @@ class RowChecker:
         has_error = any(p.severity == "error" for p in problems)
         return (None if has_error else parsed), problems
 
-    def _check_age(self, row_number, id_number, parsed):
+    def _check_age(self, row_number: int, id_number: str, parsed: Any) -> list[Problem] | list:
         """A child's source holds children: an adult's number (a parent's, typed in the wrong
         column) is refused, naming the age when the fact began."""
         day = parsed.get("valid_from") or self.today
@@ -211,7 +227,7 @@ class RowChecker:
         ) % {"age": age, "day": day.isoformat()}
         return [self.problem(row_number, self.spec.column("id_number").header, message)]
 
-    def _check_repeats(self, row_number, id_number, parsed):
+    def _check_repeats(self, row_number: int, id_number: str, parsed: Any) -> list:
         """The same child on several rows: fine for different facts (two vaccine doses, two
         categories), a fault for the same fact twice or for rows that disagree on who he is."""
         problems = []
@@ -229,7 +245,7 @@ class RowChecker:
                 )
             )
         identity = self.spec.fact_identity
-        key = id_number
+        key: str | int = id_number
         if identity:  # an int, not a tuple or a string: a million of them stay small
             key = hash((id_number, *[parsed.get(k) for k in identity]))
         seen = state.seen.setdefault(key, place)
@@ -242,7 +258,7 @@ class RowChecker:
             problems.append(self.problem(row_number, self.spec.column("id_number").header, message))
         return problems
 
-    def _parse(self, column, raw):
+    def _parse(self, column: Column, raw: Any) -> tuple:
         """Cells that repeat down a column (dates, choices, regions) are parsed once; the answer,
         or the fault, is the same on every row."""
         if column.kind == "id" or column.key in PERSONAL_TEXT:  # different on every row
@@ -261,13 +277,13 @@ class RowChecker:
         return known
 
 
-def _where(sheet, row):
+def _where(sheet: str, row: Any) -> str:
     if sheet:
         return _("sheet %(sheet)s, row %(row)d") % {"sheet": sheet, "row": row}
     return _("row %(row)d") % {"row": row}
 
 
-def _parse(column, raw, regions, today):
+def _parse(column: Column, raw: Any, regions: Any, today: dt.date) -> Any:
     if column.kind == "text":
         if column.key in ("name", "guardian"):
             return parse_name(raw)

@@ -1,6 +1,8 @@
 """Preview and commit. A preview checks every row, keeps the problems and stages the checked rows
 (encrypted); a commit writes the staged rows in one transaction, or nothing."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import itertools
@@ -8,6 +10,8 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, connections, router, transaction
@@ -36,6 +40,10 @@ from .checking import FileState, Problem, RegionLookup, RowChecker
 from .sources import FACT_FIELDS, SOURCES
 from .staging import Stager, StaleRows, split_place, staged_chunks
 
+if TYPE_CHECKING:
+    from tongyou.accounts.models import User
+    from tongyou.datahub.services.imports.sources import SourceSpec
+
 logger = logging.getLogger(__name__)
 CHUNK = 5000
 PROBLEMS_KEPT = 5000  # in the stored report; the counts are always complete
@@ -49,11 +57,11 @@ INTERRUPTED_AFTER = datetime.timedelta(minutes=30)
 INSTRUCTION_SHEETS = {"说明", "填写说明", "Instructions"}
 
 
-def progress_key(batch_id) -> str:
+def progress_key(batch_id: Any) -> str:
     return f"tongyou:import-progress:{batch_id}"
 
 
-def progress_of(batch):
+def progress_of(batch: ImportBatch) -> tuple:
     """(processed, total) while a check or a commit runs; read from the cache, which a running
     transaction cannot hide."""
     progress = None
@@ -65,7 +73,7 @@ def progress_of(batch):
     return (done if done is not None else batch.processed_rows), batch.valid_rows
 
 
-def already_imported(source, sha256):
+def already_imported(source: Source, sha256: Any) -> ImportBatch | None:
     return (
         ImportBatch.objects.filter(source=source, sha256=sha256, status=ImportBatch.Status.COMMITTED)
         .select_related("uploaded_by")
@@ -73,7 +81,7 @@ def already_imported(source, sha256):
     )
 
 
-def _duplicate_message(previous):
+def _duplicate_message(previous: Any) -> str:
     return _(
         "This file was already imported on %(date)s by %(user)s (batch #%(id)d); nothing was changed."
     ) % {
@@ -91,7 +99,7 @@ class _Report:
         self.rows: dict = {}
         self.kept = 0
 
-    def add(self, values, problems) -> None:
+    def add(self, values: Any, problems: Any) -> None:
         for p in problems:
             if self.kept >= PROBLEMS_KEPT:
                 return
@@ -102,20 +110,20 @@ class _Report:
             entry["problems"].append([p.column, p.message, p.severity])
             self.kept += 1
 
-    def json(self, file_error=""):
+    def json(self, file_error: str = "") -> str:
         rows = [self.rows[key] for key in sorted(self.rows)]
         return json.dumps(
             {"headers": self.headers, "rows": rows, "file_error": file_error}, ensure_ascii=False
         )
 
 
-def _cell(value):
+def _cell(value: object) -> int | float | str | None:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value if isinstance(value, (int, float, str)) or value is None else str(value)
 
 
-def begin(source, user, filename, content):
+def begin(source: Source, user: User, filename: str, content: bytes) -> ImportBatch:
     """A new batch for an uploaded file: status checking, or refused at once (a file already
     imported). Raises Refusal when the user may not import the source."""
     if not can(user, "datahub.import_source", source):
@@ -131,7 +139,9 @@ def begin(source, user, filename, content):
     return batch
 
 
-def preview(source, user, filename, content, today=None):
+def preview(
+    source: Source, user: User, filename: str, content: bytes, today: datetime.date | None = None
+) -> ImportBatch:
     """Check a file and stage its checked rows for a commit. Returns the batch (status previewed,
     refused or failed)."""
     batch = begin(source, user, filename, content)
@@ -140,7 +150,7 @@ def preview(source, user, filename, content, today=None):
     return batch
 
 
-def check(batch, content, today=None):
+def check(batch: ImportBatch, content: bytes, today: datetime.date | None = None) -> Any:
     """Check every row of the batch's file and stage the checked rows. Never leaves the batch
     checking or rows staged for a file that failed: whatever goes wrong, the staged rows are
     removed and the batch says why."""
@@ -181,7 +191,9 @@ def check(batch, content, today=None):
     return batch
 
 
-def _check(batch, spec, content, stager, today):
+def _check(
+    batch: ImportBatch, spec: SourceSpec, content: bytes, stager: Stager, today: datetime.date | None
+) -> None:
     user = batch.uploaded_by
     names = {c.key: c.names for c in spec.columns}
     required = [c for c in spec.columns if c.required]
@@ -268,7 +280,16 @@ class _Counts:
         self.matched = self.with_id = 0
 
 
-def _check_rows(batch, spec, checker, rows, report, counts, stager, estimated) -> None:
+def _check_rows(
+    batch: ImportBatch,
+    spec: SourceSpec,
+    checker: Any,
+    rows: Iterable[Any],
+    report: Any,
+    counts: Any,
+    stager: Stager,
+    estimated: Any,
+) -> None:
     block = []
     for row_number, values in rows:
         parsed, problems = checker.check(row_number, values)
@@ -280,7 +301,9 @@ def _check_rows(batch, spec, checker, rows, report, counts, stager, estimated) -
     _finish_block(batch, spec, checker, block, report, counts, stager)
 
 
-def _finish_block(batch, spec, checker, block, report, counts, stager) -> None:
+def _finish_block(
+    batch: ImportBatch, spec: SourceSpec, checker: Any, block: Any, report: Any, counts: Any, stager: Stager
+) -> None:
     """Rows checked one by one, then against the index a block at a time: an ID number already
     held for a child of another name is not attached silently."""
     indexes = {}
@@ -325,13 +348,13 @@ def _finish_block(batch, spec, checker, block, report, counts, stager) -> None:
                 stager.add(state.place(checker.sheet, row), parsed)
 
 
-def _report_check_progress(batch, done, estimated) -> None:
+def _report_check_progress(batch: ImportBatch, done: Any, estimated: Any) -> None:
     with health.degraded(health.CACHE):
         cache.set(progress_key(batch.pk), (done, max(done, estimated)), 3600)
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
 
 
-def _header_message(sheet, match, spec, missing):
+def _header_message(sheet: str, match: Any, spec: SourceSpec, missing: Any) -> str:
     where = _("sheet '%(sheet)s', ") % {"sheet": sheet} if sheet else ""
     return _(
         "The header was taken from %(where)srow %(row)d, which lacks the columns %(missing)s. "
@@ -344,27 +367,27 @@ def _header_message(sheet, match, spec, missing):
     }
 
 
-def _no_header_message(spec):
+def _no_header_message(spec: SourceSpec) -> str:
     return _(
         "No header row naming the template's columns was found in the first %(n)d rows. "
         "Expected columns: %(expected)s."
     ) % {"n": HEADER_SCAN_ROWS, "expected": "、".join(c.header for c in spec.columns)}
 
 
-def canonical_name(name):
+def canonical_name(name: str) -> str:
     """A name as compared: width folded, spaces gone, one middle dot."""
     text = unicodedata.normalize("NFKC", name or "")
     return NAME_DOTS.sub("·", re.sub(r"\s+", "", text))
 
 
-def names_by_blind_index(indexes):
+def names_by_blind_index(indexes: Any) -> dict:
     """{blind index: name} for the children among `indexes` held in the index (one plain query,
     as ids_by_blind_index)."""
     context = f"{Child._meta.label_lower}.name"
     return {index: decrypt(held, context) for index, held in _by_blind_index(indexes, "name").items()}
 
 
-def claim(batch, user, confirmed=False):
+def claim(batch: ImportBatch, user: User, confirmed: bool = False) -> None:
     """Take the batch for a commit: checked once more, then moved from previewed to importing
     in one conditional UPDATE, so two clicks (or two requests) cannot both commit it. Raises
     AlreadyImported when it was committed already, Refusal with the reason otherwise."""
@@ -397,14 +420,16 @@ def claim(batch, user, confirmed=False):
     batch.status = ImportBatch.Status.RUNNING
 
 
-def commit(batch, user, on_progress=None, confirmed=False):
+def commit(
+    batch: ImportBatch, user: User, on_progress: Callable[..., Any] | None = None, confirmed: bool = False
+) -> Any:
     """Write the previewed file's checked rows: every row or none. Raises Refusal with the
     reason (AlreadyImported if it was imported already)."""
     claim(batch, user, confirmed=confirmed)
     return write(batch, user, on_progress=on_progress)
 
 
-def write(batch, user, on_progress=None):
+def write(batch: ImportBatch, user: User, on_progress: Callable[..., Any] | None = None) -> Any:
     """The commit of a claimed batch. Each row's regions are confirmed again (still in the
     district, still in the user's jurisdiction) as it is written, inside one transaction."""
     try:
@@ -481,7 +506,7 @@ def write(batch, user, on_progress=None):
     return batch
 
 
-def _release(batch) -> None:
+def _release(batch: ImportBatch) -> None:
     """Back to previewed after a refused commit (this process holds the claim)."""
     ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
         status=ImportBatch.Status.PREVIEWED
@@ -489,13 +514,13 @@ def _release(batch) -> None:
     batch.status = ImportBatch.Status.PREVIEWED
 
 
-def _located(place, sheets):
+def _located(place: int, sheets: Any) -> tuple:
     """(sheet name, row number) of a staged row's place."""
     index, row = split_place(place)
     return (sheets[index] if index < len(sheets) else "", row)
 
 
-def sweep_interrupted(now=None):
+def sweep_interrupted(now: datetime.datetime | None = None) -> int:
     """Batches a restart interrupted: a check that stopped leaves nothing staged and says so; a
     commit that stopped was rolled back by the database, and goes back to previewed with its
     staged rows, ready to import again. Returns how many were found."""
@@ -519,7 +544,9 @@ def sweep_interrupted(now=None):
     return found
 
 
-def _write_chunk(batch, spec, chunk):
+def _write_chunk(
+    batch: ImportBatch, spec: SourceSpec, chunk: list[Any]
+) -> tuple[int, int, int] | tuple[int, int, int]:
     """Rows with an ID number link exactly through the blind index. Returns (matched, created,
     facts updated). Rows go to the database as parameter lists, without model instances
     (benchmarks/datahub_import.py)."""
@@ -546,12 +573,12 @@ def _write_chunk(batch, spec, chunk):
     return len(chunk) - len(new_children), len(new_children), updated
 
 
-def ids_by_blind_index(indexes):
+def ids_by_blind_index(indexes: Any) -> dict:
     """{blind index: child id} for the children among `indexes` (a few thousand at a time)."""
     return _by_blind_index(indexes, "id")
 
 
-def _by_blind_index(indexes, column):
+def _by_blind_index(indexes: Any, column: str) -> dict:
     """{blind index: column} for the children among `indexes`. A plain parameterised query:
     Django would prepare each of the thousands of IN values one by one
     (benchmarks/datahub_import.py)."""
@@ -570,7 +597,7 @@ def _by_blind_index(indexes, column):
         return dict(cursor.fetchall())
 
 
-def _correct_identities(chunk, index_of, known) -> None:
+def _correct_identities(chunk: list[Any], index_of: Any, known: Any) -> None:
     """Household registration is the authority on a person's identity and registration."""
     rows = {index_of[p["id_number"]]: p for _n, p in chunk if index_of[p["id_number"]] in known}
     children = list(Child.objects.filter(id_number_index__in=rows))
@@ -586,7 +613,7 @@ def _correct_identities(chunk, index_of, known) -> None:
     )
 
 
-def _child_values(p, id_index=""):
+def _child_values(p: dict[str, Any], id_index: str = "") -> dict[str, Any]:
     household = p.get("household_region")
     return {
         "name": p["name"],
@@ -603,19 +630,21 @@ def _child_values(p, id_index=""):
     }
 
 
-def _report_progress(batch, done, total, on_progress) -> None:
+def _report_progress(
+    batch: ImportBatch, done: Any, total: Any, on_progress: Callable[..., Any] | None
+) -> None:
     with health.degraded(health.CACHE):
         cache.set(progress_key(batch.pk), done, 3600)
     if on_progress:
         on_progress(done, total)
 
 
-def new_child(p):
+def new_child(p: dict[str, Any]) -> Child:
     """An unsaved Child from a checked row (its save() derives the blind index and pinyin)."""
     return Child(**_child_values(p))
 
 
-def add_mother(child, p, batch):
+def add_mother(child: Child, p: dict, batch: ImportBatch | None) -> Guardian | None:
     """The mother named in a birth record, unless the child already has a guardian of that name."""
     # Names are encrypted: compared after reading (a child has a guardian or two).
     if not p.get("guardian") or any(g.name == p["guardian"] for g in child.guardians.all()):
@@ -629,7 +658,7 @@ def add_mother(child, p, batch):
     )
 
 
-def link_without_id(batch, rows):
+def link_without_id(batch: ImportBatch, rows: Iterable[Any]) -> tuple[int, int, int]:
     """Records without an ID number: linked when Splink is sure, queued for a person when it is not,
     new children otherwise. Returns (linked, created, queued)."""
     if not rows:
@@ -677,7 +706,7 @@ def link_without_id(batch, rows):
     return linked, created, queued
 
 
-def record_of(p):
+def record_of(p: dict[str, Any]) -> dict[str, Any]:
     """A parsed row as JSON-ready values (for the review queue)."""
     return {
         "name": p["name"],
@@ -690,11 +719,14 @@ def record_of(p):
     }
 
 
-def _write_facts(batch, spec, chunk, child_ids, index_of, existing):
+def _write_facts(
+    batch: ImportBatch, spec: SourceSpec, chunk: list[Any], child_ids: Any, index_of: Any, existing: Any
+) -> int:
     """Facts with their provenance. A row that is the same fact as one already held (the
     source's fact identity: the same school and start date, say) updates it — a 离校日期 now
     filled closes the enrolment — and an identical one is left alone. Returns facts updated."""
-    fact_model, fields = spec.fact_model, FACT_FIELDS[spec.code]
+    fact_model: Any = spec.fact_model
+    fields = FACT_FIELDS[spec.code]
     identity = spec.fact_identity
     ids = [child_ids[index_of[p["id_number"]]] for _n, p in chunk]
     held = {}
@@ -744,5 +776,5 @@ def _write_facts(batch, spec, chunk, child_ids, index_of, existing):
     return len(changed)
 
 
-def sources_for(user):
+def sources_for(user: User) -> list:
     return [s for s in Source.objects.select_related("unit") if can(user, "datahub.import_source", s)]

@@ -1,6 +1,9 @@
 """What each department sends: the columns of its template and the fact each row becomes."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -105,7 +108,7 @@ class Column:
     aliases: tuple = ()
 
     @property
-    def names(self):
+    def names(self) -> tuple:
         return (self.header, *self.aliases)
 
 
@@ -171,7 +174,7 @@ class SourceSpec:
     # for sources that hold no facts: there a child has one row per file.
     fact_identity: tuple = ()
 
-    def column(self, key):
+    def column(self, key: str) -> Any:
         return next(c for c in self.columns if c.key == key)
 
 
@@ -315,7 +318,7 @@ FACT_FIELDS = {
 
 
 @transaction.atomic
-def load_sources():
+def load_sources() -> int:
     """Create or update the Source rows for the specs. Idempotent."""
     for spec in SOURCES.values():
         Source.objects.update_or_create(

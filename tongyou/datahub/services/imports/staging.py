@@ -4,19 +4,27 @@ the batch) and followed by the ID number's blind index, computed once at the pre
 the StagedRows field. Reading them back is far cheaper than reading and checking the file again
 (benchmarks/datahub_import.py)."""
 
+from __future__ import annotations
+
 import datetime
 import json
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from ...models import StagedRows
+
+if TYPE_CHECKING:
+    from tongyou.datahub.models import ImportBatch
+    from tongyou.datahub.services.imports.sources import SourceSpec
 
 
 class StaleRows(ValueError):
     """The staged rows no longer fit the database or the user (a region gone, a jurisdiction changed)."""
 
 
-def encode(spec, chunk):
+def encode(spec: SourceSpec, chunk: list[Any]) -> str:
     """[(row number, parsed row)] → JSON text."""
     kinds = [(c.key, c.kind) for c in spec.columns]
     rows = []
@@ -37,16 +45,16 @@ def encode(spec, chunk):
 ROW_BITS = 21  # rows of a sheet fit in 21 bits (Excel: 1,048,576)
 
 
-def place_of(sheet_index, row_number):
+def place_of(sheet_index: int, row_number: int) -> int:
     return sheet_index << ROW_BITS | row_number
 
 
-def split_place(place):
+def split_place(place: int) -> tuple[int, int]:
     """(sheet index, row number)."""
     return place >> ROW_BITS, place & ((1 << ROW_BITS) - 1)
 
 
-def decode(spec, text, regions):
+def decode(spec: SourceSpec, text: str, regions: Any) -> list:
     """JSON text → [(place, parsed row)]; `regions` are those still in the district and in the
     user's scope (by id): a row naming any other makes the staged rows stale."""
     kinds = [(c.key, c.kind) for c in spec.columns]
@@ -69,12 +77,12 @@ def decode(spec, text, regions):
 class Stager:
     """Collects checked rows and stores them a chunk at a time."""
 
-    def __init__(self, batch, spec, size) -> None:
+    def __init__(self, batch: ImportBatch, spec: SourceSpec, size: int) -> None:
         self.batch, self.spec, self.size = batch, spec, size
         self.pending: list = []
         self.sequence = 0
 
-    def add(self, row_number, parsed) -> None:
+    def add(self, row_number: int, parsed: Any) -> None:
         self.pending.append((row_number, parsed))
         if len(self.pending) >= self.size:
             self.flush()
@@ -93,7 +101,9 @@ class Stager:
             StagedRows.objects.filter(batch=self.batch).delete()
 
 
-def staged_chunks(batch, spec, regions, scope):
+def staged_chunks(
+    batch: ImportBatch, spec: SourceSpec, regions: Any, scope: Any
+) -> Generator[list[Any], Any, None]:
     """The staged chunks in order, one at a time (constant memory)."""
     sequences = list(StagedRows.objects.filter(batch=batch).values_list("sequence", flat=True))
     # The regions still in the district and in the user's scope, decided once, not per row.

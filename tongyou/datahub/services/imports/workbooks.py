@@ -1,7 +1,10 @@
 """Excel files handed to departments: the template for each source and the problem report."""
 
+from __future__ import annotations
+
 import io
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,12 +13,15 @@ from openpyxl.utils import get_column_letter
 
 from .sources import SOURCES
 
+if TYPE_CHECKING:
+    from tongyou.datahub.models import ImportBatch
+
 TEMPLATE_SHEET = "数据"
 
 TEXT_ROWS = 2000  # rows pre-formatted as text, so Excel keeps ID numbers whole
 
 
-def template_xlsx(source_code):
+def template_xlsx(source_code: Any) -> bytes:
     spec = SOURCES[source_code]
     book = Workbook()
     sheet = book.active
@@ -43,7 +49,7 @@ def template_xlsx(source_code):
     return _save(book)
 
 
-def report_xlsx(batch):
+def report_xlsx(batch: ImportBatch) -> bytes:
     """The rows with problems, as uploaded, with every problem named; for fixing and re-uploading."""
     data = json.loads(batch.report or "{}")
     book = Workbook()
@@ -69,7 +75,7 @@ def report_xlsx(batch):
     return _save(book)
 
 
-def _save(book):
+def _save(book: Any) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,9 +1,12 @@
+from __future__ import annotations
+
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongyou.privacy.keys import new_keyring_document
 
@@ -12,12 +15,12 @@ class Command(BaseCommand):
     help = "Create a key file (field-encryption key and blind-index key) if none exists."
     requires_system_checks: list[str] = []  # the check it would fail is the one it answers
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", default=settings.TONGYOU_KEY_FILE)
         parser.add_argument("--algorithm", choices=["aes-256-gcm", "sm4-gcm"], default="aes-256-gcm")
         parser.add_argument("--if-missing", action="store_true", help="do nothing if the file exists")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if path.exists():
             if options["if_missing"]:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from tongyou.audit.services import note_keyring
@@ -11,7 +15,7 @@ class Command(BaseCommand):
         "ring and make it active first; remove the old key only after this has run."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Active key: {keyring().active_id} ({keyring().active.algorithm})")
         report = rotate_all(stdout=self.stdout)
         note_keyring(reason=f"re-encrypted {sum(report.values())} values under {keyring().active_id}")

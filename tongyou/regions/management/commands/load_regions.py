@@ -1,4 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongyou.regions.services import DATA_FILE, OfficialListError, load_official_communities, load_regions
 
@@ -9,11 +13,11 @@ class Command(BaseCommand):
         "With --official-list, apply the official community and village names from a CSV (code,name)."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", default=str(DATA_FILE), help="region data file (JSON)")
         parser.add_argument("--official-list", help="CSV with columns code,name (12-digit codes)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["official_list"]:
             try:
                 updated, created, unlisted = load_official_communities(options["official_list"])

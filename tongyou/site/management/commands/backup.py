@@ -1,6 +1,9 @@
-from pathlib import Path
+from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongyou.core.backups import PASSPHRASE_VARIABLE, backup, passphrase
 from tongyou.core.errors import Refusal
@@ -12,10 +15,10 @@ class Command(BaseCommand):
         f"with the passphrase in {PASSPHRASE_VARIABLE}. Store the two apart."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path, help="where to write the two files")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             files = backup(options["directory"], passphrase())
         except Refusal as exc:

@@ -1,7 +1,11 @@
 """A service manager's health check for the background processes (Compose healthcheck, systemd
 watchdog scripts): exits 0 when the worker or the scheduler has beaten recently, 1 otherwise."""
 
-from django.core.management.base import BaseCommand, CommandError
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongyou.core import health
 
@@ -9,10 +13,10 @@ from tongyou.core import health
 class Command(BaseCommand):
     help = "Exit 0 if the named process (worker or scheduler) beat within the last three minutes."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("process", choices=[health.WORKER, health.SCHEDULER])
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         age = health.heartbeat_ages().get(options["process"])
         if age is None or age > health.WORKER_SILENT_AFTER.total_seconds():
             raise CommandError(

@@ -1,6 +1,9 @@
-from pathlib import Path
+from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongyou.core.backups import PASSPHRASE_VARIABLE, passphrase, restore
 from tongyou.core.errors import Refusal
@@ -14,11 +17,11 @@ class Command(BaseCommand):
     # A new server has no key file until this restores it: the check would stop the restore.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("data", type=Path, help="the …data.tar.gpg file")
         parser.add_argument("keys", type=Path, help="the …keys.gpg file")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = restore(options["data"], options["keys"], passphrase())
         except Refusal as exc:

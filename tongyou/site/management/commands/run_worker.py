@@ -4,11 +4,14 @@ reports, interrupted imports finished, the services probed. It keeps no state of
 decision is read from the database, so a restart (or two workers) loses and repeats nothing, and
 no cron is needed for any app's clock."""
 
+from __future__ import annotations
+
 import logging
 import time
 from collections.abc import Sized
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
 from django.urls import get_resolver
 
@@ -18,7 +21,7 @@ from tongyou.core.registry import Job, registry
 logger = logging.getLogger(__name__)
 
 
-def amount(result) -> int:
+def amount(result: Any) -> int:
     """How much a job did, whatever it returns (a count, a list of what it did, or several)."""
     if isinstance(result, bool) or result is None:
         return int(bool(result))
@@ -56,7 +59,7 @@ def run_job(job: Job) -> int:
 class Command(BaseCommand):
     help = "Run the apps' background jobs every few seconds (or each once, with --once)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
         parser.add_argument("--once", action="store_true", help="one round of every job, then stop")
         parser.add_argument("--job", action="append", default=[], help="only this job (repeatable)")
@@ -69,7 +72,7 @@ class Command(BaseCommand):
             "scheduled: the jobs with a period (reminders, anchors, checks) — the scheduler service",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         serves, wanted = PROCESSES[options["only"]]
         jobs = [job for job in registry.jobs.values() if wanted(job)]
         if options["list"]:

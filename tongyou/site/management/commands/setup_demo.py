@@ -1,5 +1,9 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongyou.core.registry import DemoOptions, registry
 
@@ -7,7 +11,7 @@ from tongyou.core.registry import DemoOptions, registry
 class Command(BaseCommand):
     help = "Load the reference data (regions, units, plan…), then every app's demo data (once)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--children", type=int, default=75_000, help="synthetic children (default 75000)")
         parser.add_argument("--seed", type=int, default=2023)
         parser.add_argument(
@@ -15,7 +19,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="add children even if some exist")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_ALLOWED:
             raise CommandError(
                 "生产环境不能装入演示数据（演示账号的密码是公开的）。真实安装请用 "
