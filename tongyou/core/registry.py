@@ -133,6 +133,7 @@ class Registry:
     reference: dict[str, Loader] = field(default_factory=dict)
     demo: dict[str, Loader] = field(default_factory=dict)
     indicators: dict[str, IndicatorCalculator] = field(default_factory=dict)
+    indicator_reads: dict[str, tuple[type, ...]] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
 
     @staticmethod
@@ -163,10 +164,14 @@ class Registry:
     def demo_data(self, key: str, run: Callable[..., Any], order: int = 100, description: str = "") -> None:
         self._add(self.demo, key, Loader(key, run, order, description))
 
-    def indicator(self, code: str) -> Callable[[IndicatorCalculator], IndicatorCalculator]:
-        """Decorator: the function computes the indicator `code` (see monitoring)."""
+    def indicator(
+        self, code: str, reads: Iterable[type] = ()
+    ) -> Callable[[IndicatorCalculator], IndicatorCalculator]:
+        """Decorator: the function computes the indicator `code` (see monitoring) from the records
+        of the models it `reads`; a change to any of them marks the indicator for recomputing."""
 
         def register(function: IndicatorCalculator) -> IndicatorCalculator:
+            self.indicator_reads[code] = tuple(reads)
             return self._add(self.indicators, code, function)
 
         return register
@@ -178,6 +183,10 @@ class Registry:
         self._add(self.metrics, name, Metric(name, help, read, label))
 
     # Reading, for the shell and the worker.
+
+    def indicators_reading(self, model: type) -> set[str]:
+        """The indicator codes computed from `model`'s records."""
+        return {code for code, models in self.indicator_reads.items() if model in models}
 
     def menu_for(self, user: Any) -> list[tuple[MenuGroup, list[NavItem]]]:
         signed_in = bool(getattr(user, "is_authenticated", False))

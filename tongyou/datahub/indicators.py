@@ -18,11 +18,14 @@ from django.db.models import Count, Exists, QuerySet
 from tongyou.core.registry import IndicatorResult, registry
 
 from .codes import InstitutionKind, Ownership
-from .models import Child, Disability, Enrolment, InsuranceEnrolment
+from .models import Child, Disability, Enrolment, InsuranceEnrolment, StatusPeriod
 from .services.filters import current, years_before
 
 if TYPE_CHECKING:
     from tongyou.regions.tree import RegionTree
+
+# The records these indicators are computed from: a change to any marks them for recomputing.
+READS = (Child, Enrolment, InsuranceEnrolment, Disability, StatusPeriod)
 
 
 def children_aged(as_of: dt.date, youngest: int = 0, oldest: int = 17) -> QuerySet[Child]:
@@ -41,12 +44,12 @@ def shares(tree: RegionTree, numerator_children: Any, denominator_children: Any)
     return tree.roll_up(by_residence(numerator_children)), tree.roll_up(by_residence(denominator_children))
 
 
-@registry.indicator("child_population")
+@registry.indicator("child_population", reads=READS)
 def child_population(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     return tree.roll_up(by_residence(children_aged(as_of))), None
 
 
-@registry.indicator("insurance_coverage")
+@registry.indicator("insurance_coverage", reads=READS)
 def insurance_coverage(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     children = children_aged(as_of)
     return shares(tree, children.filter(Exists(current(InsuranceEnrolment, as_of))), children)
@@ -59,21 +62,21 @@ def _kindergarten_share(as_of: dt.date, tree: RegionTree, ownerships: Any) -> tu
     return shares(tree, counted, enrolled)
 
 
-@registry.indicator("public_kindergarten_share")
+@registry.indicator("public_kindergarten_share", reads=READS)
 def public_kindergarten_share(
     as_of: dt.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
     return _kindergarten_share(as_of, tree, [Ownership.PUBLIC])
 
 
-@registry.indicator("inclusive_kindergarten_share")
+@registry.indicator("inclusive_kindergarten_share", reads=READS)
 def inclusive_kindergarten_share(
     as_of: dt.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
     return _kindergarten_share(as_of, tree, [Ownership.PUBLIC, Ownership.INCLUSIVE])
 
 
-@registry.indicator("disabled_enrolment")
+@registry.indicator("disabled_enrolment", reads=READS)
 def disabled_enrolment(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Disabled children of compulsory-school age (6–15) in primary, junior or special school."""
     disabled = children_aged(as_of, 6, 15).filter(Exists(current(Disability, as_of)))

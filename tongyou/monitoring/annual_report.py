@@ -45,8 +45,9 @@ LIGHT_COLOURS = {
     "amber": (240, 140, 0),
     "red": (224, 49, 49),
     "grey": (173, 181, 189),
+    "untargeted": (173, 181, 189),
 }
-LIGHT_WORDS = {"green": "达标", "amber": "接近", "red": "未达标", "grey": "无数据"}
+LIGHT_WORDS = {"green": "达标", "amber": "接近", "red": "未达标", "grey": "无数据", "untargeted": "无目标值"}
 
 
 class FontMissing(RuntimeError):
@@ -85,6 +86,7 @@ class IndicatorRow:
     value: str
     light: str
     attainment: float | None
+    as_of: str = ""  # when the value was computed or accepted
 
 
 @dataclass
@@ -128,6 +130,8 @@ def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
         found = values.best_value(indicator, reporting_round.period, district)
         value = found.value if found else None
         colour, target = values.light(indicator, value, reporting_round.year)
+        if value is not None and target is None:
+            colour = "untargeted"  # a value the plan sets no target for: not "no data"
         attainment = None
         if value is not None and target is not None and target.value:
             if target.comparator == ">=":
@@ -144,6 +148,7 @@ def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
                 value=f"{value.normalize():f}" if value is not None else "—",
                 light=colour,
                 attainment=attainment,
+                as_of=f"{timezone.localtime(found.updated_at):%Y-%m-%d}" if found else "",
             )
         )
     counts: dict[str, int] = {}
@@ -227,15 +232,17 @@ def as_docx(data: Any, chart: Any = None) -> bytes:
                     f"{report.unit.name}（{report.get_progress_display()}）：{report.narrative}"
                 )
     document.add_heading("三、监测指标", level=1)
-    table = document.add_table(rows=1, cols=5)
+    table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["编码", "指标", "目标", "本期值", "评价"], strict=True):
+    for cell, text in zip(
+        table.rows[0].cells, ["编码", "指标", "目标", "本期值", "评价", "数据截至"], strict=True
+    ):
         cell.text = text
     for row in data.indicators:
         cells = table.add_row().cells
         for cell, text in zip(
             cells,
-            [row.code, row.name, row.target, f"{row.value} {row.unit}", LIGHT_WORDS[row.light]],
+            [row.code, row.name, row.target, f"{row.value} {row.unit}", LIGHT_WORDS[row.light], row.as_of],
             strict=True,
         ):
             cell.text = text
@@ -284,10 +291,12 @@ def as_pdf(data: Any, chart: Any = None, font: Any = None) -> bytes:
     pdf.set_font("cjk", size=9)
     # The CJK font has no bold face here: headings are shaded instead.
     headings = FontFace(emphasis="", fill_color=(233, 236, 239))
-    with pdf.table(col_widths=(14, 70, 34, 30, 16), text_align="LEFT", headings_style=headings) as table:
-        table.row(["编码", "指标", "目标", "本期值", "评价"])
+    with pdf.table(col_widths=(14, 56, 32, 28, 14, 20), text_align="LEFT", headings_style=headings) as table:
+        table.row(["编码", "指标", "目标", "本期值", "评价", "数据截至"])
         for row in data.indicators:
-            table.row([row.code, row.name, row.target, f"{row.value} {row.unit}", LIGHT_WORDS[row.light]])
+            table.row(
+                [row.code, row.name, row.target, f"{row.value} {row.unit}", LIGHT_WORDS[row.light], row.as_of]
+            )
     return bytes(pdf.output())
 
 

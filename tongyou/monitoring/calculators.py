@@ -11,14 +11,18 @@ from django.utils import timezone
 
 from tongyou.core.registry import IndicatorResult, registry
 
+from .models import PlanTask, ProgressReport
 from .reports import owed_reports
 
 if TYPE_CHECKING:
     from tongyou.monitoring.models import ReportingRound
     from tongyou.regions.tree import RegionTree
 
+# The records these indicators are computed from: a change to any marks them for recomputing.
+READS = (ProgressReport, PlanTask)
 
-@registry.indicator("reports_on_time")
+
+@registry.indicator("reports_on_time", reads=READS)
 def reports_on_time(
     as_of: datetime.date, tree: RegionTree, reporting_round: ReportingRound | None = None
 ) -> IndicatorResult:
@@ -38,7 +42,7 @@ def reports_on_time(
     return {tree.district: len(units - late)}, {tree.district: len(units)}
 
 
-@registry.indicator("tasks_on_schedule")
+@registry.indicator("tasks_on_schedule", reads=READS)
 def tasks_on_schedule(
     as_of: datetime.date, tree: RegionTree, reporting_round: ReportingRound | None = None
 ) -> IndicatorResult:

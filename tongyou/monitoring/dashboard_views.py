@@ -177,7 +177,15 @@ def public_column(request):
         if cell is None or cell.value is None or dashboards.hidden_from(disclosure.PROTECTED, cell):
             continue
         colour, target = values.light(indicator, cell.value, int(period[:4]))
-        rows.append({"indicator": indicator, "value": cell.value, "light": colour, "target": target})
+        rows.append(
+            {
+                "indicator": indicator,
+                "value": cell.value,
+                "light": colour,
+                "target": target,
+                "as_of": cell.updated_at,
+            }
+        )
     return render(
         request,
         "monitoring/public_column.html",

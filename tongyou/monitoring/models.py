@@ -128,6 +128,9 @@ class Indicator(models.Model):
     frequency = models.CharField(_("frequency"), max_length=1, choices=Frequency.choices)
     direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices, default="higher")
     calculator = models.CharField(_("computed by"), max_length=40, blank=True)
+    # Set when a record the calculator reads changes; the scheduler recomputes and clears it
+    # (monitoring/staleness.py), so computed figures never go stale.
+    stale_since = models.DateTimeField(_("records changed since computed"), null=True, blank=True)
     # Persons (children, parents, staff) are protected for aggregate-only roles; things
     # (facilities, places, areas, reports, tasks) are shown exactly (core/disclosure.py).
     counts_persons = models.BooleanField(_("counts persons"), default=True)

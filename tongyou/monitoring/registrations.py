@@ -14,6 +14,7 @@ from . import (
 from .demo import load_demo_activity, open_demo_round
 from .reports import remind
 from .services import load_indicators, load_plan
+from .staleness import recompute_stale
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -61,6 +62,12 @@ registry.menu(
 )
 # Report deadlines are days: every ten minutes, each reminder sent once.
 registry.job("monitoring.reminders", remind, every=600, description="remind units of reports due or overdue")
+registry.job(
+    "monitoring.recompute",
+    recompute_stale,
+    every=30,
+    description="recompute indicators whose records changed",
+)
 registry.reference_data("monitoring.plan", load_plan, order=30, description="Plan tasks")
 registry.reference_data("monitoring.indicators", load_indicators, order=31, description="Indicators")
 registry.demo_data(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+from tongyou.core.signals import records_written
 from tongyou.regions.models import Region
 
 from .models import Facility, FacilityKind
@@ -84,4 +85,5 @@ def load_demo_facilities(seed: int = 3) -> int:
             )
         )
     Facility.objects.bulk_create(made)
+    records_written.send(sender=Facility)  # bulk_create sends no signals
     return len(made)

@@ -21,13 +21,16 @@ from tongyou.regions.tree import areas_having, share_of_areas
 
 from . import coverage
 from .inspections import found_in_latest_inspection, monitored_in_year, share_meeting_standard
-from .models import Facility, Population
+from .models import Designation, Facility, Finding, Inspection, Population
 
 if TYPE_CHECKING:
     from tongyou.regions.tree import RegionTree
 
+# The records these indicators are computed from: a change to any marks them for recomputing.
+READS = (Facility, Designation, Inspection, Finding, Population)
 
-@registry.indicator("bus_hub_standard")
+
+@registry.indicator("bus_hub_standard", reads=READS)
 def bus_hub_standard(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Bus hubs whose latest inspection found the mother-baby room, child toilet and child basin."""
     meeting, hubs = share_meeting_standard("bus_hub")
@@ -42,14 +45,14 @@ def _facilities(tree: RegionTree, kind: str) -> Any:
     return tree.roll_up(_by_region(Facility.objects.filter(kind=kind)))
 
 
-@registry.indicator("venues_monitored")
+@registry.indicator("venues_monitored", reads=READS)
 def venues_monitored(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Play areas, training institutions and sports venues inspected in the year (plan task 四.5)."""
     inspected, monitored = monitored_in_year(Facility.objects.all(), as_of.year)
     return tree.roll_up(_by_region(inspected)), tree.roll_up(_by_region(monitored))
 
 
-@registry.indicator("mother_baby_rooms_built")
+@registry.indicator("mother_baby_rooms_built", reads=READS)
 def mother_baby_rooms_built(
     as_of: dt.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -63,7 +66,7 @@ def _designated(kind: str, as_of: dt.date) -> QuerySet[Facility]:
     return Facility.objects.filter(designations__kind=kind, designations__designated_on__lte=as_of).distinct()
 
 
-@registry.indicator("child_friendly_streets")
+@registry.indicator("child_friendly_streets", reads=READS)
 def child_friendly_streets(
     as_of: dt.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -73,7 +76,7 @@ def child_friendly_streets(
     ), None
 
 
-@registry.indicator("streets_with_child_friendly_community")
+@registry.indicator("streets_with_child_friendly_community", reads=READS)
 def streets_with_child_friendly_community(
     as_of: dt.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -82,7 +85,7 @@ def streets_with_child_friendly_community(
     return share_of_areas(tree, areas_having(set(communities), Region.Level.STREET))
 
 
-@registry.indicator("childrens_home_coverage")
+@registry.indicator("childrens_home_coverage", reads=READS)
 def childrens_home_coverage(
     as_of: dt.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -91,7 +94,7 @@ def childrens_home_coverage(
     return share_of_areas(tree, areas_having(homes, Region.Level.COMMUNITY))
 
 
-@registry.indicator("play_space_reach")
+@registry.indicator("play_space_reach", reads=READS)
 def play_space_reach(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Children 0–12 whose grid is within walking distance of a play area or park (300 m by
     default), from the facility registry as it stands today."""
@@ -100,17 +103,17 @@ def play_space_reach(as_of: dt.date, tree: RegionTree, reporting_round: object =
     return tree.roll_up({g: n for g, n in counts.items() if g in covered}), tree.roll_up(counts)
 
 
-@registry.indicator("public_nurseries")
+@registry.indicator("public_nurseries", reads=READS)
 def public_nurseries(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     return _facilities(tree, "nursery_public"), None
 
 
-@registry.indicator("community_nurseries")
+@registry.indicator("community_nurseries", reads=READS)
 def community_nurseries(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     return _facilities(tree, "nursery_community"), None
 
 
-@registry.indicator("nursery_places")
+@registry.indicator("nursery_places", reads=READS)
 def nursery_places(as_of: dt.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Nursery places (the capacity of every nursery) per 1,000 residents, where the statistics
     bureau's population for the year (or the latest before it) is recorded."""

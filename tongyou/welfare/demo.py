@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
+from tongyou.core.signals import records_written
+
 from .models import AllowanceStandard, Category
 
 DEMO_STANDARDS = {
@@ -158,6 +160,7 @@ def load_demo_activity(options: Any = None, today: datetime.date | None = None) 
             )
         )
     Visit.objects.bulk_create(visits)
+    records_written.send(sender=Visit)  # bulk_create sends no signals
     # Harm reports from the public: one waiting for triage, one being handled, one closed.
     region = children[0].residence_region.community if children else None
     reports = 0

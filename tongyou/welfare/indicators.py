@@ -24,10 +24,13 @@ from tongyou.datahub.services.filters import current
 
 from . import harm, ledger
 from .eligibility import allowance_categories
-from .models import AllowanceApplication, Category, HarmReport, Status
+from .models import AllowanceApplication, Category, HarmReport, Status, Visit
 
 if TYPE_CHECKING:
     from tongyou.regions.tree import RegionTree
+
+# The records these indicators are computed from: a change to any marks them for recomputing.
+READS = (AllowanceApplication, HarmReport, Visit, Child, StatusPeriod)
 
 
 def _with_allowance(categories: Any) -> Exists:
@@ -38,7 +41,7 @@ def _with_allowance(categories: Any) -> Exists:
     )
 
 
-@registry.indicator("allowance_coverage")
+@registry.indicator("allowance_coverage", reads=READS)
 def allowance_coverage(
     as_of: datetime.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -51,7 +54,7 @@ def allowance_coverage(
     return shares(tree, identified.filter(_with_allowance(allowance_categories())), identified)
 
 
-@registry.indicator("orphan_agreements")
+@registry.indicator("orphan_agreements", reads=READS)
 def orphan_agreements(
     as_of: datetime.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -63,7 +66,7 @@ def orphan_agreements(
     return shares(tree, covered, orphans)
 
 
-@registry.indicator("ledger_freshness")
+@registry.indicator("ledger_freshness", reads=READS)
 def ledger_freshness(
     as_of: datetime.date, tree: RegionTree, reporting_round: object = None
 ) -> IndicatorResult:
@@ -73,7 +76,7 @@ def ledger_freshness(
     return shares(tree, fresh, registered)
 
 
-@registry.indicator("harm_response")
+@registry.indicator("harm_response", reads=READS)
 def harm_response(as_of: datetime.date, tree: RegionTree, reporting_round: object = None) -> IndicatorResult:
     """Harm reports of the year to date triaged within the triage clock."""
     start = datetime.date(as_of.year, 1, 1)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections, router
 
 from tongyou.core.disclosure import Signature
+from tongyou.core.signals import records_written
 from tongyou.regions.models import Region
 
 from ..codes import AGE_BANDS
@@ -41,6 +42,14 @@ def counts_changed(*args: Any, **kwargs: Any) -> None:
         cursor.execute(f"UPDATE {table} SET value = %s WHERE id = 1", [uuid.uuid4().hex])  # noqa: S608
         if cursor.rowcount == 0:
             CountsVersion.objects.update_or_create(pk=1, defaults={"value": uuid.uuid4().hex})
+
+
+def bulk_written() -> None:
+    """Children or facts went in without model signals (an import, the synthetic district): the
+    statistics read them again, and the indicators computed from them are marked."""
+    counts_changed()
+    for model in COUNTED_MODELS:
+        records_written.send(sender=model)
 
 
 def counts_version() -> str:

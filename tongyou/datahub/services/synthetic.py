@@ -51,7 +51,7 @@ from ..models import (
     InsuranceEnrolment,
     StatusPeriod,
 )
-from .columns import counts_changed
+from .columns import bulk_written
 
 # Births in China by year, millions (NBS communiqués; 2025 provisional).
 BIRTHS_BY_YEAR = {
@@ -185,7 +185,7 @@ def generate(
         summary.children += len(kids)
         summary.guardians += len(guardians)
         pending.clear()
-        counts_changed()  # bulk_create sends no signals
+        bulk_written()  # bulk_create sends no signals
         if stdout:
             stdout.write(f"  {summary.children} children…")
 
@@ -350,5 +350,5 @@ def generate_facts(seed: int = 2023, as_of: datetime.date | None = None) -> int:
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
     StatusPeriod.objects.bulk_create(statuses, batch_size=BATCH)
     Disability.objects.bulk_create(disabilities, batch_size=BATCH)
-    counts_changed()  # bulk_create sends no signals
+    bulk_written()  # bulk_create sends no signals
     return len(insurance) + len(enrolments) + len(statuses) + len(disabilities)

@@ -33,7 +33,7 @@ from tongyou.privacy.names import name_index, pinyin_index
 
 from ...codes import GuardianRelationship
 from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
-from ..columns import counts_changed
+from ..columns import bulk_written
 from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_values
 from .checking import FileState, Problem, RegionLookup, RowChecker
@@ -455,7 +455,7 @@ def write(batch: ImportBatch, user: User, on_progress: Callable[..., Any] | None
                 matched, created, updated, done = matched + m, created + c, updated + u, done + len(chunk)
                 _report_progress(batch, done, batch.valid_rows, on_progress)
             linked, new, reviews = link_without_id(batch, without_id)
-            counts_changed()  # rows went in without model signals
+            bulk_written()  # rows went in without model signals
             batch.status = ImportBatch.Status.COMMITTED
             batch.children_matched, batch.children_created = matched + linked, created + new
             batch.reviews_created = reviews
