@@ -25,6 +25,7 @@ def run(best_of, children, **_):
     for code in ("150104001001", "150104001000", "150104000000"):
         region = Region.objects.get(code=code)
         user = User(username="bench", role=Role.STREET_OFFICER, jurisdiction=region)
+        user.approved_grant = user.grant  # a role acts only once its grant is approved (accounts/access.py)
         scoped_count = scoped(Child.objects.all(), user).count()
         baseline_count = Child.objects.filter(residence_region_id__in=subtree_ids(region)).count()
         assert scoped_count == baseline_count

@@ -33,6 +33,8 @@ def run(best_of, children, **_):
     user = User(username="bench", role=Role.CASEWORKER, jurisdiction=district)
     # A researcher's pivots carry each cell's contributor set and are perturbed (core/disclosure.py).
     researcher = User(username="bench-researcher", role=Role.RESEARCHER, jurisdiction=district)
+    for person in (user, researcher):
+        person.approved_grant = person.grant  # a role acts only once its grant is approved
     street_of = {
         pk: path.strip("/").split("/")[1]
         for pk, path in Region.objects.values_list("pk", "path")

@@ -3,12 +3,16 @@ coverage show something; the district's real registry replaces them."""
 
 from __future__ import annotations
 
+import datetime
 import random
+
+from django.db.models import Count
+from django.utils import timezone
 
 from tongyou.core.signals import records_written
 from tongyou.regions.models import Region
 
-from .models import Facility, FacilityKind
+from .models import Facility, FacilityKind, Population
 
 PER_STREET = {
     "nursery_public": 1,
@@ -87,3 +91,30 @@ def load_demo_facilities(seed: int = 3) -> int:
     Facility.objects.bulk_create(made)
     records_written.send(sender=Facility)  # bulk_create sends no signals
     return len(made)
+
+
+# 第七次全国人口普查: 玉泉区常住人口 524,573 (玉泉区人民政府《玉泉区区情简介》, 2023).
+CENSUS_POPULATION = 524_573
+DEMO_POPULATION_SOURCE = "（示意）第七次人口普查全区常住人口按街道（镇）社区数分摊"
+
+
+def load_demo_population(today: datetime.date | None = None) -> int:
+    """Last year's resident population for the district and each street and town (synthetic:
+    the census total shared by their communities and villages), so per-1,000 indicators compute.
+    Nothing is added where a figure for that year is held already."""
+    year = (today or timezone.localdate()).year - 1
+    streets = list(Region.objects.filter(level=Region.Level.STREET).annotate(units=Count("children")))
+    total_units = sum(s.units for s in streets) or 1
+    district = Region.objects.filter(level=Region.Level.DISTRICT).first()
+    made = 0
+    for area, population in [
+        (district, CENSUS_POPULATION),
+        *((s, CENSUS_POPULATION * s.units // total_units) for s in streets if s.units),
+    ]:
+        if area is None:
+            continue
+        _figure, created = Population.objects.get_or_create(
+            region=area, year=year, defaults={"population": population, "source": DEMO_POPULATION_SOURCE}
+        )
+        made += int(created)
+    return made

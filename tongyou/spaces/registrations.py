@@ -7,7 +7,7 @@ from . import (
     indicators,  # noqa: F401 (registers the indicators it computes)
     worklists,
 )
-from .demo import load_demo_facilities
+from .demo import load_demo_facilities, load_demo_population
 from .inspections import load_checklists
 
 registry.menu_group("spaces", _("Child-friendly spaces"), order=50)
@@ -37,11 +37,25 @@ registry.menu(
         order=30,
         visible=lambda u: can(u, "spaces.aggregate_facility"),
     ),
+    NavItem(
+        "spaces.population",
+        _("Resident population"),
+        "spaces:population",
+        group="spaces",
+        order=40,
+        visible=lambda u: can(u, "spaces.import_population"),
+    ),
 )
 registry.reference_data(
     "spaces.checklists", load_checklists, order=50, description="Facility checklist items"
 )
 registry.demo_data(
     "spaces.facilities", lambda options: load_demo_facilities(), order=10, description="Demo facilities"
+)
+registry.demo_data(
+    "spaces.population",
+    lambda options: load_demo_population(),
+    order=11,
+    description="Resident population by street (synthetic share of the census total)",
 )
 registry.worklist("spaces", worklists.work)

@@ -1,7 +1,7 @@
 import rules
 
 from tongyou.accounts.roles import Role
-from tongyou.core.predicates import has_role, in_jurisdiction, is_admin, reads_aggregates
+from tongyou.core.predicates import has_role, in_jurisdiction, is_admin, is_coordinator, reads_aggregates
 
 # Coverage is an aggregate of where children live: aggregate readers, within their jurisdiction.
 rules.add_perm("spaces.aggregate_facility", reads_aggregates & in_jurisdiction)
@@ -28,3 +28,7 @@ for model in ("facility", "designation", "population"):
         rules.add_perm(f"spaces.{action}_{model}", is_admin)
 for model in ("designation", "population"):
     rules.add_perm(f"spaces.view_{model}", is_admin)
+
+# The statistics bureau's population figures are uploaded by the office (妇儿工委办) district-wide,
+# or kept by the system administrator in the admin site.
+rules.add_perm("spaces.import_population", is_coordinator | is_admin)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import population_views, views
 
 app_name = "spaces"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("facilities/<int:pk>/", views.facility_detail, name="facility"),
     path("facilities/<int:pk>/photos/<int:photo_pk>", views.facility_photo, name="photo"),
     path("rectifications/", views.rectifications, name="rectifications"),
+    path("population/", population_views.population_list, name="population"),
+    path("population/template.xlsx", population_views.population_template, name="population_template"),
+    path("population/import/", population_views.population_import, name="population_import"),
 ]

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import unicodedata
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -312,7 +312,7 @@ class HeaderMatch:
     unknown: list[str]  # headers that name no column
 
 
-def find_header(rows: Sequence[tuple[int, list]], names: dict[str, Iterable[str]]) -> HeaderMatch | None:
+def find_header(rows: Sequence[tuple[int, list]], names: Mapping[str, Iterable[str]]) -> HeaderMatch | None:
     """The header among `rows` (the first rows of a sheet): the row naming most columns, with
     blanks under a merged heading filled from the row above. `names` maps each column key to
     every name it goes by. None when no row names any column."""
@@ -353,7 +353,7 @@ def _text(value: Any) -> str:
 def read_table(
     filename: str,
     content: bytes,
-    names: dict[str, Iterable[str]],
+    names: Mapping[str, Iterable[str]],
     required: Iterable[str] = (),
     max_rows: int = 100_000,
 ) -> tuple[HeaderMatch, Iterator[tuple[int, list]], list[str]]:

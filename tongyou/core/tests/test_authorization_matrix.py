@@ -214,6 +214,9 @@ ROUTES = {
     "spaces:facility": public("facility"),
     "spaces:photo": public("facility_photo"),
     "spaces:rectifications": perm("spaces.view_finding"),
+    "spaces:population": perm("spaces.import_population"),
+    "spaces:population_template": perm("spaces.import_population"),
+    "spaces:population_import": perm("spaces.import_population", method="POST"),
     # The API (django-ninja operations)
     "api:openapi-json": SIGNED_IN,
     "api:openapi-view": SIGNED_IN,
