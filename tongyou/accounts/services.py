@@ -13,8 +13,15 @@ from tongyou.regions.models import Region
 from .models import Unit
 
 DATA_FILE = Path(__file__).parent / "data" / "units.json"
-ALL_STREET_OFFICES = ("各镇办", "各相关镇办")
-ALL_UNITS = ("全体相关单位",)
+# "各镇办": every town government and street office (the industrial park's committee is neither).
+ALL_STREET_OFFICES = ("各镇办",)
+# "the relevant ones": not all of them — the office chooses which owe a report (PlanTask.chosen_units).
+RELEVANT_ONES = ("全体相关单位", "各相关镇办", "各相关单位")
+
+
+def names_a_choice(text: str) -> bool:
+    """Whether a line of the plan leaves units for the office to choose ("全体相关单位", "各相关镇办")."""
+    return any(name in RELEVANT_ONES for name in split_unit_list(text))
 
 
 def street_office_name(region: Region) -> str:
@@ -64,10 +71,12 @@ def resolve_unit_names(text: str) -> list:
             by_name[name] = unit
     units: list[Unit] = []
     for name in split_unit_list(text):
-        if name in ALL_UNITS:
-            found = list(Unit.objects.all())
+        if name in RELEVANT_ONES:
+            found = []  # the office chooses them for the task
         elif name in ALL_STREET_OFFICES:
-            found = list(Unit.objects.filter(kind=Unit.Kind.STREET_OFFICE))
+            found = list(
+                Unit.objects.filter(kind=Unit.Kind.STREET_OFFICE).exclude(region__kind=Region.Kind.ZONE)
+            )
         else:
             named = by_name.get(name) or by_name.get(name.removeprefix("区"))
             if named is None:

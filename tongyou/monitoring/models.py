@@ -71,6 +71,11 @@ class PlanTask(models.Model):
     participating_units = models.ManyToManyField(
         "accounts.Unit", related_name="joined_tasks", blank=True, verbose_name=_("participating units")
     )
+    # "全体相关单位", "各相关镇办": the relevant ones, not all — the office chooses them, and they
+    # owe a report like the units the plan names.
+    chosen_units = models.ManyToManyField(
+        "accounts.Unit", related_name="chosen_tasks", blank=True, verbose_name=_("relevant units chosen")
+    )
 
     class Meta:
         ordering = ["area", "number"]
@@ -80,6 +85,13 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return f"({self.area.chinese_number}){self.number} {self.title}"
+
+    @property
+    def leaves_a_choice(self) -> bool:
+        """The plan says "the relevant units" or "the relevant street offices" for this task."""
+        from tongyou.accounts.services import names_a_choice
+
+        return names_a_choice(self.lead_units_text) or names_a_choice(self.participating_units_text)
 
 
 class PlanSubItem(models.Model):

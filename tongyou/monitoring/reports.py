@@ -42,7 +42,11 @@ def tasks_of(unit: Unit, plan: Plan) -> QuerySet[PlanTask]:
     """The plan's tasks a unit leads or joins."""
     return (
         PlanTask.objects.filter(area__plan=plan)
-        .filter(pk__in=unit.led_tasks.values("pk").union(unit.joined_tasks.values("pk")))
+        .filter(
+            pk__in=unit.led_tasks.values("pk")
+            .union(unit.joined_tasks.values("pk"))
+            .union(unit.chosen_tasks.values("pk"))
+        )
         .select_related("area")
         .order_by("area__number", "number")
     )
@@ -52,9 +56,17 @@ def owed_reports(reporting_round: ReportingRound) -> set:
     """{(unit id, task id)}: every report the round expects."""
     tasks = PlanTask.objects.filter(area__plan=reporting_round.plan)
     owed = set()
-    for task_id, lead, joined in tasks.values_list("pk", "lead_units", "participating_units"):
-        owed |= {(unit_id, task_id) for unit_id in (lead, joined) if unit_id}
+    for relation in ("lead_units", "participating_units", "chosen_units"):
+        owed |= {(unit_id, task_id) for task_id, unit_id in tasks.values_list("pk", relation) if unit_id}
     return owed
+
+
+def choices_pending(plan: Plan) -> list[PlanTask]:
+    """Tasks whose plan text leaves the units to the office, with none chosen yet."""
+    tasks = PlanTask.objects.filter(area__plan=plan).prefetch_related("chosen_units")
+    return [
+        t for t in tasks.order_by("area__number", "number") if t.leaves_a_choice and not t.chosen_units.all()
+    ]
 
 
 def unit_staff(unit: Unit) -> QuerySet[User]:

@@ -54,8 +54,14 @@ def plan(request):
 class TaskForm(forms.ModelForm):
     class Meta:
         model = PlanTask
-        fields = ["title", "text", "lead_units_text", "participating_units_text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+        fields = ["title", "text", "lead_units_text", "participating_units_text", "chosen_units"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8}), "chosen_units": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "chosen_units": gettext_lazy(
+                "Where the plan says 全体相关单位 or 各相关镇办, "
+                "tick the units that owe a report on this task."
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -45,3 +45,10 @@ def work(user: User) -> Iterator[WorkItem]:
         yield WorkItem(
             _("Units overdue with their reports"), url, len(reports.overdue_units(reporting_round))
         )
+        pending = reports.choices_pending(reporting_round.plan)
+        yield WorkItem(
+            _("Tasks where you choose the relevant units"),
+            reverse("monitoring:task_edit", args=[pending[0].pk]) if pending else url,
+            len(pending),
+            detail=_("The plan says 全体相关单位 or 各相关镇办: only the units you choose owe a report."),
+        )

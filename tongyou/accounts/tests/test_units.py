@@ -1,7 +1,7 @@
 import pytest
 
 from tongyou.accounts.models import Unit
-from tongyou.accounts.services import UnknownUnit, resolve_unit_names, split_unit_list
+from tongyou.accounts.services import UnknownUnit, names_a_choice, resolve_unit_names, split_unit_list
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,13 @@ def test_other_spellings_in_the_plan_resolve_to_one_unit():
     assert codes("城管局") == ["cgj"]
 
 
-def test_group_words_expand():
+def test_group_words_expand_to_the_town_and_street_offices_and_the_relevant_ones_are_chosen():
     street_offices = Unit.objects.filter(kind=Unit.Kind.STREET_OFFICE).count()
-    assert street_offices == 10
-    assert len(codes("各镇办")) == street_offices
-    assert len(codes("全体相关单位")) == Unit.objects.count()
+    assert street_offices == 10  # nine street offices and the town, and the industrial park's committee
+    assert "office-150104400" not in codes("各镇办") and len(codes("各镇办")) == street_offices - 1
+    # "the relevant ones" are not all of them: the office chooses (monitoring's task page)
+    assert codes("全体相关单位") == [] and codes("各相关镇办") == []
+    assert names_a_choice("区公安分局、各相关镇办") and not names_a_choice("区财政局、各镇办。")
 
 
 def test_an_unknown_unit_is_named():
