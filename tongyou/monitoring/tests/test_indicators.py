@@ -45,8 +45,8 @@ def value(code, region_code, period="2026"):
     return found.numerator, found.denominator, found.value
 
 
-def test_the_catalog_has_the_50_indicators_with_units_tasks_and_the_plans_targets():
-    assert Indicator.objects.count() == 50
+def test_the_catalog_has_the_50_research_indicators_and_four_from_the_plan_with_units_tasks_and_targets():
+    assert Indicator.objects.count() == 54  # the research catalog's 50, and four read from the plan's tasks
     public_share = Indicator.objects.get(code="PS-06")
     assert [(t.value, t.year) for t in public_share.targets.all()] == [(Decimal("60.00"), 2025)]
     assert [u.code for u in public_share.source_units.all()] == ["jyj"]
@@ -66,6 +66,19 @@ def test_the_catalog_has_the_50_indicators_with_units_tasks_and_the_plans_target
         "MG-01",
         "MG-02",
     }
+
+
+def test_every_task_of_the_plan_has_at_least_one_indicator():
+    bare = PlanTask.objects.filter(area__plan__is_current=True, indicators=None)
+    assert not bare.exists(), [str(t) for t in bare]
+    assert {i.code for i in Indicator.objects.filter(code__in=["PS-17", "SP-07", "DE-07", "PR-03"])} == {
+        "PS-17",
+        "SP-07",
+        "DE-07",
+        "PR-03",
+    }
+    online = Indicator.objects.get(code="DE-07")
+    assert set(online.source_units.values_list("code", flat=True)) == {"gafj", "wxb"}
 
 
 def test_each_task_keeps_its_numbered_measures_as_the_plan_writes_them():
