@@ -20,7 +20,7 @@ from tongyou.core.registry import registry
 from tongyou.core.scoping import can, require, scoped
 from tongyou.regions.models import Region
 
-from . import annual_report, dashboards, interop, services, values
+from . import annual_report, dashboards, dhis2, interop, services, values
 from .models import Indicator, IndicatorValue, NewsItem, ProgressReport, ReportingRound, Target
 
 
@@ -114,8 +114,18 @@ def export_dhis2(request):
         object_type="monitoring.IndicatorValue",
         details={"format": "dhis2"},
     )
-    response = JsonResponse(interop.data_value_set(found), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(dhis2.data_value_set(found), json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="dataValueSets.json"'
+    return response
+
+
+@login_required
+def export_dhis2_metadata(request):
+    require(request.user, "monitoring.view_indicatorvalue")
+    regions = Region.objects.filter(level__in=dhis2.LEVELS).select_related("parent").order_by("level", "code")
+    payload = dhis2.metadata(Indicator.objects.order_by("code"), regions)
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="metadata.json"'
     return response
 
 

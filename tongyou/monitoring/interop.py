@@ -1,10 +1,5 @@
-"""Indicator values in and out: DHIS2 dataValueSets JSON, CSV and Excel out; an Excel template in.
-
-DHIS2 identifies data elements and org units by UID; a dataValueSets import with
-`dataElementIdScheme=CODE&orgUnitIdScheme=CODE` matches them by code instead, so Tongyou exports
-indicator codes (SP-01…) and GB/T 2260 region codes. A ratio indicator exports its numerator and
-denominator as the data elements `<code>.N` and `<code>.D` too, since DHIS2 computes indicators
-from data elements itself."""
+"""Indicator values in and out: CSV and Excel out; an Excel template in (the DHIS2 exchange is
+`dhis2.py`)."""
 
 from __future__ import annotations
 
@@ -26,7 +21,7 @@ from tongyou.core.spreadsheets.cells import normalise_text
 from tongyou.regions.models import Region
 
 from . import values
-from .models import Indicator, IndicatorValue
+from .models import Indicator
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import Unit, User
@@ -37,23 +32,6 @@ COLUMNS = ["指标编码", "期间", "区划代码", "分子", "分母", "数值
 
 def _number(value: Any) -> str:
     return f"{value.normalize():f}" if value is not None else ""
-
-
-def data_value_set(queryset: QuerySet[Any]) -> dict[str, list]:
-    """The DHIS2 dataValueSets document for accepted values."""
-    data_values = []
-    for v in queryset.filter(state=IndicatorValue.State.ACCEPTED).select_related("indicator", "region"):
-        common = {"period": v.period, "orgUnit": v.region.code}
-        if v.value is not None:
-            data_values.append({"dataElement": v.indicator.code, "value": _number(v.value), **common})
-        if v.indicator.denominator and v.numerator is not None and v.denominator is not None:
-            data_values.append(
-                {"dataElement": f"{v.indicator.code}.N", "value": _number(v.numerator), **common}
-            )
-            data_values.append(
-                {"dataElement": f"{v.indicator.code}.D", "value": _number(v.denominator), **common}
-            )
-    return {"dataValues": data_values}
 
 
 def rows(queryset: QuerySet[Any]) -> Generator[list[Any], Any, None]:

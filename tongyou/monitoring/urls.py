@@ -21,6 +21,7 @@ urlpatterns = [
     path("indicators/<str:code>/", dashboard_views.indicator_detail, name="indicator"),
     path("dashboard/compute/", dashboard_views.compute_now, name="compute"),
     path("values/dataValueSets.json", dashboard_views.export_dhis2, name="export_dhis2"),
+    path("values/metadata.json", dashboard_views.export_dhis2_metadata, name="export_dhis2_metadata"),
     path("values/export.<str:fmt>", dashboard_views.export_table, name="export_table"),
     path("annual/<int:pk>.<str:fmt>", dashboard_views.annual, name="annual"),
     path("column/", dashboard_views.public_column, name="public_column"),

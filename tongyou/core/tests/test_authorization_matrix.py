@@ -141,6 +141,7 @@ ROUTES = {
     "monitoring:indicator": perm("monitoring.view_indicatorvalue", "indicator"),
     "monitoring:compute": perm("monitoring.compute_indicatorvalue", method="POST"),
     "monitoring:export_dhis2": perm("monitoring.view_indicatorvalue"),
+    "monitoring:export_dhis2_metadata": perm("monitoring.view_indicatorvalue"),
     "monitoring:export_table": perm("monitoring.view_indicatorvalue", "table_format"),
     "monitoring:annual": perm("monitoring.review_progressreport", "annual"),
     "monitoring:public_column": PUBLIC,

@@ -247,9 +247,13 @@ def test_values_export_to_dhis2_csv_and_excel_and_import_from_the_template(repor
     IndicatorValue.objects.update(state="accepted")
     coordinator = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
     payload = json.loads(coordinator.get("/monitoring/values/dataValueSets.json?period=2026").content)
-    assert {"dataElement": "PS-05", "period": "2026", "orgUnit": "150104000000", "value": "91.11"} in payload[
-        "dataValues"
-    ]
+    assert payload["idScheme"] == "CODE"  # a share goes as its numerator and denominator
+    assert {
+        "dataElement": "PS-05.N",
+        "period": "2026",
+        "orgUnit": "150104000000",
+        "value": "4100",
+    } in payload["dataValues"]
     assert {
         "dataElement": "PS-05.D",
         "period": "2026",
