@@ -75,6 +75,7 @@ class TaskRow:
     lead: str
     participating: str
     reports: list = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # units that owe a report not accepted yet
 
 
 @dataclass
@@ -87,6 +88,9 @@ class IndicatorRow:
     light: str
     attainment: float | None
     as_of: str = ""  # when the value was computed or accepted
+    area: str = ""  # the plan area its first task belongs to
+    gap: str = "—"  # how far from the target, in the indicator's unit
+    source: str = ""  # the units the figure comes from
 
 
 @dataclass
@@ -97,6 +101,26 @@ class ReportData:
     areas: list
     indicators: list
     summary: dict
+    addressee: str = "区人民政府"
+    issuer: str = "玉泉区妇女儿童工作委员会办公室"
+    issued_on: str = ""  # 成文日期, "2026年12月1日"
+    problems: str = ""
+    next_steps: str = ""
+
+    def indicator_groups(self) -> list[tuple[str, list[IndicatorRow]]]:
+        groups: dict[str, list[IndicatorRow]] = {}
+        for row in self.indicators:
+            groups.setdefault(row.area or "其他", []).append(row)
+        return list(groups.items())
+
+
+def gap_text(value: Any, target: Any) -> str:
+    """How far a value is from its target, in its own unit ("达到" once met)."""
+    if value is None or target is None:
+        return "—"
+    if target.is_met(value):
+        return "达到"
+    return f"差{abs(target.value - value).normalize():f}"
 
 
 def target_text(target: Any) -> str:
@@ -107,26 +131,39 @@ def target_text(target: Any) -> str:
 
 def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
     """Everything the report says, from accepted reports and accepted values only."""
+    from tongyou.accounts.models import Unit
+
+    from .reports import owed_reports
+
     plan = reporting_round.plan
     accepted = ProgressReport.objects.filter(round=reporting_round, state=ProgressReport.State.ACCEPTED)
     by_task: dict[int, list] = {}
     for report in accepted.select_related("unit").order_by("unit__code"):
         by_task.setdefault(report.task_id, []).append(report)
+    owed: dict[int, set[int]] = {}
+    for unit_id, task_id in owed_reports(reporting_round):
+        owed.setdefault(task_id, set()).add(unit_id)
+    unit_names = dict(Unit.objects.values_list("pk", "name"))
     areas = []
+    area_of_task: dict[int, str] = {}
     for area in plan.areas.prefetch_related("tasks"):
-        rows = [
-            TaskRow(
-                label=f"（{area.chinese_number}）{task.number}",
-                title=task.title,
-                lead=task.lead_units_text,
-                participating=task.participating_units_text,
-                reports=by_task.get(task.pk, []),
+        rows = []
+        for task in area.tasks.all():
+            reported = {r.unit_id for r in by_task.get(task.pk, [])}
+            area_of_task[task.pk] = f"{area.chinese_number}、{area.title}"
+            rows.append(
+                TaskRow(
+                    label=f"（{area.chinese_number}）{task.number}",
+                    title=task.title,
+                    lead=task.lead_units_text,
+                    participating=task.participating_units_text,
+                    reports=by_task.get(task.pk, []),
+                    missing=sorted(unit_names[u] for u in owed.get(task.pk, set()) - reported),
+                )
             )
-            for task in area.tasks.all()
-        ]
         areas.append((f"（{area.chinese_number}）{area.title}", rows))
     indicators = []
-    for indicator in Indicator.objects.prefetch_related("targets"):
+    for indicator in Indicator.objects.prefetch_related("targets", "tasks").order_by("code"):
         found = values.best_value(indicator, reporting_round.period, district)
         value = found.value if found else None
         colour, target = values.light(indicator, value, reporting_round.year)
@@ -149,6 +186,9 @@ def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
                 light=colour,
                 attainment=attainment,
                 as_of=f"{timezone.localtime(found.updated_at):%Y-%m-%d}" if found else "",
+                area=next((area_of_task[t.pk] for t in indicator.tasks.all() if t.pk in area_of_task), ""),
+                gap=gap_text(value, target),
+                source=indicator.source_units_text,
             )
         )
     counts: dict[str, int] = {}
@@ -160,9 +200,12 @@ def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
         "progress": {ProgressReport.Progress(k).label: v for k, v in counts.items() if k},
         "lights": {LIGHT_WORDS[c]: sum(1 for i in indicators if i.light == c) for c in LIGHT_COLOURS},
     }
+    today = timezone.localdate()
     return ReportData(
-        title=_("%(plan)s: progress report for %(period)s")
-        % {"plan": plan.title, "period": reporting_round.period},
+        title=f"关于{plan.official_title}{reporting_round.period}年度实施情况的报告",
+        issued_on=f"{today.year}年{today.month}月{today.day}日",
+        problems=reporting_round.problems,
+        next_steps=reporting_round.next_steps,
         period=reporting_round.period,
         generated=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         areas=areas,
@@ -202,101 +245,233 @@ def attainment_chart(data: Any, font: Any) -> bytes:
     return buffer.getvalue()
 
 
-def as_docx(data: Any, chart: Any = None) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "SimSun", Pt(11)
-    # East-Asian text takes the eastAsia font, not the Latin one.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    document.add_heading(data.title, level=0)
-    document.add_paragraph(f"生成时间：{data.generated}")
-    document.add_heading("一、总体情况", level=1)
+# 避头尾: characters a line may not start with, and ones it may not end with (GB/T 15834 usage,
+# as Word's East-Asian line breaking applies them).
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’·%‰,.;:?!)]}")  # (a dash or an ellipsis may begin one)
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+
+
+def _paragraphs(data: ReportData) -> list[tuple[str, str]]:
+    """The report's text as (kind, text) in reading order, the same for Word and PDF: kinds are
+    title, addressee, heading, subheading, body, signature, date."""
     summary = data.summary
-    document.add_paragraph(
-        f"方案共{summary['tasks']}项建设任务，已审核通过的单位进展报告{summary['accepted_reports']}份。"
-        + "；".join(f"{k}{v}份" for k, v in summary["progress"].items())
+    out: list[tuple[str, str]] = [("title", data.title), ("addressee", f"{data.addressee}：")]
+    out.append(("heading", "一、总体情况"))
+    out.append(
+        (
+            "body",
+            f"{data.period}年，方案{summary['tasks']}项建设任务中，各责任单位报送并经审核通过的进展报告"
+            f"{summary['accepted_reports']}份"
+            + (
+                "（" + "，".join(f"{k}{v}份" for k, v in summary["progress"].items()) + "）"
+                if summary["progress"]
+                else ""
+            )
+            + "。监测指标中，"
+            + "，".join(f"{k}{v}项" for k, v in summary["lights"].items() if v)
+            + "。",
+        )
     )
-    document.add_paragraph("指标情况：" + "，".join(f"{k}{v}项" for k, v in summary["lights"].items()) + "。")
-    if chart:
-        document.add_picture(io.BytesIO(chart), width=Cm(16))
-    document.add_heading("二、建设任务进展", level=1)
+    out.append(("heading", "二、主要成效"))
     for area_title, rows in data.areas:
-        document.add_heading(area_title, level=2)
+        out.append(("subheading", area_title))
         for row in rows:
-            document.add_heading(f"{row.label} {row.title}", level=3)
-            document.add_paragraph(f"牵头单位：{row.lead}；参与单位：{row.participating}")
-            if not row.reports:
-                document.add_paragraph("（本期暂无审核通过的进展报告）")
+            out.append(("body", f"{row.label}{row.title}。牵头单位：{row.lead}。"))
             for report in row.reports:
-                document.add_paragraph(
-                    f"{report.unit.name}（{report.get_progress_display()}）：{report.narrative}"
+                out.append(
+                    ("body", f"{report.unit.name}（{report.get_progress_display()}）：{report.narrative}")
                 )
-    document.add_heading("三、监测指标", level=1)
-    table = document.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, ["编码", "指标", "目标", "本期值", "评价", "数据截至"], strict=True
-    ):
-        cell.text = text
-    for row in data.indicators:
-        cells = table.add_row().cells
-        for cell, text in zip(
-            cells,
-            [row.code, row.name, row.target, f"{row.value} {row.unit}", LIGHT_WORDS[row.light], row.as_of],
-            strict=True,
-        ):
+            if row.missing:
+                out.append(("body", "尚未报送或未通过审核：" + "、".join(row.missing) + "。"))
+    out.append(("heading", "三、监测指标"))
+    out.append(("body", "各项指标的目标值、本期值、差距及数据来源见附表（按建设领域分组）。"))
+    out.append(("heading", "四、存在问题"))
+    out.append(("body", data.problems or "（由区妇儿工委办公室在报送期内填写）"))
+    out.append(("heading", "五、下一步工作"))
+    out.append(("body", data.next_steps or "（由区妇儿工委办公室在报送期内填写）"))
+    out.append(("signature", data.issuer))
+    out.append(("date", data.issued_on))
+    return out
+
+
+INDICATOR_COLUMNS = ["编码", "指标", "目标", "本期值", "差距", "评价", "数据来源", "数据截至"]
+
+
+def _indicator_cells(row: IndicatorRow) -> list[str]:
+    return [
+        row.code,
+        row.name,
+        row.target,
+        f"{row.value} {row.unit}".strip(),
+        row.gap,
+        LIGHT_WORDS[row.light],
+        row.source,
+        row.as_of,
+    ]
+
+
+def as_docx(data: Any, chart: Any = None) -> bytes:
+    """GB/T 9704 conventions on A4: title 22 pt centred, the addressee, body 16 pt, headings in
+    the 黑体 style, the issuing office and the date at the right, page numbers "— 1 —" below;
+    East-Asian line breaking (避头尾) on for every paragraph."""
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "FangSong", Pt(16)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    kinsoku = OxmlElement("w:kinsoku")
+    kinsoku.set(qn("w:val"), "1")
+    style.element.get_or_add_pPr().append(kinsoku)
+
+    def add(text: str, size: int = 16, font: str = "仿宋", align: Any = None, indent: bool = False) -> None:
+        paragraph = document.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        if indent:
+            paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        run.font.name = font
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+    for kind, text in _paragraphs(data):
+        if kind == "title":
+            add(text, 22, "方正小标宋简体", WD_ALIGN_PARAGRAPH.CENTER)
+        elif kind == "heading":
+            add(text, 16, "黑体")
+        elif kind == "subheading":
+            add(text, 16, "楷体")
+        elif kind in ("signature", "date"):
+            add(text, 16, "仿宋", WD_ALIGN_PARAGRAPH.RIGHT)
+        elif kind == "addressee":
+            add(text)
+        else:
+            add(text, indent=True)
+            if text.startswith("各项指标") and chart:
+                document.add_picture(io.BytesIO(chart), width=Cm(15))
+    document.add_section(WD_SECTION.NEW_PAGE)
+    add("附表：监测指标（按建设领域分组）", 16, "黑体")
+    for area, rows in data.indicator_groups():
+        add(area, 14, "楷体")
+        table = document.add_table(rows=1, cols=len(INDICATOR_COLUMNS))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, INDICATOR_COLUMNS, strict=True):
             cell.text = text
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, _indicator_cells(row), strict=True):
+                cell.text = text
+    for each in document.sections:
+        footer = each.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("— ")
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        footer._p.append(field)
+        footer.add_run(" —")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
+def wrap(measure: Any, text: str, width: float) -> list[str]:
+    """Lines of `text` no wider than `width` (by `measure`), broken as Chinese typesetting breaks
+    them (避头尾): a line never starts with closing punctuation — the character before it moves
+    down with it — and never ends with opening punctuation, which moves down too. Where nothing
+    is left to move (a line of punctuation alone), the mark hangs past the margin instead."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if not line or measure(line + char) <= width:
+            line += char
+            continue
+        kept, carried = line, ""
+        if char in NO_LINE_START:
+            while kept and kept[-1] in NO_LINE_START:
+                kept, carried = kept[:-1], kept[-1] + carried
+            if kept:
+                kept, carried = kept[:-1], kept[-1] + carried
+        while kept and kept[-1] in NO_LINE_END:
+            kept, carried = kept[:-1], kept[-1] + carried
+        if not kept:  # nothing may move down: the mark hangs in the margin (悬挂)
+            line += char
+            continue
+        lines.append(kept)
+        line = carried + char
+    if line:
+        lines.append(line)
+    return lines
+
+
+class _GovernmentPdf(FPDF):
+    def footer(self) -> None:
+        self.set_y(-20)
+        self.set_font("cjk", size=14)
+        self.cell(0, 8, f"— {self.page_no()} —", align="C")
+
+
 def as_pdf(data: Any, chart: Any = None, font: Any = None) -> bytes:
+    """The same content as the Word file, on A4 with GB/T 9704 margins and page numbers, every
+    paragraph broken by `wrap` (避头尾)."""
     font = font or cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = _GovernmentPdf(format="A4")
+    pdf.set_margins(28, 37, 26)
+    pdf.set_auto_page_break(auto=True, margin=35)
     pdf.add_font("cjk", fname=font[0], collection_font_number=font[1])
     pdf.set_title(data.title)
     pdf.add_page()
+    usable = pdf.w - pdf.l_margin - pdf.r_margin
 
-    def heading(text: str, size: int) -> None:
+    def lines(text: str, size: float, align: str = "L", indent: bool = False) -> None:
         pdf.set_font("cjk", size=size)
-        pdf.multi_cell(0, size * 0.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(2)
+        height = size * 0.353 * 1.6  # pt to mm, at 1.6 line spacing
+        first = "　　" if indent else ""
+        for line in wrap(pdf.get_string_width, first + text, usable):
+            pdf.cell(usable, height, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def paragraph(text: str) -> None:
-        pdf.set_font("cjk", size=10.5)
-        pdf.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(1)
-
-    heading(data.title, 18)
-    paragraph(f"生成时间：{data.generated}")
-    heading("一、总体情况", 14)
-    summary = data.summary
-    paragraph(
-        f"方案共{summary['tasks']}项建设任务，已审核通过的单位进展报告{summary['accepted_reports']}份。"
-        + "；".join(f"{k}{v}份" for k, v in summary["progress"].items())
-    )
-    paragraph("指标情况：" + "，".join(f"{k}{v}项" for k, v in summary["lights"].items()) + "。")
-    if chart:
-        pdf.image(io.BytesIO(chart), w=180)
-    heading("二、建设任务进展", 14)
-    for area_title, rows in data.areas:
-        heading(area_title, 12)
-        for row in rows:
-            paragraph(f"{row.label} {row.title}　牵头单位：{row.lead}")
-            for report in row.reports:
-                paragraph(f"　{report.unit.name}（{report.get_progress_display()}）：{report.narrative}")
-    heading("三、监测指标", 14)
-    pdf.set_font("cjk", size=9)
-    # The CJK font has no bold face here: headings are shaded instead.
+    for kind, text in _paragraphs(data):
+        if kind == "title":
+            lines(text, 22, "C")
+            pdf.ln(4)
+        elif kind in ("heading", "subheading"):
+            lines(text, 16)
+        elif kind in ("signature", "date"):
+            if kind == "signature":
+                pdf.ln(8)
+            lines(text, 16, "R")
+        elif kind == "addressee":
+            lines(text, 16)
+        else:
+            lines(text, 16, indent=True)
+            if text.startswith("各项指标") and chart:
+                pdf.image(io.BytesIO(chart), w=150)
+    pdf.add_page()
+    lines("附表：监测指标（按建设领域分组）", 16)
     headings = FontFace(emphasis="", fill_color=(233, 236, 239))
-    with pdf.table(col_widths=(14, 56, 32, 28, 14, 20), text_align="LEFT", headings_style=headings) as table:
-        table.row(["编码", "指标", "目标", "本期值", "评价", "数据截至"])
-        for row in data.indicators:
-            table.row(
-                [row.code, row.name, row.target, f"{row.value} {row.unit}", LIGHT_WORDS[row.light], row.as_of]
-            )
+    widths = (12, 44, 22, 18, 14, 12, 22, 14)
+    scale = usable / sum(widths)
+
+    def cells(texts: list[str]) -> list[str]:
+        # Broken here, by the same rules, so the table never starts a line with a mark either.
+        return [
+            "\n".join(wrap(pdf.get_string_width, text, w * scale - 3))
+            for text, w in zip(texts, widths, strict=True)
+        ]
+
+    for area, rows in data.indicator_groups():
+        lines(area, 12)
+        pdf.set_font("cjk", size=8)
+        with pdf.table(col_widths=widths, text_align="LEFT", headings_style=headings) as table:
+            table.row(cells(INDICATOR_COLUMNS))
+            for row in rows:
+                table.row(cells(_indicator_cells(row)))
+        pdf.ln(3)
     return bytes(pdf.output())
 
 

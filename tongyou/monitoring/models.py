@@ -26,6 +26,8 @@ class Plan(models.Model):
         related_name="superseded_by",
     )
     is_current = models.BooleanField(_("current"), default=True)
+    # The seed is the draft for comment (征求意见稿); the office marks the adopted plan final.
+    is_final = models.BooleanField(_("adopted (no longer a draft for comment)"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, null=True)
 
     class Meta:
@@ -35,6 +37,15 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def official_title(self) -> str:
+        """The title as a document cites it: "（征求意见稿）" dropped once the plan is adopted."""
+        return (
+            self.title.replace("（征求意见稿）", "").replace("(征求意见稿)", "")
+            if self.is_final
+            else self.title
+        )
 
 
 class PlanArea(models.Model):
@@ -205,6 +216,9 @@ class ReportingRound(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
     deadline = models.DateField(_("deadline"))
     remind_days = models.PositiveSmallIntegerField(_("remind this many days before"), default=14)
+    # Drafted by the office during the round and carried into the annual report as they are.
+    problems = models.TextField(_("problems (存在问题)"), blank=True)
+    next_steps = models.TextField(_("next steps (下一步工作)"), blank=True)
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -389,3 +390,36 @@ def report_review(request, pk):
     except Refusal as exc:
         messages.error(request, str(exc))
     return redirect("monitoring:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def plan_adopt(request):
+    """The office records that the plan has been adopted: documents cite it without 征求意见稿."""
+    require(request.user, "monitoring.change_plan")
+    current = services.current_plan()
+    if current is not None and not current.is_final:
+        current.is_final = True
+        current.save(update_fields=["is_final"])
+        record(AuditEntry.Action.UPDATE, request=request, obj=current, details={"adopted": True})
+        messages.success(request, _("The plan is recorded as adopted."))
+    return redirect("monitoring:plan")
+
+
+@login_required
+@require_POST
+def round_summary(request, pk):
+    """The office's own sections of the annual report, drafted during the round."""
+    require(request.user, "monitoring.review_progressreport")
+    reporting_round = get_object_or_404(ReportingRound, pk=pk)
+    reporting_round.problems = request.POST.get("problems", "")[:5000]
+    reporting_round.next_steps = request.POST.get("next_steps", "")[:5000]
+    reporting_round.save(update_fields=["problems", "next_steps"])
+    record(
+        AuditEntry.Action.UPDATE,
+        request=request,
+        obj=reporting_round,
+        details={"fields": ["problems", "next_steps"]},
+    )
+    messages.success(request, _("Saved."))
+    return redirect(f"{reverse('monitoring:my_reports')}?round={reporting_round.pk}")

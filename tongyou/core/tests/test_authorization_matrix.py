@@ -142,6 +142,8 @@ ROUTES = {
     "monitoring:compute": perm("monitoring.compute_indicatorvalue", method="POST"),
     "monitoring:export_dhis2": perm("monitoring.view_indicatorvalue"),
     "monitoring:export_dhis2_metadata": perm("monitoring.view_indicatorvalue"),
+    "monitoring:plan_adopt": perm("monitoring.change_plan", method="POST"),
+    "monitoring:round_summary": perm("monitoring.review_progressreport", "reportinground", "POST"),
     "monitoring:export_table": perm("monitoring.view_indicatorvalue", "table_format"),
     "monitoring:annual": perm("monitoring.review_progressreport", "annual"),
     "monitoring:public_column": PUBLIC,
@@ -430,6 +432,9 @@ class World:
 
     def _annual(self, where):
         return {"pk": self._round().pk, "fmt": "docx"}, None
+
+    def _reportinground(self, where):
+        return {"pk": self._round().pk}, None
 
     def _round_task(self, where):
         _kwargs, task = self.build("task", "inside")

@@ -4,10 +4,13 @@ the annual report follow."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tongyou.accounts.models import Unit
@@ -185,7 +188,7 @@ def test_the_annual_report_downloads_as_word_and_as_a_pdf_with_chinese_text(repo
     import pypdfium2
     from docx import Document
 
-    from tongyou.monitoring.annual_report import FontMissing, cjk_font
+    from tongyou.monitoring.annual_report import NO_LINE_START, FontMissing, cjk_font
 
     try:
         cjk_font()
@@ -200,16 +203,37 @@ def test_the_annual_report_downloads_as_word_and_as_a_pdf_with_chinese_text(repo
     reports.save(report, officer.user, "on_track", "全区新增公办幼儿园两所")
     reports.submit(report, officer.user)
     reports.accept(report, coordinator.user)
+    reporting_round.problems = "部分单位报送不及时，个别指标缺少分项数据。"
+    reporting_round.next_steps = "完善数据共享，按季度调度重点任务。"
+    reporting_round.save()
     word = coordinator.get(f"/monitoring/annual/{reporting_round.pk}.docx")
-    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
-    assert "全区新增公办幼儿园两所" in text and "二、建设任务进展" in text
+    docx = Document(io.BytesIO(word.content))
+    paragraphs = [p.text for p in docx.paragraphs if p.text]
+    assert paragraphs[0].startswith("关于") and paragraphs[0].endswith("年度实施情况的报告")
+    assert "征求意见稿" in paragraphs[0]  # the plan is still the draft for comment
+    assert paragraphs[1] == "区人民政府："  # 主送
+    headings = ["一、总体情况", "二、主要成效", "三、监测指标", "四、存在问题", "五、下一步工作"]
+    assert [p for p in paragraphs if p in headings] == headings
+    body = "\n".join(paragraphs)
+    assert "全区新增公办幼儿园两所" in body and "尚未报送或未通过审核" in body
+    assert reporting_round.problems in body and reporting_round.next_steps in body
+    signature = paragraphs.index("玉泉区妇女儿童工作委员会办公室")
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", paragraphs[signature + 1])  # 落款 and 成文日期
+    assert 'instr="PAGE"' in docx.sections[0].footer._element.xml.replace("w:instr", "instr")
     pdf = coordinator.get(f"/monitoring/annual/{reporting_round.pk}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     document = pypdfium2.PdfDocument(pdf.content)
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    for number, page in enumerate(pages, start=1):
+        assert f"— {number} —" in page  # page numbers, as GB/T 9704 sets them
+        for line in page.splitlines():
+            if line.strip() and not re.fullmatch(r"— \d+ —", line.strip()):
+                assert line.strip()[0] not in NO_LINE_START, line  # 避头尾
+    whole = "".join(p.replace("\r", "").replace("\n", "") for p in pages)
+    for heading in headings:
+        assert heading in whole
+    assert "全区新增公办幼儿园两所" in whole and reporting_round.next_steps in whole
     first_page = document[0]
-    assert "建设任务" in "".join(
-        first_page.get_textpage().get_text_range() for first_page in [document[0], document[1]]
-    )
     image = first_page.render(scale=1).to_pil().convert("L")
     dark = sum(image.histogram()[:128])  # pixels darker than mid-grey
     assert dark > 2000  # glyphs were drawn, not empty boxes of a missing font
@@ -326,3 +350,46 @@ def test_a_hostile_values_file_is_refused_in_chinese_and_records_nothing(reporti
             follow=True,
         ).content.decode()
         assert words in page and not IndicatorValue.objects.exists()
+
+
+def test_the_title_drops_the_draft_mark_once_the_plan_is_adopted(reporting_round):
+    from tongyou.monitoring.annual_report import collect
+    from tongyou.regions.models import Region
+
+    district = Region.objects.get(code="150104000000")
+    assert "征求意见稿" in collect(reporting_round, district).title
+    reporting_round.plan.is_final = True
+    reporting_round.plan.save()
+    title = collect(reporting_round, district).title
+    assert "征求意见稿" not in title and title.startswith("关于玉泉区落实")
+
+
+CLOSING = "，。、；：？！）》”"
+chinese = st.text(alphabet="儿童友好城市建设玉泉区" + CLOSING + "（《“", min_size=1, max_size=200)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=chinese, width=st.integers(min_value=3, max_value=30))
+def test_lines_never_start_with_closing_punctuation_and_lose_nothing(text, width):
+    from tongyou.monitoring.annual_report import NO_LINE_END, NO_LINE_START, wrap
+
+    lines = wrap(len, text, width)
+    assert "".join(lines) == text
+    ordinary = set(text) - NO_LINE_START - NO_LINE_END
+    for previous, line in zip(lines, lines[1:], strict=False):
+        if set(previous) & ordinary:  # something could have moved down with the mark
+            assert line[0] not in NO_LINE_START, lines
+            assert previous[-1] not in NO_LINE_END, lines
+
+
+def test_the_office_drafts_its_sections_and_records_the_plan_as_adopted(reporting_round, client_for):
+    office = client_for(Role.COORDINATOR, unit=Unit.objects.get(code="fegw"))
+    office.post(
+        f"/monitoring/reports/rounds/{reporting_round.pk}/summary/",
+        {"problems": "报送不及时。", "next_steps": "按季度调度。"},
+    )
+    reporting_round.refresh_from_db()
+    assert (reporting_round.problems, reporting_round.next_steps) == ("报送不及时。", "按季度调度。")
+    office.post("/monitoring/plan/adopt/")
+    reporting_round.plan.refresh_from_db()
+    assert reporting_round.plan.is_final and "征求意见稿" not in reporting_round.plan.official_title
