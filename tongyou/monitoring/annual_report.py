@@ -106,12 +106,49 @@ class ReportData:
     issued_on: str = ""  # 成文日期, "2026年12月1日"
     problems: str = ""
     next_steps: str = ""
+    # The streets' own figures of the indicators computed by street: (column headings, rows).
+    streets: tuple[list[str], list[list[str]]] = field(default_factory=lambda: ([], []))
 
     def indicator_groups(self) -> list[tuple[str, list[IndicatorRow]]]:
         groups: dict[str, list[IndicatorRow]] = {}
         for row in self.indicators:
             groups.setdefault(row.area or "其他", []).append(row)
         return list(groups.items())
+
+
+STREET_COLUMNS = 6  # indicators in the street table: a page's width
+
+
+def street_breakdown(reporting_round: ReportingRound, district: Any) -> tuple[list[str], list[list[str]]]:
+    """Each street's and town's figures for the indicators computed down to streets (the first
+    few by code): an official document, so counts of too few persons read "<5" as everywhere."""
+    from tongyou.core import disclosure
+    from tongyou.regions.models import Region
+
+    from .dashboards import hidden_from
+    from .models import IndicatorValue
+
+    streets = list(Region.objects.filter(parent=district, level=Region.Level.STREET).order_by("code"))
+    found = IndicatorValue.objects.filter(
+        period=reporting_round.period, region__in=streets, state=IndicatorValue.State.ACCEPTED
+    ).select_related("indicator")
+    by_cell = {(v.indicator_id, v.region_id): v for v in found.order_by("-source")}  # computed wins
+    indicators = sorted({v.indicator for v in found}, key=lambda i: i.code)[:STREET_COLUMNS]
+    if not indicators:
+        return [], []
+    rows = []
+    for street in streets:
+        cells = [street.name]
+        for indicator in indicators:
+            value = by_cell.get((indicator.pk, street.pk))
+            if value is None or value.value is None:
+                cells.append("—")
+            elif hidden_from(disclosure.PROTECTED, value):
+                cells.append("<5")
+            else:
+                cells.append(f"{value.value.normalize():f}{indicator.unit if indicator.unit == '%' else ''}")
+        rows.append(cells)
+    return ["街道（镇）", *(f"{i.code} {i.name}" for i in indicators)], rows
 
 
 def gap_text(value: Any, target: Any) -> str:
@@ -201,7 +238,9 @@ def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
         "lights": {LIGHT_WORDS[c]: sum(1 for i in indicators if i.light == c) for c in LIGHT_COLOURS},
     }
     today = timezone.localdate()
+    streets = street_breakdown(reporting_round, district)
     return ReportData(
+        streets=streets,
         title=f"关于{plan.official_title}{reporting_round.period}年度实施情况的报告",
         issued_on=f"{today.year}年{today.month}月{today.day}日",
         problems=reporting_round.problems,
@@ -284,7 +323,12 @@ def _paragraphs(data: ReportData) -> list[tuple[str, str]]:
             if row.missing:
                 out.append(("body", "尚未报送或未通过审核：" + "、".join(row.missing) + "。"))
     out.append(("heading", "三、监测指标"))
-    out.append(("body", "各项指标的目标值、本期值、差距及数据来源见附表（按建设领域分组）。"))
+    out.append(
+        (
+            "body",
+            "各项指标的目标值、本期值、差距及数据来源见附表一（按建设领域分组），各街道（镇）情况见附表二。",
+        )
+    )
     out.append(("heading", "四、存在问题"))
     out.append(("body", data.problems or "（由区妇儿工委办公室在报送期内填写）"))
     out.append(("heading", "五、下一步工作"))
@@ -357,7 +401,7 @@ def as_docx(data: Any, chart: Any = None) -> bytes:
             if text.startswith("各项指标") and chart:
                 document.add_picture(io.BytesIO(chart), width=Cm(15))
     document.add_section(WD_SECTION.NEW_PAGE)
-    add("附表：监测指标（按建设领域分组）", 16, "黑体")
+    add("附表一：监测指标（按建设领域分组）", 16, "黑体")
     for area, rows in data.indicator_groups():
         add(area, 14, "楷体")
         table = document.add_table(rows=1, cols=len(INDICATOR_COLUMNS))
@@ -366,6 +410,16 @@ def as_docx(data: Any, chart: Any = None) -> bytes:
             cell.text = text
         for row in rows:
             for cell, text in zip(table.add_row().cells, _indicator_cells(row), strict=True):
+                cell.text = text
+    columns, street_rows = data.streets
+    if street_rows:
+        add("附表二：各街道（镇）主要指标", 16, "黑体")
+        table = document.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, columns, strict=True):
+            cell.text = text
+        for street_row in street_rows:
+            for cell, text in zip(table.add_row().cells, street_row, strict=True):
                 cell.text = text
     for each in document.sections:
         footer = each.footer.paragraphs[0]
@@ -452,7 +506,7 @@ def as_pdf(data: Any, chart: Any = None, font: Any = None) -> bytes:
             if text.startswith("各项指标") and chart:
                 pdf.image(io.BytesIO(chart), w=150)
     pdf.add_page()
-    lines("附表：监测指标（按建设领域分组）", 16)
+    lines("附表一：监测指标（按建设领域分组）", 16)
     headings = FontFace(emphasis="", fill_color=(233, 236, 239))
     widths = (12, 44, 22, 18, 14, 12, 22, 14)
     scale = usable / sum(widths)
@@ -472,6 +526,19 @@ def as_pdf(data: Any, chart: Any = None, font: Any = None) -> bytes:
             for row in rows:
                 table.row(cells(_indicator_cells(row)))
         pdf.ln(3)
+    columns, street_rows = data.streets
+    if street_rows:
+        lines("附表二：各街道（镇）主要指标", 16)
+        pdf.set_font("cjk", size=8)
+        share = usable / len(columns)
+
+        def street_cells(texts: list[str]) -> list[str]:
+            return ["\n".join(wrap(pdf.get_string_width, text, share - 3)) for text in texts]
+
+        with pdf.table(text_align="LEFT", headings_style=headings) as table:
+            table.row(street_cells(columns))
+            for street_row in street_rows:
+                table.row(street_cells(street_row))
     return bytes(pdf.output())
 
 

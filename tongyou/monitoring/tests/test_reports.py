@@ -393,3 +393,31 @@ def test_the_office_drafts_its_sections_and_records_the_plan_as_adopted(reportin
     office.post("/monitoring/plan/adopt/")
     reporting_round.plan.refresh_from_db()
     assert reporting_round.plan.is_final and "征求意见稿" not in reporting_round.plan.official_title
+
+
+def test_the_annual_report_breaks_the_computed_figures_down_by_street_with_small_counts_protected(
+    reporting_round, region
+):
+    import io
+
+    from docx import Document
+
+    from tongyou.monitoring import values
+    from tongyou.monitoring.annual_report import as_docx, collect
+    from tongyou.regions.models import Region
+    from tongyou.tests.factories import ChildFactory
+
+    for grid, count in (("150104001001001", 3), ("150104002001001", 7)):
+        for _ in range(count):
+            ChildFactory(residence_region=region(grid))
+    values.compute(reporting_round.period)
+    district = Region.objects.get(code="150104000000")
+    data = collect(reporting_round, district)
+    columns, rows = data.streets
+    assert columns[0] == "街道（镇）" and any(c.startswith("SP-01") for c in columns)
+    by_street = {row[0]: row for row in rows}
+    children = columns.index(next(c for c in columns if c.startswith("SP-01")))
+    assert by_street["小召前街街道"][children] == "<5"  # three children: not shown as a count
+    assert by_street["兴隆巷街道"][children] == "7"
+    tables = Document(io.BytesIO(as_docx(data))).tables
+    assert any(table.rows[0].cells[0].text == "街道（镇）" for table in tables)
