@@ -10,6 +10,15 @@ from collections.abc import Iterable
 
 from django.utils.functional import Promise
 
+END_MARKS = "。；;.，,"
+
+
+def join_messages(parts: Iterable[str | Promise]) -> str:
+    """Several messages as one sentence list: "第3行：……；第5行：……。" — never "。；" or "。。"."""
+    texts = [str(part).strip().rstrip(END_MARKS) for part in parts]
+    texts = [text for text in texts if text]
+    return "；".join(texts) + "。" if texts else ""
+
 
 class Refusal(ValueError):
     """An action refused for a reason the person can act on; `errors` lists every problem."""
@@ -19,7 +28,9 @@ class Refusal(ValueError):
             self.errors = [errors] if str(errors) else []
         else:
             self.errors = list(errors)
-        super().__init__("；".join(str(error) for error in self.errors))
+        super().__init__(
+            join_messages(self.errors) if len(self.errors) > 1 else "".join(map(str, self.errors))
+        )
 
     @property
     def message(self) -> str:

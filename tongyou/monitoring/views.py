@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tongyou.accounts.services import UnknownUnit, resolve_unit_names
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.errors import Refusal
+from tongyou.core.errors import Refusal, join_messages
 from tongyou.core.scoping import can, require
 from tongyou.core.spreadsheets import FileError
 from tongyou.core.uploads import upload_limit
@@ -335,7 +335,7 @@ def report_value(request, pk):
         )
     except Refusal as exc:
         # Shown with the form as filled in, so nothing typed is lost.
-        messages.error(request, "；".join(str(e) for e in exc.errors))
+        messages.error(request, str(exc))
         return _render_detail(request, report, value_form=form, status=400)
     messages.success(request, _("Saved."))
     return redirect("monitoring:report_detail", pk=report.pk)
@@ -367,9 +367,7 @@ def values_import(request, pk):
     except FileError as exc:
         messages.error(request, str(exc))
     except Refusal as exc:
-        messages.error(
-            request, _("Nothing was recorded. %(errors)s") % {"errors": "；".join(str(e) for e in exc.errors)}
-        )
+        messages.error(request, _("Nothing was recorded. %(errors)s") % {"errors": join_messages(exc.errors)})
     else:
         messages.success(request, _("%(count)s values recorded.") % {"count": len(saved)})
     return redirect("monitoring:report_detail", pk=report.pk)

@@ -114,7 +114,7 @@ def check(rows: Any, positions: dict[str, int], today: datetime.date) -> tuple[l
             if first != number:
                 faults.append(_("the same area and year are on row %(row)s too") % {"row": first})
         if faults:
-            errors.append(f"{where}：{'；'.join(faults)}。")
+            errors.append(f"{where}：{'，'.join(faults)}")
             continue
         assert area is not None and year is not None and population is not None
         source = normalise_text(cells[positions["source"]])[0] if "source" in positions else ""

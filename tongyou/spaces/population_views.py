@@ -41,7 +41,7 @@ def population_import(request):
     try:
         recorded = population.import_population(request.user, upload.name, upload.read(5 * 1024 * 1024 + 1))
     except Refusal as refusal:
-        messages.error(request, "；".join(str(e) for e in refusal.errors) if refusal.errors else str(refusal))
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("%(count)s population figures recorded.") % {"count": recorded})
     return redirect("spaces:population")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
-from tongyou.core.errors import Refusal
+from tongyou.core.errors import Refusal, join_messages
 from tongyou.core.exports import download
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.spreadsheets import FileError, read_table
@@ -282,7 +282,7 @@ def run_returns(request, pk):
     except FileError as exc:
         messages.error(request, str(exc))
     except Refusal as exc:
-        messages.error(request, _("Nothing was recorded. %(errors)s") % {"errors": "；".join(exc.errors)})
+        messages.error(request, _("Nothing was recorded. %(errors)s") % {"errors": join_messages(exc.errors)})
     else:
         messages.success(
             request,
