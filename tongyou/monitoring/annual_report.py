@@ -315,10 +315,14 @@ def _paragraphs(data: ReportData) -> list[tuple[str, str]]:
     for area_title, rows in data.areas:
         out.append(("subheading", area_title))
         for row in rows:
-            out.append(("body", f"{row.label}{row.title}。牵头单位：{row.lead}。"))
-            for report in row.reports:
+            out.append(("body", f"{row.label}{row.title}。牵头单位：{row.lead.rstrip('。；，')}。"))
+            for report in row.reports:  # the unit's words as written, ended once
                 out.append(
-                    ("body", f"{report.unit.name}（{report.get_progress_display()}）：{report.narrative}")
+                    (
+                        "body",
+                        f"{report.unit.name}（{report.get_progress_display()}）："
+                        f"{report.narrative.strip().rstrip('。；，')}。",
+                    )
                 )
             if row.missing:
                 out.append(("body", "尚未报送或未通过审核：" + "、".join(row.missing) + "。"))
@@ -329,10 +333,11 @@ def _paragraphs(data: ReportData) -> list[tuple[str, str]]:
             "各项指标的目标值、本期值、差距及数据来源见附表一（按建设领域分组），各街道（镇）情况见附表二。",
         )
     )
-    out.append(("heading", "四、存在问题"))
-    out.append(("body", data.problems or "（由区妇儿工委办公室在报送期内填写）"))
-    out.append(("heading", "五、下一步工作"))
-    out.append(("body", data.next_steps or "（由区妇儿工委办公室在报送期内填写）"))
+    for heading, text in (("四、存在问题", data.problems), ("五、下一步工作", data.next_steps)):
+        out.append(("heading", heading))
+        for part in (text.strip() or "（由区妇儿工委办公室在报送期内填写）").splitlines():
+            if part.strip():
+                out.append(("body", part.strip()))
     out.append(("signature", data.issuer))
     out.append(("date", data.issued_on))
     return out

@@ -216,6 +216,8 @@ def test_the_annual_report_downloads_as_word_and_as_a_pdf_with_chinese_text(repo
     assert [p for p in paragraphs if p in headings] == headings
     body = "\n".join(paragraphs)
     assert "全区新增公办幼儿园两所" in body and "尚未报送或未通过审核" in body
+    for doubled in ("。。", "，。", "；。", "。；"):
+        assert doubled not in body, doubled  # no doubled punctuation, whatever the plan's lines end with
     assert reporting_round.problems in body and reporting_round.next_steps in body
     signature = paragraphs.index("玉泉区妇女儿童工作委员会办公室")
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", paragraphs[signature + 1])  # 落款 and 成文日期
