@@ -26,7 +26,8 @@ FILENAME = "（示意）卫健委出生登记.xlsx"
 NEW_BABIES = (("赵一诺", "钱晓"), ("孙安然", "李芳"))
 
 
-def _births_file(rows: list[list[str]]) -> bytes:
+def births_workbook(rows: list[list[Any]]) -> bytes:
+    """A health commission birth-registration file (the births source's columns) with `rows`."""
     book = Workbook()
     sheet = book.active
     sheet.append([c.header for c in SOURCES["births"].columns])
@@ -79,7 +80,7 @@ def load_demo_linkage(options: Any = None) -> str:
     for name, mother in NEW_BABIES:  # nobody like them in the index: new children
         rows.append(_birth(name, Sex.FEMALE, born, mother, STREET[:9] + "001"))
     births = Source.objects.get(code="births")
-    batch = pipeline.preview(births, people["health"], FILENAME, _births_file(rows))
+    batch = pipeline.preview(births, people["health"], FILENAME, births_workbook(rows))
     if batch.status != ImportBatch.Status.PREVIEWED:
         return f"demo births not imported: {batch.message}"
     pipeline.commit(batch, people["health"], confirmed=True)

@@ -406,7 +406,7 @@ def evidence_bytes(evidence: Evidence) -> bytes:
 def file_application(
     child: Child,
     category: str,
-    applicant_name: Any,
+    applicant_name: str,
     user: User,
     father_situation: str = "",
     mother_situation: str = "",

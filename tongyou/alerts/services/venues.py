@@ -145,9 +145,9 @@ def escalate_due(now: datetime.datetime | None = None) -> list:
 def receive_sighting(
     case: MissingChildCase,
     *,
-    seen_at: Any,
-    latitude: Any,
-    longitude: Any,
+    seen_at: datetime.datetime,
+    latitude: float,
+    longitude: float,
     description: str,
     place: str = "",
     contact: str = "",

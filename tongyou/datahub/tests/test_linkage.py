@@ -5,14 +5,13 @@ import datetime
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from tongyou.accounts.models import Unit
 from tongyou.accounts.roles import Role
 from tongyou.audit.models import AuditEntry
 from tongyou.datahub.codes import GuardianRelationship, Sex
+from tongyou.datahub.demo import births_workbook
 from tongyou.datahub.models import Child, Guardian, ImportBatch, LinkReview, Source
-from tongyou.datahub.services.imports.sources import SOURCES
 from tongyou.datahub.services.linkage import AUTO_LINK, REVIEW, best_matches
 from tongyou.privacy.idnumbers import make_id_number
 from tongyou.privacy.names import name_index
@@ -40,15 +39,7 @@ def known(region):
     return child
 
 
-def births_file(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append([c.header for c in SOURCES["births"].columns])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+births_file = births_workbook  # the demo's births file serves the tests too
 
 
 def birth(name, mother, id_number="", sex="男", day="2025-03-02", region="150104001001"):
