@@ -29,7 +29,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from tongyou.audit.services import verify_chain
-from tongyou.privacy.fields import EncryptedTextField
+from tongyou.privacy.fields import encrypted_fields
 
 from .errors import Refusal
 
@@ -231,12 +231,10 @@ def _restore_keys(keys: Path) -> None:
 
 def _decrypts_a_field() -> str:
     """Read one encrypted value back; returns which field, or "" when nothing is encrypted yet."""
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, EncryptedTextField):
-                values = model._default_manager.values_list(field.attname, flat=True)[:20]
-                if any(values):  # read through the field: a wrong key ring fails here
-                    return f"{model._meta.label}.{field.name}"
+    for model, field in encrypted_fields():
+        values = model._default_manager.values_list(field.attname, flat=True)[:20]
+        if any(values):  # read through the field: a wrong key ring fails here
+            return f"{model._meta.label}.{field.name}"
     return ""
 
 

@@ -126,7 +126,8 @@ def problems(now: datetime.datetime | None = None) -> list[dict]:
     except DatabaseError:
         return found
     for status in statuses:
-        silent = status.name in (WORKER, SCHEDULER) and now - status.checked_at > WORKER_SILENT_AFTER
+        age = {status.name: (now - status.checked_at).total_seconds()}
+        silent = status.name in (WORKER, SCHEDULER) and process_state(status.name, age) == "silent"
         if not status.ok or silent:
             found.append(
                 {
@@ -143,6 +144,25 @@ def heartbeat_ages(now: datetime.datetime | None = None) -> dict[str, float]:
     now = now or timezone.now()
     beats = ServiceStatus.objects.filter(name__in=(WORKER, SCHEDULER))
     return {status.name: (now - status.checked_at).total_seconds() for status in beats}
+
+
+def process_state(name: str, ages: dict[str, float] | None = None) -> str:
+    """ "ok", "silent" (no beat for WORKER_SILENT_AFTER) or "never" for the worker or the scheduler:
+    the one place that decides when a background process counts as stopped."""
+    age = (heartbeat_ages() if ages is None else ages).get(name)
+    if age is None:
+        return "never"
+    return "silent" if age > WORKER_SILENT_AFTER.total_seconds() else "ok"
+
+
+def cache_answers() -> bool:
+    """Whether the cache answers now, without recording anything (a readiness probe calls this
+    every few seconds; the scheduler's service check is what records the cache's state)."""
+    try:
+        cache.get("tongyou:health")
+    except Exception:  # noqa: BLE001 (any client error of any backend means "down")
+        return False
+    return True
 
 
 def services_up() -> dict[str, float]:

@@ -39,14 +39,14 @@ def _database_answers() -> bool:
 def readyz(request: HttpRequest) -> JsonResponse:
     if not _database_answers():
         return JsonResponse({"database": "down"}, status=503)
-    health.check_cache()
     ages = health.heartbeat_ages()
     report: dict[str, str] = {"database": "ok"}
+    # The broker as the scheduler last found it; the cache as it answers now (read-only: a probe
+    # every few seconds must not write a row each time).
     report.update({name: "ok" if up else "down" for name, up in health.services_up().items()})
+    report[health.CACHE] = "ok" if health.cache_answers() else "down"
     for process in (health.WORKER, health.SCHEDULER):
-        age = ages.get(process)
-        silent = age is None or age > health.WORKER_SILENT_AFTER.total_seconds()
-        report[process] = "never" if age is None else ("silent" if silent else "ok")
+        report[process] = health.process_state(process, ages)
     return JsonResponse(report)
 
 

@@ -33,6 +33,14 @@ def test_liveness_and_readiness_answer_without_signing_in(client):
     assert ready["database"] == "ok" and ready["worker"] == "ok" and ready["scheduler"] == "never"
 
 
+def test_a_readiness_probe_writes_nothing(client):
+    from tongyou.core.models import ServiceStatus
+
+    for _ in range(3):
+        assert client.get("/readyz").json()["cache"] == "ok"
+    assert not ServiceStatus.objects.exists()
+
+
 def test_readiness_says_what_is_degraded(client):
     health.report_failure(health.BROKER, "connection refused")
     assert client.get("/readyz").json()["broker"] == "down"

@@ -17,9 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("process", choices=[health.WORKER, health.SCHEDULER])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        age = health.heartbeat_ages().get(options["process"])
-        if age is None or age > health.WORKER_SILENT_AFTER.total_seconds():
-            raise CommandError(
-                f"{options['process']} silent" if age is not None else f"{options['process']} never ran"
-            )
-        self.stdout.write(f"{options['process']} ok ({age:.0f} s)")
+        process = options["process"]
+        ages = health.heartbeat_ages()
+        state = health.process_state(process, ages)
+        if state != "ok":
+            raise CommandError(f"{process} silent" if state == "silent" else f"{process} never ran")
+        self.stdout.write(f"{process} ok ({ages[process]:.0f} s)")
