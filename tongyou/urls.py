@@ -62,6 +62,7 @@ urlpatterns = [
     path("welfare/", include("tongyou.welfare.urls")),
     path("alerts/", include("tongyou.alerts.urls")),
     path("spaces/", include("tongyou.spaces.urls")),
+    path("participation/", include("tongyou.participation.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

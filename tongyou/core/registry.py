@@ -124,6 +124,37 @@ class Metric:
     label: str = ""  # the label's name when read() returns values by label
 
 
+@dataclass(frozen=True)
+class MapLayer:
+    """A public layer an app adds to the map of child-friendly places: `url_name` answers GeoJSON
+    points whose properties carry a `name` (shown as text) and, optionally, a `url`."""
+
+    key: str
+    label: Label
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PanelLine:
+    text: str
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Lines an app adds to another app's record page, without the two importing each other: a
+    facility's page lists the children's proposals about it. `lines(obj, user)` decides what the
+    user may see."""
+
+    key: str
+    model: str  # the record's app label and model name, "spaces.Facility"
+    label: Label
+    lines: Callable[[Any, Any], Sequence[PanelLine]]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     groups: dict[str, MenuGroup] = field(default_factory=dict)
@@ -135,6 +166,8 @@ class Registry:
     indicators: dict[str, IndicatorCalculator] = field(default_factory=dict)
     indicator_reads: dict[str, tuple[type, ...]] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    map_layers: dict[str, MapLayer] = field(default_factory=dict)
+    panels: dict[str, Panel] = field(default_factory=dict)
 
     @staticmethod
     def _add[T](table: dict[str, T], key: str, entry: T) -> T:
@@ -182,7 +215,32 @@ class Registry:
         """A gauge for `/metrics`; `name` follows Prometheus' conventions (tongyou_…)."""
         self._add(self.metrics, name, Metric(name, help, read, label))
 
-    # Reading, for the shell and the worker.
+    def map_layer(self, key: str, label: Label, url_name: str, order: int = 100) -> None:
+        self._add(self.map_layers, key, MapLayer(key, label, url_name, order))
+
+    def panel(
+        self,
+        key: str,
+        model: str,
+        label: Label,
+        lines: Callable[[Any, Any], Sequence[PanelLine]],
+        order: int = 100,
+    ) -> None:
+        self._add(self.panels, key, Panel(key, model, label, lines, order))
+
+    # Reading, for the shell, the worker and the apps' pages.
+
+    def panels_for(self, obj: Any, user: Any) -> list[tuple[Label, Sequence[PanelLine]]]:
+        """The other apps' panels for `obj`'s page, each with the lines `user` may see (empty
+        panels left out)."""
+        label = obj._meta.label
+        found = []
+        for panel in sorted(self.panels.values(), key=lambda p: (p.order, p.key)):
+            if panel.model == label:
+                lines = panel.lines(obj, user)
+                if lines:
+                    found.append((panel.label, lines))
+        return found
 
     def indicators_reading(self, model: type) -> set[str]:
         """The indicator codes computed from `model`'s records."""

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tongyou.welfare",
     "tongyou.alerts",
     "tongyou.spaces",
+    "tongyou.participation",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

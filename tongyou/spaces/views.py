@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import disclosure
 from tongyou.core.errors import Refusal
+from tongyou.core.registry import registry
 from tongyou.core.scoping import can, require, scoped
 from tongyou.core.uploads import upload_limit
 from tongyou.regions.models import Region
@@ -30,7 +32,15 @@ def facility_map(request):
     return render(
         request,
         "spaces/map.html",
-        {"kinds": FacilityKind.choices, "tile_url": settings.TILE_URL},
+        {
+            "kinds": FacilityKind.choices,
+            "tile_url": settings.TILE_URL,
+            # layers other apps add (children's proposals with a place), each its own GeoJSON
+            "layers": [
+                (layer.key, layer.label, reverse(layer.url_name))
+                for layer in sorted(registry.map_layers.values(), key=lambda layer: (layer.order, layer.key))
+            ],
+        },
     )
 
 
@@ -208,6 +218,7 @@ def facility_detail(request, pk):
             if staff
             else [],
             "meets": inspections.meets_standard(facility) if staff else None,
+            "panels": registry.panels_for(facility, request.user),
         },
     )
 

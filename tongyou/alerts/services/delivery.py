@@ -97,6 +97,23 @@ def _retry_later(rows: Iterable[Any], error: Any, now: datetime.datetime) -> Any
     return rows
 
 
+def _all_retry_later(model: Any, rows: list[Any], error: Any) -> None:
+    """The broker refused the connection: every row waits its back-off, counted from now (not
+    from the round's start). One UPDATE per attempt count, not a row-by-row CASE over thousands
+    of cell topics, so the rows are due again no sooner than their back-off says."""
+    by_attempts: dict[int, list[int]] = {}
+    for row in rows:
+        by_attempts.setdefault(row.attempts, []).append(row.pk)
+    for attempts, ids in by_attempts.items():
+        done = attempts + 1
+        model.objects.filter(pk__in=ids).update(
+            attempts=done,
+            last_error=str(error)[:300],
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=min(2**done, 300)),
+            state=Outbox.State.FAILED if done >= MAX_ATTEMPTS else Outbox.State.PENDING,
+        )
+
+
 # Short: a sender that dies holds its rows this long at most; a live one renews the claim.
 LEASE = datetime.timedelta(seconds=15)
 
@@ -154,9 +171,7 @@ def publish_topics(pending: QuerySet[TopicPublication], now: datetime.datetime |
     try:
         client.connect(host, port, keepalive=30)
     except OSError as exc:
-        TopicPublication.objects.bulk_update(
-            _retry_later(rows, exc, now), ["attempts", "last_error", "next_attempt_at", "state"]
-        )
+        _all_retry_later(TopicPublication, rows, exc)
         health.report_failure(health.BROKER, exc)
         return 0
     client.loop_start()

@@ -222,6 +222,44 @@ ROUTES = {
     "spaces:population_import": perm("spaces.import_population", method="POST"),
     # The API (django-ninja operations)
     "api:openapi-json": SIGNED_IN,
+    # Children's participation
+    "participation:processes": perm("participation.view_process"),
+    "participation:process": perm("participation.view_process", "participation_process"),
+    "participation:process_stage": perm("participation.manage_process", "participation_process", "POST"),
+    "participation:process_switches": perm("participation.manage_process", "participation_process", "POST"),
+    "participation:process_close": perm("participation.manage_process", "participation_process", "POST"),
+    "participation:issue_code": perm("participation.add_participant", "participation_process", "POST"),
+    "participation:group_proposal": perm("participation.manage_process", "participation_process", "POST"),
+    "participation:result_new": perm("participation.add_result", "participation_process", "POST"),
+    "participation:result_update": perm("participation.add_resultupdate", "participation_result", "POST"),
+    "participation:moderation": perm("participation.moderate_proposal"),
+    "participation:reach": perm("participation.view_reach"),
+    "participation:replies": perm("participation.view_proposal"),
+    "participation:proposal": perm("participation.view_proposal", "participation_proposal"),
+    "participation:proposal_step": perm("participation.act_proposal", "participation_proposal", "POST"),
+    "participation:proposal_photo": perm("participation.view_proposal", "participation_photo"),
+    "participation:councils": perm("participation.view_council|participation.add_participant"),
+    "participation:council": perm("participation.view_council", "participation_council"),
+    "participation:council_appoint": perm("participation.view_council", "participation_council", "POST"),
+    "participation:council_end_seat": perm("participation.manage_process", "participation_council", "POST"),
+    "participation:council_session": perm("participation.manage_process", "participation_council", "POST"),
+    "participation:council_training": perm("participation.manage_process", "participation_council", "POST"),
+    "participation:council_letter": perm("participation.add_participant", "participation_member"),
+    "participation:survey_new": perm("participation.manage_process", "participation_process", "POST"),
+    "participation:survey": perm("participation.view_survey", "participation_survey"),
+    "participation:survey_answer": public("participation_survey"),
+    "participation:survey_public": public("participation_survey"),
+    # the children's pages open with a code, not an account (participation/tests/test_children.py)
+    "participation:join": PUBLIC,
+    "participation:mine": PUBLIC,
+    "participation:file": public(method="POST"),
+    "participation:withdraw": public("participation_proposal", "POST"),
+    "participation:support": public("participation_proposal", "POST"),
+    "participation:leave": public(method="POST"),
+    "participation:public": PUBLIC,
+    "participation:proposals_geojson": PUBLIC,
+    "participation:public_process": public("participation_process"),
+    "participation:public_photo": public("participation_photo"),
     "api:openapi-view": SIGNED_IN,
     "api:api-root": NOBODY,
     "api:list_children": perm("datahub.view_child"),
@@ -574,6 +612,92 @@ class World:
         )
         return {"pk": facility.pk, "photo_pk": photo.pk}, photo
 
+    def _participation_process(self, where):
+        from tongyou.participation.models import Process
+
+        process = Process.objects.create(
+            title="游乐场改造",
+            summary="说说你的想法",
+            kind=Process.Kind.PUBLIC_SPACE,
+            region=self.community(where),
+            status=Process.Status.OPEN,
+            created_by=self.users[Role.COORDINATOR],
+        )
+        return {"pk": process.pk}, process
+
+    def _participation_proposal(self, where):
+        from tongyou.participation.models import Proposal
+
+        _kwargs, process = self.build("participation_process", where)
+        proposal = Proposal.objects.create(
+            process=process,
+            stage="needs",
+            title="秋千坏了",
+            problem="链子断了",
+            region=self.community(where),
+            status=Proposal.Status.ASSIGNED,
+            unit=Unit.objects.get(code="jyj"),
+            reply_due=timezone.localdate(),
+        )
+        return {"pk": proposal.pk}, proposal
+
+    def _participation_photo(self, where):
+        import base64
+
+        from tongyou.participation.models import ProposalPhoto
+
+        _kwargs, proposal = self.build("participation_proposal", where)
+        photo = ProposalPhoto.objects.create(
+            proposal=proposal, content_type="image/png", content=base64.b64encode(PNG_BYTES).decode()
+        )
+        return {"pk": proposal.pk, "photo_pk": photo.pk}, proposal
+
+    def _participation_result(self, where):
+        from tongyou.participation.models import Result
+
+        _kwargs, process = self.build("participation_process", where)
+        result = Result.objects.create(
+            process=process,
+            title="换新秋千",
+            unit=Unit.objects.get(code="jyj"),
+            updated_on=timezone.localdate(),
+        )
+        return {"pk": result.pk}, result
+
+    def _participation_survey(self, where):
+        from tongyou.participation.surveys import create_survey
+
+        _kwargs, process = self.build("participation_process", where)
+        survey = create_survey(
+            self.users[Role.COORDINATOR], process, title="上学路", intro="", questions="安全吗？ | 笑脸"
+        )
+        return {"pk": survey.pk}, survey
+
+    def _participation_council(self, where):
+        from tongyou.participation.models import Council
+
+        council = Council.objects.create(
+            name="社区儿童议事会", region=self.community(where), founded_on="2026-01-01"
+        )
+        return {"pk": council.pk}, council
+
+    def _participation_member(self, where):
+        from tongyou.participation.models import CouncilMember
+
+        _kwargs, council = self.build("participation_council", where)
+        _kwargs, child = self.build("child", where)
+        member = CouncilMember.objects.create(
+            council=council,
+            child=child,
+            display_name="小雨",
+            chosen_by="school",
+            term_start="2026-01-01",
+            term_end="2028-12-31",
+            letter_number=f"m-{where}",
+            appointed_by=self.users[Role.CHILD_DIRECTOR],
+        )
+        return {"pk": member.pk}, member
+
 
 def _standard():
     from tongyou.welfare.models import AllowanceStandard
@@ -602,6 +726,13 @@ REGIONAL = {
     "code_adam",
     "facility",
     "facility_photo",
+    "participation_process",
+    "participation_proposal",
+    "participation_result",
+    "participation_council",
+    "participation_member",
+    "participation_survey",
+    "participation_photo",
 }
 
 

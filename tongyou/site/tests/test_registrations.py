@@ -69,6 +69,7 @@ DOMAIN_DEPENDENCIES = {
     "welfare": {"datahub"},
     "alerts": set(),
     "spaces": {"datahub"},
+    "participation": {"datahub", "spaces"},
 }
 
 

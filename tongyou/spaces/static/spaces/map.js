@@ -35,7 +35,27 @@
       });
     });
   }
-  document.querySelectorAll("#layers input").forEach(function (box) {
+  // Layers other apps add (children's proposals with a place): points with a name and a link.
+  document.querySelectorAll("#extra-layers input").forEach(function (box) {
+    fetch(box.dataset.url).then(function (r) { return r.json(); }).then(function (data) {
+      var group = window.L.layerGroup();
+      data.features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        var marker = window.L.circleMarker([c[1], c[0]], { radius: 6, color: "#e8590c", fillOpacity: 0.6 })
+          .bindTooltip(window.tongyouText(f.properties.name)).addTo(group);
+        if (f.properties.url) {
+          var link = document.createElement("a");
+          link.href = f.properties.url;
+          link.textContent = f.properties.name;
+          marker.bindPopup(link);
+        }
+      });
+      layers[box.value] = group;
+      if (box.checked) { group.addTo(map); }
+      el.dataset[box.value.replace(/[^a-z]/g, "")] = String(data.features.length);
+    });
+  });
+  document.querySelectorAll("#layers input, #extra-layers input").forEach(function (box) {
     box.addEventListener("change", function () {
       var layer = layers[box.value];
       if (!layer) { return; }
