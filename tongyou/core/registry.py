@@ -167,6 +167,10 @@ class Registry:
     indicator_reads: dict[str, tuple[type, ...]] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
     map_layers: dict[str, MapLayer] = field(default_factory=dict)
+    # What the registries show for a task of the plan ("1.3"), for the annual report: each
+    # function takes the year and returns sentences (counts of things, or persons through
+    # core.disclosure).
+    task_facts: dict[str, list[Callable[[int], Sequence[str]]]] = field(default_factory=dict)
     panels: dict[str, Panel] = field(default_factory=dict)
 
     @staticmethod
@@ -227,6 +231,13 @@ class Registry:
         order: int = 100,
     ) -> None:
         self._add(self.panels, key, Panel(key, model, label, lines, order))
+
+    def task_fact(self, task: str, facts: Callable[[int], Sequence[str]]) -> None:
+        """`facts(year)` says what the app's records show for plan task `task` ("1.3")."""
+        self.task_facts.setdefault(task, []).append(facts)
+
+    def facts_for(self, task: str, year: int) -> list[str]:
+        return [sentence for facts in self.task_facts.get(task, []) for sentence in facts(year)]
 
     # Reading, for the shell, the worker and the apps' pages.
 

@@ -24,6 +24,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image, ImageDraw, ImageFont
 
+from tongyou.core.registry import registry
+
 from . import values
 from .models import Indicator, ProgressReport
 
@@ -76,6 +78,7 @@ class TaskRow:
     participating: str
     reports: list = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # units that owe a report not accepted yet
+    facts: list[str] = field(default_factory=list)  # what the platform's own records show
 
 
 @dataclass
@@ -196,6 +199,7 @@ def collect(reporting_round: ReportingRound, district: Any) -> ReportData:
                     participating=task.participating_units_text,
                     reports=by_task.get(task.pk, []),
                     missing=sorted(unit_names[u] for u in owed.get(task.pk, set()) - reported),
+                    facts=registry.facts_for(f"{area.number}.{task.number}", reporting_round.year),
                 )
             )
         areas.append((f"（{area.chinese_number}）{area.title}", rows))
@@ -324,6 +328,8 @@ def _paragraphs(data: ReportData) -> list[tuple[str, str]]:
                         f"{report.narrative.strip().rstrip('。；，')}。",
                     )
                 )
+            for fact in row.facts:
+                out.append(("body", f"平台记录：{fact.rstrip('。')}。"))
             if row.missing:
                 out.append(("body", "尚未报送或未通过审核：" + "、".join(row.missing) + "。"))
     out.append(("heading", "三、监测指标"))

@@ -4,6 +4,7 @@ the code, the age window and the guardian's consent still hold."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from tongyou.core.uploads import upload_limit
 
 from . import codes, proposals, surveys
 from .forms import ChildProposalForm
-from .models import Participant, Proposal
+from .models import Comment, Participant, Proposal
 from .views import _facilities
 
 SESSION_KEY = "participation_participant"
@@ -74,6 +75,12 @@ def mine(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:50]
     )
     supported = set(participant.supports.values_list("proposal_id", flat=True))
+    # Under each idea: the comments that passed moderation, and the child's own still waiting.
+    comments: dict[int, list[Comment]] = {}
+    for made in Comment.objects.filter(proposal__process=process).exclude(status=Comment.Status.WITHDRAWN):
+        if made.status == Comment.Status.APPROVED or made.participant_id == participant.pk:
+            comments.setdefault(made.proposal_id, []).append(made)
+    others_with_comments = [(p, comments.get(p.pk, [])) for p in others]
     form = ChildProposalForm(facilities=_facilities(process))
     return render(
         request,
@@ -83,10 +90,11 @@ def mine(request: HttpRequest) -> HttpResponse:
             "process": process,
             "phase": phase,
             "own": own,
-            "others": others,
+            "others": others_with_comments,
             "supported": supported,
             "form": form,
             "surveys": surveys.open_for(participant),
+            "tile_url": settings.TILE_URL,
         },
     )
 
@@ -144,3 +152,31 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 def leave(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     return redirect("participation:join")
+
+
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request)
+    if participant is None:
+        return redirect("participation:join")
+    proposal = get_object_or_404(Proposal, pk=pk, process=participant.process)
+    try:
+        proposals.comment(proposal, participant, request.POST.get("text", ""))
+    except Refusal as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, _("Thank you! A grown-up checks your comment first, then everyone can see it.")
+        )
+    return redirect("participation:mine")
+
+
+@require_POST
+def withdraw_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request)
+    if participant is None:
+        return redirect("participation:join")
+    made = get_object_or_404(Comment, pk=pk, participant=participant)
+    proposals.withdraw_comment(made, participant)
+    messages.success(request, _("Your comment is taken back."))
+    return redirect("participation:mine")

@@ -72,6 +72,8 @@ class ChildProposalForm(forms.Form):
         label=_("Is it about one of these places?"), queryset=None, required=False
     )
     place = forms.CharField(label=_("Or where is it?"), max_length=100, required=False)
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     photo = forms.FileField(
         label=_("A photo of the place (optional; no people in it, please)"),
         required=False,

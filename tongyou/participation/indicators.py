@@ -44,3 +44,31 @@ def proposals_answered_on_time(
         if answered_at is not None and reply_due is not None and answered_at.date() <= reply_due:
             answered[region_id] = answered.get(region_id, 0) + 1
     return tree.roll_up(answered), tree.roll_up(total)
+
+
+def task_facts(year: int) -> list[str]:
+    """What the participation records show for plan task (一)3 in `year`, for the annual report:
+    counts of councils, sessions, proposals and results (things), and of children who took part
+    (persons, protected as for every reader without access to the records)."""
+    from tongyou.core import disclosure
+
+    from .models import Result, Training
+    from .reach import took_part
+
+    councils = Council.objects.filter(founded_on__year__lte=year).count()
+    sessions = CouncilSession.objects.filter(held_on__year=year).count()
+    trainings = Training.objects.filter(held_on__year=year).count()
+    filed = Proposal.objects.filter(created_at__year=year).exclude(status=Proposal.Status.WITHDRAWN)
+    answered = filed.filter(status=Proposal.Status.PUBLISHED).count()
+    due = Proposal.objects.filter(reply_due__year=year)
+    on_time = sum(1 for p in due if p.answered_on_time())
+    done = Result.objects.filter(status=Result.Status.DONE, updated_on__year=year).count()
+    children = disclosure.persons(disclosure.Signature.of(took_part(year)), disclosure.PROTECTED)
+    shown = "不足5" if children is None else str(children)
+    facts = [
+        f"儿童议事会{councils}个，年内议事{sessions}次，开展儿童参与培训{trainings}场",
+        f"年内收到儿童建议{filed.count()}条，已公布答复{answered}条"
+        + (f"，按期答复率{disclosure.share(on_time, due.count())}%" if due.exists() else ""),
+        f"已落实完成{done}项；参与儿童约{shown}人（经隐私保护处理）",
+    ]
+    return facts if councils or filed.exists() else []

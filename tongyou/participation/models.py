@@ -116,6 +116,7 @@ class Phase(models.Model):
     answering = models.BooleanField(_("units may answer proposals"), default=False)
     publishing = models.BooleanField(_("answers and results may be published"), default=False)
     surveying = models.BooleanField(_("children may answer surveys"), default=False)
+    commenting = models.BooleanField(_("children may comment on proposals"), default=False)
 
     class Meta:
         verbose_name = _("phase")
@@ -134,8 +135,8 @@ class Phase(models.Model):
 # What each stage allows unless the organiser changes it: children speak in the first two,
 # units answer from the second, answers and results go public in the last two.
 DEFAULT_SWITCHES = {
-    Stage.NEEDS: {"submitting": True, "supporting": True, "surveying": True},
-    Stage.PROPOSALS: {"submitting": True, "supporting": True, "answering": True},
+    Stage.NEEDS: {"submitting": True, "supporting": True, "commenting": True, "surveying": True},
+    Stage.PROPOSALS: {"submitting": True, "supporting": True, "commenting": True, "answering": True},
     Stage.DECISION: {"answering": True, "publishing": True},
     Stage.FEEDBACK: {"publishing": True, "surveying": True},
 }
@@ -358,6 +359,38 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} #{self.pk}"
+
+
+class Comment(models.Model):
+    """A child's comment on another child's proposal: moderated before anyone else sees it, like
+    the proposal itself."""
+
+    jurisdiction_field = "proposal__region"
+    audit_personal = True
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Visible")
+        REJECTED = "rejected", _("Not passed by moderation")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="comments")
+    text = EncryptedTextField(_("comment"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moderation_note = models.CharField(_("moderation reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["proposal", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment #{self.pk}"
 
 
 class Support(models.Model):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tongyou.accounts.models import User
     from tongyou.regions.models import Region
 
-SWITCHES = ("submitting", "supporting", "answering", "publishing")
+SWITCHES = ("submitting", "supporting", "commenting", "answering", "publishing", "surveying")
 
 
 def create_process(

@@ -27,6 +27,7 @@ from tongyou.regions.models import Region
 
 from .codes import may_take_part
 from .models import (
+    Comment,
     CouncilSession,
     Participant,
     Phase,
@@ -90,6 +91,17 @@ def _photos(uploads_: list[Any]) -> list[tuple[str, bytes]]:
     ]
 
 
+def _community_at(process: Process, latitude: float, longitude: float) -> Region:
+    """The community of the activity's area holding the point the child tapped."""
+    from tongyou.regions.services import locate
+
+    within = Region.objects.filter(path__startswith=process.region.path)
+    found = locate(latitude, longitude, within=within)
+    if found is None:
+        raise Refusal(_("Choose a place in the area of this activity."))
+    return found
+
+
 def file_as_child(
     participant: Participant,
     *,
@@ -115,6 +127,8 @@ def file_as_child(
     ):
         raise Refusal(_("The place on the map could not be read; choose it again."))
     region = facility.region if facility is not None else participant.child.residence_region
+    if facility is None and latitude is not None and longitude is not None:
+        region = _community_at(process, latitude, longitude)
     pictures = _photos(list(photos or []))
     with transaction.atomic():
         proposal = Proposal.objects.create(
@@ -219,6 +233,56 @@ def support(proposal: Proposal, participant: Participant) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def comment(proposal: Proposal, participant: Participant, text: str) -> Comment:
+    """A child comments on another child's visible proposal of the same process; the comment
+    waits for moderation like a proposal."""
+    participant = may_take_part(participant)
+    if proposal.process_id != participant.process_id or not is_public(proposal):
+        raise Refusal(_("This idea cannot be commented on here."))
+    _phase_allowing(participant.process, "commenting", _("Comments cannot be written in this stage."))
+    words = (text or "").strip()
+    if not words:
+        raise Refusal(_("Write your comment first."))
+    if len(words) > 500:
+        raise Refusal(_("That is too long: at most %(n)d characters.") % {"n": 500})
+    with transaction.atomic():
+        made = Comment.objects.create(proposal=proposal, participant=participant, text=words)
+        record(AuditEntry.Action.CREATE, obj=made, details={"username": f"participant:{participant.pk}"})
+    return made
+
+
+def moderate_comment(made: Comment, user: User, *, approve: bool, note: str = "") -> Comment:
+    """Approve or reject a pending comment; a second moderator on the same comment is told."""
+    require(user, "participation.moderate_proposal", made.proposal)
+    if not approve and not note.strip():
+        raise Refusal(_("Say why it cannot be shown (the child's organiser will explain it to them)."))
+    with transaction.atomic():
+        lock(made)
+        if made.status != Comment.Status.PENDING:
+            raise Refusal(
+                _("This comment is already '%(state)s'. Reload the page and look again.")
+                % {"state": made.get_status_display()}
+            )
+        made.status = Comment.Status.APPROVED if approve else Comment.Status.REJECTED
+        made.moderated_by = user
+        made.moderation_note = note.strip()[:300]
+        made.save(update_fields=["status", "moderated_by", "moderation_note"])
+        record(AuditEntry.Action.UPDATE, user=user, obj=made, details={"to": made.status})
+    return made
+
+
+def withdraw_comment(made: Comment, participant: Participant) -> Comment:
+    if made.participant_id != participant.pk:
+        raise Refusal(_("You can only take back your own ideas."))
+    with transaction.atomic():
+        lock(made)
+        if made.status != Comment.Status.WITHDRAWN:
+            made.status = Comment.Status.WITHDRAWN
+            made.save(update_fields=["status"])
+            record(AuditEntry.Action.UPDATE, obj=made, details={"to": "withdrawn", "username": "participant"})
+    return made
 
 
 # ---------------------------------------------------------------- staff steps

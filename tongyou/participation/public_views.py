@@ -15,7 +15,7 @@ from django.urls import reverse
 from tongyou.core.registry import PanelLine
 
 from . import codes
-from .models import Process, Proposal, Result
+from .models import Comment, Process, Proposal, Result
 from .proposals import PUBLIC_STATES, is_public, photo_bytes, photos_public
 
 OPEN_OR_CLOSED = (Process.Status.OPEN, Process.Status.CLOSED)
@@ -48,7 +48,19 @@ def _as_shown(proposal: Proposal) -> dict[str, Any]:
         "by": by,
         "answer": proposal.answer_text if proposal.status == Proposal.Status.PUBLISHED else "",
         "photos": list(proposal.photos.values_list("pk", flat=True)) if photos_public(proposal) else [],
+        "comments": [_comment_shown(c) for c in proposal.comments.filter(status=Comment.Status.APPROVED)]
+        if proposal.participant is None or words
+        else [],
     }
+
+
+def _comment_shown(made: Comment) -> dict[str, str]:
+    """A comment as the public sees it: its words only where the commenter's guardian agreed."""
+    consent = codes.current_consent(made.participant.child)
+    if not (consent and consent.words_public):
+        return {"by": "", "text": ""}
+    by = " ".join(part for part in (made.participant.display_name, made.participant.grade) if part)
+    return {"by": by, "text": str(made.text)}
 
 
 def public_process(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,7 +4,7 @@ from tongyou.core.registry import NavItem, registry
 from tongyou.core.scoping import can
 
 from . import (
-    indicators,  # noqa: F401 (registers the indicators it computes)
+    indicators,  # registers the indicators it computes
     worklists,
 )
 from .councils import roll_off
@@ -68,6 +68,7 @@ registry.menu(
     ),
 )
 registry.worklist("participation", worklists.work)
+registry.task_fact("1.3", indicators.task_facts)
 registry.map_layer("participation.proposals", _("Children's proposals"), "participation:proposals_geojson")
 registry.panel("participation.facility", "spaces.Facility", _("What children proposed here"), facility_lines)
 registry.job(

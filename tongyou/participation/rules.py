@@ -31,6 +31,7 @@ answerers = has_role(*ANSWERERS) & of_my_unit & in_jurisdiction
 rules.add_perm("participation.view_process", organisers)
 rules.add_perm("participation.manage_process", organisers)
 rules.add_perm("participation.moderate_proposal", organisers)
+rules.add_perm("participation.view_comment", organisers)
 # A proposal is read by the organisers of its area and by the unit it is assigned to.
 rules.add_perm("participation.view_proposal", organisers | answerers)
 # Acting on it: the same people; which step each may take is the step table's (steps.py).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("results/<int:pk>/updates/", views.result_update, name="result_update"),
     path("reach/", reach_views.reach_page, name="reach"),
     path("moderation/", views.moderation, name="moderation"),
+    path("comments/<int:pk>/moderate/", views.comment_moderate, name="comment_moderate"),
     path("replies/", views.unit_replies, name="replies"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/step/", views.proposal_step, name="proposal_step"),
@@ -34,6 +35,8 @@ urlpatterns = [
     path("mine/file/", child_views.file, name="file"),
     path("mine/<int:pk>/withdraw/", child_views.withdraw, name="withdraw"),
     path("mine/<int:pk>/support/", child_views.support, name="support"),
+    path("mine/<int:pk>/comment/", child_views.comment, name="comment"),
+    path("mine/comments/<int:pk>/withdraw/", child_views.withdraw_comment, name="withdraw_comment"),
     path("mine/surveys/<int:pk>/", survey_views.survey_answer, name="survey_answer"),
     path("leave/", child_views.leave, name="leave"),
     # the public column

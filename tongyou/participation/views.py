@@ -27,7 +27,7 @@ from tongyou.spaces.models import Facility
 
 from . import codes, processes, proposals, results
 from .forms import ConsentForm, GroupProposalForm, IssueCodeForm, ProcessForm
-from .models import STAGE_ORDER, Process, Proposal, Result
+from .models import STAGE_ORDER, Comment, Process, Proposal, Result
 from .steps import PROPOSAL_FLOW
 
 EVENT_LABELS = {
@@ -226,13 +226,35 @@ def file_group_proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def moderation(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "participation.moderate_proposal")
     waiting = proposals.visible_to(request.user).filter(status=Proposal.Status.PENDING).order_by("created_at")
+    comments = (
+        scoped(Comment.objects.select_related("proposal"), request.user)
+        .filter(status=Comment.Status.PENDING)
+        .order_by("created_at")[:200]
+    )
     record(
         AuditEntry.Action.LIST,
         request=request,
         object_type="participation.Proposal",
-        details={"shown": [p.pk for p in waiting[:200]]},
+        details={"shown": [p.pk for p in waiting[:200]], "comments": [c.pk for c in comments]},
     )
-    return render(request, "participation/moderation.html", {"proposals": waiting[:200]})
+    return render(
+        request, "participation/moderation.html", {"proposals": waiting[:200], "comments": comments}
+    )
+
+
+@login_required
+@require_POST
+def comment_moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    made = get_scoped_or_404(Comment.objects.select_related("proposal"), request.user, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    return attempt(
+        request,
+        lambda: proposals.moderate_comment(
+            made, request.user, approve=approve, note=request.POST.get("note", "")
+        ),
+        _("Approved: the comment is now visible.") if approve else _("Not passed: the comment stays hidden."),
+        "participation:moderation",
+    )
 
 
 @login_required
@@ -271,6 +293,7 @@ def proposal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else None,
             "results": proposal.results.all(),
             "photos": proposal.photos.only("pk"),
+            "comments": proposal.comments.select_related("participant"),
         },
     )
 

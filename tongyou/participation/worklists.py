@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.registry import WorkItem
-from tongyou.core.scoping import can
+from tongyou.core.scoping import can, scoped
 
 from . import proposals
-from .models import Proposal
+from .models import Comment, Proposal
 from .steps import DISPATCHERS
 
 if TYPE_CHECKING:
@@ -30,6 +30,10 @@ def work(user: User) -> Iterator[WorkItem]:
         waiting = mine.filter(status=Status.PENDING)
         yield WorkItem(
             _("Children's proposals to moderate"), reverse("participation:moderation"), waiting.count()
+        )
+        comments = scoped(Comment.objects.filter(status=Comment.Status.PENDING), user)
+        yield WorkItem(
+            _("Children's comments to moderate"), reverse("participation:moderation"), comments.count()
         )
         if user.role in DISPATCHERS:
             url = reverse("participation:processes")

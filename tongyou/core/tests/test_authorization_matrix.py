@@ -234,6 +234,9 @@ ROUTES = {
     "participation:result_update": perm("participation.add_resultupdate", "participation_result", "POST"),
     "participation:moderation": perm("participation.moderate_proposal"),
     "participation:reach": perm("participation.view_reach"),
+    "participation:comment_moderate": perm(
+        "participation.moderate_proposal", "participation_comment", "POST"
+    ),
     "participation:replies": perm("participation.view_proposal"),
     "participation:proposal": perm("participation.view_proposal", "participation_proposal"),
     "participation:proposal_step": perm("participation.act_proposal", "participation_proposal", "POST"),
@@ -256,6 +259,8 @@ ROUTES = {
     "participation:withdraw": public("participation_proposal", "POST"),
     "participation:support": public("participation_proposal", "POST"),
     "participation:leave": public(method="POST"),
+    "participation:comment": public("participation_proposal", "POST"),
+    "participation:withdraw_comment": public("participation_comment", "POST"),
     "participation:public": PUBLIC,
     "participation:proposals_geojson": PUBLIC,
     "participation:public_process": public("participation_process"),
@@ -652,6 +657,21 @@ class World:
         )
         return {"pk": proposal.pk, "photo_pk": photo.pk}, proposal
 
+    def _participation_comment(self, where):
+        from tongyou.participation.models import Comment, Participant
+
+        _kwargs, proposal = self.build("participation_proposal", where)
+        _kwargs, child = self.build("child", where)
+        participant = Participant.objects.create(
+            process=proposal.process,
+            child=child,
+            code_index=f"matrix-{where}",
+            display_name="小雨",
+            issued_by=self.users[Role.CHILD_DIRECTOR],
+        )
+        made = Comment.objects.create(proposal=proposal, participant=participant, text="我也觉得")
+        return {"pk": made.pk}, made
+
     def _participation_result(self, where):
         from tongyou.participation.models import Result
 
@@ -733,6 +753,7 @@ REGIONAL = {
     "participation_member",
     "participation_survey",
     "participation_photo",
+    "participation_comment",
 }
 
 

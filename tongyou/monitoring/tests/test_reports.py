@@ -423,3 +423,16 @@ def test_the_annual_report_breaks_the_computed_figures_down_by_street_with_small
     assert by_street["兴隆巷街道"][children] == "7"
     tables = Document(io.BytesIO(as_docx(data))).tables
     assert any(table.rows[0].cells[0].text == "街道（镇）" for table in tables)
+
+
+def test_the_annual_report_says_what_the_apps_records_show_for_a_task(reporting_round, monkeypatch):
+    from tongyou.core.registry import registry
+    from tongyou.monitoring.annual_report import _paragraphs, collect
+
+    monkeypatch.setitem(registry.task_facts, "1.3", [lambda year: [f"{year}年儿童议事会3个"]])
+    data = collect(reporting_round, Region.objects.get(code="150104000000"))
+    [row] = [
+        r for title, rows in data.areas for r in rows if title.startswith("（一）") and r.label.endswith("3")
+    ]
+    assert row.facts == [f"{YEAR}年儿童议事会3个"]
+    assert ("body", f"平台记录：{YEAR}年儿童议事会3个。") in _paragraphs(data)

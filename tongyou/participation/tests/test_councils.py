@@ -156,3 +156,20 @@ def test_training_needs_a_length(people, council):
         attendees=[member],
     )
     assert list(training.attendees.all()) == [member]
+
+
+def test_the_annual_report_is_told_what_participation_did_in_the_year(people, council):
+    from tongyou.core.registry import registry
+    from tongyou.participation import proposals
+
+    member = _seat(people, council)
+    councils.record_session(
+        people.director, council, held_on=timezone.localdate(), agenda="议题", attendees=[member]
+    )
+    process = people.process()
+    participant, _code = people.participant(process)
+    proposals.file_as_child(participant, title="秋千坏了", problem="链子断了。")
+    facts = registry.facts_for("1.3", timezone.localdate().year)
+    assert facts[0].startswith("儿童议事会1个，年内议事1次")
+    assert "收到儿童建议1条" in facts[1] and "不足5" in facts[2]
+    assert registry.facts_for("1.3", 2001) == []

@@ -173,6 +173,14 @@ def test_proposals_with_a_place_show_on_the_map_and_in_the_facilitys_record(peop
     points = visitor.get(reverse("participation:proposals_geojson")).json()["features"]
     assert [p["properties"]["name"].split("（")[0] for p in points] == ["秋千坏了"]
     assert points[0]["geometry"]["coordinates"] == [111.66, 40.78]
+    centre = process.region.centre  # a tap on the map, no facility: the community holding it
+    tapped = proposals.file_as_child(
+        participant, title="路口危险", problem="车很多。", latitude=centre[0], longitude=centre[1]
+    )
+    assert tapped.region == process.region
+    proposals.take_step(tapped, "approve", people.street)
+    points = visitor.get(reverse("participation:proposals_geojson")).json()["features"]
+    assert [centre[1], centre[0]] in [p["geometry"]["coordinates"] for p in points]
     record = visitor.get(reverse("spaces:facility", args=[swing.pk])).content.decode()
     assert "秋千坏了" in record and "还没审核" not in record
     assert waiting.status == Proposal.Status.PENDING

@@ -318,3 +318,45 @@ def test_photos_are_re_encoded_bounded_in_number_and_public_only_with_consent(pe
     staff.force_login(people.director)
     assert staff.get(reverse("participation:proposal_photo", args=[hidden.pk, other.pk])).status_code == 200
     assert AuditEntry.objects.filter(object_type="participation.ProposalPhoto", action="read").exists()
+
+
+def test_comments_are_moderated_before_anyone_sees_them_and_can_be_taken_back(people):
+    from tongyou.participation.models import Comment
+
+    process = people.process()
+    author, _ = people.participant(process, words_public=True)
+    commenter, code = people.participant(process, child=aged(9), display_name="乐乐", words_public=True)
+    proposal = _file(author)
+    with pytest.raises(Refusal):  # not visible yet: nothing to comment on
+        proposals.comment(proposal, commenter, "我也觉得")
+    proposals.take_step(proposal, "approve", people.street)
+    made = proposals.comment(proposal, commenter, "我也觉得秋千要修")
+    public = reverse("participation:public_process", args=[process.pk])
+    assert "我也觉得秋千要修" not in Client().get(public).content.decode()
+    with pytest.raises(Refusal):  # a rejection needs its reason
+        proposals.moderate_comment(made, people.director, approve=False)
+    proposals.moderate_comment(made, people.director, approve=True)
+    with pytest.raises(Refusal):  # a second moderator on the same comment is told
+        proposals.moderate_comment(Comment.objects.get(pk=made.pk), people.street, approve=False, note="x")
+    assert "乐乐 四年级：我也觉得秋千要修" in Client().get(public).content.decode()
+    proposals.withdraw_comment(made, commenter)
+    assert "我也觉得秋千要修" not in Client().get(public).content.decode()
+    processes.set_switches(process.phases.get(stage=Stage.NEEDS), people.street, commenting=False)
+    with pytest.raises(Refusal):
+        proposals.comment(proposal, commenter, "再说一句")
+
+
+def test_a_child_comments_from_the_page(people):
+    process = people.process()
+    author, _ = people.participant(process)
+    _commenter, code = people.participant(process, child=aged(9), display_name="乐乐")
+    proposal = _file(author)
+    proposals.take_step(proposal, "approve", people.street)
+    child = Client()
+    child.post(reverse("participation:join"), {"code": code})
+    child.post(reverse("participation:comment", args=[proposal.pk]), {"text": "好主意"})
+    page = child.get(reverse("participation:mine")).content.decode()
+    assert "好主意" in page  # the child sees their own comment waiting
+    moderator = Client()
+    moderator.force_login(people.director)
+    assert "好主意" in moderator.get(reverse("participation:moderation")).content.decode()

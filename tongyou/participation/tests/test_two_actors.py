@@ -99,3 +99,21 @@ def test_two_staff_issuing_a_code_to_the_same_child_leave_one_working_code(world
             except Refusal:
                 pass
     assert len(working) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_on_one_comment_decide_once(world):
+    from tongyou.participation.models import Comment
+
+    people, process, _participant, proposal = world
+    proposals.take_step(proposal, "approve", people.street)
+    other, _code = people.participant(process, child=aged(9), display_name="乐乐")
+    made = proposals.comment(proposal, other, "我也觉得")
+    outcomes = at_once(
+        lambda: proposals.moderate_comment(Comment.objects.get(pk=made.pk), people.street, approve=True),
+        lambda: proposals.moderate_comment(
+            Comment.objects.get(pk=made.pk), people.director, approve=False, note="写了全名"
+        ),
+    )
+    assert len(refused(outcomes, Refusal)) == 1
+    assert Comment.objects.get(pk=made.pk).status in ("approved", "rejected")
