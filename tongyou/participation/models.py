@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongyou.datahub.codes import GuardianRelationship
 from tongyou.privacy.fields import EncryptedTextField
@@ -238,7 +239,7 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Answer(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("answer to a child's proposal", "Accepted")
         PARTLY = "partly", _("Partly accepted")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
 

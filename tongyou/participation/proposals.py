@@ -54,6 +54,14 @@ def _phase_allowing(process: Process, switch: str, refusal: str) -> Phase:
     return phase
 
 
+def _still_open(process: Process) -> None:
+    """Lock the process against closing while a proposal is added (closing counts the unanswered
+    under the same lock), and refuse if it closed meanwhile."""
+    lock(process)
+    if process.status == Process.Status.CLOSED:
+        raise Refusal(_("This process is closed."))
+
+
 def _clean_words(fields: dict[str, str]) -> dict[str, str]:
     words = {name: (fields.get(name) or "").strip() for name in LIMITS}
     if not words["title"] or not words["problem"]:
@@ -131,6 +139,7 @@ def file_as_child(
         region = _community_at(process, latitude, longitude)
     pictures = _photos(list(photos or []))
     with transaction.atomic():
+        _still_open(process)
         proposal = Proposal.objects.create(
             process=process,
             stage=phase.stage,
@@ -180,6 +189,7 @@ def file_for_group(
     words = _clean_words(fields)
     where = _place(process, facility, place)
     with transaction.atomic():
+        _still_open(process)
         proposal = Proposal.objects.create(
             process=process,
             stage=phase.stage,

@@ -65,7 +65,8 @@ def test_a_child_with_a_code_files_an_idea_and_reads_the_answer(people):
     office.post(step, {"action": "publish", "seen": "answered"})
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PUBLISHED
-    assert "我们这个月装好新路灯" in child.get(reverse("participation:mine")).content.decode()
+    mine = child.get(reverse("participation:mine")).content.decode()
+    assert "采纳: 谢谢你！我们这个月装好新路灯" in mine and "已审核通过" not in mine
     child.post(reverse("participation:leave"))
     assert child.get(reverse("participation:mine")).status_code == 302
 

@@ -360,3 +360,29 @@ def test_a_child_comments_from_the_page(people):
     moderator = Client()
     moderator.force_login(people.director)
     assert "好主意" in moderator.get(reverse("participation:moderation")).content.decode()
+
+
+def test_a_code_opens_its_participant_however_it_is_typed_and_no_other_string_does(people):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    process = people.process()
+    participant, code = people.participant(process)
+    raw = code.replace("-", "")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        separators=st.lists(st.sampled_from(["", " ", "-", "  "]), min_size=8, max_size=8),
+        lower=st.lists(st.booleans(), min_size=8, max_size=8),
+        other=st.text(alphabet=codes.ALPHABET, min_size=8, max_size=8),
+    )
+    def typed(separators, lower, other):
+        typed = "".join(
+            sep + (c.lower() if low else c) for sep, c, low in zip(separators, raw, lower, strict=True)
+        )
+        assert codes.enter(typed) == participant
+        if other != raw:
+            with pytest.raises(Refusal):
+                codes.enter(other)
+
+    typed()

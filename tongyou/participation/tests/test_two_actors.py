@@ -117,3 +117,19 @@ def test_two_moderators_on_one_comment_decide_once(world):
     )
     assert len(refused(outcomes, Refusal)) == 1
     assert Comment.objects.get(pk=made.pk).status in ("approved", "rejected")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_closing_while_a_child_files_never_leaves_an_unanswered_child(world):
+    from tongyou.participation.models import Process
+
+    people, process, participant, proposal = world
+    Proposal.objects.filter(pk=proposal.pk).update(status=Status.WITHDRAWN)
+    outcomes = at_once(
+        lambda: processes.close(Process.objects.get(pk=process.pk), people.street),
+        lambda: proposals.file_as_child(participant, title="还有一个", problem="问题"),
+    )
+    closed = Process.objects.get(pk=process.pk).status == Process.Status.CLOSED
+    waiting = Proposal.objects.filter(process=process, status=Status.PENDING).exists()
+    assert len(refused(outcomes, Refusal)) == 1
+    assert closed != waiting  # closed with nobody waiting, or open with the new idea
