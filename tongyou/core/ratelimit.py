@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from . import health
 
@@ -32,3 +33,16 @@ def ratelimit(*, key: str, rate: str, method: str = "POST") -> Any:
         return wrapped
 
     return decorator
+
+
+def failures_over(request: Any, group: str, rate: str, *, count_this: bool = False) -> bool:
+    """Whether the address has used up its failures (`rate`, e.g. "30/h") at `group`: with
+    `count_this`, the present failure is counted first. For pages a whole classroom uses from one
+    address: only wrong guesses count, so forty children entering their codes are never blocked
+    while a guesser is."""
+    limited = False
+    with health.degraded(health.CACHE):
+        usage = get_usage(request, group=group, key="ip", rate=rate, method=ALL, increment=count_this)
+        if usage is not None:  # None: the cache failed open
+            limited = usage["should_limit"] if count_this else usage["count"] >= usage["limit"]
+    return limited

@@ -1,12 +1,12 @@
 """Reach and equity: who takes part against who lives there, which no indicator anchor measures
 and only a platform holding the child master index can compute.
 
-A child "took part" in a year if they filed a proposal, supported one, answered a survey or held
-a council seat during it. The table sets them against the children of the same area and kind in
-the index (by age band, sex or group: left-behind, floating, disabled, low-income), every count
-through core.disclosure, so the office sees which children are never heard without anyone
-learning which child was. The second table is the units' record of answering on time (counts of
-proposals: things, exact)."""
+A child "took part" in a year if they filed a proposal, supported or commented on one, answered
+a survey or held a council seat during it. The table sets them against the children of the
+same area and kind in the index (by age band, sex or group: left-behind, floating, disabled,
+low-income), every count through core.disclosure, so the office sees which children are never
+heard without anyone learning which child was. The second table is the units' record of
+answering on time (counts of proposals: things, exact)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from tongyou.datahub.codes import ChildStatus, Sex
 from tongyou.datahub.models import Child, Disability, StatusPeriod
 from tongyou.regions.models import Region
 
-from .models import CouncilMember, Proposal, Support, SurveyResponse
+from .models import Comment, CouncilMember, Proposal, Support, SurveyResponse
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -54,6 +54,11 @@ def took_part(year: int) -> set[int]:
         .values_list("participant__child_id", flat=True)
     )
     found.update(Support.objects.filter(at__year=year).values_list("participant__child_id", flat=True))
+    found.update(
+        Comment.objects.filter(created_at__year=year)
+        .exclude(status=Comment.Status.WITHDRAWN)
+        .values_list("participant__child_id", flat=True)
+    )
     found.update(SurveyResponse.objects.filter(at__year=year).values_list("child_id", flat=True))
     found.update(
         CouncilMember.objects.filter(

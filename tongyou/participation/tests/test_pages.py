@@ -186,3 +186,17 @@ def test_proposals_with_a_place_show_on_the_map_and_in_the_facilitys_record(peop
     assert "秋千坏了" in record and "还没审核" not in record
     assert waiting.status == Proposal.Status.PENDING
     assert 'id="extra-layers"' in visitor.get(reverse("spaces:map")).content.decode()
+
+
+def test_a_whole_class_joins_from_one_address_but_a_guesser_is_stopped(people):
+    process = people.process()
+    classroom = [people.participant(process, child=aged(9), display_name="乐乐")[1] for _ in range(3)]
+    for _ in range(12):  # forty children's worth of right codes from one address: never blocked
+        for code in classroom:
+            assert Client().post(reverse("participation:join"), {"code": code}).status_code == 302
+    guesser = Client()
+    answers = [
+        guesser.post(reverse("participation:join"), {"code": "AAAA-BBBB"}).status_code for _ in range(31)
+    ]
+    assert answers[:30] == [400] * 30 and answers[30] == 429
+    assert guesser.post(reverse("participation:join"), {"code": classroom[0]}).status_code == 429
