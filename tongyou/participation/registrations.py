@@ -86,6 +86,6 @@ registry.job(
 registry.demo_data(
     "participation.processes",
     lambda options: load_demo_participation(),
-    order=60,
+    order=103,  # after the demo accounts (95): the office, streets, directors and units do it
     description="A process in each of the four stages, with children's proposals at every step",
 )
