@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tongyou.core.errors import Refusal
 from tongyou.core.ratelimit import failures_over
 from tongyou.core.uploads import upload_limit
+from tongyou.core.views import attempt
 
 from . import codes, proposals, surveys
 from .forms import ChildProposalForm
@@ -114,17 +115,14 @@ def file(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write what your idea is about in a few words, and what the problem is."))
         return redirect("participation:mine")
-    try:
-        data = dict(form.cleaned_data)
-        photo = data.pop("photo", None)
-        proposals.file_as_child(participant, **data, photos=[photo] if photo else [])
-    except Refusal as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request, _("Thank you! Your idea is sent. A grown-up checks it first, then everyone can see it.")
-        )
-    return redirect("participation:mine")
+    data = dict(form.cleaned_data)
+    photo = data.pop("photo", None)
+    return attempt(
+        request,
+        lambda: proposals.file_as_child(participant, **data, photos=[photo] if photo else []),
+        _("Thank you! Your idea is sent. A grown-up checks it first, then everyone can see it."),
+        "participation:mine",
+    )
 
 
 @require_POST
@@ -144,13 +142,12 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     if participant is None:
         return redirect("participation:join")
     proposal = get_object_or_404(Proposal, pk=pk, process=participant.process)
-    try:
-        proposals.support(proposal, participant)
-    except Refusal as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("You support this idea."))
-    return redirect("participation:mine")
+    return attempt(
+        request,
+        lambda: proposals.support(proposal, participant),
+        _("You support this idea."),
+        "participation:mine",
+    )
 
 
 @require_POST
@@ -165,15 +162,12 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     if participant is None:
         return redirect("participation:join")
     proposal = get_object_or_404(Proposal, pk=pk, process=participant.process)
-    try:
-        proposals.comment(proposal, participant, request.POST.get("text", ""))
-    except Refusal as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request, _("Thank you! A grown-up checks your comment first, then everyone can see it.")
-        )
-    return redirect("participation:mine")
+    return attempt(
+        request,
+        lambda: proposals.comment(proposal, participant, request.POST.get("text", "")),
+        _("Thank you! A grown-up checks your comment first, then everyone can see it."),
+        "participation:mine",
+    )
 
 
 @require_POST
