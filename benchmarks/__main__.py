@@ -27,9 +27,19 @@ def main():
     parser.add_argument("--alert-recipients", type=int, default=10_000_000)
     parser.add_argument("--alert-subscribers", type=int, default=10_000)
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="an SQLite file to keep between runs (the synthetic district is built once; a new "
+        "--children count needs a new file)",
+    )
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="tongyou-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    database = (
+        Path(args.database)
+        if args.database
+        else Path(tempfile.mkdtemp(prefix="tongyou-bench-")) / "bench.sqlite3"
+    )
+    os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongyou.settings.test")
     import django
 

@@ -1,5 +1,6 @@
-"""The statistics pivot against DuckDB (the strongest peer: a columnar engine over the same
-children as integer-coded columns) and pandas groupby over the same children already loaded in a
+"""The statistics pivot against DuckDB and Polars (the strongest peers: columnar engines over the
+same children as integer-coded columns), the floor (a combined key and one `bincount` over those
+columns), and pandas groupby over the same children already loaded in a
 DataFrame (kept for the record). Both sides load their data once, timed and reported separately (not counted):
 pandas its DataFrame, Tongyou its in-memory columns (datahub/services/columns.py). The database
 pivot (TONGYOU_STATISTICS_IN_MEMORY=0) is timed too, for the record."""
@@ -8,7 +9,9 @@ import datetime
 import time
 
 import duckdb
+import numpy as np
 import pandas as pd
+import polars as pl
 from django.conf import settings
 
 from tongyou.accounts.models import User
@@ -107,7 +110,7 @@ def run(best_of, children, **_):
     ours = count_cells(region_ids, ["street", "age_band", "sex"], left_behind_only, as_of)
     theirs = pandas_pivots["street x age band x sex, left-behind"]()
     assert sum(ours.values()) == int(theirs.sum())
-    lines += duckdb_lines(best_of, frame, edges, user, as_of)
+    lines += peer_lines(best_of, frame, edges, user, as_of)
     settings.DATAHUB_STATISTICS_IN_MEMORY = False
     t_sql = best_of(lambda: child_pivot(user, "street", "age_band", as_of=as_of), repeat=3)
     settings.DATAHUB_STATISTICS_IN_MEMORY = True
@@ -115,10 +118,11 @@ def run(best_of, children, **_):
     return lines
 
 
-def duckdb_lines(best_of, frame, edges, user, as_of):
-    """DuckDB on integer-coded columns (street index, sex 1/2, birth as a day number), the way a
-    competent engineer would hold them for counting; each pivot's cell counts asserted equal to
-    Tongyou's."""
+def peer_lines(best_of, frame, edges, user, as_of):
+    """DuckDB and Polars on integer-coded columns (street index, sex 1/2, birth as a day number),
+    the way a competent engineer would hold them for counting, and the floor (NumPy: the combined
+    key and one `bincount` over columns already coded): each answer's cell counts asserted equal
+    to Tongyou's before timing."""
     coded = pd.DataFrame(
         {
             "street": frame["street"].astype("category").cat.codes.astype("int16"),
@@ -128,28 +132,55 @@ def duckdb_lines(best_of, frame, edges, user, as_of):
     )
     connection = duckdb.connect()
     connection.register("children", coded)
+    polars_frame = pl.from_pandas(coded)
     days = [(edge - pd.Timestamp("1970-01-01")).days for edge in edges]
     # Bands are right-closed intervals between the edges (oldest first), as pd.cut(right=True)
     # makes them: a birth's band is how many inner edges lie before it.
-    band = " + ".join(f"(birth > {d})::INT" for d in days[1:-1])
-    queries = {
-        "street x sex": ("SELECT street, sex, count(*) FROM children GROUP BY ALL", "sex"),
+    band_sql = " + ".join(f"(birth > {d})::INT" for d in days[1:-1])
+    band_polars = pl.sum_horizontal([(pl.col("birth") > d).cast(pl.Int8) for d in days[1:-1]]).alias("band")
+    in_bands = (pl.col("birth") > days[0]) & (pl.col("birth") <= days[-1])
+    street = coded["street"].to_numpy().astype(np.intp)
+    sex = coded["sex"].to_numpy().astype(np.intp)
+    birth = coded["birth"].to_numpy()
+    band = np.searchsorted(np.array(days), birth, side="left")  # 0: older, len: younger
+    sexes, bands_n, streets_n = int(sex.max()) + 1, len(days) + 1, int(street.max()) + 1
+    workloads = {
+        "street x sex": (
+            "SELECT street, sex, count(*) FROM children GROUP BY ALL",
+            lambda: polars_frame.group_by("street", "sex").len().rows(),
+            lambda: np.bincount(street * sexes + sex),
+            "sex",
+        ),
         "street x age band": (
             # (integers computed here, not input: nothing to inject)
-            f"SELECT street, {band} AS band, count(*) FROM children "  # noqa: S608
+            f"SELECT street, {band_sql} AS band, count(*) FROM children "  # noqa: S608
             f"WHERE birth > {days[0]} AND birth <= {days[-1]} GROUP BY ALL",
+            lambda: polars_frame.filter(in_bands).group_by("street", band_polars).len().rows(),
+            lambda: np.bincount(street * bands_n + band, minlength=streets_n * bands_n),
             "age_band",
         ),
     }
-    lines = ["  against DuckDB on integer-coded columns (the strongest peer; ratio = DuckDB's time / ours):"]
-    for name, (sql, column) in queries.items():
-        theirs = connection.execute(sql).fetchall()
-        ours = child_pivot(user, "street", column, as_of=as_of)
-        assert sorted(n for *_key, n in theirs if n) == sorted(n for n in ours.counts.values() if n), name
+    lines = [
+        "  against the strongest peers on integer-coded columns (ratio = peer's time / ours; "
+        "> 1 means Tongyou is faster):"
+    ]
+    for name, (sql, polars_query, floor, column) in workloads.items():
+        ours = sorted(n for n in child_pivot(user, "street", column, as_of=as_of).counts.values() if n)
+        duck = connection.execute(sql).fetchall()
+        assert sorted(n for *_key, n in duck if n) == ours, name
+        assert sorted(n for *_key, n in polars_query() if n) == ours, name
+        floor_counts = floor()
+        if column == "age_band":  # the floor counts the two outer bands too: leave them out
+            floor_counts = floor_counts.reshape(-1, bands_n)[:, 1:-1]
+        assert sorted(int(n) for n in floor_counts.ravel() if n) == ours, name
         t_duck = best_of(lambda sql=sql: connection.execute(sql).fetchall())
+        t_polars = best_of(polars_query)
+        t_floor = best_of(floor)
         t_ours = best_of(lambda column=column: child_pivot(user, "street", column, as_of=as_of))
         lines.append(
-            f"  {name:<38} DuckDB {t_duck * 1e3:7.1f} ms  Tongyou {t_ours * 1e3:7.1f} ms  "
-            f"{t_duck / t_ours:5.2f}x DuckDB's speed"
+            f"  {name:<20} DuckDB {t_duck * 1e3:6.2f} ms ({t_duck / t_ours:4.2f}x)  "
+            f"Polars {t_polars * 1e3:6.2f} ms ({t_polars / t_ours:4.2f}x)  "
+            f"floor {t_floor * 1e3:6.2f} ms  Tongyou {t_ours * 1e3:6.2f} ms "
+            f"({t_ours / t_floor:4.2f}x the floor)"
         )
     return lines

@@ -72,14 +72,24 @@ def scoped(queryset: QuerySet[Any], user: User, action: str = "view") -> Any:
     return queryset.filter(**{lookup: _subtree(path)})
 
 
+def scoped_region_path(model: type[Model], user: User, action: str = "view") -> str | None:
+    """The path prefix of the regions whose `model` records `user` may `action`, or None for
+    none: the same rule as `scoped()`, for code that holds the region tree in memory (the
+    statistics columns) and needs no query for it."""
+    _region_lookup(model)
+    path = jurisdiction_path(user)
+    if path is None or not can(user, perm_name(model, action)):
+        return None
+    return path
+
+
 def scoped_region_ids(model: type[Model], user: User, action: str = "view") -> list:
     """The ids of the regions whose `model` records `user` may `action`: the same rule as
     `scoped()`, for code that counts in memory rather than through a queryset."""
     from tongyou.regions.models import Region
 
-    _region_lookup(model)
-    path = jurisdiction_path(user)
-    if path is None or not can(user, perm_name(model, action)):
+    path = scoped_region_path(model, user, action)
+    if path is None:
         return []
     return list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongyou.core.disclosure import Signature, total
 from tongyou.datahub.models import Child
+from tongyou.datahub.services.columns import region_age_table
 from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region
 
@@ -92,6 +93,9 @@ def grid_counts_by_group(
     With `signatures`, each value is the Signature of those children (count and id sum), for
     core/disclosure.py."""
     groups = list(groups or GROUPS)
+    table = region_age_table(as_of, signatures)
+    if table is not None:
+        return _counts_from_table(table, groups)
     aggregates: dict[str, Count | Sum] = {f"n_{g}": Count("pk", filter=ages_filter(g, as_of)) for g in groups}
     if signatures:
         aggregates |= {f"s_{g}": Sum("pk", filter=ages_filter(g, as_of)) for g in groups}
@@ -104,6 +108,28 @@ def grid_counts_by_group(
             n = numbers[index]
             if n:
                 counts[group][grid_id] = Signature(n, numbers[len(groups) + index]) if signatures else n
+    return counts
+
+
+def _counts_from_table(
+    table: tuple[np.ndarray, np.ndarray | None], groups: list[str]
+) -> dict[str, dict[Any, Any]]:
+    """The same answer from the data hub's in-memory children by region and age (five times
+    faster than the database's pass at a million children: benchmarks/spaces_coverage.py)."""
+    by_age, id_sums = table
+    counts: dict[str, dict] = {}
+    for group in groups:
+        spec = GROUPS[group]
+        ages = slice(spec.youngest, spec.oldest + 1)
+        per_region = by_age[:, ages].sum(axis=1)
+        found = np.flatnonzero(per_region)
+        if id_sums is None:
+            counts[group] = dict(zip(found.tolist(), per_region[found].tolist(), strict=True))
+        else:
+            sums = id_sums[:, ages].sum(axis=1)
+            counts[group] = {
+                int(region): Signature(int(per_region[region]), int(sums[region])) for region in found
+            }
     return counts
 
 
@@ -165,35 +191,60 @@ class Area:
 
 
 class AreaRollup:
-    """Grid counts summed to streets or communities (read the region paths and names once)."""
+    """Grid counts summed to streets or communities (read the region paths and names once; the
+    sums are `bincount`s over grid arrays: a Python loop over grids was most of the table's time)."""
 
     def __init__(self, grid_ids: Any) -> None:
         self.paths = dict(Region.objects.filter(pk__in=grid_ids).values_list("pk", "path"))
         self.names: dict = {}
+        self._levels: dict[int, tuple[dict[int, int], list[str]]] = {}
+
+    def _level(self, level: int) -> tuple[dict[int, int], list[str]]:
+        """({grid id: index of its area at `level`}, the areas' codes)."""
+        if level not in self._levels:
+            code_of = {pk: path.strip("/").split("/")[level - 1] for pk, path in self.paths.items()}
+            codes = sorted(set(code_of.values()))
+            index = {code: i for i, code in enumerate(codes)}
+            self._levels[level] = ({pk: index[code] for pk, code in code_of.items()}, codes)
+        return self._levels[level]
 
     def areas(self, counts: Any, covered: Any, level: int) -> list[Area]:
         """`counts` are numbers, or Signatures (then each Area carries its sets too)."""
-        totals: dict = {}
-        hits: dict = {}
-        empty = Signature()
-        for grid_id, value in counts.items():
-            code = self.paths[grid_id].strip("/").split("/")[level - 1]
-            value = value if isinstance(value, Signature) else Signature(value, 0)
-            totals[code] = totals.get(code, empty) + value
-            hits[code] = hits.get(code, empty) + (value if grid_id in covered else empty)
-        missing = set(totals) - set(self.names)
+        if not counts:
+            return []
+        area_of, codes = self._level(level)
+        signed = isinstance(next(iter(counts.values())), Signature)
+        grids = list(counts)
+        area = np.fromiter((area_of[g] for g in grids), dtype=np.intp, count=len(grids))
+        hit = np.fromiter((g in covered for g in grids), dtype=bool, count=len(grids))
+        values = counts.values()
+        if signed:
+            n = np.fromiter((v.n for v in values), dtype=np.int64, count=len(grids))
+            sums = np.fromiter((v.id_sum for v in values), dtype=np.int64, count=len(grids))
+        else:
+            n = np.fromiter(values, dtype=np.int64, count=len(grids))
+        size = len(codes)
+
+        def summed(weights: np.ndarray, where: np.ndarray | None = None) -> list[int]:
+            chosen, picked = (area, weights) if where is None else (area[where], weights[where])
+            # Float sums are exact below 2**53 (a million children with ids under 10**9).
+            return np.rint(np.bincount(chosen, weights=picked, minlength=size)).astype(np.int64).tolist()
+
+        totals, hits = summed(n), summed(n, hit)
+        total_sums, hit_sums = (summed(sums), summed(sums, hit)) if signed else ([], [])
+        present = [i for i in range(size) if totals[i]]
+        missing = {codes[i] for i in present} - set(self.names)
         self.names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
-        signed = any(isinstance(v, Signature) for v in counts.values())
         areas = [
             Area(
-                code,
-                self.names[code],
-                totals[code].n,
-                hits[code].n,
-                totals[code] if signed else None,
-                hits[code] if signed else None,
+                codes[i],
+                self.names[codes[i]],
+                totals[i],
+                hits[i],
+                Signature(totals[i], total_sums[i]) if signed else None,
+                Signature(hits[i], hit_sums[i]) if signed else None,
             )
-            for code in totals
+            for i in present
         ]
         areas.sort(key=lambda a: (-a.uncovered, a.code))
         return areas

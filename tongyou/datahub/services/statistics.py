@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongyou.core import disclosure
-from tongyou.core.scoping import scoped, scoped_region_ids
+from tongyou.core.scoping import scoped, scoped_region_path
 from tongyou.regions.models import Region
 
 from ..codes import AGE_BANDS, Ethnicity, InstitutionKind, Sex
@@ -92,10 +92,11 @@ def _roll_up(dimension: str) -> Any:
     return lambda key: code_of.get(key, "")
 
 
-def _labels(dimension: str, keys: Any) -> dict:
+def _labels(dimension: str, keys: Any, region_names: dict | None = None) -> dict:
     if dimension in ("street", "community"):
-        names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
-        return {k: names.get(k, k) for k in keys}
+        if region_names is None:
+            region_names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+        return {k: region_names.get(k, k) for k in keys}
     if dimension == "sex":
         return {k: str(Sex(k).label) for k in keys if k in Sex.values}
     if dimension == "ethnicity":
@@ -263,18 +264,21 @@ def child_pivot(
         age_max=filters.age_max,
     )
     columns = fresh_columns() if queryset is None and settings.DATAHUB_STATISTICS_IN_MEMORY else None
+    region_names = None
     if columns is not None:
-        region_ids = scoped_region_ids(Child, user, "aggregate")
+        path = scoped_region_path(Child, user, "aggregate")
         # Exact readers need no contributor sets: one bincount fewer.
         signed = policy.protected
         cells = {}
-        if region_ids:
-            cells = count_cells(region_ids, [rows, cols], filters, as_of, columns, signatures=signed)
+        if path is not None:
+            inside = columns.regions.under(path)
+            cells = count_cells(inside, [rows, cols], filters, as_of, columns, signatures=signed)
         if not signed:
             cells = {key: disclosure.Signature(n, 0) for key, n in cells.items()}
+        region_names = columns.regions.names
     else:
         cells = _count_in_database(user, rows, cols, filters, as_of, queryset, signed=policy.protected)
     row_keys = _order(rows, {r for r, _ in cells})
     col_keys = _order(cols, {c for _, c in cells})
-    labels = _labels(rows, row_keys), _labels(cols, col_keys)
+    labels = _labels(rows, row_keys, region_names), _labels(cols, col_keys, region_names)
     return Pivot(rows, cols, row_keys, col_keys, *labels, cells, policy)

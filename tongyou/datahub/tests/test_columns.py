@@ -172,3 +172,30 @@ def test_pages_count_in_the_database_while_the_columns_are_read_again(settings, 
     assert sum(street_counts(user).values()) == 4  # …and meanwhile the database answers
     columns.child_columns()
     assert columns.fresh_columns().version == columns.counts_version()
+
+
+def test_a_change_of_regions_shows_at_once(make_user):
+    """The columns hold the region tree with the children: a renamed street and a grid moved to
+    another community are counted as the region table now says."""
+    user = make_user(Role.CASEWORKER)
+    ChildFactory(residence_region=Region.objects.get(code="150104001001001"), sex="1")
+    pivot = child_pivot(user, "street", "sex", as_of=AS_OF)
+    street = Region.objects.get(code="150104001000")
+    assert pivot.row_labels["150104001000"] == street.name
+    street.name = "新华大街街道（更名）"
+    street.save()
+    assert child_pivot(user, "street", "sex", as_of=AS_OF).row_labels["150104001000"] == street.name
+    grid = Region.objects.get(code="150104001001001")
+    grid.parent = Region.objects.get(code="150104002001")
+    grid.save()
+    counts = child_pivot(user, "community", "sex", as_of=AS_OF).counts
+    assert counts == {("150104002001", "1"): 1}
+
+
+def test_a_reader_below_the_district_counts_only_their_own_children(make_user):
+    """The in-memory count's shortcut for a reader who sees every child is taken only then."""
+    ChildFactory(residence_region=Region.objects.get(code="150104001001001"))
+    ChildFactory(residence_region=Region.objects.get(code="150104002001001"))
+    street_reader = make_user(Role.STREET_OFFICER, "150104001000")
+    assert sum(street_counts(street_reader).values()) == 1
+    assert sum(street_counts(make_user(Role.CASEWORKER)).values()) == 2

@@ -6,9 +6,13 @@ import io
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.core.geo import distance_km
+from tongyou.datahub.services.columns import child_columns
 from tongyou.regions.models import Region
 from tongyou.spaces import coverage
 from tongyou.spaces.models import Facility
@@ -16,6 +20,7 @@ from tongyou.tests.factories import PNG_BYTES, ChildFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+COUNTED_GRIDS = ["150104001001001", "150104001002001", "150104002001001"]
 
 
 def kids(grid, count, age):
@@ -184,8 +189,10 @@ def test_the_full_table_covers_every_group_in_one_pass(settings, django_assert_m
         Facility.objects.create(name=kind, kind=kind, region=near.parent, latitude=lat + north, longitude=lng)
     # 445 m: within a primary school's 500 m and a middle school's 1,000 m, not a park's 300 m;
     # 111 m to the park; 667 m to the mother-baby room (500 m).
-    with django_assert_max_num_queries(8):
+    child_columns()  # the data hub's in-memory children, read once per process
+    with django_assert_max_num_queries(8) as queries:
         table = coverage.coverage_table(TODAY, levels=(Region.Level.STREET,))
+    assert not [q for q in queries.captured_queries if '"datahub_child"' in q["sql"]]  # counted in memory
     assert set(table) == set(coverage.GROUPS)
 
     def street(group, code):
@@ -306,3 +313,32 @@ def test_no_total_gives_a_hidden_coverage_count_away(settings, client_for):
     caseworker = client_for(Role.CASEWORKER).get("/spaces/coverage/?group=kindergarten").content.decode()
     street1 = caseworker.split('data-code="150104001000">')[1].split("</tr>")[0]
     assert [cell.split("</td>")[0] for cell in street1.split('<td class="num">')[1:4]] == ["10", "7", "3"]
+
+
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    births=st.lists(
+        st.tuples(
+            st.sampled_from(COUNTED_GRIDS), st.dates(datetime.date(2004, 1, 1), datetime.date(2025, 3, 1))
+        ),
+        max_size=30,
+    ),
+    as_of=st.sampled_from(
+        [datetime.date(2024, 2, 29), datetime.date(2025, 2, 28), datetime.date(2025, 3, 1), TODAY]
+    ),
+    signatures=st.booleans(),
+)
+def test_counting_in_memory_gives_the_database_answer(settings, births, as_of, signatures):
+    """Coverage counts each group's ages from the data hub's in-memory columns; the database's
+    count is the reference (birthdays on 29 February and the group edges included)."""
+    from tongyou.datahub.models import Child
+
+    Child.objects.all().delete()
+    grids = {r.code: r for r in Region.objects.filter(code__in=COUNTED_GRIDS)}
+    for code, birth in births:
+        ChildFactory(residence_region=grids[code], birth_date=birth)
+    settings.DATAHUB_STATISTICS_IN_MEMORY = True
+    in_memory = coverage.grid_counts_by_group(as_of, signatures=signatures)
+    settings.DATAHUB_STATISTICS_IN_MEMORY = False
+    in_database = coverage.grid_counts_by_group(as_of, signatures=signatures)
+    assert in_memory == in_database
