@@ -288,6 +288,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 ALERT_RADIUS_STEPS = [(60, 100), (120, 200), (180, 300), (None, 500)]
 # H3 resolution of the MQTT topics for a radius: finer cells for small circles (less overshoot).
 ALERT_CELL_RESOLUTIONS = [(100, 6), (300, 5), (None, 4)]
+# The server's recipient index: a latitude–longitude grid of this many degrees (about 5.5 km
+# north–south); chosen by measurement at 2.5–10 million locations (docs/performance.md).
+ALERT_INDEX_CELL_DEGREES = 0.05
 ALERT_REQUIRE_CONFIRMATION = os.environ.get("TONGYOU_ALERT_CONFIRMATION", "") == "1"
 ALERT_RETENTION_DAYS = int(os.environ.get("TONGYOU_ALERT_RETENTION_DAYS", "7"))
 # Every CAP Alert/Update expires this many hours after it was sent; an active alert is re-issued

@@ -301,24 +301,22 @@ _index: dict[str, Any] = {"signature": None, "index": None}
 
 
 def recipient_index() -> Any:
-    """The H3 index of active recipients, rebuilt only when they change (a new one, an edit, an
-    opt-out): alerts are rare, lookups must be fast (benchmarks/alert_recipients.py)."""
+    """The index of active recipients' positions, rebuilt only when they change (a new one, an
+    edit, an opt-out): alerts are rare, lookups must be fast (benchmarks/alert_recipients.py)."""
     active = Recipient.objects.filter(is_active=True).exclude(
         channel=Recipient.Channel.WEBHOOK, approved_at__isnull=True
     )
     signature = (active.count(), active.aggregate(latest=Max("changed_at"))["latest"])
     if signature != _index["signature"]:
-        rows = list(active.values_list("pk", "latitude", "longitude", "cell4", "cell5", "cell6"))
-        columns: list = list(zip(*rows, strict=True)) if rows else [(), (), (), (), (), ()]
-        cells = {4: columns[3], 5: columns[4], 6: columns[5]}
-        _index["index"] = geo.RecipientIndex(columns[0], columns[1], columns[2], cells)
+        rows = list(active.values_list("pk", "latitude", "longitude"))
+        columns: list = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+        _index["index"] = geo.RecipientIndex(columns[0], columns[1], columns[2])
         _index["signature"] = signature
     return _index["index"]
 
 
 def recipients_within(lat: float, lng: float, radius_km: float) -> list:
-    """Registered recipients inside the circle: candidates from the H3 cells that reach into it,
-    then the exact distance."""
+    """Registered recipients inside the circle (haversine), from the index."""
     ids = recipient_index().within(lat, lng, radius_km)
     return list(Recipient.objects.filter(pk__in=ids.tolist()))
 

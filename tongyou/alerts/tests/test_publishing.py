@@ -304,10 +304,53 @@ def test_web_push_goes_encrypted_and_signed_to_the_subscribers_push_service(new_
     lng=st.floats(min_value=98.0, max_value=125.0),
     radius=st.sampled_from([100, 200, 300, 500]),
 )
-def test_the_h3_index_finds_exactly_the_recipients_a_full_scan_finds(lat, lng, radius, locations):
+def test_the_index_finds_exactly_the_recipients_a_full_scan_finds(lat, lng, radius, locations):
     ids, lats, lngs, index = locations
     scan = set(ids[haversine_km(lat, lng, lats, lngs) <= radius].tolist())
-    assert set(index.within(lat, lng, radius).tolist()) == scan
+    found = index.within(lat, lng, radius).tolist()
+    assert len(found) == len(set(found))  # nobody twice
+    assert set(found) == scan
+
+
+def _points_around(lat, lng, distances_km, bearings):
+    """Points at the given distances and bearings from (lat, lng) on the sphere."""
+    import numpy as np
+
+    from tongyou.core.geo import EARTH_RADIUS_KM
+
+    p1, l1 = np.radians(lat), np.radians(lng)
+    d = np.asarray(distances_km) / EARTH_RADIUS_KM
+    b = np.radians(bearings)
+    p2 = np.arcsin(np.sin(p1) * np.cos(d) + np.cos(p1) * np.sin(d) * np.cos(b))
+    l2 = l1 + np.arctan2(np.sin(b) * np.sin(d) * np.cos(p1), np.cos(d) - np.sin(p1) * np.sin(p2))
+    return np.degrees(p2), (np.degrees(l2) + 540) % 360 - 180
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lat=st.floats(min_value=-90.0, max_value=90.0),
+    lng=st.floats(min_value=-180.0, max_value=180.0),
+    radius=st.sampled_from([0.0, 0.5, 5, 100, 500, 3000, 12000, 20100]),
+    step=st.sampled_from([0.05, 0.7, 10.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_the_index_is_exact_anywhere_on_earth_and_on_the_circle_itself(lat, lng, radius, step, seed):
+    """Poles, the antimeridian, circles larger than a hemisphere, cells larger than the circle,
+    and recipients a hair inside and outside the radius: the index agrees with a full scan."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    near = radius * (1 + rng.choice([-1e-9, 1e-9, -1e-4, 1e-4, -0.3, 0.2], n))
+    ring_lats, ring_lngs = _points_around(lat, lng, np.maximum(near, 0), rng.uniform(0, 360, n))
+    lats = np.concatenate([ring_lats, np.degrees(np.arcsin(rng.uniform(-1, 1, n))), [90.0, -90.0, lat]])
+    lngs = np.concatenate([ring_lngs, rng.uniform(-180, 180, n), [0.0, 180.0, lng]])
+    ids = np.arange(len(lats))
+    index = geo.RecipientIndex(ids, lats, lngs, step=step)
+    scan = set(ids[haversine_km(lat, lng, lats, lngs) <= radius].tolist())
+    found = index.within(lat, lng, radius).tolist()
+    assert len(found) == len(set(found))
+    assert set(found) == scan
 
 
 @pytest.fixture(scope="module")
