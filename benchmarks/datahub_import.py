@@ -8,16 +8,20 @@ import random
 import resource
 import time
 
-from django.db import transaction
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
 
 from tongyou.accounts.models import Unit, User
 from tongyou.accounts.roles import Role
 from tongyou.accounts.services import load_units
 from tongyou.core.spreadsheets import Workbook
-from tongyou.datahub.models import Child, Enrolment, ImportBatch, Source
+from tongyou.datahub.models import ID_INDEX_PURPOSE, Child, Enrolment, ImportBatch, Source
 from tongyou.datahub.services.imports.pipeline import commit, preview
 from tongyou.datahub.services.imports.sources import SOURCES, load_sources
-from tongyou.privacy.idnumbers import make_id_number
+from tongyou.privacy.blind_index import blind_index
+from tongyou.privacy.idnumbers import make_id_number, validate_id_number
+from tongyou.privacy.names import name_index, pinyin_index
 from tongyou.regions.models import Region
 from tongyou.regions.services import load_regions
 
@@ -84,6 +88,64 @@ def _orm_baseline(content, unit):
         transaction.set_rollback(True)
 
 
+def bulk_loader(content, unit, today):
+    """The strongest peer: what a competent engineer would write in an afternoon for this one
+    roster — Polars reads the CSV, the project's own ID-number validator, blind indexes and field
+    encryption, executemany into the two tables. It checks less than the pipeline (no header
+    search, no names against the index, no repeats, no preview, no audit), so it is the floor
+    the pipeline is measured against. Rolled back; returns how many children it wrote."""
+    # (the pipeline has already imported the same children: the peer writes them again beside them)
+    frame = pl.read_csv(io.BytesIO(content), infer_schema=False)
+    names, numbers, births, grids, schools, grades, starts = (
+        frame.get_column(frame.columns[i]).to_list() for i in (0, 1, 3, 5, 6, 9, 10)
+    )
+    region_of = dict(Region.objects.filter(level=Region.Level.GRID).values_list("code", "pk"))
+    now = timezone.now()
+    name_field, number_field = Child._meta.get_field("name"), Child._meta.get_field("id_number")
+    children = []
+    for name, number, birth, grid in zip(names, numbers, births, grids, strict=True):
+        number = validate_id_number(number, today)
+        children.append(
+            (
+                name_field.get_prep_value(name),
+                name_index(name),
+                pinyin_index(name),
+                "2",
+                datetime.date.fromisoformat(birth),
+                number_field.get_prep_value(number),
+                blind_index(number, ID_INDEX_PURPOSE),
+                "01",
+                region_of[grid],
+                False,
+                now,
+                now,
+            )
+        )
+    child_table, fact_table = Child._meta.db_table, Enrolment._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {child_table}")  # noqa: S608
+        (before,) = cursor.fetchone()
+        cursor.executemany(
+            f"INSERT INTO {child_table} (name, name_index, name_pinyin_index, sex, birth_date, "  # noqa: S608
+            "id_number, id_number_index, ethnicity, residence_region_id, is_synthetic, created_at, "
+            "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            children,
+        )
+        cursor.execute(f"SELECT id, id_number_index FROM {child_table} WHERE id > %s", [before])  # noqa: S608
+        child_of = {index: pk for pk, index in cursor.fetchall()}
+        cursor.executemany(
+            f"INSERT INTO {fact_table} (child_id, unit_id, sheet, valid_from, institution, "  # noqa: S608
+            "institution_kind, ownership, grade) VALUES (%s, %s, '', %s, %s, 'primary', 'public', %s)",
+            [
+                (child_of[c[6]], unit.pk, datetime.date.fromisoformat(start), school, grade)
+                for c, school, grade, start in zip(children, schools, grades, starts, strict=True)
+            ],
+        )
+        written = len(children)
+        transaction.set_rollback(True)
+    return written
+
+
 def run(best_of, import_rows=100_000, **_):
     load_regions()
     load_units()
@@ -122,6 +184,9 @@ def run(best_of, import_rows=100_000, **_):
                 pass
     reader_mb = book.reader_peak_kb / 1024
     ImportBatch.objects.filter(pk=batch.pk).update(status="refused")  # allow re-runs of the same file
+    start = time.perf_counter()
+    assert bulk_loader(content, unit, datetime.date(2026, 11, 28)) == batch.total_rows == import_rows
+    floor = import_rows / (time.perf_counter() - start)
     return [
         f"import ({import_rows} CSV rows of the education roster), baseline = ORM save() per row "
         f"on {BASELINE_ROWS} rows:",
@@ -130,6 +195,8 @@ def run(best_of, import_rows=100_000, **_):
         f"  pipeline commit       {import_rows / written:10.0f} rows/s",
         f"  pipeline end to end   {rate:10.0f} rows/s  {rate / baseline_rate:.1f}x faster "
         f"({checked + written:.1f} s in all)",
+        f"  strongest peer: a bulk loader (Polars, the project's validator, blind indexes, "
+        f"encryption, executemany) {floor:10.0f} rows/s; the pipeline is at {rate / floor:.0%} of it",
         f"  peak memory of the benchmark process: {peak_mb:.0f} MB; "
         f"of the sandboxed reader: {reader_mb:.0f} MB",
         "",
