@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tongyou.core import disclosure
 from tongyou.core.scoping import scoped
-from tongyou.datahub.codes import ChildStatus, Sex
-from tongyou.datahub.models import Child, Disability, StatusPeriod
+from tongyou.datahub.codes import Sex
+from tongyou.datahub.models import Child
+from tongyou.datahub.services.groups import EQUITY_GROUPS, members
 from tongyou.regions.models import Region
 
 from .models import Comment, CouncilMember, Proposal, Support, SurveyResponse
@@ -36,12 +37,7 @@ DIMENSIONS = {
     "sex": _("Sex"),
     "group": _("Group"),
 }
-GROUPS = {
-    "left_behind": _("Left-behind"),
-    "floating": _("Floating"),
-    "disabled": _("Disabled"),
-    "low_income": _("Low-income family"),
-}
+GROUPS = EQUITY_GROUPS
 
 
 def took_part(year: int) -> set[int]:
@@ -66,23 +62,6 @@ def took_part(year: int) -> set[int]:
         ).values_list("child_id", flat=True)
     )
     return found
-
-
-def _groups(day: dt.date) -> dict[str, set[int]]:
-    current = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-    statuses = StatusPeriod.objects.filter(current)
-    return {
-        "left_behind": set(
-            statuses.filter(status=ChildStatus.LEFT_BEHIND).values_list("child_id", flat=True)
-        ),
-        "floating": set(statuses.filter(status=ChildStatus.FLOATING).values_list("child_id", flat=True)),
-        "disabled": set(Disability.objects.filter(current).values_list("child_id", flat=True)),
-        "low_income": set(
-            statuses.filter(status__in=(ChildStatus.LOW_INCOME, ChildStatus.EXTREMELY_POOR)).values_list(
-                "child_id", flat=True
-            )
-        ),
-    }
 
 
 def _age(birth: dt.date, on: dt.date) -> int:
@@ -139,7 +118,7 @@ def reach(user: User, *, year: int, dimension: str, area_level: str = "community
             return [sex]
 
     else:
-        groups = _groups(day)
+        groups = members(day)
         columns = [(key, str(label)) for key, label in GROUPS.items()]
 
         def classify(pk: int, birth: dt.date, sex: str) -> list[str]:

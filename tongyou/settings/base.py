@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tongyou.alerts",
     "tongyou.spaces",
     "tongyou.participation",
+    "tongyou.reading",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

@@ -70,6 +70,7 @@ DOMAIN_DEPENDENCIES = {
     "alerts": set(),
     "spaces": {"datahub"},
     "participation": {"datahub", "spaces"},
+    "reading": {"datahub", "spaces"},
 }
 
 

@@ -1,0 +1,218 @@
+"""萌阅: a free reading pack for every registered child aged 0–6, at ages the district sets.
+
+Nobody signs up: entitlements come from the child master index (entitlements.py), the community
+where the child lives now serves them, and what counts is packs delivered against the children
+registered (coverage.py) — the figure no reading programme without a master index can compute."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tongyou.datahub.models import Child
+from tongyou.regions.models import Region
+from tongyou.spaces.models import Facility
+
+MAX_AGE_MONTHS = 84  # the plan's 0–6: up to the seventh birthday
+
+
+class Variant(models.TextChoices):
+    STANDARD = "standard", _("Standard pack")
+    VISUAL = "visual", _("For visually impaired children (large print, tactile, audio)")
+    HEARING = "hearing", _("For hearing-impaired children (sign-language videos)")
+    BILINGUAL = "bilingual", _("Mongolian–Chinese bilingual pack")
+
+
+class Milestone(models.Model):
+    """A pack given at an age: the district office sets the ages and what the pack holds."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    age_from_months = models.PositiveSmallIntegerField(_("from age (months)"))
+    age_to_months = models.PositiveSmallIntegerField(_("until age (months, exclusive)"))
+    contents = models.TextField(_("contents of the pack"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reading pack milestone")
+        verbose_name_plural = _("reading pack milestones")
+        ordering = ["age_from_months"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_from_months__lt=F("age_to_months")) & Q(age_to_months__lte=MAX_AGE_MONTHS),
+                name="reading_milestone_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PickupPoint(models.Model):
+    """Where packs are held and handed over."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("Community")
+        LIBRARY = "library", _("Library")
+        CLINIC = "clinic", _("Maternal and child health clinic")
+        KINDERGARTEN = "kindergarten", _("Kindergarten")
+
+    jurisdiction_field = "region"
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("area served"), on_delete=models.PROTECT)
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("pick-up point")
+        verbose_name_plural = _("pick-up points")
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stock(models.Model):
+    """Packs of one milestone and variant held at a point. Changed only by a conditional UPDATE
+    (deliveries.py): two people handing over the last pack cannot both succeed."""
+
+    jurisdiction_field = "point__region"
+
+    point = models.ForeignKey(PickupPoint, verbose_name=_("pick-up point"), on_delete=models.CASCADE)
+    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT)
+    variant = models.CharField(_("variant"), max_length=10, choices=Variant.choices, default=Variant.STANDARD)
+    quantity = models.PositiveIntegerField(_("packs in stock"), default=0)
+
+    class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "milestone", "variant"], name="reading_one_stock_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} · {self.milestone} · {self.get_variant_display()}: {self.quantity}"
+
+
+class StockReceipt(models.Model):
+    """Packs received at a point (the ledger behind the stock figure)."""
+
+    jurisdiction_field = "point__region"
+
+    point = models.ForeignKey(PickupPoint, verbose_name=_("pick-up point"), on_delete=models.CASCADE)
+    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT)
+    variant = models.CharField(_("variant"), max_length=10, choices=Variant.choices)
+    quantity = models.PositiveIntegerField(_("packs"))
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("stock receipt")
+        verbose_name_plural = _("stock receipts")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.point} · {self.milestone} +{self.quantity} ({self.received_on})"
+
+
+class Entitlement(models.Model):
+    """A registered child's right to one milestone's pack. Created when the child is of age (by
+    the daily job); served by whichever community the child lives in now."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        DELIVERED = "delivered", _("Delivered")
+        LAPSED = "lapsed", _("Not delivered before the age passed")
+
+    jurisdiction_field = "child__residence_region"
+
+    child = models.ForeignKey(
+        Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="reading_entitlements"
+    )
+    milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE)
+    created_on = models.DateField(_("entitled from"))
+
+    class Meta:
+        verbose_name = _("reading pack entitlement")
+        verbose_name_plural = _("reading pack entitlements")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "milestone"], name="reading_one_entitlement"),
+        ]
+        indexes = [models.Index(fields=["milestone", "status"], name="reading_ent_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} #{self.child_id}"  # no name: it lands in logs and the admin
+
+
+class Delivery(models.Model):
+    """A pack handed over: at most one per entitlement (a constraint), with the guardian's
+    confirmation."""
+
+    class Channel(models.TextChoices):
+        PICKUP = "pickup", _("Collected at the pick-up point")
+        HEALTH_CHECK = "health_check", _("At the child-health check")
+        KINDERGARTEN = "kindergarten", _("Through the kindergarten")
+        HOME_VISIT = "home_visit", _("Home visit")
+        COURIER = "courier", _("Courier")
+
+    jurisdiction_field = "entitlement__child__residence_region"
+
+    entitlement = models.OneToOneField(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="delivery"
+    )
+    point = models.ForeignKey(PickupPoint, verbose_name=_("pick-up point"), on_delete=models.PROTECT)
+    variant = models.CharField(_("variant"), max_length=10, choices=Variant.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    given_on = models.DateField(_("given on"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("given by"), on_delete=models.PROTECT, related_name="+"
+    )
+    guardian_confirmed = models.BooleanField(_("the guardian confirmed receipt"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reading pack delivery")
+        verbose_name_plural = _("reading pack deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.entitlement} ({self.given_on})"
+
+
+class Attempt(models.Model):
+    """A pack that could not be delivered, and why (for the community child director's visits)."""
+
+    class Reason(models.TextChoices):
+        UNREACHABLE = "unreachable", _("Family could not be reached")
+        DECLINED = "declined", _("Family declined")
+        AWAY = "away", _("Child living elsewhere for now")
+        NO_STOCK = "no_stock", _("No pack in stock")
+        OTHER = "other", _("Other")
+
+    jurisdiction_field = "entitlement__child__residence_region"
+
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="attempts"
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("undelivered pack")
+        verbose_name_plural = _("undelivered packs")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entitlement}: {self.get_reason_display()}"
