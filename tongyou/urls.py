@@ -63,6 +63,7 @@ urlpatterns = [
     path("alerts/", include("tongyou.alerts.urls")),
     path("spaces/", include("tongyou.spaces.urls")),
     path("participation/", include("tongyou.participation.urls")),
+    path("reading/", include("tongyou.reading.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

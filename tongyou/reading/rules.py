@@ -24,6 +24,8 @@ rules.add_perm("reading.add_stockreceipt", keepers)
 # and the staff of the units that hand packs over (at the child-health check, in kindergarten).
 givers = has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER, Role.UNIT_OFFICER) & in_jurisdiction
 rules.add_perm("reading.add_delivery", givers)
+# Finding a child's due packs by ID number, to hand one over (a clinic, a kindergarten).
+rules.add_perm("reading.deliver_entitlement", givers)
 rules.add_perm("reading.add_attempt", givers)
 # The list of children not yet reached, for visits: the community child director and the street.
 rules.add_perm(

@@ -260,6 +260,17 @@ ROUTES = {
     "participation:support": public("participation_proposal", "POST"),
     "participation:leave": public(method="POST"),
     "participation:comment": public("participation_proposal", "POST"),
+    # 萌阅 early reading
+    "reading:coverage": perm("reading.view_coverage"),
+    "reading:unreached": perm("reading.view_entitlement"),
+    "reading:find": perm("reading.deliver_entitlement"),
+    "reading:deliver": perm("reading.deliver_entitlement", "reading_entitlement", "POST"),
+    "reading:not_delivered": perm("reading.add_attempt", "reading_entitlement", "POST"),
+    "reading:points": perm("reading.view_pickuppoint"),
+    "reading:point_new": perm("reading.manage_pickuppoint", method="POST"),
+    "reading:receive": perm("reading.add_stockreceipt", "reading_point", "POST"),
+    "reading:milestones": perm("reading.manage_milestone"),
+    "reading:milestone_new": perm("reading.manage_milestone", method="POST"),
     "participation:withdraw_comment": public("participation_comment", "POST"),
     "participation:public": PUBLIC,
     "participation:proposals_geojson": PUBLIC,
@@ -617,6 +628,24 @@ class World:
         )
         return {"pk": facility.pk, "photo_pk": photo.pk}, photo
 
+    def _reading_entitlement(self, where):
+        from tongyou.reading.models import Entitlement, Milestone
+
+        milestone, _created = Milestone.objects.get_or_create(
+            name="出生礼包", defaults={"age_from_months": 0, "age_to_months": 12}
+        )
+        child = ChildFactory(residence_region=self.grid(where), birth_date=timezone.localdate())
+        entitlement = Entitlement.objects.create(
+            child=child, milestone=milestone, created_on=timezone.localdate()
+        )
+        return {"pk": entitlement.pk}, entitlement
+
+    def _reading_point(self, where):
+        from tongyou.reading.models import PickupPoint
+
+        point = PickupPoint.objects.create(name="社区服务站", kind="community", region=self.community(where))
+        return {"pk": point.pk}, point
+
     def _participation_process(self, where):
         from tongyou.participation.models import Process
 
@@ -754,6 +783,8 @@ REGIONAL = {
     "participation_survey",
     "participation_photo",
     "participation_comment",
+    "reading_entitlement",
+    "reading_point",
 }
 
 

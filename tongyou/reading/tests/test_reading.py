@@ -234,3 +234,26 @@ def test_coverage_by_group_counts_each_group_and_protects_a_researchers_figures(
     # two tables whose sets differ by one child never give that child away by subtraction.
     assert cell.registered == disclosure.persons(disclosure.Signature.of(c.pk for c in left_behind), policy)
     assert cell.reached == disclosure.persons(disclosure.Signature.of([left_behind[0].pk]), policy) is None
+
+
+def test_gs04_counts_children_with_the_pack_of_their_age_of_all_registered_0_to_6(stocked):
+    from tongyou.reading.indicators import reading_packs, task_facts
+    from tongyou.regions.tree import RegionTree
+
+    packs, here, director = stocked
+    given, waiting = born(1), born(3)
+    born(2, community=THERE)
+    born(100)  # seven and over: not counted
+    entitlements.sync(TODAY)
+    deliveries.deliver(
+        director, Entitlement.objects.get(child=given), point=here, channel="pickup", guardian_confirmed=True
+    )
+    tree = RegionTree()
+    today = datetime.date.today()
+    numerators, denominators = reading_packs(today, tree)
+    community = Region.objects.get(code=HERE)
+    assert (numerators[community.pk], denominators[community.pk]) == (1, 2)
+    assert (numerators[tree.district], denominators[tree.district]) == (1, 3)
+    assert waiting.pk  # registered, not yet reached: in the denominator only
+    facts = task_facts(today.year)
+    assert facts and "发放阅读礼包1份" in facts[0] and "不足5" in facts[1]

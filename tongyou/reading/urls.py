@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reading"
+urlpatterns = [
+    path("", views.coverage_page, name="coverage"),
+    path("unreached/", views.unreached_page, name="unreached"),
+    path("find/", views.find_page, name="find"),
+    path("entitlements/<int:pk>/deliver/", views.deliver, name="deliver"),
+    path("entitlements/<int:pk>/not-delivered/", views.not_delivered, name="not_delivered"),
+    path("points/", views.points_page, name="points"),
+    path("points/new/", views.point_new, name="point_new"),
+    path("points/<int:pk>/receive/", views.receive, name="receive"),
+    path("milestones/", views.milestones_page, name="milestones"),
+    path("milestones/new/", views.milestone_new, name="milestone_new"),
+]

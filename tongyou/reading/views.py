@@ -1,0 +1,271 @@
+"""萌阅 pages: coverage for the office and streets, the children to reach for community child
+directors, handing a pack over (from the list, or by ID number at a clinic or kindergarten),
+pick-up points with their stock, and the milestones the office sets. Thin: the rules live in
+entitlements.py, deliveries.py and coverage.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongyou.audit.models import AuditEntry
+from tongyou.audit.services import record
+from tongyou.core import disclosure
+from tongyou.core.errors import Refusal
+from tongyou.core.requests import AuthenticatedRequest
+from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
+from tongyou.core.views import attempt
+from tongyou.privacy.masking import mask_name
+from tongyou.regions.models import Region
+
+from . import coverage, deliveries
+from .models import Attempt, Delivery, Entitlement, Milestone, PickupPoint, Stock, Variant
+from .services import due_for_id_number, points_for
+
+PAGE = 200  # children listed at once: a community has a few dozen due at a time
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise Refusal(_("Enter the date as YYYY-MM-DD.")) from None
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Refusal(_("Enter a whole number.")) from None
+
+
+def _choices(user: AuthenticatedRequest) -> dict:
+    return {
+        "points": points_for(user.user),
+        "channels": Delivery.Channel.choices,
+        "variants": Variant.choices,
+        "reasons": Attempt.Reason.choices,
+        "today": timezone.localdate().isoformat(),
+    }
+
+
+@login_required
+def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.view_coverage")
+    cut = request.GET.get("cut", "milestone")
+    table, refusal = None, ""
+    try:
+        table = coverage.coverage(request.user, cut=cut)
+    except Refusal as exc:
+        refusal = str(exc)
+    record(
+        AuditEntry.Action.STATISTICS, request=request, object_type="reading.coverage", details={"cut": cut}
+    )
+    return render(
+        request,
+        "reading/coverage.html",
+        {"table": table, "refusal": refusal, "cut": cut, "note": disclosure.note()},
+    )
+
+
+@login_required
+def unreached_page(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.view_entitlement")
+    due = list(coverage.unreached(request.user)[:PAGE])
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="reading.Entitlement",
+        details={"listed": len(due), "ids": [e.child_id for e in due]},
+    )
+    last_reason = {
+        a.entitlement_id: a
+        for a in Attempt.objects.filter(entitlement__in=[e.pk for e in due]).order_by("recorded_at")
+    }
+    rows = [(e, last_reason.get(e.pk)) for e in due]
+    return render(request, "reading/unreached.html", {"rows": rows, **_choices(request)})
+
+
+@login_required
+def find_page(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.deliver_entitlement")
+    # POSTed, like every search by ID number: the number never reaches an access log, the
+    # browser's history or a Referer (docs/security.md); one typed into the address is ignored.
+    id_number = request.POST.get("id_number", "").strip() if request.method == "POST" else ""
+    found = list(due_for_id_number(request.user, id_number)) if id_number else []
+    if id_number:
+        record(
+            AuditEntry.Action.LIST,
+            request=request,
+            object_type="reading.Entitlement",
+            details={"by": "id_number", "found": [e.child_id for e in found]},
+        )
+    rows = [(e, mask_name(e.child.name)) for e in found]
+    return render(
+        request,
+        "reading/find.html",
+        {"id_number": id_number, "rows": rows, "searched": bool(id_number), **_choices(request)},
+    )
+
+
+@login_required
+@require_POST
+def deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    entitlement = get_scoped_or_404(Entitlement.objects.all(), request.user, "deliver", pk=pk)
+    then = "reading:find" if request.POST.get("from") == "find" else "reading:unreached"
+
+    def give() -> Delivery:
+        point = get_scoped_or_404(
+            PickupPoint.objects.filter(active=True), request.user, pk=_int(request.POST.get("point", ""))
+        )
+        return deliveries.deliver(
+            request.user,
+            entitlement,
+            point=point,
+            channel=request.POST.get("channel", ""),
+            variant=request.POST.get("variant", Variant.STANDARD),
+            given_on=_date(request.POST.get("given_on", "")),
+            guardian_confirmed=request.POST.get("guardian_confirmed") == "on",
+        )
+
+    return attempt(request, give, _("The pack is recorded as delivered."), then)
+
+
+@login_required
+@require_POST
+def not_delivered(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    entitlement = get_scoped_or_404(Entitlement.objects.all(), request.user, "deliver", pk=pk)
+    return attempt(
+        request,
+        lambda: deliveries.not_delivered(
+            request.user, entitlement, request.POST.get("reason", ""), request.POST.get("note", "")
+        ),
+        _("Recorded; the child stays on the list."),
+        "reading:unreached",
+    )
+
+
+@login_required
+def points_page(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.view_pickuppoint")
+    points = list(scoped(PickupPoint.objects.all(), request.user).select_related("region", "facility"))
+    stock: dict[int, list[Stock]] = {}
+    for row in (
+        Stock.objects.filter(point__in=points)
+        .select_related("milestone")
+        .order_by("milestone__age_from_months")
+    ):
+        stock.setdefault(row.point_id, []).append(row)
+    areas = []
+    if can(request.user, "reading.manage_pickuppoint"):
+        path = request.user.jurisdiction.path if request.user.jurisdiction else "-"
+        areas = list(
+            Region.objects.filter(
+                path__startswith=path,
+                level__in=(Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY),
+            ).order_by("path")
+        )
+    return render(
+        request,
+        "reading/points.html",
+        {
+            "rows": [(p, stock.get(p.pk, [])) for p in points],
+            "milestones": Milestone.objects.filter(active=True),
+            "variants": Variant.choices,
+            "kinds": PickupPoint.Kind.choices,
+            "areas": areas,
+            "today": timezone.localdate().isoformat(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def point_new(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.manage_pickuppoint")
+
+    def create() -> PickupPoint:
+        name = request.POST.get("name", "").strip()[:100]
+        kind = request.POST.get("kind", "")
+        if not name or kind not in PickupPoint.Kind.values:
+            raise Refusal(_("Give the point a name and a kind."))
+        region = Region.objects.filter(pk=_int(request.POST.get("region", ""))).first()
+        if region is None:
+            raise Refusal(_("Choose the area the point serves."))
+        point = PickupPoint(name=name, kind=kind, region=region)  # in the user's area: the rule below
+        require(request.user, "reading.manage_pickuppoint", point)
+        point.save()
+        record(AuditEntry.Action.CREATE, request=request, obj=point)
+        return point
+
+    return attempt(request, create, _("The pick-up point is added."), "reading:points")
+
+
+@login_required
+@require_POST
+def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    point = get_scoped_or_404(PickupPoint.objects.all(), request.user, pk=pk)
+
+    def add() -> object:
+        milestone = Milestone.objects.filter(pk=_int(request.POST.get("milestone", "")), active=True).first()
+        if milestone is None:
+            raise Refusal(_("Choose the milestone."))
+        return deliveries.receive(
+            request.user,
+            point,
+            milestone,
+            request.POST.get("variant", ""),
+            _int(request.POST.get("quantity", "")),
+            _date(request.POST.get("received_on", "")),
+            request.POST.get("note", ""),
+        )
+
+    return attempt(request, add, _("The packs are added to the stock."), "reading:points")
+
+
+@login_required
+def milestones_page(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.manage_milestone")
+    return render(request, "reading/milestones.html", {"milestones": Milestone.objects.all()})
+
+
+@login_required
+@require_POST
+def milestone_new(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "reading.manage_milestone")
+
+    def create() -> Milestone:
+        name = request.POST.get("name", "").strip()[:50]
+        start, end = (
+            _int(request.POST.get("age_from_months", "")),
+            _int(request.POST.get("age_to_months", "")),
+        )
+        if not name:
+            raise Refusal(_("Give the milestone a name."))
+        if not 0 <= start < end <= 84:
+            raise Refusal(
+                _("The ages must run from a younger to an older age within 0–84 months (0–6 years).")
+            )
+        if Milestone.objects.filter(name=name).exists():
+            raise Refusal(_("A milestone of this name exists already."))
+        milestone = Milestone.objects.create(
+            name=name,
+            age_from_months=start,
+            age_to_months=end,
+            contents=request.POST.get("contents", "")[:2000],
+        )
+        record(AuditEntry.Action.CREATE, request=request, obj=milestone)
+        return milestone
+
+    return attempt(
+        request,
+        create,
+        _("The milestone is added; children of its age are entitled tonight."),
+        "reading:milestones",
+    )
