@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tongyou.spaces",
     "tongyou.participation",
     "tongyou.reading",
+    "tongyou.community",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

@@ -71,6 +71,7 @@ DOMAIN_DEPENDENCIES = {
     "spaces": {"datahub"},
     "participation": {"datahub", "spaces"},
     "reading": {"datahub", "spaces"},
+    "community": {"datahub"},
 }
 
 
