@@ -64,6 +64,7 @@ urlpatterns = [
     path("spaces/", include("tongyou.spaces.urls")),
     path("participation/", include("tongyou.participation.urls")),
     path("reading/", include("tongyou.reading.urls")),
+    path("community/", include("tongyou.community.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

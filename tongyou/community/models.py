@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongyou.datahub.models import Child
 from tongyou.privacy.fields import EncryptedTextField
@@ -26,7 +27,7 @@ class Organisation(models.Model):
     """A social organisation (社会组织) working with children, by its unified social credit code."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("status of a person or organisation", "Active")
         SUSPENDED = "suspended", _("Suspended")
         DEREGISTERED = "deregistered", _("Deregistered")
 
@@ -61,7 +62,7 @@ class Person(models.Model):
     class Status(models.TextChoices):
         CANDIDATE = "candidate", _("Candidate")
         TRAINED = "trained", _("Trained")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("status of a person or organisation", "Active")
         SUSPENDED = "suspended", _("Suspended")
         EXITED = "exited", _("Exited")
 
@@ -76,7 +77,7 @@ class Person(models.Model):
     jurisdiction_field = "region"
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = EncryptedTextField(_("name"))
+    name = EncryptedTextField(pgettext_lazy("of a person", "name"))
     id_number = EncryptedTextField(_("ID number"))
     id_number_index = models.CharField(_("ID number blind index"), max_length=64, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -24,6 +21,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image, ImageDraw, ImageFont
 
+from tongyou.core.documents import FontMissing, cjk_font, wrap
 from tongyou.core.registry import registry
 
 from . import values
@@ -32,16 +30,6 @@ from .models import Indicator, ProgressReport
 if TYPE_CHECKING:
     from tongyou.monitoring.models import ReportingRound
 
-# Fonts a server commonly has: Debian/Ubuntu (fonts-noto-cjk, fonts-wqy-zenhei, fonts-droid-fallback),
-# Windows and macOS. (path, index in a font collection)
-FONT_CANDIDATES = [
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
-    ("C:/Windows/Fonts/simhei.ttf", 0),
-    ("/System/Library/Fonts/PingFang.ttc", 0),
-]
 LIGHT_COLOURS = {
     "green": (47, 158, 68),
     "amber": (240, 140, 0),
@@ -50,24 +38,6 @@ LIGHT_COLOURS = {
     "untargeted": (173, 181, 189),
 }
 LIGHT_WORDS = {"green": "达标", "amber": "接近", "red": "未达标", "grey": "无数据", "untargeted": "无目标值"}
-
-
-class FontMissing(RuntimeError):
-    pass
-
-
-def cjk_font() -> tuple[str, int] | tuple:
-    """(path, collection index) of a font with Chinese glyphs."""
-    configured = getattr(settings, "TONGYOU_PDF_FONT", "")
-    if configured:
-        path, _sep, index = configured.partition("#")
-        return path, int(index or 0)
-    for path, index in FONT_CANDIDATES:
-        if Path(path).exists():
-            return path, index
-    raise FontMissing(
-        _("No Chinese font was found for the PDF: install fonts-noto-cjk or set TONGYOU_PDF_FONT.")
-    )
 
 
 @dataclass
@@ -288,12 +258,6 @@ def attainment_chart(data: Any, font: Any) -> bytes:
     return buffer.getvalue()
 
 
-# 避头尾: characters a line may not start with, and ones it may not end with (GB/T 15834 usage,
-# as Word's East-Asian line breaking applies them).
-NO_LINE_START = set("，。、；：？！）》」』】〕〉”’·%‰,.;:?!)]}")  # (a dash or an ellipsis may begin one)
-NO_LINE_END = set("（《「『【〔〈“‘([{")
-
-
 def _paragraphs(data: ReportData) -> list[tuple[str, str]]:
     """The report's text as (kind, text) in reading order, the same for Word and PDF: kinds are
     title, addressee, heading, subheading, body, signature, date."""
@@ -443,35 +407,6 @@ def as_docx(data: Any, chart: Any = None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def wrap(measure: Any, text: str, width: float) -> list[str]:
-    """Lines of `text` no wider than `width` (by `measure`), broken as Chinese typesetting breaks
-    them (避头尾): a line never starts with closing punctuation — the character before it moves
-    down with it — and never ends with opening punctuation, which moves down too. Where nothing
-    is left to move (a line of punctuation alone), the mark hangs past the margin instead."""
-    lines: list[str] = []
-    line = ""
-    for char in text:
-        if not line or measure(line + char) <= width:
-            line += char
-            continue
-        kept, carried = line, ""
-        if char in NO_LINE_START:
-            while kept and kept[-1] in NO_LINE_START:
-                kept, carried = kept[:-1], kept[-1] + carried
-            if kept:
-                kept, carried = kept[:-1], kept[-1] + carried
-        while kept and kept[-1] in NO_LINE_END:
-            kept, carried = kept[:-1], kept[-1] + carried
-        if not kept:  # nothing may move down: the mark hangs in the margin (悬挂)
-            line += char
-            continue
-        lines.append(kept)
-        line = carried + char
-    if line:
-        lines.append(line)
-    return lines
 
 
 class _GovernmentPdf(FPDF):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongyou.datahub.models import Child
 from tongyou.regions.models import Region
@@ -32,7 +33,7 @@ class Milestone(models.Model):
     age_from_months = models.PositiveSmallIntegerField(_("from age (months)"))
     age_to_months = models.PositiveSmallIntegerField(_("until age (months, exclusive)"))
     contents = models.TextField(_("contents of the pack"), blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("reading pack milestone")
@@ -66,7 +67,7 @@ class PickupPoint(models.Model):
     facility = models.ForeignKey(
         Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         verbose_name = _("pick-up point")

@@ -260,6 +260,18 @@ ROUTES = {
     "participation:support": public("participation_proposal", "POST"),
     "participation:leave": public(method="POST"),
     "participation:comment": public("participation_proposal", "POST"),
+    # Counsellors, volunteers and activities
+    "community:people": perm("community.view_person"),
+    "community:person_new": perm("community.manage_person", method="POST"),
+    "community:person": perm("community.view_person", "community_person"),
+    "community:person_action": perm("community.view_person", "community_person", "POST"),
+    "community:certificate": perm("community.view_person", "community_person"),
+    "community:activities": perm("community.view_activity"),
+    "community:activity_new": perm("community.manage_activity", method="POST"),
+    "community:activity": perm("community.view_activity", "community_activity"),
+    "community:activity_action": perm("community.view_activity", "community_activity", "POST"),
+    "community:organisations": perm("community.view_organisation"),
+    "community:organisation_new": perm("community.manage_organisation", method="POST"),
     # 萌阅 early reading
     "reading:coverage": perm("reading.view_coverage"),
     "reading:unreached": perm("reading.view_entitlement"),
@@ -628,6 +640,37 @@ class World:
         )
         return {"pk": facility.pk, "photo_pk": photo.pk}, photo
 
+    def _community_person(self, where):
+        from tongyou.community.models import Person
+        from tongyou.privacy.idnumbers import make_id_number
+
+        person = Person.objects.create(
+            kind="volunteer",
+            name="张志愿",
+            id_number=make_id_number("110101", datetime.date(1990, 1, 1), 12 if where == "inside" else 14),
+            id_number_index=f"bench-{where}",
+            birth_date=datetime.date(1990, 1, 1),
+            region=self.community(where),
+            status="active",
+        )
+        return {"pk": person.pk}, person
+
+    def _community_activity(self, where):
+        from tongyou.community.models import Activity
+
+        start = timezone.now() + datetime.timedelta(days=2)
+        activity = Activity.objects.create(
+            title="亲子共读",
+            kind="reading",
+            region=self.community(where),
+            place="社区图书室",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            capacity=10,
+            created_by=self.users[Role.COORDINATOR],
+        )
+        return {"pk": activity.pk}, activity
+
     def _reading_entitlement(self, where):
         from tongyou.reading.models import Entitlement, Milestone
 
@@ -785,6 +828,8 @@ REGIONAL = {
     "participation_comment",
     "reading_entitlement",
     "reading_point",
+    "community_person",
+    "community_activity",
 }
 
 

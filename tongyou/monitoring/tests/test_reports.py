@@ -188,7 +188,7 @@ def test_the_annual_report_downloads_as_word_and_as_a_pdf_with_chinese_text(repo
     import pypdfium2
     from docx import Document
 
-    from tongyou.monitoring.annual_report import NO_LINE_START, FontMissing, cjk_font
+    from tongyou.core.documents import NO_LINE_START, FontMissing, cjk_font
 
     try:
         cjk_font()
@@ -373,7 +373,7 @@ chinese = st.text(alphabet="儿童友好城市建设玉泉区" + CLOSING + "（�
 @settings(max_examples=200, deadline=None)
 @given(text=chinese, width=st.integers(min_value=3, max_value=30))
 def test_lines_never_start_with_closing_punctuation_and_lose_nothing(text, width):
-    from tongyou.monitoring.annual_report import NO_LINE_END, NO_LINE_START, wrap
+    from tongyou.core.documents import NO_LINE_END, NO_LINE_START, wrap
 
     lines = wrap(len, text, width)
     assert "".join(lines) == text
