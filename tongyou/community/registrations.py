@@ -17,6 +17,14 @@ registry.menu(
         visible=lambda u: can(u, "community.view_person"),
     ),
     NavItem(
+        "community.overview",
+        _("Pool: attention and reach"),
+        "community:overview",
+        group="community",
+        order=15,
+        visible=lambda u: can(u, "community.view_person"),
+    ),
+    NavItem(
         "community.activities",
         _("Activities with children"),
         "community:activities",

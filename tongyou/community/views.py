@@ -15,6 +15,7 @@ from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core.documents import FontMissing
 from tongyou.core.errors import Refusal
+from tongyou.core.exports import download
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import get_scoped_or_404, require, scoped
 from tongyou.core.views import attempt
@@ -22,8 +23,9 @@ from tongyou.datahub.services.search import ID_LIKE, search_children
 from tongyou.privacy.masking import mask_id_number, mask_name, mask_phone
 from tongyou.regions.models import Region
 
-from . import activities, people
+from . import activities, overview, people
 from .certificates import certificate_pdf
+from .exports import volunteers_workbook
 from .models import Activity, BackgroundCheck, Organisation, Person, ServiceHours, SignUp
 
 
@@ -345,3 +347,29 @@ def organisation_new(request: AuthenticatedRequest) -> HttpResponse:
         _("The organisation is registered."),
         "community:organisations",
     )
+
+
+@login_required
+def overview_page(request: AuthenticatedRequest) -> HttpResponse:
+    flagged = overview.flags(request.user)
+    reach = overview.reach_by_street(request.user)
+    record(AuditEntry.Action.STATISTICS, request=request, object_type="community.overview")
+    return render(
+        request,
+        "community/overview.html",
+        {"flagged": [(f, mask_name(f.person.name)) for f in flagged], "reach": reach},
+    )
+
+
+@login_required
+def volunteers_export(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "community.manage_person")
+    persons = scoped(Person.objects.filter(kind=Person.Kind.VOLUNTEER), request.user).order_by("pk")
+    content = volunteers_workbook(persons, request.user)
+    record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        object_type="community.Person",
+        details={"format": "national volunteer system", "rows": persons.count()},
+    )
+    return download(content, f"volunteers-{timezone.localdate():%Y%m%d}.xlsx")

@@ -101,3 +101,29 @@ def test_organisations_are_registered_with_a_valid_code_only():
     assert not Organisation.objects.exists()
     c.post("/community/organisations/new/", base | {"credit_code": "91110000600037341L"})
     assert Organisation.objects.get().credit_code == "91110000600037341L"
+
+
+def test_the_overview_flags_who_needs_attention_and_the_export_has_the_national_items():
+    import datetime
+    import io
+
+    from openpyxl import load_workbook
+
+    keeper = user()
+    idle = people.register_person(
+        keeper, kind="volunteer", name="张志愿", id_number=id_number(30), region=area()
+    )
+    people.record_check(
+        keeper,
+        idle,
+        checked_on=datetime.date.today() - datetime.timedelta(days=350),
+        queried_by="公安分局",
+        result="passed",
+    )
+    page = client(keeper).get("/community/people/overview/").content.decode()
+    assert f'data-person="{idle.pk}"' in page
+    assert "入职查询" in page and "近一年" in page
+    response = client(keeper).get("/community/people/volunteers.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:3] == ("姓名", "证件类型", "证件号码") and rows[2][0] == "张志愿"
+    assert client(user(Role.RESEARCHER, "150104")).get("/community/people/volunteers.xlsx").status_code == 403

@@ -266,6 +266,8 @@ ROUTES = {
     "community:person": perm("community.view_person", "community_person"),
     "community:person_action": perm("community.view_person", "community_person", "POST"),
     "community:certificate": perm("community.view_person", "community_person"),
+    "community:overview": perm("community.view_person"),
+    "community:volunteers_export": perm("community.manage_person"),
     "community:activities": perm("community.view_activity"),
     "community:activity_new": perm("community.manage_activity", method="POST"),
     "community:activity": perm("community.view_activity", "community_activity"),
