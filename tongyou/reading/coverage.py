@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongyou.core import disclosure
 from tongyou.core.scoping import require, scoped
@@ -23,7 +24,7 @@ from tongyou.datahub.services.groups import EQUITY_GROUPS, members
 from tongyou.regions.models import Region
 
 from .entitlements import age_in_months, months_before
-from .models import MAX_AGE_MONTHS, Delivery, Entitlement, Milestone
+from .models import MAX_AGE_MONTHS, Delivery, Entitlement, Milestone, ParentSurvey
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -125,3 +126,42 @@ def unreached(user: User, today: dt.date | None = None) -> QuerySet[Any]:
         .select_related("child", "milestone", "child__residence_region")
         .order_by("child__birth_date", "milestone__age_from_months")
     )
+
+
+@dataclass
+class SurveyRow:
+    question: str
+    answer: str
+    by_wave: list[int | None]  # families, through disclosure, one figure per wave
+
+
+def survey_summary(user: User) -> tuple[list[tuple[str, str]], list[SurveyRow]]:
+    """The parent surveys in the user's area, counted by answer and wave (families, through
+    disclosure control): never one family's answers."""
+    require(user, "reading.view_coverage")
+    policy = disclosure.Policy.for_user(user)
+    waves = list(ParentSurvey.Wave.choices)
+    answers = list(
+        scoped(ParentSurvey.objects.all(), user, "aggregate").values_list(
+            "wave", "delivery__entitlement__child_id", "shared_reading", "books_at_home", "library_member"
+        )
+    )
+    fields = {
+        "shared_reading": gettext("reading together"),
+        "books_at_home": gettext("children's books at home"),
+        "library_member": gettext("has a library card"),
+    }
+    questions: list[tuple[str, int, list[tuple[Any, Any]]]] = [
+        (fields["shared_reading"], 2, list(ParentSurvey.Frequency.choices)),
+        (fields["books_at_home"], 3, list(ParentSurvey.Books.choices)),
+        (fields["library_member"], 4, [(True, gettext("Yes")), (False, gettext("No"))]),
+    ]
+    rows = []
+    for question, position, choices in questions:
+        for value, label in choices:
+            figures = []
+            for wave, _label in waves:
+                ids = [a[1] for a in answers if a[0] == wave and a[position] == value]
+                figures.append(disclosure.persons(disclosure.Signature.of(ids), policy))
+            rows.append(SurveyRow(question, str(label), figures))
+    return [(w, str(label)) for w, label in waves], rows

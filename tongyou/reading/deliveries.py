@@ -5,7 +5,7 @@ people handing over the last pack, or the same child's pack twice, cannot both s
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,7 +18,18 @@ from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require
 from tongyou.core.workflow import lock
 
-from .models import Attempt, Delivery, Entitlement, Milestone, PickupPoint, Stock, StockReceipt, Variant
+from .models import (
+    Attempt,
+    Delivery,
+    Entitlement,
+    Loan,
+    Milestone,
+    ParentSurvey,
+    PickupPoint,
+    Stock,
+    StockReceipt,
+    Variant,
+)
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -141,3 +152,80 @@ def not_delivered(user: User, entitlement: Entitlement, reason: str, note: str =
     )
     record(AuditEntry.Action.CREATE, user=user, obj=attempt, details={"reason": reason})
     return attempt
+
+
+SURVEY_AFTER_DAYS = 90  # the second wave: three months after the pack
+LOAN_DAYS = 14
+
+
+def record_survey(
+    user: User,
+    delivery: Delivery,
+    *,
+    wave: str,
+    shared_reading: str,
+    books_at_home: str,
+    library_member: bool,
+) -> ParentSurvey:
+    """The family's answers, once per wave; the second wave from three months after the pack."""
+    require(user, "reading.add_delivery", delivery.entitlement)
+    if wave not in ParentSurvey.Wave.values:
+        raise Refusal(_("Choose when the survey was made."))
+    if shared_reading not in ParentSurvey.Frequency.values or books_at_home not in ParentSurvey.Books.values:
+        raise Refusal(_("Answer every question of the survey."))
+    if wave == ParentSurvey.Wave.THREE_MONTHS and timezone.localdate() < delivery.given_on + dt.timedelta(
+        days=SURVEY_AFTER_DAYS
+    ):
+        raise Refusal(_("The second survey is made three months after the pack was given."))
+    try:
+        with transaction.atomic():
+            survey = ParentSurvey.objects.create(
+                delivery=delivery,
+                wave=wave,
+                shared_reading=shared_reading,
+                books_at_home=books_at_home,
+                library_member=library_member,
+                recorded_by=user,
+            )
+    except IntegrityError:
+        raise Refusal(_("This survey was recorded already.")) from None
+    return survey
+
+
+def lend(user: User, point: PickupPoint, child: Any, copy: str, on: dt.date | None = None) -> Loan:
+    """A pack copy lent to a child's family for two weeks; a copy still out cannot be lent again."""
+    require(user, "reading.add_stockreceipt", point)
+    if point.kind not in (PickupPoint.Kind.LIBRARY, PickupPoint.Kind.COMMUNITY):
+        raise Refusal(_("Packs are lent from libraries and community points."))
+    copy = copy.strip()[:40]
+    if not copy:
+        raise Refusal(_("Give the copy's number."))
+    on = on or timezone.localdate()
+    try:
+        with transaction.atomic():
+            loan = Loan.objects.create(
+                point=point,
+                copy=copy,
+                child=child,
+                loaned_on=on,
+                due_on=on + dt.timedelta(days=LOAN_DAYS),
+                recorded_by=user,
+            )
+    except IntegrityError:
+        raise Refusal(_("This copy is out on loan; record its return first.")) from None
+    record(AuditEntry.Action.CREATE, user=user, obj=loan)
+    return loan
+
+
+def give_back(user: User, loan: Loan, on: dt.date | None = None) -> Loan:
+    require(user, "reading.add_stockreceipt", loan.point)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        lock(loan)
+        if loan.returned_on is not None:
+            raise Refusal(_("This copy was returned already."))
+        if on < loan.loaned_on:
+            raise Refusal(_("A copy cannot come back before it was lent."))
+        loan.returned_on = on
+        loan.save(update_fields=["returned_on"])
+    return loan

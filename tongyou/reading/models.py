@@ -217,3 +217,84 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entitlement}: {self.get_reason_display()}"
+
+
+class ParentSurvey(models.Model):
+    """A short survey of the family: when the pack is handed over, and three months later. Reported
+    only in aggregate (coverage.survey_summary), through disclosure control."""
+
+    class Wave(models.TextChoices):
+        AT_DELIVERY = "delivery", _("At delivery")
+        THREE_MONTHS = "three_months", _("Three months later")
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Every day")
+        WEEKLY = "weekly", _("Several times a week")
+        MONTHLY = "monthly", _("A few times a month")
+        RARELY = "rarely", _("Rarely or never")
+
+    class Books(models.TextChoices):
+        NONE = "0", _("None")
+        FEW = "1-10", _("1–10")
+        SOME = "11-50", _("11–50")
+        MANY = "51+", _("More than 50")
+
+    jurisdiction_field = "delivery__entitlement__child__residence_region"
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="surveys"
+    )
+    wave = models.CharField(_("when"), max_length=12, choices=Wave.choices)
+    shared_reading = models.CharField(_("reading together"), max_length=8, choices=Frequency.choices)
+    books_at_home = models.CharField(_("children's books at home"), max_length=6, choices=Books.choices)
+    library_member = models.BooleanField(_("has a library card"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("parent survey")
+        verbose_name_plural = _("parent surveys")
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "wave"], name="reading_one_survey_per_wave")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} {self.wave}"
+
+
+class Loan(models.Model):
+    """A pack lent from a community library (Shenzhen's 阅芽 libraries lend for two weeks): one
+    open loan per copy (a constraint)."""
+
+    jurisdiction_field = "point__region"
+
+    point = models.ForeignKey(
+        PickupPoint, verbose_name=_("library"), on_delete=models.PROTECT, related_name="loans"
+    )
+    copy = models.CharField(_("pack copy"), max_length=40)
+    child = models.ForeignKey(
+        Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="reading_loans"
+    )
+    loaned_on = models.DateField(_("lent on"))
+    due_on = models.DateField(_("due back"))
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pack loan")
+        verbose_name_plural = _("pack loans")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "copy"],
+                condition=Q(returned_on__isnull=True),
+                name="reading_one_open_loan_per_copy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.copy}"

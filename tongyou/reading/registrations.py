@@ -26,6 +26,14 @@ registry.menu(
         visible=lambda u: can(u, "reading.deliver_entitlement"),
     ),
     NavItem(
+        "reading.surveys",
+        _("Parent surveys"),
+        "reading:surveys",
+        group="reading",
+        order=18,
+        visible=lambda u: can(u, "reading.view_delivery"),
+    ),
+    NavItem(
         "reading.coverage",
         _("萌阅 coverage"),
         "reading:coverage",

@@ -34,5 +34,11 @@ rules.add_perm(
 # Coverage is an aggregate: protected unless the user reads records (core.disclosure).
 rules.add_perm("reading.view_coverage", reads_aggregates & in_jurisdiction)
 
+# Parent surveys: recorded by those who hand packs over; read only in aggregate.
+rules.add_perm("reading.aggregate_parentsurvey", reads_aggregates & in_jurisdiction)
+rules.add_perm("reading.view_loan", keepers)
+# A delivery is read (to survey the family) by those who read the list of children to reach.
+rules.add_perm("reading.view_delivery", has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER) & in_jurisdiction)
+
 # In the admin site: the system administrator sees the milestones (no children's data).
 rules.add_perm("reading", is_admin)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("points/", views.points_page, name="points"),
     path("points/new/", views.point_new, name="point_new"),
     path("points/<int:pk>/receive/", views.receive, name="receive"),
+    path("points/<int:pk>/loans/", views.loans_page, name="loans"),
+    path("points/<int:pk>/lend/", views.lend, name="lend"),
+    path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
+    path("surveys/", views.surveys_page, name="surveys"),
+    path("deliveries/<int:pk>/survey/", views.survey, name="survey"),
     path("milestones/", views.milestones_page, name="milestones"),
     path("milestones/new/", views.milestone_new, name="milestone_new"),
 ]

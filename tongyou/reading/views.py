@@ -21,11 +21,12 @@ from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.views import attempt
+from tongyou.datahub.services.search import ID_LIKE, search_children
 from tongyou.privacy.masking import mask_name
 from tongyou.regions.models import Region
 
 from . import coverage, deliveries
-from .models import Attempt, Delivery, Entitlement, Milestone, PickupPoint, Stock, Variant
+from .models import Attempt, Delivery, Entitlement, Loan, Milestone, ParentSurvey, PickupPoint, Stock, Variant
 from .services import due_for_id_number, points_for
 
 PAGE = 200  # children listed at once: a community has a few dozen due at a time
@@ -64,13 +65,21 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
         table = coverage.coverage(request.user, cut=cut)
     except Refusal as exc:
         refusal = str(exc)
+    waves, survey = coverage.survey_summary(request.user)
     record(
         AuditEntry.Action.STATISTICS, request=request, object_type="reading.coverage", details={"cut": cut}
     )
     return render(
         request,
         "reading/coverage.html",
-        {"table": table, "refusal": refusal, "cut": cut, "note": disclosure.note()},
+        {
+            "table": table,
+            "refusal": refusal,
+            "cut": cut,
+            "note": disclosure.note(),
+            "waves": waves,
+            "survey": survey,
+        },
     )
 
 
@@ -268,4 +277,110 @@ def milestone_new(request: AuthenticatedRequest) -> HttpResponse:
         create,
         _("The milestone is added; children of its age are entitled tonight."),
         "reading:milestones",
+    )
+
+
+@login_required
+def surveys_page(request: AuthenticatedRequest) -> HttpResponse:
+    """Families to ask: at the pack's delivery, and again three months on."""
+    require(request.user, "reading.view_delivery")
+    today = timezone.localdate()
+    delivered = (
+        scoped(Delivery.objects.all(), request.user)
+        .select_related("entitlement__child", "entitlement__milestone")
+        .prefetch_related("surveys")
+        .order_by("given_on")
+    )
+    due = []
+    for delivery in delivered[: PAGE * 5]:
+        waves = {answer.wave for answer in delivery.surveys.all()}
+        if ParentSurvey.Wave.AT_DELIVERY not in waves:
+            due.append((delivery, ParentSurvey.Wave.AT_DELIVERY))
+        if ParentSurvey.Wave.THREE_MONTHS not in waves and delivery.given_on <= today - dt.timedelta(
+            days=deliveries.SURVEY_AFTER_DAYS
+        ):
+            due.append((delivery, ParentSurvey.Wave.THREE_MONTHS))
+    due = due[:PAGE]
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="reading.ParentSurvey",
+        details={"listed": len(due), "ids": [d.entitlement.child_id for d, _wave in due]},
+    )
+    return render(
+        request,
+        "reading/surveys.html",
+        {
+            "due": [(d, wave, ParentSurvey.Wave(wave).label) for d, wave in due],
+            "frequencies": ParentSurvey.Frequency.choices,
+            "books": ParentSurvey.Books.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    delivery = get_scoped_or_404(Delivery.objects.select_related("entitlement"), request.user, pk=pk)
+    return attempt(
+        request,
+        lambda: deliveries.record_survey(
+            request.user,
+            delivery,
+            wave=request.POST.get("wave", ""),
+            shared_reading=request.POST.get("shared_reading", ""),
+            books_at_home=request.POST.get("books_at_home", ""),
+            library_member=request.POST.get("library_member") == "on",
+        ),
+        _("The family's answers are recorded."),
+        "reading:surveys",
+    )
+
+
+@login_required
+def loans_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    point = get_scoped_or_404(PickupPoint.objects.all(), request.user, pk=pk)
+    loans = list(point.loans.filter(returned_on__isnull=True).select_related("child"))
+    record(
+        AuditEntry.Action.LIST,
+        request=request,
+        object_type="reading.Loan",
+        details={"point": point.pk, "ids": [loan.child_id for loan in loans]},
+    )
+    return render(
+        request,
+        "reading/loans.html",
+        {
+            "point": point,
+            "loans": [(loan, mask_name(loan.child.name)) for loan in loans],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    point = get_scoped_or_404(PickupPoint.objects.all(), request.user, pk=pk)
+
+    def act() -> object:
+        number = request.POST.get("id_number", "").strip().upper()
+        child = search_children(request.user, number).first() if ID_LIKE.match(number) else None
+        if child is None:
+            raise Refusal(_("No child with this ID number in the index of your area."))
+        return deliveries.lend(request.user, point, child, request.POST.get("copy", ""))
+
+    return attempt(request, act, _("The copy is lent for two weeks."), "reading:loans", pk=pk)
+
+
+@login_required
+@require_POST
+def loan_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    loan = get_scoped_or_404(Loan.objects.select_related("point"), request.user, pk=pk)
+    return attempt(
+        request,
+        lambda: deliveries.give_back(request.user, loan),
+        _("The copy is back."),
+        "reading:loans",
+        pk=loan.point_id,
     )

@@ -283,6 +283,11 @@ ROUTES = {
     "reading:points": perm("reading.view_pickuppoint"),
     "reading:point_new": perm("reading.manage_pickuppoint", method="POST"),
     "reading:receive": perm("reading.add_stockreceipt", "reading_point", "POST"),
+    "reading:loans": perm("reading.view_pickuppoint", "reading_point"),
+    "reading:lend": perm("reading.add_stockreceipt", "reading_point", "POST"),
+    "reading:loan_return": perm("reading.view_loan", "reading_loan", "POST"),
+    "reading:surveys": perm("reading.view_delivery"),
+    "reading:survey": perm("reading.view_delivery", "reading_delivery", "POST"),
     "reading:milestones": perm("reading.manage_milestone"),
     "reading:milestone_new": perm("reading.manage_milestone", method="POST"),
     "participation:withdraw_comment": public("participation_comment", "POST"),
@@ -685,6 +690,36 @@ class World:
         )
         return {"pk": entitlement.pk}, entitlement
 
+    def _reading_loan(self, where):
+        from tongyou.reading.models import Loan
+
+        _kwargs, point = self.build("reading_point", where)
+        loan = Loan.objects.create(
+            point=point,
+            copy="萌阅包-001",
+            child=ChildFactory(residence_region=self.grid(where)),
+            loaned_on=timezone.localdate(),
+            due_on=timezone.localdate(),
+            recorded_by=self.users[Role.COORDINATOR],
+        )
+        return {"pk": loan.pk}, loan
+
+    def _reading_delivery(self, where):
+        from tongyou.reading.models import Delivery
+
+        _kwargs, entitlement = self.build("reading_entitlement", where)
+        _kwargs, point = self.build("reading_point", where)
+        delivery = Delivery.objects.create(
+            entitlement=entitlement,
+            point=point,
+            variant="standard",
+            channel="pickup",
+            given_on=timezone.localdate(),
+            given_by=self.users[Role.COORDINATOR],
+            guardian_confirmed=True,
+        )
+        return {"pk": delivery.pk}, delivery
+
     def _reading_point(self, where):
         from tongyou.reading.models import PickupPoint
 
@@ -830,6 +865,8 @@ REGIONAL = {
     "participation_comment",
     "reading_entitlement",
     "reading_point",
+    "reading_loan",
+    "reading_delivery",
     "community_person",
     "community_activity",
 }

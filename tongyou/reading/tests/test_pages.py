@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from tongyou.accounts.roles import Role
-from tongyou.reading import deliveries, entitlements
+from tongyou.reading import coverage, deliveries, entitlements
 from tongyou.reading.models import Attempt, Delivery, Entitlement, Milestone, PickupPoint, Stock, Variant
 
 from .helpers import HERE, THERE, TODAY, born, health_officer, milestones, point, user
@@ -151,3 +151,73 @@ def test_coverage_page_shows_the_table_and_protects_a_researcher(due):
     assert 'id="reading-coverage"' in office and "1 / 1" in office
     researcher = client(user(Role.RESEARCHER, "150104")).get("/reading/?cut=group").content.decode()
     assert "&lt;5 / &lt;5" in researcher or "&lt;5" in researcher
+
+
+def test_families_are_surveyed_once_per_wave_and_only_counts_are_shown(due):
+    import datetime
+
+    from tongyou.core import disclosure
+    from tongyou.reading.models import ParentSurvey
+
+    director, here, entitlement = due
+    delivery = deliveries.deliver(
+        director, entitlement, point=here, channel="pickup", guardian_confirmed=True
+    )
+    c = client(director)
+    assert f'data-delivery="{delivery.pk}"' in c.get("/reading/surveys/").content.decode()
+    answers = {
+        "wave": "delivery",
+        "shared_reading": "weekly",
+        "books_at_home": "1-10",
+        "library_member": "on",
+    }
+    c.post(f"/reading/deliveries/{delivery.pk}/survey/", answers)
+    c.post(f"/reading/deliveries/{delivery.pk}/survey/", answers)  # twice: refused
+    c.post(f"/reading/deliveries/{delivery.pk}/survey/", answers | {"wave": "three_months"})  # too early
+    c.post(f"/reading/deliveries/{delivery.pk}/survey/", answers | {"shared_reading": "hourly"})
+    assert ParentSurvey.objects.count() == 1
+    Delivery.objects.filter(pk=delivery.pk).update(given_on=TODAY - datetime.timedelta(days=100))
+    c.post(
+        f"/reading/deliveries/{delivery.pk}/survey/",
+        answers | {"wave": "three_months", "shared_reading": "daily"},
+    )
+    assert ParentSurvey.objects.count() == 2
+    researcher = user(Role.RESEARCHER, "150104")
+    waves, rows = coverage.survey_summary(researcher)
+    policy = disclosure.Policy.for_user(researcher)
+    weekly = next(r for r in rows if r.answer == str(ParentSurvey.Frequency.WEEKLY.label))
+    # one family: each figure is the disclosure module's answer for the set behind it (hidden)
+    assert (
+        weekly.by_wave[0]
+        == disclosure.persons(disclosure.Signature.of([entitlement.child_id]), policy)
+        is None
+    )
+    page = client(researcher).get("/reading/").content.decode()
+    assert 'id="survey-summary"' in page and "王小萌" not in page
+
+
+def test_a_copy_is_lent_once_and_returned_once(due):
+    from tongyou.reading.models import Loan
+
+    director, here, entitlement = due
+    c = client(director)
+    c.post(
+        f"/reading/points/{here.pk}/lend/", {"id_number": entitlement.child.id_number, "copy": "萌阅包-007"}
+    )
+    c.post(
+        f"/reading/points/{here.pk}/lend/", {"id_number": entitlement.child.id_number, "copy": "萌阅包-007"}
+    )
+    c.post(f"/reading/points/{here.pk}/lend/", {"id_number": "王小萌", "copy": "萌阅包-008"})
+    loan = Loan.objects.get()
+    assert (loan.due_on - loan.loaned_on).days == 14
+    page = c.get(f"/reading/points/{here.pk}/loans/").content.decode()
+    assert "萌阅包-007" in page and "王*萌" in page and "王小萌" not in page
+    c.post(f"/reading/loans/{loan.pk}/return/")
+    c.post(f"/reading/loans/{loan.pk}/return/")
+    loan.refresh_from_db()
+    assert loan.returned_on is not None
+    assert (
+        user(Role.CHILD_DIRECTOR, THERE)
+        and client(user(Role.CHILD_DIRECTOR, THERE)).post(f"/reading/loans/{loan.pk}/return/").status_code
+        == 404
+    )

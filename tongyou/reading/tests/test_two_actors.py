@@ -63,3 +63,17 @@ def test_two_syncs_at_once_entitle_each_child_once(concurrent_db):
     outcomes = at_once(lambda: entitlements.sync(TODAY), lambda: entitlements.sync(TODAY))
     assert not refused(outcomes)
     assert Entitlement.objects.count() == len(children)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_copy_lent_to_two_families_at_once_goes_to_one(counter):
+    from tongyou.reading.models import Loan
+
+    here, director, street = counter
+    first, second = born(20), born(30)
+    outcomes = at_once(
+        lambda: deliveries.lend(director, here, first, "萌阅包-001"),
+        lambda: deliveries.lend(street, here, second, "萌阅包-001"),
+    )
+    assert len(refused(outcomes, Refusal)) == 1
+    assert Loan.objects.count() == 1
