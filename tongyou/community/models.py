@@ -305,3 +305,56 @@ class ServiceHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}: {self.hours} h"
+
+
+class ActivityFeedback(models.Model):
+    """Children's anonymous feedback on an activity: how many chose each of five faces (entered
+    from the cards children drop in a box; nothing links a face to a child)."""
+
+    jurisdiction_field = "activity__region"
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    face = models.PositiveSmallIntegerField(_("face (1 sad – 5 very happy)"))
+    count = models.PositiveIntegerField(_("children"))
+
+    class Meta:
+        verbose_name = _("children's feedback")
+        verbose_name_plural = _("children's feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "face"], name="community_one_count_per_face"),
+            models.CheckConstraint(condition=Q(face__gte=1, face__lte=5), name="community_face_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.face} × {self.count}"
+
+
+class SchoolRating(models.Model):
+    """A school's rating of a counsellor or volunteer for a year (1–5)."""
+
+    jurisdiction_field = "person__region"
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    school = models.CharField(_("school"), max_length=100)
+    score = models.PositiveSmallIntegerField(_("score (1–5)"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("school's rating")
+        verbose_name_plural = _("schools' ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year", "school"], name="community_one_rating_per_school"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="community_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year} {self.school}: {self.score}"

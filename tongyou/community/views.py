@@ -23,10 +23,12 @@ from tongyou.datahub.services.search import ID_LIKE, search_children
 from tongyou.privacy.masking import mask_id_number, mask_name, mask_phone
 from tongyou.regions.models import Region
 
-from . import activities, overview, people
+from . import activities, assessment, overview, people
 from .certificates import certificate_pdf
 from .exports import volunteers_workbook
 from .models import Activity, BackgroundCheck, Organisation, Person, ServiceHours, SignUp
+
+FACES = ("😢", "🙁", "😐", "🙂", "😄")  # the five faces on the children's cards, 1 to 5
 
 
 def _date(value: str) -> dt.date | None:
@@ -157,6 +159,8 @@ def person_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "results": BackgroundCheck.Result.choices,
             "statuses": Person.Status.choices,
             "today": today.isoformat(),
+            "ratings": person.ratings.order_by("-year"),
+            "year": today.year,
         },
     )
 
@@ -191,6 +195,14 @@ def person_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 term_start=start,
                 term_end=end,
                 schools=post.get("schools", ""),
+            )
+        if action == "rate":
+            return assessment.rate(
+                request.user,
+                person,
+                year=_int(post.get("year", "")),
+                school=post.get("school", ""),
+                score=_int(post.get("score", "")),
             )
         if action == "status":
             return people.change_status(
@@ -267,6 +279,7 @@ def activity_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         details={"children": [s.child_id for s in signups]},
     )
     candidates = scoped(Person.objects.filter(status=Person.Status.ACTIVE), request.user)
+    counts = dict(activity.feedback.values_list("face", "count"))
     return render(
         request,
         "community/activity.html",
@@ -276,6 +289,7 @@ def activity_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "signups": [(s, mask_name(s.child.name)) for s in signups],
             "candidates": [(p, mask_name(p.name)) for p in candidates],
             "places_left": max(activity.capacity - len(signups), 0),
+            "faces": [(symbol, counts.get(face, 0)) for face, symbol in enumerate(FACES, start=1)],
         },
     )
 
@@ -308,6 +322,9 @@ def activity_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if assignment is None:
                 raise Refusal(_("Choose the person."))
             return activities.record_hours(request.user, assignment, post.get("hours", ""))
+        if action == "feedback":
+            counts = {face: _int(post.get(f"face{face}", "0") or "0") for face in range(1, 6)}
+            return assessment.record_feedback(request.user, activity, counts)
         if action == "confirm":
             entry = ServiceHours.objects.filter(activity=activity, pk=_int(post.get("entry", ""))).first()
             if entry is None:
@@ -353,11 +370,28 @@ def organisation_new(request: AuthenticatedRequest) -> HttpResponse:
 def overview_page(request: AuthenticatedRequest) -> HttpResponse:
     flagged = overview.flags(request.user)
     reach = overview.reach_by_street(request.user)
-    record(AuditEntry.Action.STATISTICS, request=request, object_type="community.overview")
+    this_year = timezone.localdate().year
+    try:
+        year = min(max(int(request.GET.get("year") or this_year), this_year - 10), this_year)
+    except ValueError:
+        year = this_year
+    assessed = assessment.assess(request.user, year)
+    record(
+        AuditEntry.Action.STATISTICS,
+        request=request,
+        object_type="community.overview",
+        details={"year": year},
+    )
     return render(
         request,
         "community/overview.html",
-        {"flagged": [(f, mask_name(f.person.name)) for f in flagged], "reach": reach},
+        {
+            "flagged": [(f, mask_name(f.person.name)) for f in flagged],
+            "reach": reach,
+            "assessed": [(a, mask_name(a.person.name)) for a in assessed],
+            "year": year,
+            "years": list(range(this_year, this_year - 5, -1)),
+        },
     )
 
 

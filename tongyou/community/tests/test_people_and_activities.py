@@ -275,3 +275,32 @@ def test_activities_refuse_nonsense():
     with pytest.raises(PermissionDenied):
         activity(user(Role.RESEARCHER, "150104"))
     assert not Activity.objects.exists()
+
+
+def test_the_yearly_assessment_grades_from_activities_hours_ratings_and_anonymous_feedback():
+    from tongyou.community import assessment
+
+    keeper = user()
+    star, idle = volunteer(keeper), volunteer(keeper)
+    checked(keeper, star, days_ago=30)  # before the activities: a check is valid from its date
+    for n in range(6):
+        session = activity(keeper, title=f"共读{n}", starts_at=at(-10, 8), ends_at=at(-10, 12))
+        entry = activities.record_hours(keeper, activities.assign(keeper, session, star), "4")
+        activities.confirm_hours(keeper, entry)
+        assessment.record_feedback(keeper, session, {5: 8, 4: 2})
+    year = at(-10).year  # the year the activities were held
+    assessment.rate(keeper, star, year=year, school="玉泉区实验小学", score=5)
+    with pytest.raises(Refusal):
+        assessment.rate(keeper, star, year=year, school="玉泉区实验小学", score=4)  # once a year
+    for bad in (0, 6):
+        with pytest.raises(Refusal):
+            assessment.rate(keeper, idle, year=TODAY.year, school="某校", score=bad)
+    with pytest.raises(Refusal):
+        assessment.record_feedback(keeper, activity(keeper, title="未来"), {5: 3})  # not held yet
+    grades = {a.person.pk: a for a in assessment.assess(keeper, year)}
+    assert grades[star.pk].grade == "excellent" and grades[star.pk].feedback_mean == 4.8
+    assert grades[idle.pk].grade == "unsatisfactory"
+    assert [assessment.grade(3, Decimal(5), None, None), assessment.grade(2, Decimal(5), 4.0, 4.0)] == [
+        "competent",
+        "basic",
+    ]
