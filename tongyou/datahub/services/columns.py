@@ -226,6 +226,11 @@ class RegionCodes:
         self._under: dict[str, np.ndarray] = {}
 
     def note_children(self, region_column: np.ndarray) -> None:
+        # A region added between reading the regions and the children (the version has moved on,
+        # so the next count reads both again): size the lookups to hold it meanwhile.
+        if len(region_column) and int(region_column.max()) >= self.size:
+            self.size = int(region_column.max()) + 1
+            self.populated = np.zeros(self.size, dtype=bool)
         self.populated[np.unique(region_column)] = True
 
     def covers_everyone(self, inside: np.ndarray) -> bool:

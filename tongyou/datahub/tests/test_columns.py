@@ -199,3 +199,30 @@ def test_a_reader_below_the_district_counts_only_their_own_children(make_user):
     street_reader = make_user(Role.STREET_OFFICER, "150104001000")
     assert sum(street_counts(street_reader).values()) == 1
     assert sum(street_counts(make_user(Role.CASEWORKER)).values()) == 2
+
+
+def test_a_child_in_a_region_newer_than_the_region_tree_read_is_counted_not_a_crash(make_user, monkeypatch):
+    """The region tree is read a moment before the children: a region added in between (with a
+    child in it) must not break the count made from that read."""
+    from tongyou.datahub.services import columns
+
+    real = columns.RegionCodes.__init__
+
+    def read_then_add(self):
+        real(self)
+        grid = Region.objects.get(code="150104001001001")
+        newer = Region.objects.create(
+            code="150104001001099", name="新网格", level=Region.Level.GRID, parent=grid.parent
+        )
+        ChildFactory(residence_region=newer)
+
+    ChildFactory(residence_region=Region.objects.get(code="150104001001001"))
+    monkeypatch.setattr(columns.RegionCodes, "__init__", read_then_add)
+    snapshot = columns.ChildColumns(columns.counts_version())
+    monkeypatch.setattr(columns.RegionCodes, "__init__", real)
+    cells = columns.count_cells(
+        snapshot.regions.under("/150104000000/"), ["street"], ChildFilter(), AS_OF, snapshot
+    )
+    assert sum(cells.values()) == 1  # the snapshot does not know the new grid yet: no crash
+    assert snapshot.version != columns.counts_version()
+    assert sum(street_counts(make_user(Role.CASEWORKER)).values()) == 2  # the next read does
