@@ -18,10 +18,11 @@ from tongyou.core.errors import Refusal
 from tongyou.core.exports import download
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import get_scoped_or_404, require, scoped
-from tongyou.core.views import attempt
+from tongyou.core.views import attempt, posted_date, posted_int
 from tongyou.datahub.services.search import ID_LIKE, search_children
 from tongyou.privacy.masking import mask_id_number, mask_name, mask_phone
 from tongyou.regions.models import Region
+from tongyou.regions.tree import areas_within
 
 from . import activities, assessment, overview, people
 from .certificates import certificate_pdf
@@ -31,13 +32,6 @@ from .models import Activity, BackgroundCheck, Organisation, Person, ServiceHour
 FACES = ("😢", "🙁", "😐", "🙂", "😄")  # the five faces on the children's cards, 1 to 5
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Refusal(_("Enter the date as YYYY-MM-DD.")) from None
-
-
 def _when(value: str) -> dt.datetime:
     try:
         return timezone.make_aware(dt.datetime.fromisoformat(value))
@@ -45,25 +39,12 @@ def _when(value: str) -> dt.datetime:
         raise Refusal(_("Enter the date and time, such as 2026-12-05 09:30.")) from None
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise Refusal(_("Enter a whole number.")) from None
-
-
 def _areas(request: AuthenticatedRequest) -> list[Region]:
-    path = request.user.jurisdiction.path if request.user.jurisdiction else "-"
-    return list(
-        Region.objects.filter(
-            path__startswith=path,
-            level__in=(Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY),
-        ).order_by("path")
-    )
+    return areas_within(request.user.jurisdiction.path if request.user.jurisdiction else None)
 
 
 def _area(request: AuthenticatedRequest) -> Region:
-    region = Region.objects.filter(pk=_int(request.POST.get("region", ""))).first()
+    region = Region.objects.filter(pk=posted_int(request.POST.get("region", ""))).first()
     if region is None:
         raise Refusal(_("Choose the area."))
     return region
@@ -128,7 +109,7 @@ def person_new(request: AuthenticatedRequest) -> HttpResponse:
             if request.POST.get("source") in Person.Source.values
             else "",
             skills=request.POST.get("skills", "").strip()[:200],
-            guardian_consent_on=_date(request.POST.get("guardian_consent_on", "")),
+            guardian_consent_on=posted_date(request.POST.get("guardian_consent_on", "")),
         ),
         _("The person is added to the pool; record their background check before they work with children."),
         "community:people",
@@ -177,14 +158,14 @@ def person_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return people.record_check(
                 request.user,
                 person,
-                checked_on=_date(post.get("checked_on", "")) or timezone.localdate(),
+                checked_on=posted_date(post.get("checked_on", "")) or timezone.localdate(),
                 queried_by=post.get("queried_by", ""),
                 result=post.get("result", ""),
             )
         if action == "train":
             return people.train(request.user, person, post.get("certificate", ""))
         if action == "appoint":
-            start, end = _date(post.get("term_start", "")), _date(post.get("term_end", ""))
+            start, end = posted_date(post.get("term_start", "")), posted_date(post.get("term_end", ""))
             if start is None or end is None:
                 raise Refusal(_("Enter the term's first and last day."))
             return people.appoint(
@@ -200,9 +181,9 @@ def person_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return assessment.rate(
                 request.user,
                 person,
-                year=_int(post.get("year", "")),
+                year=posted_int(post.get("year", "")),
                 school=post.get("school", ""),
-                score=_int(post.get("score", "")),
+                score=posted_int(post.get("score", "")),
             )
         if action == "status":
             return people.change_status(
@@ -256,9 +237,9 @@ def activity_new(request: AuthenticatedRequest) -> HttpResponse:
             place=post.get("place", ""),
             starts_at=_when(post.get("starts_at", "")),
             ends_at=_when(post.get("ends_at", "")),
-            capacity=_int(post.get("capacity", "")),
-            age_min=_int(post.get("age_min", "0") or "0"),
-            age_max=_int(post.get("age_max", "17") or "17"),
+            capacity=posted_int(post.get("capacity", "")),
+            age_min=posted_int(post.get("age_min", "0") or "0"),
+            age_max=posted_int(post.get("age_max", "17") or "17"),
             suits_minors=post.get("suits_minors") == "on",
         ),
         _("The activity is created."),
@@ -303,7 +284,9 @@ def activity_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     def act() -> object:
         if action == "assign":
-            person = get_scoped_or_404(Person.objects.all(), request.user, pk=_int(post.get("person", "")))
+            person = get_scoped_or_404(
+                Person.objects.all(), request.user, pk=posted_int(post.get("person", ""))
+            )
             return activities.assign(request.user, activity, person, post.get("task", ""))
         if action == "sign_up":
             number = post.get("id_number", "").strip().upper()
@@ -311,22 +294,24 @@ def activity_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if child is None:
                 raise Refusal(_("No child with this ID number in the index of your area."))
             return activities.sign_up(
-                request.user, activity, child, _int(post.get("family_members", "0") or "0")
+                request.user, activity, child, posted_int(post.get("family_members", "0") or "0")
             )
         if action == "attendance":
-            present = {_int(v) for v in post.getlist("present")}
+            present = {posted_int(v) for v in post.getlist("present")}
             ids = SignUp.objects.filter(activity=activity).values_list("pk", flat=True)
             return activities.mark_attendance(request.user, activity, {pk: pk in present for pk in ids})
         if action == "hours":
-            assignment = activity.staff.filter(pk=_int(post.get("assignment", ""))).first()
+            assignment = activity.staff.filter(pk=posted_int(post.get("assignment", ""))).first()
             if assignment is None:
                 raise Refusal(_("Choose the person."))
             return activities.record_hours(request.user, assignment, post.get("hours", ""))
         if action == "feedback":
-            counts = {face: _int(post.get(f"face{face}", "0") or "0") for face in range(1, 6)}
+            counts = {face: posted_int(post.get(f"face{face}", "0") or "0") for face in range(1, 6)}
             return assessment.record_feedback(request.user, activity, counts)
         if action == "confirm":
-            entry = ServiceHours.objects.filter(activity=activity, pk=_int(post.get("entry", ""))).first()
+            entry = ServiceHours.objects.filter(
+                activity=activity, pk=posted_int(post.get("entry", ""))
+            ).first()
             if entry is None:
                 raise Refusal(_("Choose the hours to confirm."))
             return activities.confirm_hours(request.user, entry)

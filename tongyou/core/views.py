@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from .errors import Refusal
 from .notifications import mark_read
@@ -45,3 +47,19 @@ def attempt(
         if success is not None:
             messages.success(request, str(success(result) if callable(success) else success))
     return redirect(then, *args, **kwargs)
+
+
+def posted_date(value: str) -> dt.date | None:
+    """A date typed into a form (YYYY-MM-DD), None when left empty; a refusal in Chinese otherwise."""
+    try:
+        return dt.date.fromisoformat(value.strip()) if value and value.strip() else None
+    except ValueError:
+        raise Refusal(_("Enter the date as YYYY-MM-DD.")) from None
+
+
+def posted_int(value: str) -> int:
+    """A whole number typed into a form or chosen from a list; a refusal in Chinese otherwise."""
+    try:
+        return int(value)
+    except ValueError:
+        raise Refusal(_("Enter a whole number.")) from None

@@ -20,30 +20,17 @@ from tongyou.core import disclosure
 from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
-from tongyou.core.views import attempt
+from tongyou.core.views import attempt, posted_date, posted_int
 from tongyou.datahub.services.search import ID_LIKE, search_children
 from tongyou.privacy.masking import mask_name
 from tongyou.regions.models import Region
+from tongyou.regions.tree import areas_within
 
 from . import coverage, deliveries
 from .models import Attempt, Delivery, Entitlement, Loan, Milestone, ParentSurvey, PickupPoint, Stock, Variant
 from .services import due_for_id_number, points_for
 
 PAGE = 200  # children listed at once: a community has a few dozen due at a time
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Refusal(_("Enter the date as YYYY-MM-DD.")) from None
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise Refusal(_("Enter a whole number.")) from None
 
 
 def _choices(user: AuthenticatedRequest) -> dict:
@@ -131,7 +118,9 @@ def deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     def give() -> Delivery:
         point = get_scoped_or_404(
-            PickupPoint.objects.filter(active=True), request.user, pk=_int(request.POST.get("point", ""))
+            PickupPoint.objects.filter(active=True),
+            request.user,
+            pk=posted_int(request.POST.get("point", "")),
         )
         return deliveries.deliver(
             request.user,
@@ -139,7 +128,7 @@ def deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             point=point,
             channel=request.POST.get("channel", ""),
             variant=request.POST.get("variant", Variant.STANDARD),
-            given_on=_date(request.POST.get("given_on", "")),
+            given_on=posted_date(request.POST.get("given_on", "")),
             guardian_confirmed=request.POST.get("guardian_confirmed") == "on",
         )
 
@@ -173,13 +162,7 @@ def points_page(request: AuthenticatedRequest) -> HttpResponse:
         stock.setdefault(row.point_id, []).append(row)
     areas = []
     if can(request.user, "reading.manage_pickuppoint"):
-        path = request.user.jurisdiction.path if request.user.jurisdiction else "-"
-        areas = list(
-            Region.objects.filter(
-                path__startswith=path,
-                level__in=(Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY),
-            ).order_by("path")
-        )
+        areas = areas_within(request.user.jurisdiction.path if request.user.jurisdiction else None)
     return render(
         request,
         "reading/points.html",
@@ -204,7 +187,7 @@ def point_new(request: AuthenticatedRequest) -> HttpResponse:
         kind = request.POST.get("kind", "")
         if not name or kind not in PickupPoint.Kind.values:
             raise Refusal(_("Give the point a name and a kind."))
-        region = Region.objects.filter(pk=_int(request.POST.get("region", ""))).first()
+        region = Region.objects.filter(pk=posted_int(request.POST.get("region", ""))).first()
         if region is None:
             raise Refusal(_("Choose the area the point serves."))
         point = PickupPoint(name=name, kind=kind, region=region)  # in the user's area: the rule below
@@ -222,7 +205,9 @@ def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     point = get_scoped_or_404(PickupPoint.objects.all(), request.user, pk=pk)
 
     def add() -> object:
-        milestone = Milestone.objects.filter(pk=_int(request.POST.get("milestone", "")), active=True).first()
+        milestone = Milestone.objects.filter(
+            pk=posted_int(request.POST.get("milestone", "")), active=True
+        ).first()
         if milestone is None:
             raise Refusal(_("Choose the milestone."))
         return deliveries.receive(
@@ -230,8 +215,8 @@ def receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             point,
             milestone,
             request.POST.get("variant", ""),
-            _int(request.POST.get("quantity", "")),
-            _date(request.POST.get("received_on", "")),
+            posted_int(request.POST.get("quantity", "")),
+            posted_date(request.POST.get("received_on", "")),
             request.POST.get("note", ""),
         )
 
@@ -252,8 +237,8 @@ def milestone_new(request: AuthenticatedRequest) -> HttpResponse:
     def create() -> Milestone:
         name = request.POST.get("name", "").strip()[:50]
         start, end = (
-            _int(request.POST.get("age_from_months", "")),
-            _int(request.POST.get("age_to_months", "")),
+            posted_int(request.POST.get("age_from_months", "")),
+            posted_int(request.POST.get("age_to_months", "")),
         )
         if not name:
             raise Refusal(_("Give the milestone a name."))

@@ -35,3 +35,14 @@ def areas_having(region_ids: set[int], level: int) -> dict[int, int]:
 
 def share_of_areas(tree: RegionTree, having: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
     return tree.roll_up(having), tree.roll_up(dict.fromkeys(having, 1))
+
+
+def areas_within(path: str | None) -> list[Region]:
+    """The district, streets and communities at or below `path` (a user's jurisdiction), in tree
+    order: the areas a form offers."""
+    return list(
+        Region.objects.filter(
+            path__startswith=path or "-",
+            level__in=(Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY),
+        ).order_by("path")
+    )
