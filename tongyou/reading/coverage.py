@@ -24,7 +24,7 @@ from tongyou.datahub.services.groups import EQUITY_GROUPS, members
 from tongyou.regions.models import Region
 
 from .entitlements import age_in_months, months_before
-from .models import MAX_AGE_MONTHS, Delivery, Entitlement, Milestone, ParentSurvey
+from .models import MAX_AGE_MONTHS, Delivery, Entitlement, Milestone, ParentSurvey, away
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -65,7 +65,7 @@ def coverage(user: User, *, cut: str = "milestone", today: dt.date | None = None
     )
     milestones = list(Milestone.objects.filter(active=True))
     youngest = months_before(today, MAX_AGE_MONTHS)
-    children = scoped(Child.objects.all(), user, "aggregate").filter(
+    children = scoped(Child.objects.exclude(away()), user, "aggregate").filter(
         birth_date__gt=youngest, birth_date__lte=today
     )
     delivered = set(

@@ -21,6 +21,7 @@ from tongyou.core.workflow import lock
 from .models import (
     Attempt,
     Delivery,
+    Departure,
     Entitlement,
     Loan,
     Milestone,
@@ -229,3 +230,42 @@ def give_back(user: User, loan: Loan, on: dt.date | None = None) -> Loan:
         loan.returned_on = on
         loan.save(update_fields=["returned_on"])
     return loan
+
+
+def left_district(user: User, child: Any, left_on: dt.date | None = None) -> Departure:
+    """The child left the district: every pack still due (or lapsed) is closed, and none is due
+    again until the child comes back."""
+    require(user, "reading.view_entitlement", child)
+    left_on = left_on or timezone.localdate()
+    if left_on > timezone.localdate():
+        raise Refusal(_("The date the child left cannot be in the future."))
+    try:
+        with transaction.atomic():
+            departure = Departure.objects.create(child=child, left_on=left_on, recorded_by=user)
+            closed = Entitlement.objects.filter(
+                child=child, status__in=(Entitlement.Status.DUE, Entitlement.Status.LAPSED)
+            ).update(status=Entitlement.Status.CLOSED)
+            record(AuditEntry.Action.CREATE, user=user, obj=departure, details={"closed": closed})
+    except IntegrityError:
+        raise Refusal(_("This child is recorded as having left the district already.")) from None
+    return departure
+
+
+def came_back(user: User, departure: Departure, on: dt.date | None = None) -> Departure:
+    """The child lives in the district again: the departure is closed (kept as history) and the
+    closed packs are due again (lapsing by age as any other)."""
+    require(user, "reading.view_entitlement", departure.child)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        lock(departure)
+        if departure.returned_on is not None:
+            raise Refusal(_("This child's return is recorded already."))
+        if on < departure.left_on:
+            raise Refusal(_("A child cannot come back before leaving."))
+        departure.returned_on = on
+        departure.save(update_fields=["returned_on"])
+        Entitlement.objects.filter(child=departure.child, status=Entitlement.Status.CLOSED).update(
+            status=Entitlement.Status.DUE
+        )
+        record(AuditEntry.Action.UPDATE, user=user, obj=departure, details={"returned": True})
+    return departure

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tongyou.datahub.models import Child
 
-from .models import MAX_AGE_MONTHS, Entitlement, Milestone
+from .models import MAX_AGE_MONTHS, Entitlement, Milestone, away
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -47,8 +47,10 @@ def sync(today: dt.date | None = None) -> Synced:
     if not milestones:
         return Synced(0, 0)
     youngest = months_before(today, MAX_AGE_MONTHS)
-    children = Child.objects.filter(birth_date__gt=youngest, birth_date__lte=today).values_list(
-        "pk", "birth_date"
+    children = (
+        Child.objects.filter(birth_date__gt=youngest, birth_date__lte=today)
+        .exclude(away())
+        .values_list("pk", "birth_date")
     )
     held = set(
         Entitlement.objects.filter(child__birth_date__gt=youngest).values_list("child_id", "milestone_id")

@@ -10,7 +10,7 @@ from tongyou.core.registry import IndicatorResult, registry
 from tongyou.datahub.models import Child
 
 from .entitlements import age_in_months, months_before
-from .models import MAX_AGE_MONTHS, Delivery, Milestone, PickupPoint
+from .models import MAX_AGE_MONTHS, Delivery, Milestone, PickupPoint, away
 
 if TYPE_CHECKING:
     from tongyou.regions.tree import RegionTree
@@ -27,7 +27,7 @@ def reached_and_registered(as_of: dt.date) -> tuple[dict[int, int], dict[int, in
             "entitlement__child_id", "entitlement__milestone_id"
         )
     )
-    children = Child.objects.filter(
+    children = Child.objects.exclude(away()).filter(
         birth_date__gt=months_before(as_of, MAX_AGE_MONTHS), birth_date__lte=as_of
     )
     registered: dict[int, int] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -132,6 +132,7 @@ class Entitlement(models.Model):
         DUE = "due", _("Due")
         DELIVERED = "delivered", _("Delivered")
         LAPSED = "lapsed", _("Not delivered before the age passed")
+        CLOSED = "closed", _("Closed: the child left the district")
 
     jurisdiction_field = "child__residence_region"
 
@@ -298,3 +299,37 @@ class Loan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point} {self.copy}"
+
+
+class Departure(models.Model):
+    """A child who left the district: their packs are closed and no new ones are due while the
+    departure is open. Recorded by the community child director or the street (the master index
+    itself keeps no departures yet); closed with the date the child came back, kept as history."""
+
+    jurisdiction_field = "child__residence_region"
+
+    child = models.ForeignKey(
+        Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="reading_departures"
+    )
+    left_on = models.DateField(_("left the district on"))
+    returned_on = models.DateField(_("came back on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("departure from the district")
+        verbose_name_plural = _("departures from the district")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(returned_on__isnull=True), name="reading_one_open_departure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.child_id} {self.left_on}"
+
+
+def away() -> Exists:
+    """For a Child queryset: has the child left the district (an open departure)?"""
+    return Exists(Departure.objects.filter(child=OuterRef("pk"), returned_on__isnull=True))

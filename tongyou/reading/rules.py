@@ -31,6 +31,8 @@ rules.add_perm("reading.add_attempt", givers)
 rules.add_perm(
     "reading.view_entitlement", has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER) & in_jurisdiction
 )
+# They also record that a child left the district (the packs close), and withdraw it.
+rules.add_perm("reading.view_departure", has_role(Role.CHILD_DIRECTOR, Role.STREET_OFFICER) & in_jurisdiction)
 # Coverage is an aggregate: protected unless the user reads records (core.disclosure).
 rules.add_perm("reading.view_coverage", reads_aggregates & in_jurisdiction)
 

@@ -27,7 +27,18 @@ from tongyou.regions.models import Region
 from tongyou.regions.tree import areas_within
 
 from . import coverage, deliveries
-from .models import Attempt, Delivery, Entitlement, Loan, Milestone, ParentSurvey, PickupPoint, Stock, Variant
+from .models import (
+    Attempt,
+    Delivery,
+    Departure,
+    Entitlement,
+    Loan,
+    Milestone,
+    ParentSurvey,
+    PickupPoint,
+    Stock,
+    Variant,
+)
 from .services import due_for_id_number, points_for
 
 PAGE = 200  # children listed at once: a community has a few dozen due at a time
@@ -85,7 +96,13 @@ def unreached_page(request: AuthenticatedRequest) -> HttpResponse:
         for a in Attempt.objects.filter(entitlement__in=[e.pk for e in due]).order_by("recorded_at")
     }
     rows = [(e, last_reason.get(e.pk)) for e in due]
-    return render(request, "reading/unreached.html", {"rows": rows, **_choices(request)})
+    open_departures = Departure.objects.filter(returned_on__isnull=True).select_related("child")
+    departures = scoped(open_departures, request.user).order_by("-left_on")[:PAGE]
+    return render(
+        request,
+        "reading/unreached.html",
+        {"rows": rows, "departures": [(d, mask_name(d.child.name)) for d in departures], **_choices(request)},
+    )
 
 
 @login_required
@@ -368,4 +385,30 @@ def loan_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _("The copy is back."),
         "reading:loans",
         pk=loan.point_id,
+    )
+
+
+@login_required
+@require_POST
+def left_district(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    entitlement = get_scoped_or_404(Entitlement.objects.select_related("child"), request.user, pk=pk)
+    return attempt(
+        request,
+        lambda: deliveries.left_district(
+            request.user, entitlement.child, posted_date(request.POST.get("left_on", ""))
+        ),
+        _("Recorded: the child's packs are closed."),
+        "reading:unreached",
+    )
+
+
+@login_required
+@require_POST
+def came_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    departure = get_scoped_or_404(Departure.objects.select_related("child"), request.user, pk=pk)
+    return attempt(
+        request,
+        lambda: deliveries.came_back(request.user, departure),
+        _("The child's packs are due again."),
+        "reading:unreached",
     )

@@ -280,6 +280,8 @@ ROUTES = {
     "reading:find": perm("reading.deliver_entitlement"),
     "reading:deliver": perm("reading.deliver_entitlement", "reading_entitlement", "POST"),
     "reading:not_delivered": perm("reading.add_attempt", "reading_entitlement", "POST"),
+    "reading:left_district": perm("reading.view_entitlement", "reading_entitlement", "POST"),
+    "reading:came_back": perm("reading.view_departure", "reading_departure", "POST"),
     "reading:points": perm("reading.view_pickuppoint"),
     "reading:point_new": perm("reading.manage_pickuppoint", method="POST"),
     "reading:receive": perm("reading.add_stockreceipt", "reading_point", "POST"),
@@ -690,6 +692,16 @@ class World:
         )
         return {"pk": entitlement.pk}, entitlement
 
+    def _reading_departure(self, where):
+        from tongyou.reading.models import Departure
+
+        departure = Departure.objects.create(
+            child=ChildFactory(residence_region=self.grid(where)),
+            left_on=timezone.localdate(),
+            recorded_by=self.users[Role.COORDINATOR],
+        )
+        return {"pk": departure.pk}, departure
+
     def _reading_loan(self, where):
         from tongyou.reading.models import Loan
 
@@ -866,6 +878,7 @@ REGIONAL = {
     "reading_entitlement",
     "reading_point",
     "reading_loan",
+    "reading_departure",
     "reading_delivery",
     "community_person",
     "community_activity",

@@ -259,3 +259,28 @@ def test_gs04_counts_children_with_the_pack_of_their_age_of_all_registered_0_to_
     shown = disclosure.persons(disclosure.Signature.of([given.pk]), disclosure.PROTECTED)
     assert facts and "发放阅读礼包1份" in facts[0]
     assert ("不足5" if shown is None else f"约{shown}人") in facts[1]  # protected, as every reader sees it
+
+
+def test_a_child_who_leaves_the_district_is_closed_and_counted_no_more_until_back():
+    packs = milestones()
+    child, stays = born(14), born(15)
+    entitlements.sync(TODAY)
+    director = user(Role.CHILD_DIRECTOR)
+    office = user(Role.CASEWORKER, "150104")
+    before = _cell(coverage.coverage(office, today=TODAY), HERE, str(packs[1].pk))
+    departure = deliveries.left_district(director, child)
+    assert Entitlement.objects.get(child=child).status == Status.CLOSED
+    assert [e.child for e in coverage.unreached(director)] == [stays]
+    assert entitlements.sync(TODAY).created == 0  # nothing due again while away
+    after = _cell(coverage.coverage(office, today=TODAY), HERE, str(packs[1].pk))
+    assert after.registered == before.registered - 1  # served no more: out of the denominator
+    with pytest.raises(Refusal):
+        deliveries.left_district(director, child)  # twice
+    with pytest.raises(PermissionDenied):
+        deliveries.left_district(user(Role.CHILD_DIRECTOR, THERE), stays)
+    deliveries.came_back(director, departure)
+    assert Entitlement.objects.get(child=child).status == Status.DUE
+    with pytest.raises(Refusal):
+        deliveries.came_back(director, departure)  # twice
+    deliveries.left_district(director, child)  # and away again: the history is kept
+    assert child.reading_departures.count() == 2
