@@ -6,6 +6,7 @@ of Young Pioneer age (6–14) by street, which no indicator anchor computes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,3 +100,23 @@ def reach_by_street(user: User, today: dt.date | None = None) -> list[StreetReac
         rate = round(1000 * count / shown, 2) if shown else None
         rows.append(StreetReach(street, count, shown, rate))
     return rows
+
+
+def by_school(user: User, today: dt.date | None = None) -> list[tuple[str, int]]:
+    """Active counsellors per school named on their current letters of appointment (schools are
+    written on the letter: split at 、，,;；), most first."""
+    require(user, "community.view_person")
+    today = today or timezone.localdate()
+    counsellors = scoped(
+        Person.objects.filter(kind=Person.Kind.COUNSELLOR, status=Person.Status.ACTIVE), user
+    ).prefetch_related("appointments")
+    tally: dict[str, set[int]] = {}
+    for person in counsellors:
+        for appointment in person.appointments.all():
+            if appointment.term_start <= today <= appointment.term_end:
+                for school in re.split(r"[、，,;；\s]+", appointment.schools):
+                    if school:
+                        tally.setdefault(school, set()).add(person.pk)
+    return sorted(
+        ((school, len(people)) for school, people in tally.items()), key=lambda row: (-row[1], row[0])
+    )

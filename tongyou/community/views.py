@@ -374,6 +374,7 @@ def overview_page(request: AuthenticatedRequest) -> HttpResponse:
             "flagged": [(f, mask_name(f.person.name)) for f in flagged],
             "reach": reach,
             "assessed": [(a, mask_name(a.person.name)) for a in assessed],
+            "schools": overview.by_school(request.user),
             "year": year,
             "years": list(range(this_year, this_year - 5, -1)),
         },

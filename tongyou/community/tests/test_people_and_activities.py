@@ -304,3 +304,25 @@ def test_the_yearly_assessment_grades_from_activities_hours_ratings_and_anonymou
         "competent",
         "basic",
     ]
+
+
+def test_counsellors_are_counted_per_school_on_their_current_letters():
+    from tongyou.community import overview
+
+    keeper = user()
+    for name, schools in (("甲", "实验小学、民族小学"), ("乙", "实验小学")):
+        person = people.register_person(
+            keeper, kind="counsellor", name=name, id_number=id_number(40), region=area()
+        )
+        people.train(keeper, person, f"SGW-{name}")
+        people.appoint(
+            keeper,
+            person,
+            appointed_by="少工委",
+            letter_number=f"聘{name}",
+            term_start=TODAY - datetime.timedelta(days=1),
+            term_end=TODAY + datetime.timedelta(days=300),
+            schools=schools,
+        )
+        people.change_status(keeper, person, Person.Status.ACTIVE)
+    assert overview.by_school(keeper) == [("实验小学", 2), ("民族小学", 1)]
