@@ -200,6 +200,8 @@ def _half_width(lat: float, lats: np.ndarray, angle: float) -> np.ndarray:
     spare = math.sin(angle / 2) ** 2 - np.sin((p2 - p1) / 2) ** 2
     scale = math.cos(p1) * np.cos(p2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(scale > 1e-12, spare / scale, -1.0)
+        # At a pole (or for a centre at one) every longitude is as far as any other: all of them
+        # when the latitude itself is near enough, none otherwise.
+        ratio = np.where(scale > 1e-12, spare / scale, np.where(spare >= 0, 1.0, -1.0))
     width = np.degrees(2 * np.arcsin(np.sqrt(np.clip(ratio, 0.0, 1.0))))
     return np.where(ratio < 0, -1.0, width)

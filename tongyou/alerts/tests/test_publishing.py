@@ -394,3 +394,14 @@ def test_make_run_links_to_the_address_it_serves():
         ["make", "-n", "run", "HOST=192.0.2.10:9000"], cwd=root, capture_output=True, text=True, check=False
     ).stdout
     assert "TONGYOU_PUBLIC_URL:-http://192.0.2.10:9000" in dry
+
+
+def test_a_circle_centred_a_hair_from_the_pole_finds_its_own_centre():
+    """Found by the property test on PostgreSQL's run: at 89.99999999999999°N every longitude is
+    as near as any other, so the row must be searched whole, not skipped."""
+    import numpy as np
+
+    lats, lngs = np.array([89.99999999999999, 89.9, 0.0]), np.array([0.0, 170.0, 0.0])
+    index = geo.RecipientIndex(np.arange(3), lats, lngs, step=0.05)
+    assert index.within(89.99999999999999, 0.0, 0.0).tolist() == [0]
+    assert sorted(index.within(89.99999999999999, 0.0, 12).tolist()) == [0, 1]
