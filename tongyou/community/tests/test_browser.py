@@ -1,6 +1,7 @@
 """Browser leg: a community child director builds the pool as the issue's users would — a
-counsellor trained, appointed, checked and assigned; a volunteer without a check refused; hours
-confirmed and the service certificate downloaded (run with `make test-browser`)."""
+counsellor trained, appointed, checked and assigned; a volunteer without a check refused, then
+checked, assigned, their hours confirmed and their service certificate downloaded (run with
+`make test-browser`)."""
 
 import datetime
 import os
@@ -74,13 +75,25 @@ def test_a_counsellor_is_trained_appointed_checked_assigned_and_certified(demo_s
     page.click("#assign-form button[type=submit]")
     assert Assignment.objects.filter(person=counsellor).exists()
 
-    page.fill(".hours-form input[name=hours]", "2")
-    page.click(".hours-form button[type=submit]")
-    page.click(".confirm-form button[type=submit]")
-    assert ServiceHours.objects.get().confirmed_at is not None
+    activity_url = page.url
 
-    page.goto(f"{demo_site}/community/people/{counsellor.pk}/")
-    assert page.locator("#hours").inner_text().startswith("2")
+    # The volunteer's check is recorded; now they may help, and their hours count once confirmed.
+    page.goto(f"{demo_site}/community/people/{unchecked.pk}/")
+    page.fill("#check-form input[name=queried_by]", "呼和浩特市公安局玉泉区分局")
+    page.select_option("#check-form select[name=result]", "passed")
+    page.click("#check-form button[type=submit]")
+    page.goto(activity_url)
+    page.select_option("#assign-form select[name=person]", str(unchecked.pk))
+    page.click("#assign-form button[type=submit]")
+    row = page.locator(f"#staff tr[data-assignment='{Assignment.objects.get(person=unchecked).pk}']")
+    row.locator(".hours-form input[name=hours]").fill("1.5")
+    row.locator(".hours-form button[type=submit]").click()
+    row = page.locator(f"#staff tr[data-assignment='{Assignment.objects.get(person=unchecked).pk}']")
+    row.locator(".confirm-form button[type=submit]").click()
+    assert ServiceHours.objects.get(assignment__person=unchecked).confirmed_at is not None
+
+    page.goto(f"{demo_site}/community/people/{unchecked.pk}/")
+    assert page.locator("#hours").inner_text().startswith("1.5")
     with page.expect_download() as download:
         page.click("#certificate")
     saved = tmp_path / "certificate.pdf"
