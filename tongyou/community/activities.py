@@ -189,10 +189,17 @@ def confirm_hours(user: User, entry: ServiceHours) -> ServiceHours:
 
 
 def confirmed_hours(person: Person) -> Decimal:
-    total = ServiceHours.objects.filter(assignment__person=person, confirmed_at__isnull=False).aggregate(
-        total=Sum("hours")
-    )["total"]
-    return total or Decimal("0")
+    return confirmed_hours_by_person([person.pk]).get(person.pk, Decimal("0"))
+
+
+def confirmed_hours_by_person(person_ids: Any, year: int | None = None) -> dict[int, Decimal]:
+    """{person id: confirmed hours} (in `year`, if given), in one grouped query: the lists of the
+    pool and the yearly assessment ask it for hundreds of people at once."""
+    entries = ServiceHours.objects.filter(assignment__person__in=list(person_ids), confirmed_at__isnull=False)
+    if year is not None:
+        entries = entries.filter(activity__starts_at__year=year)
+    totals = entries.values("assignment__person").annotate(total=Sum("hours"))
+    return {row["assignment__person"]: row["total"] for row in totals}
 
 
 def stars(hours: Decimal) -> int:

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +26,8 @@ from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
 from tongyou.core.scoping import require, scoped
 
-from .models import Activity, ActivityFeedback, Person, SchoolRating, ServiceHours
+from .activities import confirmed_hours_by_person
+from .models import Activity, ActivityFeedback, Person, SchoolRating
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -117,16 +117,16 @@ def assess(user: User, year: int, today: dt.date | None = None) -> list[Assessme
     people = scoped(
         Person.objects.exclude(status=Person.Status.EXITED, status_changed_on__lt=dt.date(year, 1, 1)), user
     )
+    people = list(people.prefetch_related("assignments__activity__feedback", "ratings"))
+    hours_of = confirmed_hours_by_person((p.pk for p in people), year)
     results = []
-    for person in people.prefetch_related("assignments__activity__feedback", "ratings"):
+    for person in people:
         held = [
             a.activity
             for a in person.assignments.all()
             if a.activity.starts_at.year == year and a.activity.starts_at.date() <= today
         ]
-        hours = ServiceHours.objects.filter(
-            assignment__person=person, confirmed_at__isnull=False, activity__starts_at__year=year
-        ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        hours = hours_of.get(person.pk, Decimal("0"))
         scores = [r.score for r in person.ratings.all() if r.year == year]
         faces = [(f.face, f.count) for activity in held for f in activity.feedback.all()]
         children = sum(n for _face, n in faces)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -72,10 +73,9 @@ def people_page(request: AuthenticatedRequest) -> HttpResponse:
     if kind in Person.Kind.values:
         persons = persons.filter(kind=kind)
     today = timezone.localdate()
-    rows = [
-        (p, mask_name(p.name), *_check_state(p, today), activities.confirmed_hours(p))
-        for p in persons.order_by("-pk")[:500]
-    ]
+    listed = list(persons.order_by("-pk")[:500])
+    hours = activities.confirmed_hours_by_person(p.pk for p in listed)
+    rows = [(p, mask_name(p.name), *_check_state(p, today), hours.get(p.pk, Decimal("0"))) for p in listed]
     record(
         AuditEntry.Action.LIST, request=request, object_type="community.Person", details={"listed": len(rows)}
     )

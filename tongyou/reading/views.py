@@ -44,9 +44,9 @@ from .services import due_for_id_number, points_for
 PAGE = 200  # children listed at once: a community has a few dozen due at a time
 
 
-def _choices(user: AuthenticatedRequest) -> dict:
+def _choices(request: AuthenticatedRequest) -> dict:
     return {
-        "points": points_for(user.user),
+        "points": points_for(request.user),
         "channels": Delivery.Channel.choices,
         "variants": Variant.choices,
         "reasons": Attempt.Reason.choices,
