@@ -65,6 +65,7 @@ urlpatterns = [
     path("participation/", include("tongyou.participation.urls")),
     path("reading/", include("tongyou.reading.urls")),
     path("community/", include("tongyou.community.urls")),
+    path("rehabilitation/", include("tongyou.rehabilitation.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

@@ -23,6 +23,7 @@ DEMO_ACCOUNTS = [
     ("education", Role.UNIT_OFFICER, "jyj", DISTRICT, "李", "教育"),
     ("health", Role.UNIT_OFFICER, "wjw", DISTRICT, "赵", "卫健"),
     ("publicity", Role.UNIT_OFFICER, "xcb", DISTRICT, "吴", "宣传"),
+    ("disability", Role.UNIT_OFFICER, "cl", DISTRICT, "钱", "残联"),
     ("caseworker", Role.CASEWORKER, "mzj", DISTRICT, "张", "民政"),
     ("street", Role.STREET_OFFICER, "office-150104001", "150104001000", "刘", "街道"),
     ("director", Role.CHILD_DIRECTOR, "office-150104001", "150104001001", "陈", "主任"),

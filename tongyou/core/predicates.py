@@ -45,3 +45,17 @@ is_coordinator = has_role(Role.COORDINATOR)
 reads_persons = has_role(*PERSON_READERS)
 exports_persons = has_role(*PERSON_EXPORTERS)
 reads_aggregates = has_role(*AGGREGATE_READERS)
+
+
+def of_unit(*codes: str) -> Any:
+    """A unit officer of one of the units `codes` (the disability federation, the procuratorate…):
+    where a unit, not a role, leads a service. The unit is part of the approved grant, so moving an
+    account to another unit suspends it until approved again (accounts/access.py)."""
+    names = frozenset(codes)
+
+    @rules.predicate(name=f"of_unit({','.join(sorted(names))})")
+    def predicate(user: User) -> Any:
+        unit = getattr(user, "unit", None)
+        return unit is not None and unit.code in names
+
+    return has_role(Role.UNIT_OFFICER) & predicate

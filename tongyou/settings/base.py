@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tongyou.participation",
     "tongyou.reading",
     "tongyou.community",
+    "tongyou.rehabilitation",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

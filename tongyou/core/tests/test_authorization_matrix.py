@@ -292,6 +292,20 @@ ROUTES = {
     "reading:survey": perm("reading.view_delivery", "reading_delivery", "POST"),
     "reading:milestones": perm("reading.manage_milestone"),
     "reading:milestone_new": perm("reading.manage_milestone", method="POST"),
+    "rehabilitation:register": perm("rehabilitation.view_registration"),
+    "rehabilitation:registration": perm("rehabilitation.view_registration", "rehab_registration"),
+    "rehabilitation:assess": perm("rehabilitation.assess_registration", "rehab_registration", "POST"),
+    "rehabilitation:apply": perm("rehabilitation.add_application", "rehab_registration", "POST"),
+    "rehabilitation:refer": perm("rehabilitation.refer_child"),
+    "rehabilitation:applications": perm("rehabilitation.view_application"),
+    "rehabilitation:application": perm("rehabilitation.view_application", "rehab_application"),
+    "rehabilitation:act": perm("rehabilitation.act_on_application", "rehab_application", "POST"),
+    "rehabilitation:month_new": perm("rehabilitation.settle_servicemonth", "rehab_application", "POST"),
+    "rehabilitation:settle": perm("rehabilitation.settle_servicemonth", "rehab_month", "POST"),
+    "rehabilitation:institutions": perm("rehabilitation.view_institution"),
+    "rehabilitation:institution_save": perm("rehabilitation.change_institution", method="POST"),
+    "rehabilitation:standard_save": perm("rehabilitation.change_standard", method="POST"),
+    "rehabilitation:coverage": perm("rehabilitation.view_coverage"),
     "participation:withdraw_comment": public("participation_comment", "POST"),
     "participation:public": PUBLIC,
     "participation:proposals_geojson": PUBLIC,
@@ -732,6 +746,46 @@ class World:
         )
         return {"pk": delivery.pk}, delivery
 
+    def _rehab_registration(self, where):
+        from tongyou.rehabilitation.models import Registration
+
+        registration = Registration.objects.create(
+            child=ChildFactory(residence_region=self.grid(where)),
+            category="physical",
+            source="disability",
+            registered_on=timezone.localdate(),
+        )
+        return {"pk": registration.pk}, registration
+
+    def _rehab_application(self, where):
+        from tongyou.rehabilitation.models import Application
+
+        _kwargs, registration = self._rehab_registration(where)
+        application = Application.objects.create(
+            registration=registration,
+            child=registration.child,
+            aid_kind="training",
+            guardian_name="王监护",
+            filed_by=self.users[Role.CHILD_DIRECTOR],
+            filed_on=timezone.localdate(),
+            status="approved",
+            approved_on=timezone.localdate(),
+        )
+        return {"pk": application.pk}, application
+
+    def _rehab_month(self, where):
+        from tongyou.rehabilitation.models import ServiceMonth
+
+        _kwargs, application = self._rehab_application(where)
+        month = ServiceMonth.objects.create(
+            application=application,
+            month=timezone.localdate().replace(day=1),
+            sessions=4,
+            billed="100.00",
+            recorded_by=self.users[Role.COORDINATOR],
+        )
+        return {"pk": month.pk}, month
+
     def _reading_point(self, where):
         from tongyou.reading.models import PickupPoint
 
@@ -882,6 +936,9 @@ REGIONAL = {
     "reading_delivery",
     "community_person",
     "community_activity",
+    "rehab_registration",
+    "rehab_application",
+    "rehab_month",
 }
 
 

@@ -72,6 +72,7 @@ DOMAIN_DEPENDENCIES = {
     "participation": {"datahub", "spaces"},
     "reading": {"datahub", "spaces"},
     "community": {"datahub"},
+    "rehabilitation": {"datahub"},
 }
 
 
