@@ -66,6 +66,7 @@ urlpatterns = [
     path("reading/", include("tongyou.reading.urls")),
     path("community/", include("tongyou.community.urls")),
     path("rehabilitation/", include("tongyou.rehabilitation.urls")),
+    path("intervention/", include("tongyou.intervention.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

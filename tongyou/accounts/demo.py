@@ -24,6 +24,8 @@ DEMO_ACCOUNTS = [
     ("health", Role.UNIT_OFFICER, "wjw", DISTRICT, "赵", "卫健"),
     ("publicity", Role.UNIT_OFFICER, "xcb", DISTRICT, "吴", "宣传"),
     ("disability", Role.UNIT_OFFICER, "cl", DISTRICT, "钱", "残联"),
+    ("procurator", Role.UNIT_OFFICER, "jcy", DISTRICT, "冯", "检察"),
+    ("school", Role.UNIT_OFFICER, "school-demo", DISTRICT, "蒋", "老师"),
     ("caseworker", Role.CASEWORKER, "mzj", DISTRICT, "张", "民政"),
     ("street", Role.STREET_OFFICER, "office-150104001", "150104001000", "刘", "街道"),
     ("director", Role.CHILD_DIRECTOR, "office-150104001", "150104001001", "陈", "主任"),
@@ -42,12 +44,21 @@ DEMO_SUPERVISORS = {
 }
 
 
+# A school with its own accounts (graded intervention: a school acts for its own pupils). Its
+# aliases are the names the synthetic district's primary-school enrolments carry.
+DEMO_SCHOOL = ("school-demo", "玉泉区示范小学", ["示意小学", "示意Primary school"])
+
+
 @transaction.atomic
 def create_demo_accounts(password: str = DEMO_PASSWORD) -> list:
     """Create or reset the demo accounts. Returns [(username, role label, jurisdiction name)]."""
     if not settings.DEMO_ALLOWED:  # a published password never opens a real install
         raise ImproperlyConfigured("Demo accounts are refused under the production settings.")
     created = []
+    code, name, aliases = DEMO_SCHOOL
+    Unit.objects.update_or_create(
+        code=code, defaults={"name": name, "kind": Unit.Kind.SCHOOL, "aliases": aliases}
+    )
     for username, role, unit_code, region_code, family, given in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
         user.role = role

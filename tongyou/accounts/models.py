@@ -26,6 +26,9 @@ class Unit(models.Model):
         INSTITUTION = "institution", _("Public institution")
         JUDICIAL = "judicial", _("Court or procuratorate")
         STREET_OFFICE = "street_office", _("Street office or town government")
+        # A school or kindergarten with its own accounts: its staff act for its own pupils only
+        # (graded intervention); `aliases` holds the names its pupils' enrolments carry.
+        SCHOOL = "school", _("School or kindergarten")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)

@@ -59,3 +59,15 @@ def of_unit(*codes: str) -> Any:
         return unit is not None and unit.code in names
 
     return has_role(Role.UNIT_OFFICER) & predicate
+
+
+def of_unit_kind(*kinds: str) -> Any:
+    """A unit officer of a unit of one of `kinds` (a school: its own staff act for its pupils)."""
+    names = frozenset(kinds)
+
+    @rules.predicate(name=f"of_unit_kind({','.join(sorted(names))})")
+    def predicate(user: User) -> Any:
+        unit = getattr(user, "unit", None)
+        return unit is not None and unit.kind in names
+
+    return has_role(Role.UNIT_OFFICER) & predicate

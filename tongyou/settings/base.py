@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tongyou.reading",
     "tongyou.community",
     "tongyou.rehabilitation",
+    "tongyou.intervention",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

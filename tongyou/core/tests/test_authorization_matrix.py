@@ -306,6 +306,17 @@ ROUTES = {
     "rehabilitation:institution_save": perm("rehabilitation.change_institution", method="POST"),
     "rehabilitation:standard_save": perm("rehabilitation.change_standard", method="POST"),
     "rehabilitation:coverage": perm("rehabilitation.view_coverage"),
+    "intervention:cases": perm("intervention.view_case"),
+    "intervention:open": perm("intervention.add_case"),
+    "intervention:case": perm("intervention.view_case", "intervention_case"),
+    "intervention:measure": perm("intervention.add_measure", "intervention_case", "POST"),
+    "intervention:refer": perm("intervention.add_referral", "intervention_case", "POST"),
+    "intervention:referral": perm("intervention.add_referral", "intervention_referral", "POST"),
+    "intervention:review": perm("intervention.add_review", "intervention_case", "POST"),
+    # Posted empty: refused before anything is written, so the shared case stays open.
+    "intervention:close": perm("intervention.close_case", "intervention_case", "POST"),
+    "intervention:sealed": perm("intervention.query_sealed"),
+    "intervention:summary": perm("intervention.view_summary"),
     "participation:withdraw_comment": public("participation_comment", "POST"),
     "participation:public": PUBLIC,
     "participation:proposals_geojson": PUBLIC,
@@ -746,6 +757,35 @@ class World:
         )
         return {"pk": delivery.pk}, delivery
 
+    def _intervention_case(self, where):
+        from tongyou.intervention.models import Case
+
+        today = timezone.localdate()
+        case = Case.objects.create(
+            child=ChildFactory(
+                residence_region=self.grid(where), birth_date=today.replace(year=today.year - 14)
+            ),
+            grade="serious",
+            behaviours=["affray"],
+            opened_by=self.users[Role.POLICE],
+            opened_on=today,
+            next_review=today,
+        )
+        return {"pk": case.pk}, case
+
+    def _intervention_referral(self, where):
+        from tongyou.intervention.models import Referral
+
+        _kwargs, case = self._intervention_case(where)
+        referral = Referral.objects.create(
+            case=case,
+            to="12355",
+            referred_on=case.opened_on,
+            updated_on=case.opened_on,
+            recorded_by=self.users[Role.POLICE],
+        )
+        return {"pk": referral.pk}, referral
+
     def _rehab_registration(self, where):
         from tongyou.rehabilitation.models import Registration
 
@@ -939,6 +979,8 @@ REGIONAL = {
     "rehab_registration",
     "rehab_application",
     "rehab_month",
+    "intervention_case",
+    "intervention_referral",
 }
 
 

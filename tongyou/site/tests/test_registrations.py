@@ -73,6 +73,7 @@ DOMAIN_DEPENDENCIES = {
     "reading": {"datahub", "spaces"},
     "community": {"datahub"},
     "rehabilitation": {"datahub"},
+    "intervention": {"datahub"},
 }
 
 
