@@ -67,6 +67,7 @@ urlpatterns = [
     path("community/", include("tongyou.community.urls")),
     path("rehabilitation/", include("tongyou.rehabilitation.urls")),
     path("intervention/", include("tongyou.intervention.urls")),
+    path("readiness/", include("tongyou.readiness.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

@@ -190,12 +190,15 @@ class Activity(models.Model):
         COUNCIL_TRAINING = "council_training", _("Children's council training")
         COUNSELLOR_CLASS = "counsellor_class", _("Counsellor's class or activity")
         VOLUNTEER_SERVICE = "volunteer_service", _("Volunteer service")
+        # Counted by the readiness and family-education services (plan tasks (四)6 and (五)1).
+        DISASTER_EDUCATION = "disaster_education", _("Disaster-prevention education")
+        PARENT_SCHOOL = "parent_school", _("Parent school or family-education guidance session")
         OTHER = "other", _("Other")
 
     jurisdiction_field = "region"
 
     title = models.CharField(_("title"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=18, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(Region, verbose_name=_("area"), on_delete=models.PROTECT)
     place = models.CharField(_("place"), max_length=100)
     starts_at = models.DateTimeField(_("starts"))

@@ -120,3 +120,44 @@ def by_school(user: User, today: dt.date | None = None) -> list[tuple[str, int]]
     return sorted(
         ((school, len(people)) for school, people in tally.items()), key=lambda row: (-row[1], row[0])
     )
+
+
+@dataclass
+class ActivityReach:
+    area: Region
+    activities: int  # things: shown exactly
+    children: int | None  # children who attended: through disclosure
+
+
+def activities_by_street(user: User, kind: str, year: int) -> list[ActivityReach]:
+    """Activities of `kind` held in `year` in each street of the user's area (the last row: the
+    whole area), and the children who attended them — counted once each, protected unless the
+    reader reads records. What the readiness and family-education services report."""
+    from .models import Activity, SignUp
+
+    policy = disclosure.Policy.for_user(user)
+    disclosure.check_question(policy, area="street", attributes=["activity"])
+    path = user.jurisdiction.path if user.jurisdiction else "-"
+    held = list(
+        Activity.objects.filter(kind=kind, starts_at__year=year, region__path__startswith=path).values_list(
+            "pk", "region__path"
+        )
+    )
+    came: dict[int, set[int]] = {}
+    for activity_id, child_id in SignUp.objects.filter(
+        activity__in=[pk for pk, _path in held], attended=True
+    ).values_list("activity_id", "child_id"):
+        came.setdefault(activity_id, set()).add(child_id)
+
+    def reach(area: Region) -> ActivityReach:
+        mine = [pk for pk, where in held if where.startswith(area.path)]
+        children = set().union(*(came.get(pk, set()) for pk in mine)) if mine else set()
+        return ActivityReach(area, len(mine), disclosure.persons(disclosure.Signature.of(children), policy))
+
+    rows = [
+        reach(street)
+        for street in Region.objects.filter(level=Region.Level.STREET, path__startswith=path).order_by("path")
+    ]
+    if user.jurisdiction is not None:
+        rows.append(reach(user.jurisdiction))
+    return rows

@@ -23,6 +23,7 @@ from tongyou.core.notifications import notify, staff_covering
 from tongyou.core.scoping import can, jurisdiction_path, require
 from tongyou.core.workflow import Flow, Step, lock
 from tongyou.datahub.models import ID_INDEX_PURPOSE, Child, Enrolment
+from tongyou.datahub.services.filters import years_before
 from tongyou.datahub.services.search import ID_LIKE
 from tongyou.privacy.blind_index import blind_index
 
@@ -134,7 +135,7 @@ def open_case(
     require(user, "intervention.add_case", child)
     on = on or timezone.localdate()
     chosen = _check_behaviours(grade, behaviours)
-    if child.birth_date <= _years_before(on, 18):
+    if child.birth_date <= years_before(on, 18):
         raise Refusal(_("The person is 18 or older: these measures are for minors."))
     actor = actor_of(user)
     if actor == Actor.SCHOOL:
@@ -156,13 +157,6 @@ def open_case(
         )
         record(AuditEntry.Action.CREATE, user=user, obj=case, details={"grade": grade})
     return case
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def _open_and_locked(case: Case, user: User, permission: str) -> None:

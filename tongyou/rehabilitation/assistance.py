@@ -30,6 +30,7 @@ from tongyou.core.notifications import notify, staff_covering
 from tongyou.core.scoping import require
 from tongyou.core.workdays import add_working_days
 from tongyou.core.workflow import Flow, Step, latest_actor, lock
+from tongyou.datahub.services.filters import years_before
 
 from .models import (
     LIVE,
@@ -43,7 +44,6 @@ from .models import (
     Standard,
     Status,
 )
-from .register import years_before
 
 if TYPE_CHECKING:
     from tongyou.datahub.models import Child

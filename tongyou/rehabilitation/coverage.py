@@ -16,10 +16,10 @@ from django.utils.translation import gettext
 
 from tongyou.core import disclosure
 from tongyou.core.scoping import require, scoped
+from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region
 
 from .models import ASSISTED, PRIORITY_AGE, Application, Category, Registration
-from .register import years_before
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User

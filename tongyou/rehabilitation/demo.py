@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from tongyou.accounts.models import User
+from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region
 
 from . import assistance, institutions, register
@@ -64,7 +65,7 @@ def load_demo_rehabilitation() -> dict[str, int]:
                 child__residence_region__path__startswith=path, needs_rehabilitation=True
             ).exclude(category=Category.OTHER)
             for n, registration in enumerate(candidates.order_by("pk")[:6]):
-                if registration.child.birth_date <= register.years_before(today, 18):
+                if registration.child.birth_date <= years_before(today, 18):
                     continue
                 application = assistance.file(
                     director,

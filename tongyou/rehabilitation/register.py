@@ -8,7 +8,6 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from tongyou.audit.services import record
 from tongyou.core.errors import Refusal
 from tongyou.core.scoping import can, jurisdiction_path, require
 from tongyou.datahub.models import ID_INDEX_PURPOSE, Child, Disability
+from tongyou.datahub.services.filters import holding, years_before
 from tongyou.datahub.services.search import ID_LIKE
 from tongyou.privacy.blind_index import blind_index
 
@@ -38,22 +38,13 @@ FROM_FACT = {
 }
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def sync(today: dt.date | None = None) -> int:
     """Put every child under 18 with a current disability fact on the register, once per kind.
     Two runs at once register each child once (the unique constraint; conflicts ignored)."""
     today = today or timezone.localdate()
-    facts = Disability.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        valid_from__lte=today,
-        child__birth_date__gt=years_before(today, 18),
-    ).values_list("child_id", "disability_type", "valid_from")
+    facts = holding(Disability, today, child__birth_date__gt=years_before(today, 18)).values_list(
+        "child_id", "disability_type", "valid_from"
+    )
     wanted: dict[tuple[int, str], dt.date] = {}
     for child_id, kind, since in facts.iterator():
         wanted.setdefault((child_id, FROM_FACT.get(kind, Category.OTHER)), since)

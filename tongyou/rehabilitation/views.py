@@ -22,6 +22,7 @@ from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
 from tongyou.core.views import attempt, posted_date, posted_int
+from tongyou.datahub.services.filters import years_before
 from tongyou.privacy.masking import mask_name, mask_phone
 from tongyou.regions.models import Region
 from tongyou.regions.tree import areas_within
@@ -60,7 +61,7 @@ def register_page(request: AuthenticatedRequest) -> HttpResponse:
         registrations = registrations.filter(category=category)
     if priority:
         registrations = registrations.filter(
-            child__birth_date__gt=register.years_before(timezone.localdate(), PRIORITY_AGE + 1)
+            child__birth_date__gt=years_before(timezone.localdate(), PRIORITY_AGE + 1)
         )
     shown = list(registrations[:PAGE])
     live = {

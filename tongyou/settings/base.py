@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "tongyou.community",
     "tongyou.rehabilitation",
     "tongyou.intervention",
+    "tongyou.readiness",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

@@ -317,6 +317,17 @@ ROUTES = {
     "intervention:close": perm("intervention.close_case", "intervention_case", "POST"),
     "intervention:sealed": perm("intervention.query_sealed"),
     "intervention:summary": perm("intervention.view_summary"),
+    "readiness:overview": perm("readiness.view_overview"),
+    "readiness:screenings": perm("readiness.view_screening"),
+    "readiness:child": perm("readiness.view_screening", "readiness_child"),
+    "readiness:screen": perm("readiness.add_screening", "readiness_child", "POST"),
+    "readiness:follow_up": perm("readiness.add_screening", "readiness_followup", "POST"),
+    "readiness:places": perm("readiness.view_emergencyplan"),
+    "readiness:plan": perm("readiness.change_emergencyplan", "readiness_place", "POST"),
+    "readiness:drill": perm("readiness.change_emergencyplan", "readiness_place", "POST"),
+    "readiness:supplies": perm("readiness.view_supplystock"),
+    "readiness:supply_move": perm("readiness.change_supplystock", method="POST"),
+    "readiness:norm": perm("readiness.change_supplynorm", method="POST"),
     "participation:withdraw_comment": public("participation_comment", "POST"),
     "participation:public": PUBLIC,
     "participation:proposals_geojson": PUBLIC,
@@ -757,6 +768,37 @@ class World:
         )
         return {"pk": delivery.pk}, delivery
 
+    def _readiness_child(self, where):
+        from tongyou.datahub.models import StatusPeriod
+
+        child = ChildFactory(residence_region=self.grid(where))
+        StatusPeriod.objects.create(
+            child=child, unit=Unit.objects.get(code="mzj"), status="orphan", valid_from=child.birth_date
+        )
+        return {"pk": child.pk}, child
+
+    def _readiness_followup(self, where):
+        from tongyou.readiness.models import FollowUp, Screening
+
+        _kwargs, child = self._readiness_child(where)
+        screening = Screening.objects.create(
+            child=child,
+            screened_on=timezone.localdate(),
+            screened_by=self.users[Role.CHILD_DIRECTOR],
+            risks=["housing"],
+            next_due=timezone.localdate(),
+        )
+        item = FollowUp.objects.create(screening=screening, item="housing", due=timezone.localdate())
+        return {"pk": item.pk}, item
+
+    def _readiness_place(self, where):
+        from tongyou.spaces.models import Facility
+
+        place = Facility.objects.create(
+            name="示范小学", kind="primary", region=self.community(where), latitude=40.8, longitude=111.6
+        )
+        return {"pk": place.pk}, place
+
     def _intervention_case(self, where):
         from tongyou.intervention.models import Case
 
@@ -981,6 +1023,9 @@ REGIONAL = {
     "rehab_month",
     "intervention_case",
     "intervention_referral",
+    "readiness_child",
+    "readiness_followup",
+    "readiness_place",
 }
 
 

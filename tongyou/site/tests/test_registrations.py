@@ -74,6 +74,7 @@ DOMAIN_DEPENDENCIES = {
     "community": {"datahub"},
     "rehabilitation": {"datahub"},
     "intervention": {"datahub"},
+    "readiness": {"datahub", "spaces", "community"},
 }
 
 
