@@ -68,6 +68,7 @@ urlpatterns = [
     path("rehabilitation/", include("tongyou.rehabilitation.urls")),
     path("intervention/", include("tongyou.intervention.urls")),
     path("readiness/", include("tongyou.readiness.urls")),
+    path("guidance/", include("tongyou.guidance.urls")),
     path("report/", public_report, name="public_report"),
     path("audit/", include("tongyou.audit.urls")),
     path("api/", api.urls),

@@ -26,6 +26,7 @@ DEMO_ACCOUNTS = [
     ("disability", Role.UNIT_OFFICER, "cl", DISTRICT, "钱", "残联"),
     ("procurator", Role.UNIT_OFFICER, "jcy", DISTRICT, "冯", "检察"),
     ("emergency", Role.UNIT_OFFICER, "yjj", DISTRICT, "韩", "应急"),
+    ("women", Role.UNIT_OFFICER, "fl", DISTRICT, "林", "妇联"),
     ("school", Role.UNIT_OFFICER, "school-demo", DISTRICT, "蒋", "老师"),
     ("caseworker", Role.CASEWORKER, "mzj", DISTRICT, "张", "民政"),
     ("street", Role.STREET_OFFICER, "office-150104001", "150104001000", "刘", "街道"),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tongyou.rehabilitation",
     "tongyou.intervention",
     "tongyou.readiness",
+    "tongyou.guidance",
     # The site shell: collects what every app registers (menu, worklists, jobs, demo data).
     "tongyou.site",
     # Django and well-kept third-party apps.

@@ -328,6 +328,15 @@ ROUTES = {
     "readiness:supplies": perm("readiness.view_supplystock"),
     "readiness:supply_move": perm("readiness.change_supplystock", method="POST"),
     "readiness:norm": perm("readiness.change_supplynorm", method="POST"),
+    "guidance:overview": perm("guidance.view_reach"),
+    "guidance:visits": perm("guidance.view_visit"),
+    "guidance:family": perm("guidance.view_visit", "guidance_family"),
+    "guidance:visit": perm("guidance.add_visit", "guidance_family", "POST"),
+    "guidance:survey": perm("guidance.add_visit", "guidance_family", "POST"),
+    "guidance:follow_up_done": perm("guidance.add_visit", "guidance_visit", "POST"),
+    "guidance:points": perm("guidance.view_guidancepoint"),
+    "guidance:point_new": perm("guidance.change_guidancepoint", method="POST"),
+    "guidance:point_close": perm("guidance.change_guidancepoint", "guidance_point", "POST"),
     "participation:withdraw_comment": public("participation_comment", "POST"),
     "participation:public": PUBLIC,
     "participation:proposals_geojson": PUBLIC,
@@ -768,6 +777,39 @@ class World:
         )
         return {"pk": delivery.pk}, delivery
 
+    def _guidance_family(self, where):
+        from tongyou.datahub.models import Household
+
+        household = Household.objects.create(region=self.grid(where), address="某街1号")
+        ChildFactory(residence_region=self.grid(where), household=household)
+        return {"pk": household.pk}, household
+
+    def _guidance_visit(self, where):
+        from tongyou.guidance.models import Visit
+
+        _kwargs, household = self._guidance_family(where)
+        visit = Visit.objects.create(
+            household=household,
+            visited_on=timezone.localdate(),
+            visitor=self.users[Role.CHILD_DIRECTOR],
+            purpose="routine",
+            follow_up="回访",
+            follow_up_due=timezone.localdate(),
+        )
+        return {"pk": visit.pk}, visit
+
+    def _guidance_point(self, where):
+        from tongyou.guidance.models import GuidancePoint
+
+        point = GuidancePoint.objects.create(
+            name="家长学校",
+            kind="parent_school",
+            host="community",
+            region=self.community(where),
+            opened_on=timezone.localdate() - datetime.timedelta(days=10),
+        )
+        return {"pk": point.pk}, point
+
     def _readiness_child(self, where):
         from tongyou.datahub.models import StatusPeriod
 
@@ -1026,6 +1068,9 @@ REGIONAL = {
     "readiness_child",
     "readiness_followup",
     "readiness_place",
+    "guidance_family",
+    "guidance_visit",
+    "guidance_point",
 }
 
 

@@ -75,6 +75,7 @@ DOMAIN_DEPENDENCIES = {
     "rehabilitation": {"datahub"},
     "intervention": {"datahub"},
     "readiness": {"datahub", "spaces", "community"},
+    "guidance": {"datahub", "community"},
 }
 
 
