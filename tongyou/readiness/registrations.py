@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from tongyou.core.registry import NavItem, registry
 from tongyou.core.scoping import can
 
+from . import indicators  # noqa: F401 (registers GS-10 and GS-11)
 from .demo import load_demo_readiness
 from .worklists import work
 

@@ -46,7 +46,9 @@ def value(code, region_code, period="2026"):
 
 
 def test_the_catalog_has_the_50_research_indicators_and_four_from_the_plan_with_units_tasks_and_targets():
-    assert Indicator.objects.count() == 55  # the research catalog's 50, five from the plan's tasks
+    assert (
+        Indicator.objects.count() == 57
+    )  # the research catalog's 50, five from the plan's tasks, two of (b.3)
     public_share = Indicator.objects.get(code="PS-06")
     assert [(t.value, t.year) for t in public_share.targets.all()] == [(Decimal("60.00"), 2025)]
     assert [u.code for u in public_share.source_units.all()] == ["jyj"]

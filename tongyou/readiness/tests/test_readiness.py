@@ -140,3 +140,27 @@ def test_a_protected_reader_sees_the_need_from_the_protected_count():
     cell = row.cells[[key for key, _ in columns].index(Supply.CLOTHING)]
     assert row.children == shown
     assert cell.needed == (shown if shown is not None else disclosure.THRESHOLD)
+
+
+def test_gs10_and_gs11_count_current_screenings_and_kinds_of_childrens_items_held():
+    from tongyou.readiness.indicators import child_supply_kinds, orphan_screening
+    from tongyou.regions.tree import RegionTree
+
+    director = user(Role.CHILD_DIRECTOR)
+    kids = [child() for _ in range(3)]
+    screenings.screen(director, kids[0], answers())
+    tree = RegionTree()
+    numerators, denominators = orphan_screening(today(), tree)
+    community = Region.objects.get(code=HERE).pk
+    assert (numerators[community], denominators[community]) == (1, 3)
+    later = today() + datetime.timedelta(days=screenings.cycle_days() + 1)
+    assert orphan_screening(later, tree)[0].get(community, 0) == 0  # the screening has lapsed
+    street = user(Role.STREET_OFFICER, "150104001")
+    supplies.move(street, Region.objects.get(code=HERE), Supply.FORMULA, 5)
+    supplies.move(street, Region.objects.get(code=HERE), Supply.NAPPIES, 2)
+    supplies.move(street, Region.objects.get(code=HERE), Supply.NAPPIES, -2)
+    supplies.move(street, Region.objects.get(code="150104001002"), Supply.FORMULA, 1)
+    kinds, none = child_supply_kinds(today(), tree)
+    assert none is None
+    assert kinds[community] == 1  # nappies all issued
+    assert kinds[Region.objects.get(code="150104001000").pk] == 1  # formula in two communities: one kind
