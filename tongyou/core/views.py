@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -63,3 +64,24 @@ def posted_int(value: str) -> int:
         return int(value)
     except ValueError:
         raise Refusal(_("Enter a whole number.")) from None
+
+
+def requested_year(request: HttpRequest, earliest: int = 2000) -> int:
+    """The year a page is asked for (?year=), within `earliest` and this year; this year when it
+    is missing or not a number (a report page never fails on a mistyped year)."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        return this_year
+    return min(max(year, earliest), this_year)
+
+
+def posted_region(value: str, missing: str | Promise) -> Any:
+    """The region chosen in a form (its id), or a refusal saying `missing`."""
+    from tongyou.regions.models import Region
+
+    region = Region.objects.filter(pk=posted_int(value or "0")).first()
+    if region is None:
+        raise Refusal(missing)
+    return region

@@ -19,7 +19,7 @@ from tongyou.core import disclosure
 from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, jurisdiction_path, require
-from tongyou.core.views import attempt, posted_date, posted_int
+from tongyou.core.views import attempt, posted_date, posted_int, posted_region
 from tongyou.datahub.models import Household
 from tongyou.privacy.masking import mask_address, mask_name
 from tongyou.regions.models import Region
@@ -225,9 +225,9 @@ def point_new(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "guidance.change_guidancepoint")
 
     def run() -> GuidancePoint:
-        region = Region.objects.filter(pk=posted_int(request.POST.get("region", "") or "0")).first()
-        if region is None:
-            raise Refusal(_("A guidance point serves a community: choose a community."))
+        region = posted_region(
+            request.POST.get("region", ""), _("A guidance point serves a community: choose a community.")
+        )
         return points.open_point(
             request.user,
             name=request.POST.get("name", ""),

@@ -21,7 +21,7 @@ from tongyou.core import disclosure
 from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, require
-from tongyou.core.views import attempt, posted_date, posted_int
+from tongyou.core.views import attempt, posted_date, posted_int, requested_year
 from tongyou.privacy.masking import mask_id_number, mask_name
 
 from . import cases, summary
@@ -249,11 +249,7 @@ def sealed_page(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def summary_page(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "intervention.view_summary")
-    this_year = timezone.localdate().year
-    try:
-        year = min(max(int(request.GET.get("year", this_year)), 2000), this_year)
-    except ValueError:
-        year = this_year
+    year = requested_year(request)
     rows = summary.district_totals(request.user, year)
     record(
         AuditEntry.Action.STATISTICS,

@@ -19,10 +19,9 @@ from tongyou.core import disclosure
 from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, jurisdiction_path, require
-from tongyou.core.views import attempt, posted_date, posted_int
+from tongyou.core.views import attempt, posted_date, posted_int, posted_region
 from tongyou.datahub.models import Child
 from tongyou.privacy.masking import mask_name
-from tongyou.regions.models import Region
 from tongyou.spaces.models import Facility
 
 from . import places, screenings, supplies
@@ -261,9 +260,9 @@ def supply_move(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "readiness.change_supplystock")
 
     def run() -> object:
-        region = Region.objects.filter(pk=posted_int(request.POST.get("region", "") or "0")).first()
-        if region is None:
-            raise Refusal(_("Supplies are held per community: choose a community."))
+        region = posted_region(
+            request.POST.get("region", ""), _("Supplies are held per community: choose a community.")
+        )
         quantity = posted_int(request.POST.get("quantity", ""))
         change = -quantity if request.POST.get("direction") == "issue" else quantity
         if quantity <= 0:

@@ -73,20 +73,23 @@ def coverage(user: User, year: int | None = None) -> CoverageTable:
     disclosure.check_question(policy, area="street", attributes=["age", "disability"])
     assisted = assisted_children(year)
     registrations = scoped(Registration.objects.filter(priority_registrations(year)), user, "aggregate")
+    # Rows: the streets of the user's area; a user whose area is one community sees that
+    # community as the one row (never a street's name over a part of it).
+    jurisdiction = user.jurisdiction.path if user.jurisdiction else "-"
+    areas = list(
+        Region.objects.filter(level=Region.Level.STREET, path__startswith=jurisdiction).order_by("path")
+    )
+    if not areas and user.jurisdiction is not None:
+        areas = [user.jurisdiction]
     registered: dict[tuple[str, str], set[int]] = defaultdict(set)
     for child_id, category, path in registrations.values_list(
         "child_id", "category", "child__residence_region__path"
     ).iterator():
-        street_path = "/" + "/".join(path.strip("/").split("/")[:2]) + "/"
-        registered[(street_path, category)].add(child_id)
-        registered[(street_path, "")].add(child_id)
+        where = next((a.path for a in areas if path.startswith(a.path)), None)
+        if where is not None:
+            registered[(where, category)].add(child_id)
+            registered[(where, "")].add(child_id)
     columns = [(c.value, str(c.label)) for c in Category] + [("", gettext("All kinds"))]
-    jurisdiction = user.jurisdiction.path if user.jurisdiction else "-"
-    streets = list(
-        Region.objects.filter(level=Region.Level.STREET)
-        .filter(Q(path__startswith=jurisdiction) | Q(path__in=_ancestors(jurisdiction)))
-        .order_by("path")
-    )
     table = CoverageTable(year, columns, protected=policy.protected)
 
     def cell(whole: set[int], part: set[int]) -> Cell:
@@ -95,17 +98,12 @@ def coverage(user: User, year: int | None = None) -> CoverageTable:
         return Cell(shown_whole, shown_part, disclosure.share(shown_part, shown_whole))
 
     sums: dict[str, set[int]] = defaultdict(set)
-    for street in streets:
+    for area in areas:
         cells = []
         for key, _label in columns:
-            whole = registered[(street.path, key)]
+            whole = registered[(area.path, key)]
             sums[key] |= whole
             cells.append(cell(whole, whole & assisted))
-        table.rows.append((street, cells))
+        table.rows.append((area, cells))
     table.total = [cell(sums[key], sums[key] & assisted) for key, _label in columns]
     return table
-
-
-def _ancestors(path: str) -> list[str]:
-    codes = path.strip("/").split("/")
-    return ["/" + "/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]

@@ -21,10 +21,9 @@ from tongyou.core import disclosure
 from tongyou.core.errors import Refusal
 from tongyou.core.requests import AuthenticatedRequest
 from tongyou.core.scoping import can, get_scoped_or_404, require, scoped
-from tongyou.core.views import attempt, posted_date, posted_int
+from tongyou.core.views import attempt, posted_date, posted_int, posted_region, requested_year
 from tongyou.datahub.services.filters import years_before
 from tongyou.privacy.masking import mask_name, mask_phone
-from tongyou.regions.models import Region
 from tongyou.regions.tree import areas_within
 
 from . import assistance, coverage, institutions, register
@@ -356,9 +355,7 @@ def institution_save(request: AuthenticatedRequest) -> HttpResponse:
         existing = None
         if request.POST.get("pk"):
             existing = Institution.objects.filter(pk=posted_int(request.POST["pk"])).first()
-        region = Region.objects.filter(pk=posted_int(request.POST.get("region", "0") or "0")).first()
-        if region is None:
-            raise Refusal(_("Choose the area the institution is in."))
+        region = posted_region(request.POST.get("region", ""), _("Choose the area the institution is in."))
         return institutions.save_institution(
             request.user,
             name=request.POST.get("name", ""),
@@ -396,12 +393,7 @@ def standard_save(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "rehabilitation.view_coverage")
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        year = this_year
-    year = min(max(year, 2000), this_year)
+    year = requested_year(request)
     table, refusal = None, ""
     try:
         table = coverage.coverage(request.user, year)

@@ -217,3 +217,14 @@ def test_a_filer_is_told_when_the_federation_decides_and_the_federation_when_one
         assistance.transition(application, "return", officer, "缺少材料")
     message = Notification.objects.get(recipient=director).message
     assert "退回" in message and "王" not in message  # no names in messages
+
+
+def test_a_community_director_sees_the_community_as_the_one_row_never_a_streets_name():
+    director = user(Role.CHILD_DIRECTOR)
+    _file(child(5), director)
+    child(6, community="150104001002")  # same street, another community
+    register.sync(today())
+    table = coverage.coverage(director, today().year)
+    assert [area.code for area, _cells in table.rows] == [HERE]
+    total = dict(zip([key for key, _ in table.columns], table.rows[0][1], strict=True))[""]
+    assert total.registered == 1
