@@ -63,6 +63,10 @@ def test_a_bad_visit_form_gets_a_chinese_message_and_writes_nothing(form):
         (Role.POLICE, None, "150104"),
         (Role.CASEWORKER, "mzj", "150104"),
         (Role.VENUE_STAFF, None, HERE),
+        (Role.UNIT_OFFICER, "jyj", "150104"),
+        (Role.ADMIN, "dsj", "150104"),
+        (Role.SECURITY_ADMIN, "dsj", "150104"),
+        (Role.AUDIT_ADMIN, "dsj", "150104"),
     ],
 )
 def test_roles_that_do_not_visit_never_see_a_family(role, unit, area):

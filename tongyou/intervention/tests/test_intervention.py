@@ -84,6 +84,7 @@ def test_a_school_opens_cases_only_for_its_own_pupils_and_reads_only_those():
         (Role.VENUE_STAFF, None, "150104001001"),
         (Role.ADMIN, "dsj", "150104"),
         (Role.AUDIT_ADMIN, "dsj", "150104"),
+        (Role.SECURITY_ADMIN, "dsj", "150104"),
     ],
 )
 def test_no_one_else_reads_opens_or_touches_a_case(role, unit, area):

@@ -47,6 +47,10 @@ def test_the_director_screens_a_child_from_the_list_and_the_list_is_masked_and_l
         (Role.UNIT_OFFICER, "yjj", "150104"),
         (Role.COORDINATOR, "fegw", "150104"),
         (Role.VENUE_STAFF, None, HERE),
+        (Role.UNIT_OFFICER, "jyj", "150104"),
+        (Role.ADMIN, "dsj", "150104"),
+        (Role.SECURITY_ADMIN, "dsj", "150104"),
+        (Role.AUDIT_ADMIN, "dsj", "150104"),
     ],
 )
 def test_roles_that_do_not_visit_never_see_a_screened_child(role, unit, area):

@@ -52,6 +52,10 @@ def test_the_director_sees_the_register_of_the_community_only_masked_and_the_rea
         (Role.RESEARCHER, None),
         (Role.COORDINATOR, None),
         (Role.VENUE_STAFF, None),
+        (Role.CASEWORKER, "mzj"),
+        (Role.ADMIN, "dsj"),
+        (Role.SECURITY_ADMIN, "dsj"),
+        (Role.AUDIT_ADMIN, "dsj"),
     ],
 )
 def test_roles_without_a_part_in_the_scheme_cannot_read_the_register_or_an_application(
