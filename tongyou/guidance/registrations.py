@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from tongyou.core.registry import NavItem, registry
 from tongyou.core.scoping import can
 
-from . import indicators  # noqa: F401 (registers DE-01's calculator)
+from . import indicators  # registers DE-01's calculator
 from .demo import load_demo_guidance
 from .worklists import work
 
@@ -33,3 +33,4 @@ registry.demo_data(
     order=109,  # after the demo accounts (95) and the community app's pool (105)
     description="Family-education guidance: parent schools, visits and follow-ups, survey answers, a session",
 )
+registry.task_fact("5.1", indicators.task_facts)

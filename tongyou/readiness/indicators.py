@@ -53,3 +53,49 @@ def child_supply_kinds(as_of: dt.date, tree: RegionTree, reporting_round: object
         for code in tree.paths[region].strip("/").split("/")[:3]:
             kinds.setdefault(tree.by_code[code], set()).add(item)
     return {region: len(items) for region, items in kinds.items()}, None
+
+
+def task_facts(year: int) -> list[str]:
+    """What the readiness records show for plan task (四)6 in `year`, for the annual report:
+    places, plans, drills, supplies and education (things), and children screened (persons,
+    protected as for every reader without access to the records)."""
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    from tongyou.community.models import Activity
+    from tongyou.core import disclosure
+    from tongyou.regions.tree import RegionTree
+    from tongyou.spaces.models import Facility
+
+    from .models import DENSE_KINDS, Drill, EmergencyPlan
+
+    day = min(_dt.date(year, 12, 31), timezone.localdate())
+    places = Facility.objects.filter(kind__in=DENSE_KINDS).count()
+    plans = EmergencyPlan.objects.filter(approved_on__lte=day).count()
+    drills = Drill.objects.filter(held_on__year=year).count()
+    education = Activity.objects.filter(kind=Activity.Kind.DISASTER_EDUCATION, starts_at__year=year).count()
+    tree = RegionTree()
+    kinds = child_supply_kinds(day, tree)[0].get(tree.district, 0)
+    children = population(day)
+    current = {
+        child_id
+        for child_id, next_due in Screening.objects.filter(
+            child_id__in=children, screened_on__lte=day
+        ).values_list("child_id", "next_due")
+        if next_due >= day
+    }
+    if not (plans or drills or kinds or current or education):
+        return []
+    shown_current = disclosure.persons(disclosure.Signature.of(current), disclosure.PROTECTED)
+    shown_all = disclosure.persons(disclosure.Signature.of(children), disclosure.PROTECTED)
+    share = disclosure.share(shown_current, shown_all)
+    return [
+        f"儿童密集场所{places}处，已制定应急预案{plans}处，年内开展应急演练{drills}次；"
+        f"储备儿童专用应急物资{kinds}类；开展防灾减灾教育活动{education}场",
+        "孤儿和事实无人抚养儿童风险排查在有效期内的约"
+        + ("不足5" if shown_current is None else str(shown_current))
+        + "人"
+        + (f"，占{share}%" if share is not None else "")
+        + "（经隐私保护处理）",
+    ]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from tongyou.core.registry import NavItem, registry
 from tongyou.core.scoping import can
 
-from . import indicators  # noqa: F401 (registers GS-10 and GS-11)
+from . import indicators  # registers GS-10 and GS-11
 from .demo import load_demo_readiness
 from .worklists import work
 
@@ -33,3 +33,4 @@ registry.demo_data(
     order=108,  # after the demo accounts (95) and the facilities
     description="Readiness: supply norms and stock, screenings with follow-ups, plans and drills",
 )
+registry.task_fact("4.6", indicators.task_facts)

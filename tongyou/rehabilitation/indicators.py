@@ -32,3 +32,39 @@ def rehab_assistance(as_of: dt.date, tree: RegionTree, reporting_round: object =
     denominators = {region: len(ids) for region, ids in registered.items()}
     numerators = {region: len(ids & assisted) for region, ids in registered.items()}
     return tree.roll_up(numerators), tree.roll_up(denominators)
+
+
+def task_facts(year: int) -> list[str]:
+    """What the rehabilitation records show for plan task (三)2 in `year`, for the annual report:
+    institutions, applications and settlements (things), and children assisted (persons,
+    protected as for every reader without access to the records)."""
+    from django.db.models import Sum
+
+    from tongyou.core import disclosure
+
+    from .coverage import as_of
+    from .models import Institution, ServiceMonth
+
+    filed = Application.objects.filter(filed_on__year=year).count()
+    institutions = Institution.objects.filter(status=Institution.Status.DESIGNATED).count()
+    if not filed and not institutions:
+        return []
+    settled = ServiceMonth.objects.filter(month__year=year, settled__isnull=False)
+    amount = settled.aggregate(total=Sum("settled"))["total"] or 0
+    assisted = assisted_children(year)
+    registered = set(
+        Registration.objects.filter(priority_registrations(year)).values_list("child_id", flat=True)
+    )
+    shown_assisted = disclosure.persons(disclosure.Signature.of(registered & assisted), disclosure.PROTECTED)
+    shown_registered = disclosure.persons(disclosure.Signature.of(registered), disclosure.PROTECTED)
+    share = disclosure.share(shown_assisted, shown_registered)
+    day = as_of(year)
+    return [
+        f"定点康复机构{institutions}家；年内受理残疾儿童康复救助申请{filed}份，"
+        f"结算康复服务{settled.count()}人月、{amount:,.2f}元",
+        f"截至{day.month}月{day.day}日，年内获得康复救助的0–10岁残疾儿童约"
+        + ("不足5" if shown_assisted is None else str(shown_assisted))
+        + "人"
+        + (f"，占需康复的在册0–10岁残疾儿童的{share}%" if share is not None else "")
+        + "（经隐私保护处理）",
+    ]

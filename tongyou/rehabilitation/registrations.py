@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from tongyou.core.registry import NavItem, registry
 from tongyou.core.scoping import can
 
-from . import indicators  # noqa: F401 (registers RP-05's calculator)
+from . import indicators  # registers RP-05's calculator
 from .demo import load_demo_rehabilitation
 from .register import run_sync
 from .worklists import waiting_applications
@@ -65,3 +65,4 @@ registry.demo_data(
     order=106,  # after the demo accounts (95): the federation and the directors act
     description="Rehabilitation: two designated institutions, standards, the register, applications",
 )
+registry.task_fact("3.2", indicators.task_facts)

@@ -151,3 +151,24 @@ def test_guidance_points_are_kept_by_the_leads_and_de01_counts_communities_with_
         points.close_point(womens_federation, GuidancePoint.objects.get(pk=point.pk))
     numerators, _ = guidance_points(today() + datetime.timedelta(days=1), tree)
     assert numerators[community.pk] == 0
+
+
+def test_the_annual_report_gets_points_visits_and_families_reached_protected():
+    from tongyou.guidance.indicators import task_facts
+
+    assert task_facts(today().year) == []  # nothing recorded: nothing said
+    director = user(Role.CHILD_DIRECTOR)
+    home = family()
+    visits.record_visit(director, home, purpose="routine", needs=[])
+    points.open_point(
+        user(Role.UNIT_OFFICER, "150104", unit="fl"),
+        name="家长学校",
+        kind="parent_school",
+        host="community",
+        region=Region.objects.get(code=HERE),
+        opened_on=today(),
+    )
+    facts = task_facts(today().year)
+    assert "覆盖1个社区" in facts[0] and "年内家庭走访1次" in facts[0]
+    shown = disclosure.persons(disclosure.Signature.of([home.pk]), disclosure.PROTECTED)
+    assert ("不足5" if shown is None else f"约{shown}户") in facts[1]

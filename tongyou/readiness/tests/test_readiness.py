@@ -164,3 +164,19 @@ def test_gs10_and_gs11_count_current_screenings_and_kinds_of_childrens_items_hel
     assert none is None
     assert kinds[community] == 1  # nappies all issued
     assert kinds[Region.objects.get(code="150104001000").pk] == 1  # formula in two communities: one kind
+
+
+def test_the_annual_report_gets_places_drills_supplies_and_screened_children_protected():
+    from tongyou.readiness.indicators import task_facts
+
+    keeper = user(Role.UNIT_OFFICER, "150104", unit="yjj")
+    school = facility()
+    places.save_plan(keeper, school, today() - datetime.timedelta(days=30), "安全副校长", 183)
+    places.record_drill(keeper, school, today() - datetime.timedelta(days=5), "fire", 300)
+    supplies.move(user(Role.STREET_OFFICER, "150104001"), Region.objects.get(code=HERE), Supply.BLANKETS, 3)
+    kid = child()
+    screenings.screen(user(Role.CHILD_DIRECTOR), kid, answers())
+    facts = task_facts(today().year)
+    assert "已制定应急预案1处，年内开展应急演练1次" in facts[0] and "儿童专用应急物资1类" in facts[0]
+    shown = disclosure.persons(disclosure.Signature.of([kid.pk]), disclosure.PROTECTED)
+    assert ("不足5" if shown is None else f"约{shown}人") in facts[1]

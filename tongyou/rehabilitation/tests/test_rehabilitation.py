@@ -228,3 +228,17 @@ def test_a_community_director_sees_the_community_as_the_one_row_never_a_streets_
     assert [area.code for area, _cells in table.rows] == [HERE]
     total = dict(zip([key for key, _ in table.columns], table.rows[0][1], strict=True))[""]
     assert total.registered == 1
+
+
+def test_the_annual_report_gets_the_schemes_things_exactly_and_its_children_protected():
+    from tongyou.rehabilitation.indicators import task_facts
+
+    officer = federation()
+    application = _approved(officer, 4)
+    assistance.set_standard(officer, application.approved_on.year, AidKind.TRAINING, "5000")
+    month = assistance.record_month(officer, application, application.approved_on, 10, "1500")
+    assistance.settle(officer, month)
+    facts = task_facts(application.approved_on.year)
+    assert "结算康复服务1人月、1,500.00元" in facts[0]
+    shown = disclosure.persons(disclosure.Signature.of([application.child_id]), disclosure.PROTECTED)
+    assert ("不足5" if shown is None else f"约{shown}人") in facts[1]
