@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.core import disclosure
@@ -180,3 +182,23 @@ def test_the_annual_report_gets_places_drills_supplies_and_screened_children_pro
     assert "已制定应急预案1处，年内开展应急演练1次" in facts[0] and "儿童专用应急物资1类" in facts[0]
     shown = disclosure.persons(disclosure.Signature.of([kid.pk]), disclosure.PROTECTED)
     assert ("不足5" if shown is None else f"约{shown}人") in facts[1]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.integers(min_value=-50, max_value=50).filter(bool), min_size=1, max_size=20))
+def test_stock_is_the_sum_of_the_movements_that_went_through_and_never_below_zero(changes):
+    street = user(Role.STREET_OFFICER, "150104001")
+    community = Region.objects.get(code=HERE)
+    SupplyStock.objects.filter(region=community).delete()
+    expected = 0
+    for change in changes:
+        try:
+            supplies.move(street, community, Supply.MEDICINE, change)
+        except Refusal:
+            assert expected + change < 0  # refused only what would go below zero
+        else:
+            expected += change
+        held = SupplyStock.objects.filter(region=community, item=Supply.MEDICINE).values_list(
+            "quantity", flat=True
+        )
+        assert (held.first() or 0) == expected >= 0

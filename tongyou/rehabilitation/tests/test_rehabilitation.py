@@ -1,11 +1,14 @@
 """Rehabilitation assistance: the register from certificates and screenings, an application from
 the guardian's request to settled months, and coverage through disclosure control."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tongyou.accounts.roles import Role
 from tongyou.core import disclosure
@@ -242,3 +245,34 @@ def test_the_annual_report_gets_the_schemes_things_exactly_and_its_children_prot
     assert "结算康复服务1人月、1,500.00元" in facts[0]
     shown = disclosure.persons(disclosure.Signature.of([application.child_id]), disclosure.PROTECTED)
     assert ("不足5" if shown is None else f"约{shown}人") in facts[1]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    standard=st.integers(min_value=1, max_value=20_000),
+    bills=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=11), st.integers(min_value=0, max_value=9_000)),
+        min_size=1,
+        max_size=14,
+    ),
+)
+def test_settlement_never_pays_past_the_standard_nor_more_than_billed_nor_twice(standard, bills):
+    """Months recorded and settled in any order, some twice: per child and year the district pays
+    at most its standard, each month at most what was billed, and each month once."""
+    officer = federation()
+    year = today().year
+    application = _approved(officer, 4, approved_on=datetime.date(year, 1, 1))
+    assistance.set_standard(officer, year, AidKind.TRAINING, str(standard))
+    for offset, amount in bills:
+        month = datetime.date(year, offset + 1, 1)
+        try:
+            service = assistance.record_month(officer, application, month, 8, str(amount))
+        except Refusal:  # already recorded, or still to come
+            service = ServiceMonth.objects.filter(application=application, month=month).first()
+        if service is None:
+            continue
+        with contextlib.suppress(Refusal):  # already settled
+            assistance.settle(officer, ServiceMonth.objects.get(pk=service.pk))
+    months = list(ServiceMonth.objects.filter(application=application, settled__isnull=False))
+    assert sum(m.settled for m in months) <= standard
+    assert all(0 <= m.settled <= m.billed for m in months)
