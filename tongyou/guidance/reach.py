@@ -16,6 +16,7 @@ from tongyou.community.models import Activity, SignUp
 from tongyou.core import disclosure
 from tongyou.core.scoping import jurisdiction_path, require
 from tongyou.regions.models import Region
+from tongyou.regions.tree import community_path
 
 from .models import SurveyResponse, Visit
 from .points import operating
@@ -58,7 +59,7 @@ def reach(user: User, year: int | None = None) -> list[ReachRow]:
     for pk, region_path in (
         families_with_children(day).filter(region__path__startswith=path).values_list("pk", "region__path")
     ):
-        community = "/" + "/".join(region_path.strip("/").split("/")[:3]) + "/"
+        community = community_path(region_path)
         families.setdefault(community, set()).add(pk)
     reached = reached_families(year)
     with_point = operating(day)

@@ -70,13 +70,15 @@ def _family(request: AuthenticatedRequest, pk: int) -> Household:
 
 
 def _children(household: Household) -> str:
-    return "、".join(mask_name(c.name) for c in household.children.all().order_by("birth_date"))
+    """The family's children, masked, eldest first (from `children` prefetched where a list shows
+    many families)."""
+    return "、".join(mask_name(c.name) for c in sorted(household.children.all(), key=lambda c: c.birth_date))
 
 
 @login_required
 def visits_page(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "guidance.view_visit")
-    families = list(visits.to_visit(request.user)[:PAGE])
+    families = list(visits.to_visit(request.user).prefetch_related("children")[:PAGE])
     path = jurisdiction_path(request.user) or "-"
     pending = list(
         Visit.objects.filter(

@@ -12,7 +12,7 @@ from tongyou.core.registry import IndicatorResult, registry
 from tongyou.datahub.models import Child
 
 from .models import Screening, SupplyMovement
-from .screenings import population
+from .screenings import current, population
 
 if TYPE_CHECKING:
     from tongyou.regions.tree import RegionTree
@@ -23,18 +23,14 @@ def orphan_screening(as_of: dt.date, tree: RegionTree, reporting_round: object =
     """GS-10 孤儿风险排查完成率: orphans and de-facto-unsupported children whose latest screening by
     the day is still current, of all of them, where they live."""
     children = population(as_of)
-    latest: dict[int, dt.date] = {}
-    for child_id, next_due in Screening.objects.filter(
-        child_id__in=children, screened_on__lte=as_of
-    ).values_list("child_id", "next_due"):
-        latest[child_id] = max(latest.get(child_id, next_due), next_due)
+    screened = current(children, as_of)
     everyone: dict[int, int] = {}
-    current: dict[int, int] = {}
+    done: dict[int, int] = {}
     for pk, region in Child.objects.filter(pk__in=children).values_list("pk", "residence_region"):
         everyone[region] = everyone.get(region, 0) + 1
-        if latest.get(pk, dt.date.min) >= as_of:
-            current[region] = current.get(region, 0) + 1
-    return tree.roll_up(current), tree.roll_up(everyone)
+        if pk in screened:
+            done[region] = done.get(region, 0) + 1
+    return tree.roll_up(done), tree.roll_up(everyone)
 
 
 @registry.indicator("child_supply_kinds", reads=(SupplyMovement,))
@@ -50,8 +46,8 @@ def child_supply_kinds(as_of: dt.date, tree: RegionTree, reporting_round: object
     for region, item, total in held:
         if not total or total <= 0:
             continue
-        for code in tree.paths[region].strip("/").split("/")[:3]:
-            kinds.setdefault(tree.by_code[code], set()).add(item)
+        for area in tree.areas_of(region):
+            kinds.setdefault(area, set()).add(item)
     return {region: len(items) for region, items in kinds.items()}, None
 
 
@@ -78,16 +74,10 @@ def task_facts(year: int) -> list[str]:
     tree = RegionTree()
     kinds = child_supply_kinds(day, tree)[0].get(tree.district, 0)
     children = population(day)
-    current = {
-        child_id
-        for child_id, next_due in Screening.objects.filter(
-            child_id__in=children, screened_on__lte=day
-        ).values_list("child_id", "next_due")
-        if next_due >= day
-    }
-    if not (plans or drills or kinds or current or education):
+    screened = current(children, day)
+    if not (plans or drills or kinds or screened or education):
         return []
-    shown_current = disclosure.persons(disclosure.Signature.of(current), disclosure.PROTECTED)
+    shown_current = disclosure.persons(disclosure.Signature.of(screened), disclosure.PROTECTED)
     shown_all = disclosure.persons(disclosure.Signature.of(children), disclosure.PROTECTED)
     share = disclosure.share(shown_current, shown_all)
     return [

@@ -48,6 +48,16 @@ def population(day: dt.date) -> set[int]:
     return set(holding(StatusPeriod, day, status__in=SCREENED).values_list("child_id", flat=True))
 
 
+def current(child_ids: Any, day: dt.date) -> set[int]:
+    """The children among `child_ids` whose screening is current on `day`: one made by then and
+    not yet due again. The one rule of the completion table, GS-10 and the annual report."""
+    return set(
+        Screening.objects.filter(child_id__in=child_ids, screened_on__lte=day, next_due__gte=day).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
 def latest(child_ids: Any) -> dict[int, Screening]:
     found: dict[int, Screening] = {}
     for screening in Screening.objects.filter(child_id__in=child_ids).order_by(
@@ -161,8 +171,7 @@ def completion(user: User, today: dt.date | None = None) -> list[Completion]:
             "pk", "residence_region__path"
         )
     )
-    last = latest(list(where))
-    current = {pk for pk, s in last.items() if s.next_due >= today}
+    screened = current(list(where), today)
     risky = set(
         FollowUp.objects.filter(done_on__isnull=True, screening__child_id__in=list(where)).values_list(
             "screening__child_id", flat=True
@@ -172,7 +181,7 @@ def completion(user: User, today: dt.date | None = None) -> list[Completion]:
 
     def row(area: Region, ids: set[int]) -> Completion:
         whole = disclosure.persons(disclosure.Signature.of(ids), policy)
-        done = disclosure.persons(disclosure.Signature.of(ids & current), policy)
+        done = disclosure.persons(disclosure.Signature.of(ids & screened), policy)
         open_risks = disclosure.persons(disclosure.Signature.of(ids & risky), policy)
         return Completion(area, whole, done, disclosure.share(done, whole), open_risks)
 

@@ -24,6 +24,7 @@ from tongyou.core.scoping import jurisdiction_path, require
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.filters import years_before
 from tongyou.regions.models import Region
+from tongyou.regions.tree import community_path
 
 from .models import Supply, SupplyMovement, SupplyNorm, SupplyStock
 
@@ -127,7 +128,7 @@ def supply_table(
         .values_list("pk", "residence_region__path", "birth_date")
         .iterator()
     ):
-        community = "/" + "/".join(region_path.strip("/").split("/")[:3]) + "/"
+        community = community_path(region_path)
         children.setdefault(community, []).append(pk)
         if birth > three:
             infants.setdefault(community, []).append(pk)

@@ -22,6 +22,7 @@ from tongyou.core.scoping import require, scoped
 from tongyou.datahub.models import Child
 from tongyou.datahub.services.groups import EQUITY_GROUPS, members
 from tongyou.regions.models import Region
+from tongyou.regions.tree import community_path
 
 from .entitlements import age_in_months, months_before
 from .models import MAX_AGE_MONTHS, Delivery, Entitlement, Milestone, ParentSurvey, away
@@ -85,7 +86,7 @@ def coverage(user: User, *, cut: str = "milestone", today: dt.date | None = None
         milestone = _current_milestone(milestones, age_in_months(birth, today))
         if milestone is None:
             continue
-        community = "/" + "/".join(path.strip("/").split("/")[:3]) + "/"
+        community = community_path(path)
         keys = [str(milestone.pk)] if cut == "milestone" else [k for k, ids in groups.items() if pk in ids]
         for key in keys:
             registered[(community, key)].append(pk)

@@ -13,14 +13,22 @@ class RegionTree:
         self.by_code: dict[str, int] = dict(Region.objects.values_list("code", "pk"))
         self.district: int = Region.objects.get(level=Region.Level.DISTRICT).pk
 
+    def areas_of(self, region_id: int) -> list[int]:
+        """The district, street and community a grid or region lies in (as far as it goes)."""
+        return [self.by_code[code] for code in self.paths[region_id].strip("/").split("/")[:3]]
+
     def roll_up[N: (int, float)](self, counts: Mapping[int, N]) -> dict[int, N]:
         """{grid or region id: n} → {district, street and community id: total}."""
         totals: dict[int, N] = {}
         for region_id, n in counts.items():
-            for code in self.paths[region_id].strip("/").split("/")[:3]:
-                region = self.by_code[code]
+            for region in self.areas_of(region_id):
                 totals[region] = totals.get(region, 0) + n
         return dict(totals)
+
+
+def community_path(path: str) -> str:
+    """The path of the community a region path lies in (its first three levels)."""
+    return "/" + "/".join(path.strip("/").split("/")[:3]) + "/"
 
 
 def areas_having(region_ids: set[int], level: int) -> dict[int, int]:

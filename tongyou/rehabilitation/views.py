@@ -221,9 +221,11 @@ def application_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     candidates = []
     if "approve" in assistance.FLOW.allowed(application, request.user):
         candidates = [
-            (i, institutions.in_service(i))
-            for i in Institution.objects.filter(
-                status=Institution.Status.DESIGNATED, designated_until__gte=timezone.localdate()
+            (i, taken)
+            for i, taken in institutions.places_taken(
+                Institution.objects.filter(
+                    status=Institution.Status.DESIGNATED, designated_until__gte=timezone.localdate()
+                )
             )
             if application.registration.category in i.categories and application.aid_kind in i.aid_kinds
         ]
@@ -322,7 +324,7 @@ def settle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def institutions_page(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "rehabilitation.view_institution")
-    rows = [(i, institutions.in_service(i)) for i in Institution.objects.select_related("region")]
+    rows = institutions.places_taken(Institution.objects.select_related("region"))
     editing = None
     if request.GET.get("edit"):
         editing = Institution.objects.filter(pk=posted_int(request.GET["edit"])).first()
