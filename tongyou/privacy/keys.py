@@ -108,6 +108,20 @@ def keyring() -> KeyRing:
     return parse_keyring(raw)
 
 
+def keyring_document(ring: KeyRing) -> str:
+    """The key ring as the JSON `parse_keyring` reads: handed to a helper process over a pipe
+    (tongyou/core/parallel.py), never written anywhere."""
+    encode = lambda material: base64.b64encode(material).decode()  # noqa: E731
+    return json.dumps(
+        {
+            "active": ring.active_id,
+            "keys": {k.key_id: {"alg": k.algorithm, "key": encode(k.material)} for k in ring.keys.values()},
+            "blind_index_key": encode(ring.blind_index_key),
+            "audit_key": encode(ring.audit_key),
+        }
+    )
+
+
 def reset_keyring_cache() -> None:
     keyring.cache_clear()
 

@@ -237,6 +237,9 @@ OTP_TOTP_ISSUER = "Tongyou 童友"
 
 # Imports commit in a background thread so the page can show progress; tests run them inline.
 IMPORT_IN_BACKGROUND = os.environ.get("TONGYOU_IMPORT_IN_BACKGROUND", "1") == "1"
+# A commit of at least this many rows prepares its next chunk in a helper process on another core
+# while it writes (tongyou/core/parallel.py); a smaller one is not worth starting a process for.
+IMPORT_HELPER_ROWS = int(os.environ.get("TONGYOU_IMPORT_HELPER_ROWS", "20000"))
 
 # The public harm-report form is rate-limited per address (django-ratelimit). It needs a cache
 # shared by all server processes in production (Redis: TONGYOU_CACHE_URL); the embedded demo

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..errors import Refusal
+from ..parallel import PlainUnpickler as _Unpickler  # cells are plain values and dates
 
 HEADER_SCAN_ROWS = 30  # the header is looked for among the first rows that hold anything
 
@@ -106,17 +107,6 @@ WARNINGS = {
     "utf16_without_bom": lambda p: _("The text was read as UTF-16 (Unicode text)."),
     "delimiter": lambda p: _("Columns are separated by %(delimiter)s; read accordingly.") % p,
 }
-
-
-class _Unpickler(pickle.Unpickler):
-    """Cells are plain values and dates: nothing else may come back from the reader."""
-
-    ALLOWED = {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
-
-    def find_class(self, module: Any, name: str) -> Any:
-        if (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
 
 
 @dataclass

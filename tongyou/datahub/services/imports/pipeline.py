@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
@@ -29,7 +30,7 @@ from tongyou.core.spreadsheets.cells import NAME_DOTS
 from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.crypto import decrypt
 from tongyou.privacy.masking import mask_name
-from tongyou.privacy.names import name_index, pinyin_index
+from tongyou.privacy.names import pinyin_index
 
 from ...codes import GuardianRelationship
 from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
@@ -440,7 +441,9 @@ def write(batch: ImportBatch, user: User, on_progress: Callable[..., Any] | None
         if batch.valid_rows and not batch.staged.exists():
             raise Refusal(_("The file no longer passes its checks; upload it again to see why."))
         regions = {r.pk: r for r in RegionLookup().by_code.values()}
-        chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/")
+        # A large file's chunks are prepared on the second core while this process writes.
+        helper = batch.valid_rows >= settings.IMPORT_HELPER_ROWS
+        chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/", helper)
         sheets = [s["name"] for s in batch.sheets if s.get("read")] or [""]
         with transaction.atomic():
             matched = created = done = updated = 0
@@ -555,10 +558,8 @@ def _write_chunk(
     index_of = {p["id_number"]: p["id_number_index"] for _n, p in chunk}
     child_ids = ids_by_blind_index(index_of.values())
     known = set(child_ids)
-    new_children = [
-        _child_values(p, index_of[p["id_number"]]) for _n, p in chunk if index_of[p["id_number"]] not in known
-    ]
-    insert_values(Child, new_children)
+    new_children = [_sealed_child_values(p) for _n, p in chunk if p["id_number_index"] not in known]
+    insert_values(Child, new_children, prepared={"name", "id_number"})
     if new_children:
         child_ids |= ids_by_blind_index([c["id_number_index"] for c in new_children])
     if spec.code == "household":
@@ -604,7 +605,7 @@ def _correct_identities(chunk: list[Any], index_of: Any, known: Any) -> None:
     for child in children:
         p = rows[child.id_number_index]
         child.name, child.sex, child.birth_date = p["name"], p["sex"], p["birth_date"]
-        child.name_index, child.name_pinyin_index = name_index(p["name"]), pinyin_index(p["name"])
+        child.name_index, child.name_pinyin_index = p["name_index"], p["name_pinyin_index"]
         child.ethnicity = p.get("ethnicity") or child.ethnicity
         child.household_region = p.get("household_region") or child.household_region
     Child.objects.bulk_update(
@@ -613,20 +614,31 @@ def _correct_identities(chunk: list[Any], index_of: Any, known: Any) -> None:
     )
 
 
-def _child_values(p: dict[str, Any], id_index: str = "") -> dict[str, Any]:
+def _child_values(p: dict[str, Any]) -> dict[str, Any]:
+    """A new child's field values from a checked row, in plain text (its save() derives the
+    indexes)."""
     household = p.get("household_region")
     return {
         "name": p["name"],
-        "name_index": name_index(p["name"]),
-        "name_pinyin_index": pinyin_index(p["name"]),
         "sex": p["sex"],
         "birth_date": p["birth_date"],
         "id_number": p.get("id_number") or "",
-        "id_number_index": id_index,
         "ethnicity": p.get("ethnicity") or "01",
         "residence_region_id": p["residence"].pk,
         "household_region_id": household.pk if household else None,
         "is_synthetic": False,
+    }
+
+
+def _sealed_child_values(p: dict[str, Any]) -> dict[str, Any]:
+    """The same for an INSERT of a row with an ID number: name and number as the preparer
+    encrypted them, with its blind indexes (preparing.py)."""
+    return _child_values(p) | {
+        "name": p["sealed_name"],
+        "name_index": p["name_index"],
+        "name_pinyin_index": p["name_pinyin_index"],
+        "id_number": p["sealed_id_number"],
+        "id_number_index": p["id_number_index"],
     }
 
 

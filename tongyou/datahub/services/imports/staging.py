@@ -6,14 +6,20 @@ the StagedRows field. Reading them back is far cheaper than reading and checking
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from ...models import StagedRows
+from tongyou.core.parallel import pipelined
+from tongyou.privacy.fields import EncryptedTextField
+from tongyou.privacy.keys import keyring, keyring_document
+
+from ...models import Child, StagedRows
+from .preparing import STALE
 
 if TYPE_CHECKING:
     from tongyou.datahub.models import ImportBatch
@@ -54,26 +60,6 @@ def split_place(place: int) -> tuple[int, int]:
     return place >> ROW_BITS, place & ((1 << ROW_BITS) - 1)
 
 
-def decode(spec: SourceSpec, text: str, regions: Any) -> list:
-    """JSON text → [(place, parsed row)]; `regions` are those still in the district and in the
-    user's scope (by id): a row naming any other makes the staged rows stale."""
-    kinds = [(c.key, c.kind) for c in spec.columns]
-    chunk = []
-    for row_number, *values, id_number_index in json.loads(text):
-        parsed = {"id_number_index": id_number_index}
-        for (key, kind), value in zip(kinds, values, strict=True):
-            if value is not None and kind == "date":
-                value = datetime.date.fromordinal(value)
-            elif value is not None and kind == "region":
-                region = regions.get(value)
-                if region is None:
-                    raise StaleRows(_("The file no longer passes its checks; upload it again to see why."))
-                value = region
-            parsed[key] = value
-        chunk.append((row_number, parsed))
-    return chunk
-
-
 class Stager:
     """Collects checked rows and stores them a chunk at a time."""
 
@@ -102,12 +88,49 @@ class Stager:
 
 
 def staged_chunks(
-    batch: ImportBatch, spec: SourceSpec, regions: Any, scope: Any
+    batch: ImportBatch, spec: SourceSpec, regions: Any, scope: Any, helper: bool = False
 ) -> Generator[list[Any], Any, None]:
-    """The staged chunks in order, one at a time (constant memory)."""
-    sequences = list(StagedRows.objects.filter(batch=batch).values_list("sequence", flat=True))
+    """The staged chunks in order, one at a time (constant memory), as [(place, parsed row)]:
+    regions as objects, and rows with an ID number carrying the new child's encrypted values
+    (preparing.py). With `helper`, a helper process prepares the next chunk while the caller
+    writes this one. Raises StaleRows when a row names a region no longer in the district or in
+    the user's scope."""
     # The regions still in the district and in the user's scope, decided once, not per row.
     allowed = {pk: region for pk, region in regions.items() if region.path.startswith(scope)}
-    for sequence in sequences:
-        text = StagedRows.objects.values_list("rows", flat=True).get(batch=batch, sequence=sequence)
-        yield decode(spec, text, allowed)
+    setup = {
+        "columns": [(c.key, c.kind) for c in spec.columns],
+        "regions": frozenset(allowed),
+        "staged": _context(StagedRows, "rows"),
+        "name": _context(Child, "name"),
+        "id_number": _context(Child, "id_number"),
+    }
+    region_keys = [c.key for c in spec.columns if c.kind == "region"]
+    chunks = pipelined(
+        "tongyou.datahub.services.imports.preparing:prepare_chunk",
+        setup,
+        _ciphertexts(batch),
+        environment={"TONGYOU_KEYS": keyring_document(keyring())},
+        in_process=not helper,
+    )
+    for chunk in chunks:
+        if chunk == STALE:
+            raise StaleRows(_("The file no longer passes its checks; upload it again to see why."))
+        for _place, parsed in chunk:
+            for key in region_keys:
+                if parsed[key] is not None:
+                    parsed[key] = allowed[parsed[key]]
+        yield chunk
+
+
+def _context(model: Any, name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, EncryptedTextField)  # noqa: S101 (a model's declared field)
+    return field._context()
+
+
+def _ciphertexts(batch: ImportBatch) -> Generator[str, Any, None]:
+    """Each staged chunk as stored, still encrypted: the preparer decrypts it. Read one at a time
+    by the caller, inside its transaction."""
+    staged = StagedRows.objects.filter(batch=batch)
+    for sequence in list(staged.values_list("sequence", flat=True)):
+        yield staged.filter(sequence=sequence).values_list(Cast("rows", TextField()), flat=True).get()

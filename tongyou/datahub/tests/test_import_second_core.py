@@ -1,0 +1,105 @@
+"""A large commit prepares its rows in a helper process while it writes (IMPORT_HELPER_ROWS): what
+it writes is what one process writes, a region that left the user's scope is still refused, and a
+helper that fails part-way leaves nothing written."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from tongyou.accounts.models import Unit
+from tongyou.accounts.roles import Role
+from tongyou.core.errors import Refusal
+from tongyou.core.parallel import HelperFailed
+from tongyou.datahub.models import Child, Enrolment, ImportBatch, StagedRows
+from tongyou.datahub.services.imports import pipeline
+from tongyou.datahub.services.imports.sources import SOURCES
+from tongyou.privacy.names import name_index, pinyin_index
+from tongyou.regions.models import Region
+from tongyou.tests.factories import ChildFactory
+
+from .test_imports import GRID, clean_rows, id_for, upload, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client_for):
+    return client_for(Role.UNIT_OFFICER, unit=Unit.objects.get(code="jyj"))
+
+
+def imported(officer, monkeypatch, helper, rows=7):
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    batch = upload(officer, xlsx(clean_rows(rows)))
+    with override_settings(IMPORT_HELPER_ROWS=0 if helper else 10**9):
+        pipeline.commit(batch, officer.user)
+    batch.refresh_from_db()
+    return batch
+
+
+@pytest.mark.parametrize("helper", [True, False])
+def test_a_commit_prepared_on_the_second_core_writes_what_one_process_writes(
+    officer, monkeypatch, region, helper
+):
+    existing = ChildFactory(
+        name="学生0",
+        id_number=id_for(datetime.date(2019, 5, 1), 0),
+        birth_date=datetime.date(2019, 5, 1),
+        residence_region=region(GRID),
+    )
+    batch = imported(officer, monkeypatch, helper)
+    assert (batch.status, batch.children_matched, batch.children_created) == ("committed", 1, 6)
+    assert not StagedRows.objects.filter(batch=batch).exists()
+    children = {c.id_number: c for c in Child.objects.all()}
+    assert len(children) == 7
+    for row in clean_rows(7):
+        child = children[row[1]]  # decrypts under the model's own contexts
+        assert child.name == row[0]
+        assert (child.name_index, child.name_pinyin_index) == (name_index(row[0]), pinyin_index(row[0]))
+        assert child.residence_region.code == (GRID if child == existing else row[5])
+        assert Child.objects.filter(id_number_index=child.id_number_index).count() == 1
+    facts = Enrolment.objects.order_by("row_number")
+    assert [f.row_number for f in facts] == list(range(2, 9))
+    assert facts[0].child == existing and facts[0].institution == "玉泉区第一幼儿园"
+
+
+def test_a_region_outside_the_users_scope_is_refused_through_the_helper(officer, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    batch = upload(officer, xlsx(clean_rows(5)))
+    user = officer.user
+    user.jurisdiction = Region.objects.get(code="150104002000")  # moved to another street
+    user.approved_grant = user.grant
+    user.save()
+    with override_settings(IMPORT_HELPER_ROWS=0), pytest.raises(Refusal, match="重新上传"):
+        pipeline.commit(batch, user)
+    assert not Child.objects.exists() and ImportBatch.objects.get(pk=batch.pk).status == "previewed"
+
+
+def test_a_helper_that_fails_part_way_leaves_nothing_written(officer, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    batch = upload(officer, xlsx(clean_rows(7)))
+    third = StagedRows.objects.get(batch=batch, sequence=2)
+    with connection.cursor() as cursor:  # a chunk that no longer decrypts (a damaged page, a lost key)
+        cursor.execute("UPDATE datahub_stagedrows SET rows = %s WHERE id = %s", ["ty1$nokey$AAAA", third.pk])
+    with override_settings(IMPORT_HELPER_ROWS=0), pytest.raises(HelperFailed):
+        pipeline.commit(batch, officer.user)
+    assert not Child.objects.exists() and not Enrolment.objects.exists()
+    assert ImportBatch.objects.get(pk=batch.pk).status == "failed"
+
+
+def test_household_registration_corrects_identity_through_the_helper(client_for, region):
+    police = client_for(Role.POLICE, unit=Unit.objects.get(code="gafj"))
+    day = datetime.date(2018, 2, 3)
+    child = ChildFactory(name="错名", id_number=id_for(day, 2), birth_date=day, residence_region=region(GRID))
+    headers = [c.header for c in SOURCES["household"].columns]
+    batch = upload(
+        police,
+        xlsx([["正名", child.id_number, "女", "2018-02-03", "蒙古族", GRID, "150104001002"]], headers),
+        source="household",
+    )
+    with override_settings(IMPORT_HELPER_ROWS=0):
+        pipeline.commit(batch, police.user)
+    child.refresh_from_db()
+    assert (child.name, child.ethnicity, child.household_region.code) == ("正名", "02", "150104001002")
+    assert (child.name_index, child.name_pinyin_index) == (name_index("正名"), pinyin_index("正名"))
