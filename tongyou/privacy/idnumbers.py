@@ -22,14 +22,24 @@ COMPACT = re.compile(r"^\d{17}[\dX]$")
 
 
 @lru_cache(maxsize=100_000)
-def _components_valid(prefix: Any) -> bool:
-    """Whether a region code and birth date (the first 14 digits) are valid, per stdnum.
-    Many children share them, and stdnum's lookup is the costly part of a check."""
-    body = prefix + "000"
+def _place_valid(code: str, year: int) -> bool:
+    """Whether a region code was a county's in a birth year, per stdnum (its costly lookup:
+    cached by code and year, which a district's children share far more than a birth date)."""
+    body = f"{code}{year:04d}0101000"
     try:
         return ric.is_valid(body + ric.calc_check_digit(body + "0"))
     except Exception:  # stdnum raises KeyError for some region codes it half knows (150140)
         return False
+
+
+def _components_valid(prefix: str) -> bool:
+    """Whether a region code and birth date (the first 14 digits) are valid, as stdnum decides:
+    a real date, and a code in use in that year."""
+    try:
+        datetime.date(int(prefix[6:10]), int(prefix[10:12]), int(prefix[12:14]))
+    except ValueError:
+        return False
+    return _place_valid(prefix[:6], int(prefix[6:10]))
 
 
 def _fast_valid(number: str) -> bool:
