@@ -1,34 +1,43 @@
 """The machine's second core for a long job: a helper process applies a pure function to a stream
-of work items while this process does the rest (the import's commit prepares chunk N+1 there
-while it writes chunk N here: benchmarks/datahub_import.py).
+of work items while this process does the rest (benchmarks/datahub_import.py).
 
 The helper is our own interpreter running ``python -m tongyou.core.parallel``. It is told the
 function (``module:name``) and its set-up once, then given the items one by one, and answers each
-in order. It sets up no Django and opens no database: the function must need neither (the caller
-keeps every database read and write). Items are written to the helper by a thread, so neither
-process waits on a full pipe while the other does; at most `ahead` items are outstanding, so
-memory stays bounded however long the stream. Answers are read back with a restricted unpickler
-that admits plain values and dates only.
+in order. It opens no database: the function must need none (the caller keeps every database read
+and write). It sets up Django only when asked (`django=True`: a function that needs translations
+or the models' definitions), which takes a couple of seconds.
+
+Items are written to the helper by a thread, so neither process waits on a full pipe while the
+other does, and at most `ahead` items are outstanding there. With `share=True` this process also
+takes items itself whenever the helper's answer is not ready yet (while it starts, or when it
+falls behind), a few at most, so the two share the work whatever their speeds. Answers always
+come back in the items' order, and are read with a restricted unpickler that admits plain values
+and dates only.
 
 `in_process=True` runs the same function here, item by item: small jobs are not worth a process,
-and both ways give the same answers (tongyou/core/tests/test_parallel.py).
+and every way gives the same answers (tongyou/core/tests/test_parallel.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
-import itertools
+import io
 import os
 import pickle
 import queue
+import select
+import struct
 import subprocess
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 DATETIME_TYPES = {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
+FRAME = struct.Struct("<Q")  # each message: its length, then the pickle
 
 
 class PlainUnpickler(pickle.Unpickler):
@@ -51,6 +60,86 @@ def function_named(reference: str) -> Callable[[Any, Any], Any]:
 
 
 _END = object()
+_WAITING = object()
+
+
+class _Helper:
+    """The helper process, its feeding thread and the frames it answers."""
+
+    def __init__(self, function: str, setup: Any, environment: Mapping[str, str], django: bool) -> None:
+        base = dict(os.environ) if django else {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-s", "-m", "tongyou.core.parallel"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=base | {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            close_fds=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None  # noqa: S101 (PIPE)
+        self.answers = self.process.stdout.fileno()  # read frame by frame, never through a buffer
+        self.outbox: queue.Queue = queue.Queue()
+        self.feeder = threading.Thread(target=self._feed, args=(self.process.stdin,), daemon=True)
+        self.feeder.start()
+        self.send((function, dict(environment), setup, django))
+
+    def _feed(self, stdin: Any) -> None:
+        try:
+            while (message := self.outbox.get()) is not _END:
+                _write_frame(stdin, message)
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the helper ended early: reading its answers says so
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+    def send(self, message: Any) -> None:
+        self.outbox.put(message)
+
+    def ready(self) -> bool:
+        """Whether an answer has (begun to) arrive: receive() will not wait for the helper's work."""
+        return bool(select.select([self.answers], [], [], 0)[0])
+
+    def receive(self) -> Any:
+        try:
+            answer = PlainUnpickler(io.BytesIO(self._read(FRAME.unpack(self._read(FRAME.size))[0]))).load()
+        except pickle.UnpicklingError as exc:
+            raise HelperFailed(f"the helper answered what is not a plain value ({exc})") from None
+        except (EOFError, struct.error, ValueError, TypeError, AttributeError):
+            raise HelperFailed(f"the helper process ended (exit status {self._ended()})") from None
+        if answer[0] != "ok":
+            raise HelperFailed(f"{answer[1]}: {answer[2]}")
+        return answer[1]
+
+    def _read(self, size: int) -> bytes:
+        parts, left = [], size
+        while left:
+            part = os.read(self.answers, min(left, 1 << 20))
+            if not part:
+                raise EOFError
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+
+    def _ended(self) -> int:
+        """The exit status of a helper that stopped answering (ended at once if it lingers)."""
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def close(self, finished: bool) -> None:
+        self.outbox.put(_END)
+        if not finished and self.process.poll() is None:
+            self.process.kill()  # the caller stopped early (a failure, a refusal): nothing more is wanted
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)  # it ends once its input is closed
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.feeder.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.process.stdout.close()  # type: ignore[union-attr]
 
 
 def pipelined(
@@ -61,110 +150,117 @@ def pipelined(
     ahead: int = 2,
     environment: Mapping[str, str] | None = None,
     in_process: bool = False,
+    share: bool = False,
+    django: bool = False,
+    kept_here: int = 8,
 ) -> Iterator[Any]:
     """`function(setup, item)` for each item, in order. The items are drawn here, in the
-    caller's thread (so they may come from the caller's database transaction); the answers come
-    from the helper, which works on the next items while the caller deals with this one.
-    `environment` is given to the helper over the pipe, not on its command line (keys)."""
+    caller's thread (so they may come from the caller's database transaction); the helper works
+    on the next items while the caller deals with this one. With `share`, this process computes
+    an item itself when the helper's answer is not ready, holding at most `kept_here` answers
+    ahead of the helper's. `environment` is given to the helper over the pipe, not on its
+    command line (keys)."""
     if in_process:
         apply = function_named(function)
         for item in items:
             yield apply(setup, item)
         return
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-s", "-m", "tongyou.core.parallel"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-            "LANG": "C.UTF-8",
-        },
-        close_fds=True,
-    )
-    assert process.stdin is not None and process.stdout is not None  # noqa: S101 (PIPE above)
-    stdin, stdout = process.stdin, process.stdout
-    outbox: queue.Queue = queue.Queue()
-
-    def feed() -> None:
-        try:
-            while (message := outbox.get()) is not _END:
-                pickle.dump(message, stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            pass  # the helper ended early: reading its answers says so
-        finally:
-            with contextlib.suppress(OSError):
-                stdin.close()
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    outbox.put((function, dict(environment or {}), setup))
+    apply = function_named(function) if share else None
+    helper = _Helper(function, setup, environment or {}, django)
+    pending: deque[list] = deque()  # every answer not yet yielded, in the items' order
+    at_helper: deque[list] = deque()  # those the helper owes, in the order sent
     source = iter(items)
-    outstanding = 0
-    finished = False
+    exhausted = finished = False
     try:
-        for item in itertools.islice(source, ahead):
-            outbox.put(item)
-            outstanding += 1
-        while outstanding:
-            try:
-                answer = PlainUnpickler(stdout).load()
-            except (EOFError, OSError, ValueError, TypeError, AttributeError):
-                raise HelperFailed(f"the helper process ended (exit status {_ended(process)})") from None
-            except pickle.UnpicklingError as exc:
-                raise HelperFailed(f"the helper answered what is not a plain value ({exc})") from None
-            outstanding -= 1
-            if answer[0] != "ok":
-                raise HelperFailed(f"{answer[1]}: {answer[2]}")
-            following = next(source, _END)
-            if following is not _END:
-                outbox.put(following)
-                outstanding += 1
-            yield answer[1]
+        while True:
+            while not exhausted and len(at_helper) < ahead:
+                item = next(source, _END)
+                if item is _END:
+                    exhausted = True
+                    break
+                at_helper.append([_WAITING])
+                pending.append(at_helper[-1])
+                helper.send(item)
+            while at_helper and helper.ready():
+                at_helper.popleft()[0] = helper.receive()
+            if not pending:
+                break
+            if pending[0][0] is not _WAITING:
+                yield pending.popleft()[0]
+                continue
+            if apply is not None and not exhausted and len(pending) - len(at_helper) < kept_here:
+                item = next(source, _END)
+                if item is _END:
+                    exhausted = True
+                else:
+                    pending.append([apply(setup, item)])
+                continue
+            at_helper.popleft()[0] = helper.receive()  # nothing else to do: wait for it
         finished = True
     finally:
-        outbox.put(_END)
-        if not finished and process.poll() is None:
-            process.kill()  # the caller stopped early (a failure, a refusal): nothing more is wanted
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=5)  # it ends once its input is closed
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        feeder.join(timeout=5)
-        with contextlib.suppress(OSError):
-            stdout.close()
+        helper.close(finished)
 
 
-def _ended(process: subprocess.Popen) -> int:
-    """The exit status of a helper that stopped answering (ended at once if it lingers)."""
+_collections_lock = threading.Lock()
+_collections_held = 0
+_collections_saved: tuple[int, ...] = ()
+
+
+@contextlib.contextmanager
+def fewer_collections(first_generation: int = 50_000) -> Iterator[None]:
+    """Run a bulk job with the cyclic garbage collector's first generation larger: a job that
+    makes millions of short-lived acyclic rows (an import) otherwise spends a fifth of its time in
+    collections that find nothing (benchmarks/datahub_import.py). Process-wide, so it is counted:
+    the thresholds come back when the last job running ends."""
+    global _collections_held, _collections_saved
+    with _collections_lock:
+        if not _collections_held:
+            _collections_saved = gc.get_threshold()
+            gc.set_threshold(max(first_generation, _collections_saved[0]), *_collections_saved[1:])
+        _collections_held += 1
     try:
-        return process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.wait()
+        yield
+    finally:
+        with _collections_lock:
+            _collections_held -= 1
+            if not _collections_held:
+                gc.set_threshold(*_collections_saved)
+
+
+def _write_frame(stream: Any, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(FRAME.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _read_frame(stream: Any) -> Any:
+    head = stream.read(FRAME.size)
+    if len(head) < FRAME.size:
+        raise EOFError
+    return pickle.loads(stream.read(FRAME.unpack(head)[0]))  # noqa: S301 - written by our own parent
 
 
 def serve(stdin: Any, stdout: Any) -> None:
     """The helper's side: the function and its set-up, then one answer per item until the
     input ends. A failure is answered as ("error", type, message) and ends the helper."""
-    reference, environment, setup = pickle.load(stdin)  # noqa: S301 - written by our own parent
+    reference, environment, setup, django = _read_frame(stdin)
     os.environ.update(environment)
+    if django:
+        import django as framework
+
+        framework.setup()
     apply = function_named(reference)
     while True:
         try:
-            item = pickle.load(stdin)  # noqa: S301 - written by our own parent
+            item = _read_frame(stdin)
         except EOFError:
             return
         try:
-            answer: tuple = ("ok", apply(setup, item))
+            _write_frame(stdout, ("ok", apply(setup, item)))
         except Exception as exc:  # the parent raises it as HelperFailed; the helper ends
-            pickle.dump(("error", type(exc).__name__, str(exc)), stdout, protocol=pickle.HIGHEST_PROTOCOL)
-            stdout.flush()
+            _write_frame(stdout, ("error", type(exc).__name__, str(exc)))
             return
-        pickle.dump(answer, stdout, protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.flush()
 
 
 if __name__ == "__main__":

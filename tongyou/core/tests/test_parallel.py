@@ -3,10 +3,12 @@ bounded look-ahead; a failure or a crash raises instead of hanging; nothing outl
 only plain values come back."""
 
 import datetime
+import gc
 import io
 import os
 import pickle
 import subprocess
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -37,6 +39,12 @@ def dying_at_three(setup, item):
 
 def from_environment(setup, item):
     return os.environ.get(setup["name"], "")
+
+
+def slow_in_the_helper(setup, item):
+    if os.environ.get("TONGYOU_PARALLEL_SLOW") and item == 0:
+        time.sleep(1)  # a helper still starting (Django takes seconds)
+    return item * setup["factor"], os.getpid()
 
 
 def a_class(setup, item):
@@ -112,3 +120,36 @@ def test_only_plain_values_and_dates_come_back():
         PlainUnpickler(io.BytesIO(pickle.dumps(Evil()))).load()
     day = datetime.date(2026, 12, 1)
     assert PlainUnpickler(io.BytesIO(pickle.dumps([1, "二", day, None]))).load() == [1, "二", day, None]
+
+
+def test_shared_work_keeps_the_order_and_this_process_takes_items_while_the_helper_is_slow():
+    answers = list(
+        pipelined(
+            f"{HERE}:slow_in_the_helper",
+            {"factor": 2},
+            range(40),
+            share=True,
+            kept_here=8,
+            environment={"TONGYOU_PARALLEL_SLOW": "1"},
+        )
+    )
+    assert [value for value, _pid in answers] == [i * 2 for i in range(40)]
+    workers = {pid for _value, pid in answers}
+    assert os.getpid() in workers and len(workers) == 2  # both worked
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.integers(-1000, 1000), max_size=30), st.integers(1, 3), st.integers(0, 4))
+def test_shared_work_answers_as_in_process_whatever_the_split(items, ahead, kept_here):
+    shared = pipelined(f"{HERE}:scaled", {"factor": 5}, items, ahead=ahead, share=True, kept_here=kept_here)
+    assert list(shared) == [scaled({"factor": 5}, i) for i in items]
+
+
+def test_fewer_collections_is_counted_and_gives_the_thresholds_back():
+    before = gc.get_threshold()
+    with parallel.fewer_collections(60_000):
+        assert gc.get_threshold()[0] == max(60_000, before[0])
+        with parallel.fewer_collections(60_000):
+            pass
+        assert gc.get_threshold()[0] == max(60_000, before[0])  # the outer job still runs
+    assert gc.get_threshold() == before

@@ -1,6 +1,7 @@
-"""A large commit prepares its rows in a helper process while it writes (IMPORT_HELPER_ROWS): what
-it writes is what one process writes, a region that left the user's scope is still refused, and a
-helper that fails part-way leaves nothing written."""
+"""A large file is checked and committed with a helper process on the second core
+(IMPORT_HELPER_ROWS): the check finds and words every problem as one process does, in Chinese, and
+stages the same rows; the commit writes what one process writes; a region that left the user's
+scope is still refused; a helper that fails part-way leaves nothing written."""
 
 import datetime
 
@@ -103,3 +104,37 @@ def test_household_registration_corrects_identity_through_the_helper(client_for,
     child.refresh_from_db()
     assert (child.name, child.ethnicity, child.household_region.code) == ("正名", "02", "150104001002")
     assert (child.name_index, child.name_pinyin_index) == (name_index("正名"), pinyin_index("正名"))
+
+
+def messy_rows():
+    rows = clean_rows(9)
+    rows[1][1] = "150104201905010002"  # bad check digit
+    rows[3][0] = ""  # no name
+    rows[4][1] = rows[2][1]  # the same child twice
+    rows[5][3] = "2019-02-30"  # no such day
+    rows[6][5] = "999999999999"  # no such community
+    return rows
+
+
+@pytest.mark.parametrize("rows", [messy_rows, lambda: clean_rows(9)], ids=["messy", "clean"])
+def test_a_check_shared_with_the_helper_finds_and_words_what_one_process_does(officer, monkeypatch, rows):
+    monkeypatch.setattr(pipeline, "CHUNK", 2)  # five blocks: the helper and this process share them
+    content = xlsx(rows())
+    reports = {}
+    for helper in (False, True):
+        with override_settings(IMPORT_HELPER_ROWS=0 if helper else 10**9):
+            batch = upload(officer, content, filename=f"roster-{helper}.xlsx")
+        reports[helper] = (
+            batch.status,
+            batch.total_rows,
+            batch.valid_rows,
+            batch.error_count,
+            batch.report,
+            [s.rows for s in StagedRows.objects.filter(batch=batch).order_by("sequence")],
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(status="refused")
+    assert reports[True] == reports[False]
+    if rows is messy_rows:
+        assert reports[True][3] >= 5 and "校验码" in reports[True][4] and not reports[True][5]
+    else:
+        assert reports[True][2] == 9 and len(reports[True][5]) == 5

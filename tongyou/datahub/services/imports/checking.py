@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tongyou.core.scoping import jurisdiction_path
@@ -29,7 +30,7 @@ from tongyou.privacy.idnumbers import birth_date_of
 from tongyou.regions.models import Region
 
 from .sources import SEX_NAMES
-from .staging import place_of, split_place
+from .staging import ROW_BITS, place_of, split_place
 
 if TYPE_CHECKING:
     from tongyou.accounts.models import User
@@ -56,12 +57,24 @@ def severity_of(warning: Any) -> str:
     return "confirm" if isinstance(warning, Confirm) else "warning"
 
 
+REGION_FIELDS = ("pk", "code", "name", "level", "path")
+
+
+def region_rows() -> list[tuple]:
+    """The communities and grids as plain rows (REGION_FIELDS), for a check in a helper process."""
+    return list(Region.objects.filter(level__gte=Region.Level.COMMUNITY).values_list(*REGION_FIELDS))
+
+
 class RegionLookup:
     """Communities and grids of the district by code, and communities by unique name (also
-    inside an address: 玉泉区兴隆巷社区12号楼)."""
+    inside an address: 玉泉区兴隆巷社区12号楼). From the database, or from `rows` (region_rows())
+    where there is none (a helper process)."""
 
-    def __init__(self) -> None:
-        regions = list(Region.objects.filter(level__gte=Region.Level.COMMUNITY))
+    def __init__(self, rows: list[tuple] | None = None) -> None:
+        if rows is None:
+            regions = list(Region.objects.filter(level__gte=Region.Level.COMMUNITY))
+        else:
+            regions = [Region(**dict(zip(REGION_FIELDS, row, strict=True))) for row in rows]
         self.by_code = {r.code: r for r in regions}
         names: dict = {}
         for r in regions:
@@ -90,8 +103,8 @@ class FileState:
     """What the check remembers across the rows and sheets of one file. A million rows are
     remembered as plain ints and strings (a row's place packed as sheet << 21 | row)."""
 
-    def __init__(self) -> None:
-        self.regions = RegionLookup()
+    def __init__(self, regions: RegionLookup | None = None) -> None:
+        self.regions = regions or RegionLookup()
         self.seen: dict = {}  # ID number and fact identity → place
         self.people: dict[str, int] = {}  # ID number → hash of (name, sex, birth date) << 32 | place
         self.parsed: dict = {}
@@ -109,17 +122,19 @@ class FileState:
 
 class RowChecker:
     """Checks one row at a time, so that a file of any length is checked in constant memory.
-    `positions` maps column keys to their index in the row (from the header found);
-    `check()` returns (parsed values or None, problems) for one row."""
+    `positions` maps column keys to their index in the row (from the header found). `check()`
+    checks a row on its own (parsed values and problems: it may run in a helper process, see
+    check_block); `check_repeats()` checks it against the rows before (in the file's order)."""
 
     def __init__(
         self,
         spec: SourceSpec,
         positions: Any,
-        user: User,
+        user: User | None,
         today: dt.date | None = None,
         sheet: str = "",
         state: Any = None,
+        scope: str | None = None,
     ) -> None:
         self.spec = spec
         self.sheet = sheet
@@ -127,14 +142,16 @@ class RowChecker:
         self.positions = positions
         self.state = state or FileState()
         self.regions = self.state.regions
-        self.scope = jurisdiction_path(user) or "/nowhere/"
+        self.scope = scope if scope is not None else (jurisdiction_path(user) if user else "") or "/nowhere/"
         self.parsed = self.state.parsed
         self.layout = [(c, self.positions.get(c.key)) for c in spec.columns]
+        self.staged_columns = [(c.key, c.kind) for c in spec.columns]
+        self.sheet_index = self.state.place(sheet, 0) >> ROW_BITS  # sheets numbered in the order read
 
     def problem(self, row: Any, column: str, message: str, severity: str = "error") -> Problem:
         return Problem(row, column, message, severity, self.sheet)
 
-    def check(self, row_number: int, values: Any) -> tuple[dict | None, list]:
+    def check(self, row_number: int, values: Any) -> tuple[dict, list]:
         parsed: dict = {}
         problems: list = []
         width = len(values)
@@ -158,12 +175,14 @@ class RowChecker:
                 value, warnings = self._parse(column, raw)
             except CellError as exc:
                 problems.append(self.problem(row_number, column.header, str(exc)))
+                parsed[column.key] = None
                 continue
             except Exception:  # a parser bug must name the cell, never stop the check
                 logger.exception("Checking %s failed", column.key)
                 problems.append(
                     self.problem(row_number, column.header, _("This value could not be read; check it."))
                 )
+                parsed[column.key] = None
                 continue
             parsed[column.key] = value
             if warnings:
@@ -197,7 +216,6 @@ class RowChecker:
             for key, fault in check_against_id(id_number, parsed.get("birth_date"), parsed.get("sex")):
                 problems.append(self.problem(row_number, spec.column(key).header, fault))
             problems += self._check_age(row_number, id_number, parsed)
-            problems += self._check_repeats(row_number, id_number, parsed)
         for key in ("residence", "household_region"):
             region = parsed.get(key)
             if region is not None and not region.path.startswith(self.scope):
@@ -207,8 +225,7 @@ class RowChecker:
             problems.append(
                 self.problem(row_number, spec.columns[-1].header, _("The end date is before the start date."))
             )
-        has_error = any(p.severity == "error" for p in problems)
-        return (None if has_error else parsed), problems
+        return parsed, problems
 
     def _check_age(self, row_number: int, id_number: str, parsed: Any) -> list[Problem] | list:
         """A child's source holds children: an adult's number (a parent's, typed in the wrong
@@ -227,12 +244,15 @@ class RowChecker:
         ) % {"age": age, "day": day.isoformat()}
         return [self.problem(row_number, self.spec.column("id_number").header, message)]
 
-    def _check_repeats(self, row_number: int, id_number: str, parsed: Any) -> list:
+    def check_repeats(self, row_number: int, parsed: Any) -> list:
         """The same child on several rows: fine for different facts (two vaccine doses, two
         categories), a fault for the same fact twice or for rows that disagree on who he is."""
+        id_number = parsed.get("id_number")
+        if not id_number:
+            return []
         problems = []
         state = self.state
-        place = state.place(self.sheet, row_number)
+        place = place_of(self.sheet_index, row_number)
         person = hash((parsed.get("name"), parsed.get("sex"), parsed.get("birth_date"))) & 0xFFFFFFFF
         first = state.people.setdefault(id_number, person << 32 | place)
         if first & 0xFFFFFFFF != place and first >> 32 != person:
@@ -303,3 +323,75 @@ def _parse(column: Column, raw: Any, regions: Any, today: dt.date) -> Any:
     if column.kind == "region":
         return regions.find(raw)
     raise ValueError(column.kind)
+
+
+# ---------------------------------------------------------------- a block of rows, anywhere
+
+
+def block_setup(checker: RowChecker, language: str, token: str) -> dict[str, Any]:
+    """What check_block needs to check rows as `checker` would, in plain values."""
+    spec = checker.spec
+    return {
+        "token": token,  # one file's sheet: the checker is built once per token
+        "source": spec.code,
+        "positions": checker.positions,
+        "today": checker.today,
+        "sheet": checker.sheet,
+        "sheet_index": checker.state.sheets.index(checker.sheet),
+        "scope": checker.scope,
+        "regions": region_rows(),
+        "language": language,
+        # What the rows must carry back for the checks against the file and the index.
+        "kept": KEPT + [k for k in spec.fact_identity if k not in KEPT],
+    }
+
+
+KEPT = ["id_number", "id_number_index", "name", "sex", "birth_date"]
+_checkers: dict[str, RowChecker] = {}
+
+
+def check_block(setup: dict[str, Any], block: list[tuple[int, list]]) -> dict[str, Any]:
+    """Rows checked each on its own: {"rows": [(row number, what the later checks need,
+    [(column, message, severity)])], "staged": the block's rows encrypted as staged, or None
+    when a row has an error (nothing will be committed)}. Plain values only: for a large file
+    it runs in a helper process while the caller checks the rows against each other and the
+    index (pipeline._check_rows); here for a small one."""
+    from tongyou.privacy.blind_index import blind_index
+    from tongyou.privacy.crypto import encrypt
+
+    from ...models import ID_INDEX_PURPOSE, StagedRows
+    from .sources import SOURCES
+    from .staging import staged_row, staged_text
+
+    translation.activate(setup["language"])
+    checker = _checkers.get(setup["token"])
+    if checker is None:
+        _checkers.clear()  # one file at a time: the previous file's cache goes
+        state = FileState(RegionLookup(setup["regions"]))
+        checker = _checkers[setup["token"]] = RowChecker(
+            SOURCES[setup["source"]],
+            setup["positions"],
+            None,
+            today=setup["today"],
+            sheet=setup["sheet"],
+            state=state,
+            scope=setup["scope"],
+        )
+    keep = itemgetter(*setup["kept"])
+    stage = staged_row(checker.staged_columns)
+    index = setup["sheet_index"]
+    rows, staged = [], []
+    failed = False
+    for row_number, values in block:
+        parsed, problems = checker.check(row_number, values)
+        id_number = parsed.get("id_number")
+        parsed["id_number_index"] = blind_index(id_number, ID_INDEX_PURPOSE) if id_number else None
+        found = []
+        if problems:
+            found = [(p.column, p.message, p.severity) for p in problems]
+            failed = failed or any(p.severity == "error" for p in problems)
+        if not failed:
+            staged.append(stage(place_of(index, row_number), parsed))
+        rows.append((row_number, keep(parsed), found))
+    context = StagedRows._meta.get_field("rows")._context()  # type: ignore[union-attr]
+    return {"rows": rows, "staged": None if failed else encrypt(staged_text(staged), context)}

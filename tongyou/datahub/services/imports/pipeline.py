@@ -10,34 +10,37 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tongyou.audit.models import AuditEntry
 from tongyou.audit.services import record
 from tongyou.core import health
 from tongyou.core.errors import Refusal
+from tongyou.core.parallel import fewer_collections, pipelined
 from tongyou.core.scoping import can, jurisdiction_path
 from tongyou.core.spreadsheets import HEADER_SCAN_ROWS, FileError, Workbook, find_header
 from tongyou.core.spreadsheets.cells import NAME_DOTS
-from tongyou.privacy.blind_index import blind_index
 from tongyou.privacy.crypto import decrypt
+from tongyou.privacy.keys import keyring, keyring_document
 from tongyou.privacy.masking import mask_name
 from tongyou.privacy.names import pinyin_index
 
 from ...codes import GuardianRelationship
-from ...models import ID_INDEX_PURPOSE, Child, Guardian, ImportBatch, LinkReview, Source
+from ...models import Child, Guardian, ImportBatch, LinkReview, Source
 from ..columns import bulk_written
 from ..linkage import AUTO_LINK, best_matches
 from .bulk import insert_values
-from .checking import FileState, Problem, RegionLookup, RowChecker
+from .checking import FileState, Problem, RegionLookup, RowChecker, block_setup
 from .sources import FACT_FIELDS, SOURCES
 from .staging import Stager, StaleRows, split_place, staged_chunks
 
@@ -156,9 +159,10 @@ def check(batch: ImportBatch, content: bytes, today: datetime.date | None = None
     checking or rows staged for a file that failed: whatever goes wrong, the staged rows are
     removed and the batch says why."""
     spec = SOURCES[batch.source.code]
-    stager = Stager(batch, spec, CHUNK)
+    stager = Stager(batch)
     try:
-        _check(batch, spec, content, stager, today)
+        with fewer_collections():
+            _check(batch, spec, content, stager, today)
     except FileError as exc:
         stager.discard()
         batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
@@ -269,8 +273,6 @@ def _check(
     batch.status = ImportBatch.Status.PREVIEWED
     if batch.error_count:
         stager.discard()
-    else:
-        stager.flush()
     batch.sheets = sheets
     batch.save()
 
@@ -284,39 +286,58 @@ class _Counts:
 def _check_rows(
     batch: ImportBatch,
     spec: SourceSpec,
-    checker: Any,
+    checker: RowChecker,
     rows: Iterable[Any],
     report: Any,
     counts: Any,
     stager: Stager,
     estimated: Any,
 ) -> None:
-    block = []
-    for row_number, values in rows:
-        parsed, problems = checker.check(row_number, values)
-        block.append((row_number, values, parsed, problems))
-        if len(block) >= CHUNK:
-            _finish_block(batch, spec, checker, block, report, counts, stager)
-            block = []
-            _report_check_progress(batch, counts.total, estimated)
-    _finish_block(batch, spec, checker, block, report, counts, stager)
+    """Each block of rows is checked on its own (check_block) — for a large file shared with a
+    helper process on the second core — then, here and in the file's order, against the rows
+    before it and the index."""
+    helper = estimated >= settings.IMPORT_HELPER_ROWS
+    setup = block_setup(checker, translation.get_language() or settings.LANGUAGE_CODE, uuid.uuid4().hex)
+    sent: deque = deque()
+
+    def blocks() -> Iterator[list]:
+        for block in itertools.batched(rows, CHUNK):
+            sent.append(block)
+            yield list(block)
+
+    answers = pipelined(
+        "tongyou.datahub.services.imports.checking:check_block",
+        setup,
+        blocks(),
+        in_process=not helper,
+        share=True,
+        ahead=4,  # the helper is never idle while this process checks a block itself
+        kept_here=16,  # ~3 s of blocks: Django starts in the helper meanwhile
+        django=True,
+        environment={"TONGYOU_KEYS": keyring_document(keyring())},
+    )
+    for answer in answers:
+        block = []
+        for (row_number, values), (_row, kept, found) in zip(sent.popleft(), answer["rows"], strict=True):
+            parsed = dict(zip(setup["kept"], kept, strict=True))
+            problems = [checker.problem(row_number, *p) for p in found] if found else []
+            problems += checker.check_repeats(row_number, parsed)
+            if problems and any(p.severity == "error" for p in problems):
+                parsed = None
+            block.append((row_number, values, parsed, problems))
+        _finish_block(spec, checker, block, report, counts)
+        if not counts.errors:  # once a row fails, nothing will be committed: stop staging
+            stager.store(answer["staged"])
+        _report_check_progress(batch, counts.total, estimated)
 
 
-def _finish_block(
-    batch: ImportBatch, spec: SourceSpec, checker: Any, block: Any, report: Any, counts: Any, stager: Stager
-) -> None:
-    """Rows checked one by one, then against the index a block at a time: an ID number already
-    held for a child of another name is not attached silently."""
-    indexes = {}
-    for _row, _values, parsed, _problems in block:
-        if parsed is not None and parsed.get("id_number"):
-            parsed["id_number_index"] = indexes[parsed["id_number"]] = blind_index(
-                parsed["id_number"], ID_INDEX_PURPOSE
-            )
-    known = names_by_blind_index(indexes.values())
+def _finish_block(spec: SourceSpec, checker: Any, block: Any, report: Any, counts: Any) -> None:
+    """Rows checked, then against the index a block at a time: an ID number already held for a
+    child of another name is not attached silently."""
+    indexes = {p["id_number_index"] for _r, _v, p, _problems in block if p is not None and p.get("id_number")}
+    known = names_by_blind_index(indexes)
     counts.with_id += len(indexes)
     counts.matched += len(known)
-    state = checker.state
     for row, values, parsed, problems in block:
         counts.total += 1
         if parsed is not None and spec.code != "household" and parsed.get("id_number_index") in known:
@@ -345,8 +366,6 @@ def _finish_block(
                     counts.warnings += 1
         if parsed is not None:
             counts.valid += 1
-            if not counts.errors:  # once a row fails, nothing will be committed: stop staging
-                stager.add(state.place(checker.sheet, row), parsed)
 
 
 def _report_check_progress(batch: ImportBatch, done: Any, estimated: Any) -> None:
@@ -445,7 +464,7 @@ def write(batch: ImportBatch, user: User, on_progress: Callable[..., Any] | None
         helper = batch.valid_rows >= settings.IMPORT_HELPER_ROWS
         chunks = staged_chunks(batch, spec, regions, jurisdiction_path(user) or "/nowhere/", helper)
         sheets = [s["name"] for s in batch.sheets if s.get("read")] or [""]
-        with transaction.atomic():
+        with transaction.atomic(), fewer_collections():
             matched = created = done = updated = 0
             without_id: list = []
             single = sheets[0] if len(sheets) == 1 else None

@@ -7,7 +7,8 @@ the StagedRows field. Reading them back is far cheaper than reading and checking
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import TextField
@@ -19,6 +20,7 @@ from tongyou.privacy.fields import EncryptedTextField
 from tongyou.privacy.keys import keyring, keyring_document
 
 from ...models import Child, StagedRows
+from .bulk import insert_values
 from .preparing import STALE
 
 if TYPE_CHECKING:
@@ -30,21 +32,27 @@ class StaleRows(ValueError):
     """The staged rows no longer fit the database or the user (a region gone, a jurisdiction changed)."""
 
 
-def encode(spec: SourceSpec, chunk: list[Any]) -> str:
-    """[(row number, parsed row)] → JSON text."""
-    kinds = [(c.key, c.kind) for c in spec.columns]
-    rows = []
-    for row_number, parsed in chunk:
-        row = [row_number]
-        for key, kind in kinds:
-            value = parsed.get(key)
-            if value is not None and kind == "date":
-                value = value.toordinal()
-            elif value is not None and kind == "region":
-                value = value.pk
-            row.append(value)
-        row.append(parsed.get("id_number_index"))
-        rows.append(row)
+def staged_row(columns: list[tuple[str, str]]) -> Callable[[int, dict[str, Any]], list]:
+    """A function giving a checked row as staged: [place, values in column order (dates as
+    ordinals, regions as ids)…, the ID number's blind index]."""
+    take = itemgetter(*[key for key, _kind in columns], "id_number_index")
+    dates = [i + 1 for i, (_key, kind) in enumerate(columns) if kind == "date"]
+    regions = [i + 1 for i, (_key, kind) in enumerate(columns) if kind == "region"]
+
+    def stage(place: int, parsed: dict[str, Any]) -> list:
+        row = [place, *take(parsed)]
+        for i in dates:
+            if row[i] is not None:
+                row[i] = row[i].toordinal()
+        for i in regions:
+            if row[i] is not None and not isinstance(row[i], int):
+                row[i] = row[i].pk
+        return row
+
+    return stage
+
+
+def staged_text(rows: list[list]) -> str:
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -61,28 +69,19 @@ def split_place(place: int) -> tuple[int, int]:
 
 
 class Stager:
-    """Collects checked rows and stores them a chunk at a time."""
+    """Stores a file's checked rows a chunk at a time, as check_block encrypted them."""
 
-    def __init__(self, batch: ImportBatch, spec: SourceSpec, size: int) -> None:
-        self.batch, self.spec, self.size = batch, spec, size
-        self.pending: list = []
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
         self.sequence = 0
 
-    def add(self, row_number: int, parsed: Any) -> None:
-        self.pending.append((row_number, parsed))
-        if len(self.pending) >= self.size:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            StagedRows.objects.create(
-                batch=self.batch, sequence=self.sequence, rows=encode(self.spec, self.pending)
-            )
-            self.sequence += 1
-            self.pending = []
+    def store(self, ciphertext: str) -> None:
+        insert_values(
+            StagedRows, [{"batch_id": self.batch.pk, "sequence": self.sequence, "rows": ciphertext}], {"rows"}
+        )
+        self.sequence += 1
 
     def discard(self) -> None:
-        self.pending = []
         if self.batch.pk:
             StagedRows.objects.filter(batch=self.batch).delete()
 
