@@ -80,6 +80,7 @@ class _Helper:
         self.outbox: queue.Queue = queue.Queue()
         self.feeder = threading.Thread(target=self._feed, args=(self.process.stdin,), daemon=True)
         self.feeder.start()
+        self.started = False  # until the helper says it is set up, it is given nothing
         self.send((function, dict(environment), setup, django))
 
     def _feed(self, stdin: Any) -> None:
@@ -99,16 +100,27 @@ class _Helper:
         """Whether an answer has (begun to) arrive: receive() will not wait for the helper's work."""
         return bool(select.select([self.answers], [], [], 0)[0])
 
+    def wait_started(self, block: bool) -> None:
+        """Take the helper's word that it is set up, if it has said it (or wait for it)."""
+        if block or self.ready():
+            self.started = self._frame() == ("ready",) or self.started
+
     def receive(self) -> Any:
+        answer = self._frame()
+        if answer[0] != "ok":
+            raise HelperFailed(f"{answer[1]}: {answer[2]}")
+        return answer[1]
+
+    def _frame(self) -> Any:
         try:
             answer = PlainUnpickler(io.BytesIO(self._read(FRAME.unpack(self._read(FRAME.size))[0]))).load()
         except pickle.UnpicklingError as exc:
             raise HelperFailed(f"the helper answered what is not a plain value ({exc})") from None
         except (EOFError, struct.error, ValueError, TypeError, AttributeError):
             raise HelperFailed(f"the helper process ended (exit status {self._ended()})") from None
-        if answer[0] != "ok":
+        if answer[0] == "error":
             raise HelperFailed(f"{answer[1]}: {answer[2]}")
-        return answer[1]
+        return answer
 
     def _read(self, size: int) -> bytes:
         parts, left = [], size
@@ -161,9 +173,8 @@ def pipelined(
     ahead of the helper's. `environment` is given to the helper over the pipe, not on its
     command line (keys)."""
     if in_process:
-        apply = function_named(function)
         for item in items:
-            yield apply(setup, item)
+            yield function_named(function)(setup, item)
         return
     apply = function_named(function) if share else None
     helper = _Helper(function, setup, environment or {}, django)
@@ -173,7 +184,9 @@ def pipelined(
     exhausted = finished = False
     try:
         while True:
-            while not exhausted and len(at_helper) < ahead:
+            if not helper.started:  # work shared: this process works while the helper starts
+                helper.wait_started(block=apply is None or kept_here < 1)
+            while helper.started and not exhausted and len(at_helper) < ahead:
                 item = next(source, _END)
                 if item is _END:
                     exhausted = True
@@ -183,9 +196,9 @@ def pipelined(
                 helper.send(item)
             while at_helper and helper.ready():
                 at_helper.popleft()[0] = helper.receive()
-            if not pending:
+            if exhausted and not pending:
                 break
-            if pending[0][0] is not _WAITING:
+            if pending and pending[0][0] is not _WAITING:
                 yield pending.popleft()[0]
                 continue
             if apply is not None and not exhausted and len(pending) - len(at_helper) < kept_here:
@@ -195,7 +208,8 @@ def pipelined(
                 else:
                     pending.append([apply(setup, item)])
                 continue
-            at_helper.popleft()[0] = helper.receive()  # nothing else to do: wait for it
+            if at_helper:
+                at_helper.popleft()[0] = helper.receive()  # nothing else to do: wait for it
         finished = True
     finally:
         helper.close(finished)
@@ -245,12 +259,17 @@ def serve(stdin: Any, stdout: Any) -> None:
     """The helper's side: the function and its set-up, then one answer per item until the
     input ends. A failure is answered as ("error", type, message) and ends the helper."""
     reference, environment, setup, django = _read_frame(stdin)
-    os.environ.update(environment)
-    if django:
-        import django as framework
+    try:
+        os.environ.update(environment)
+        if django:
+            import django as framework
 
-        framework.setup()
-    apply = function_named(reference)
+            framework.setup()
+        apply = function_named(reference)
+    except Exception as exc:
+        _write_frame(stdout, ("error", type(exc).__name__, str(exc)))
+        return
+    _write_frame(stdout, ("ready",))
     while True:
         try:
             item = _read_frame(stdin)

@@ -240,6 +240,9 @@ IMPORT_IN_BACKGROUND = os.environ.get("TONGYOU_IMPORT_IN_BACKGROUND", "1") == "1
 # A commit of at least this many rows prepares its next chunk in a helper process on another core
 # while it writes (tongyou/core/parallel.py); a smaller one is not worth starting a process for.
 IMPORT_HELPER_ROWS = int(os.environ.get("TONGYOU_IMPORT_HELPER_ROWS", "20000"))
+# A check of at least this many rows shares its blocks with a helper process; the helper sets up
+# Django first (2-3 s of one core), so a smaller file is checked here.
+IMPORT_CHECK_HELPER_ROWS = int(os.environ.get("TONGYOU_IMPORT_CHECK_HELPER_ROWS", "100000"))
 
 # The public harm-report form is rate-limited per address (django-ratelimit). It needs a cache
 # shared by all server processes in production (Redis: TONGYOU_CACHE_URL); the embedded demo

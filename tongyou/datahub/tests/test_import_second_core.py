@@ -122,7 +122,7 @@ def test_a_check_shared_with_the_helper_finds_and_words_what_one_process_does(of
     content = xlsx(rows())
     reports = {}
     for helper in (False, True):
-        with override_settings(IMPORT_HELPER_ROWS=0 if helper else 10**9):
+        with override_settings(IMPORT_CHECK_HELPER_ROWS=0 if helper else 10**9):
             batch = upload(officer, content, filename=f"roster-{helper}.xlsx")
         reports[helper] = (
             batch.status,

@@ -393,5 +393,5 @@ def check_block(setup: dict[str, Any], block: list[tuple[int, list]]) -> dict[st
         if not failed:
             staged.append(stage(place_of(index, row_number), parsed))
         rows.append((row_number, keep(parsed), found))
-    context = StagedRows._meta.get_field("rows")._context()  # type: ignore[union-attr]
+    context = StagedRows._meta.get_field("rows")._context()
     return {"rows": rows, "staged": None if failed else encrypt(staged_text(staged), context)}

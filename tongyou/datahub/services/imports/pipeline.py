@@ -296,7 +296,7 @@ def _check_rows(
     """Each block of rows is checked on its own (check_block) — for a large file shared with a
     helper process on the second core — then, here and in the file's order, against the rows
     before it and the index."""
-    helper = estimated >= settings.IMPORT_HELPER_ROWS
+    helper = estimated >= settings.IMPORT_CHECK_HELPER_ROWS
     setup = block_setup(checker, translation.get_language() or settings.LANGUAGE_CODE, uuid.uuid4().hex)
     sent: deque = deque()
 
@@ -317,9 +317,9 @@ def _check_rows(
         environment={"TONGYOU_KEYS": keyring_document(keyring())},
     )
     for answer in answers:
-        block = []
+        block: list[tuple[int, Any, dict | None, list[Problem]]] = []
         for (row_number, values), (_row, kept, found) in zip(sent.popleft(), answer["rows"], strict=True):
-            parsed = dict(zip(setup["kept"], kept, strict=True))
+            parsed: dict | None = dict(zip(setup["kept"], kept, strict=True))
             problems = [checker.problem(row_number, *p) for p in found] if found else []
             problems += checker.check_repeats(row_number, parsed)
             if problems and any(p.severity == "error" for p in problems):
