@@ -343,6 +343,8 @@ def test_one_child_may_rightly_have_several_rows_but_not_the_same_fact_twice(cli
     assert batch.error_count == 0
     health.post(f"/datahub/imports/{batch.pk}/commit/")
     assert Vaccination.objects.count() == 2
+    assert Child.objects.count() == 1  # one child, two doses: not two children
+    assert set(Vaccination.objects.values_list("child", flat=True)) == {Child.objects.get().pk}
     twice = upload(health, xlsx([rows[0], rows[0]], headers), source="vaccination")
     assert "同一儿童的同一条记录" in problems(health, twice)[(3, "身份证号码")]
 
@@ -354,6 +356,7 @@ def test_one_child_may_rightly_have_several_rows_but_not_the_same_fact_twice(cli
     assert batch.error_count == 0
     civil.post(f"/datahub/imports/{batch.pk}/commit/")
     assert StatusPeriod.objects.count() == 2
+    assert Child.objects.count() == 2  # 甲 and 乙, each once
 
 
 # ---------------------------------------------------------------- 7. commit exactly once

@@ -366,7 +366,8 @@ def check_block(setup: dict[str, Any], block: list[tuple[int, list]]) -> dict[st
     translation.activate(setup["language"])
     checker = _checkers.get(setup["token"])
     if checker is None:
-        _checkers.clear()  # one file at a time: the previous file's cache goes
+        while len(_checkers) >= 4:  # the files being checked now (threads of one process) are kept
+            del _checkers[next(iter(_checkers))]
         state = FileState(RegionLookup(setup["regions"]))
         checker = _checkers[setup["token"]] = RowChecker(
             SOURCES[setup["source"]],

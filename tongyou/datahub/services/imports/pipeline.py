@@ -577,7 +577,11 @@ def _write_chunk(
     index_of = {p["id_number"]: p["id_number_index"] for _n, p in chunk}
     child_ids = ids_by_blind_index(index_of.values())
     known = set(child_ids)
-    new_children = [_sealed_child_values(p) for _n, p in chunk if p["id_number_index"] not in known]
+    new: dict[str, dict] = {}  # a child on several rows (two doses) is one new child
+    for _n, p in chunk:
+        if p["id_number_index"] not in known and p["id_number_index"] not in new:
+            new[p["id_number_index"]] = _sealed_child_values(p)
+    new_children = list(new.values())
     insert_values(Child, new_children, prepared={"name", "id_number"})
     if new_children:
         child_ids |= ids_by_blind_index([c["id_number_index"] for c in new_children])
