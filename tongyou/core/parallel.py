@@ -24,6 +24,7 @@ import contextlib
 import gc
 import importlib
 import io
+import logging
 import os
 import pickle
 import queue
@@ -36,6 +37,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+logger = logging.getLogger(__name__)
 DATETIME_TYPES = {("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")}
 FRAME = struct.Struct("<Q")  # each message: its length, then the pickle
 
@@ -185,7 +187,18 @@ def pipelined(
     try:
         while True:
             if not helper.started:  # work shared: this process works while the helper starts
-                helper.wait_started(block=apply is None or kept_here < 1)
+                try:
+                    helper.wait_started(block=apply is None or kept_here < 1)
+                except HelperFailed:
+                    # It could not set up (nothing was given to it yet): all the work is done here.
+                    logger.warning("The helper process could not start; working here.", exc_info=True)
+                    here = apply or function_named(function)
+                    yield from (answer for (answer,) in pending)
+                    pending.clear()
+                    if not exhausted:
+                        for item in source:
+                            yield here(setup, item)
+                    break
             while helper.started and not exhausted and len(at_helper) < ahead:
                 item = next(source, _END)
                 if item is _END:
