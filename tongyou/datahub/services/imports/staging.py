@@ -1,8 +1,9 @@
 """Checked rows between preview and commit, in chunks: JSON in column order (dates as ordinals,
 regions as ids), led by the row's place (sheet index << 21 | row number, the sheets listed in
-the batch) and followed by the ID number's blind index, computed once at the preview; encrypted by
-the StagedRows field. Reading them back is far cheaper than reading and checking the file again
-(benchmarks/datahub_import.py)."""
+the batch) and followed by the ID number's blind index, computed once at the preview; encrypted
+under the StagedRows field's key and context, a block at a time where the block was checked
+(checking.check_block, perhaps in a helper process). Reading them back is far cheaper than
+reading and checking the file again (benchmarks/datahub_import.py)."""
 
 from __future__ import annotations
 
