@@ -240,6 +240,15 @@ def _area_name(area: Any) -> str:
     }[area]
 
 
+def reported_persons(shown: int | None, unit: str = "人", share: float | None = None, of: str = "") -> str:
+    """A protected count (and its share) as the annual report words it — 约N人，占…X%（经隐私保护处理）,
+    不足5 for a count held back. The report is a Chinese official document (GB/T 9704)."""
+    text = "约" + ("不足5" if shown is None else str(shown)) + unit
+    if share is not None:
+        text += f"，占{of}{share}%"
+    return text + "（经隐私保护处理）"
+
+
 def note() -> str:
     """The sentence under every protected table."""
     return _(

@@ -54,9 +54,5 @@ def task_facts(year: int) -> list[str]:
     return [
         f"家长学校和家庭教育指导站点覆盖{len(with_point)}个社区（共{communities}个）；"
         f"年内家庭走访{visits}次，开展家长学校课程{sessions}场",
-        "年内通过走访或家长学校覆盖的有儿童家庭约"
-        + ("不足5" if shown_reached is None else str(shown_reached))
-        + "户"
-        + (f"，占{share}%" if share is not None else "")
-        + "（经隐私保护处理）",
+        "年内通过走访或家长学校覆盖的有儿童家庭" + disclosure.reported_persons(shown_reached, "户", share),
     ]

@@ -64,11 +64,10 @@ def task_facts(year: int) -> list[str]:
     on_time = sum(1 for p in due if p.answered_on_time())
     done = Result.objects.filter(status=Result.Status.DONE, updated_on__year=year).count()
     children = disclosure.persons(disclosure.Signature.of(took_part(year)), disclosure.PROTECTED)
-    shown = "不足5" if children is None else str(children)
     facts = [
         f"儿童议事会{councils}个，年内议事{sessions}次，开展儿童参与培训{trainings}场",
         f"年内收到儿童建议{filed.count()}条，已公布答复{answered}条"
         + (f"，按期答复率{disclosure.share(on_time, due.count())}%" if due.exists() else ""),
-        f"已落实完成{done}项；参与儿童约{shown}人（经隐私保护处理）",
+        f"已落实完成{done}项；参与儿童" + disclosure.reported_persons(children),
     ]
     return facts if councils or filed.exists() else []

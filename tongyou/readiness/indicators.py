@@ -83,9 +83,6 @@ def task_facts(year: int) -> list[str]:
     return [
         f"儿童密集场所{places}处，已制定应急预案{plans}处，年内开展应急演练{drills}次；"
         f"储备儿童专用应急物资{kinds}类；开展防灾减灾教育活动{education}场",
-        "孤儿和事实无人抚养儿童风险排查在有效期内的约"
-        + ("不足5" if shown_current is None else str(shown_current))
-        + "人"
-        + (f"，占{share}%" if share is not None else "")
-        + "（经隐私保护处理）",
+        "孤儿和事实无人抚养儿童风险排查在有效期内的"
+        + disclosure.reported_persons(shown_current, "人", share),
     ]

@@ -68,9 +68,6 @@ def task_facts(year: int) -> list[str]:
     share = disclosure.share(shown_served, shown_all)
     return [
         f"萌阅计划设领取点{points}个，年内发放阅读礼包{given}份",
-        f"截至{day.month}月{day.day}日，已领取本年龄段礼包的0–6岁儿童约"
-        + ("不足5" if shown_served is None else str(shown_served))
-        + "人"
-        + (f"，占登记在册0–6岁儿童的{share}%" if share is not None else "")
-        + "（经隐私保护处理）",
+        f"截至{day.month}月{day.day}日，已领取本年龄段礼包的0–6岁儿童"
+        + disclosure.reported_persons(shown_served, "人", share, of="登记在册0–6岁儿童的"),
     ]

@@ -62,9 +62,6 @@ def task_facts(year: int) -> list[str]:
     return [
         f"定点康复机构{institutions}家；年内受理残疾儿童康复救助申请{filed}份，"
         f"结算康复服务{settled.count()}人月、{amount:,.2f}元",
-        f"截至{day.month}月{day.day}日，年内获得康复救助的0–10岁残疾儿童约"
-        + ("不足5" if shown_assisted is None else str(shown_assisted))
-        + "人"
-        + (f"，占需康复的在册0–10岁残疾儿童的{share}%" if share is not None else "")
-        + "（经隐私保护处理）",
+        f"截至{day.month}月{day.day}日，年内获得康复救助的0–10岁残疾儿童"
+        + disclosure.reported_persons(shown_assisted, "人", share, of="需康复的在册0–10岁残疾儿童的"),
     ]
