@@ -15,7 +15,6 @@ from tongyou.core.errors import Refusal
 from tongyou.core.parallel import HelperFailed
 from tongyou.datahub.models import Child, Enrolment, ImportBatch, StagedRows
 from tongyou.datahub.services.imports import pipeline
-from tongyou.datahub.services.imports.sources import SOURCES
 from tongyou.privacy.names import name_index, pinyin_index
 from tongyou.regions.models import Region
 from tongyou.tests.factories import ChildFactory
@@ -87,23 +86,6 @@ def test_a_helper_that_fails_part_way_leaves_nothing_written(officer, monkeypatc
         pipeline.commit(batch, officer.user)
     assert not Child.objects.exists() and not Enrolment.objects.exists()
     assert ImportBatch.objects.get(pk=batch.pk).status == "failed"
-
-
-def test_household_registration_corrects_identity_through_the_helper(client_for, region):
-    police = client_for(Role.POLICE, unit=Unit.objects.get(code="gafj"))
-    day = datetime.date(2018, 2, 3)
-    child = ChildFactory(name="错名", id_number=id_for(day, 2), birth_date=day, residence_region=region(GRID))
-    headers = [c.header for c in SOURCES["household"].columns]
-    batch = upload(
-        police,
-        xlsx([["正名", child.id_number, "女", "2018-02-03", "蒙古族", GRID, "150104001002"]], headers),
-        source="household",
-    )
-    with override_settings(IMPORT_HELPER_ROWS=0):
-        pipeline.commit(batch, police.user)
-    child.refresh_from_db()
-    assert (child.name, child.ethnicity, child.household_region.code) == ("正名", "02", "150104001002")
-    assert (child.name_index, child.name_pinyin_index) == (name_index("正名"), pinyin_index("正名"))
 
 
 def messy_rows():

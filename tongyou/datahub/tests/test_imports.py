@@ -7,6 +7,7 @@ import io
 
 import pytest
 import xlwt
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from tongyou.accounts.models import Unit
@@ -17,6 +18,7 @@ from tongyou.datahub.models import Child, Enrolment, ImportBatch, Source, Status
 from tongyou.datahub.services.imports import pipeline
 from tongyou.datahub.services.imports.sources import SOURCES
 from tongyou.privacy.idnumbers import make_id_number
+from tongyou.privacy.names import name_index, pinyin_index
 from tongyou.regions.models import Region
 from tongyou.tests.factories import ChildFactory
 
@@ -282,7 +284,8 @@ def test_nobody_else_sees_an_uploaded_file(officer, client_for):
     assert colleague.post(f"/datahub/imports/{batch.pk}/commit/").status_code == 404
 
 
-def test_household_registration_corrects_identity_fields(client_for, region):
+@pytest.mark.parametrize("helper", [False, True], ids=["one process", "helper process"])
+def test_household_registration_corrects_identity_fields(client_for, region, helper):
     police = client_for(Role.POLICE, unit=Unit.objects.get(code="gafj"))
     day = datetime.date(2018, 2, 3)
     child = ChildFactory(name="错名", id_number=id_for(day, 2), birth_date=day, residence_region=region(GRID))
@@ -292,9 +295,11 @@ def test_household_registration_corrects_identity_fields(client_for, region):
         xlsx([["正名", child.id_number, "女", "2018-02-03", "蒙古族", GRID, "150104001002"]], headers),
         source="household",
     )
-    police.post(f"/datahub/imports/{batch.pk}/commit/")
+    with override_settings(IMPORT_HELPER_ROWS=0 if helper else 10**9):  # the commit's helper
+        police.post(f"/datahub/imports/{batch.pk}/commit/")
     child.refresh_from_db()
     assert (child.name, child.ethnicity, child.household_region.code) == ("正名", "02", "150104001002")
+    assert (child.name_index, child.name_pinyin_index) == (name_index("正名"), pinyin_index("正名"))
 
 
 def test_the_child_page_shows_a_timeline_across_departments(officer, client_for, region):
